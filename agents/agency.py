@@ -1,0 +1,33 @@
+"""Agencies: command centres and bureaus that hold a graded response level."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+
+if TYPE_CHECKING:
+    from agents.region import Region
+
+
+class Agency(mesa.Agent):
+    """An agency with a response level (rank 0 none … 4 = Level I) and its doctrine.
+
+    Attributes:
+        rules: ``(rank, LevelRule)`` pairs from the scenario's ``response`` section.
+        activates: rank → Activation (teams and agencies put on duty at that level).
+        pending: ranks whose trigger fired and whose level change is being prepared.
+        active: False until the agency is activated (by an activation list) or holds a level.
+    """
+
+    def __init__(self, model: mesa.Model, key: str, spec: Any, region: Region) -> None:
+        super().__init__(model)
+        self.key = key
+        self.spec = spec
+        self.kind: str = spec.kind
+        self.region = region
+        self.level = 0
+        self.rules: list[tuple[int, Any]] = []
+        self.activates: dict[int, Any] = {}
+        self.pending: set[int] = set()
+        self.active = True

@@ -1,0 +1,116 @@
+"""The mesa model: every agent of an exercise, built from a scenario, with lookups by id.
+
+mesa provides agents, AgentSet queries and spaces; simpy is the only clock (DESIGN §6), so this
+model's ``step()`` is never called. Its ``rng`` is seeded from our keyed streams so no code can
+reach an unseeded generator by accident.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+
+from agents.agency import Agency
+from agents.incident import Incident
+from agents.region import Region
+from agents.reporter import ReporterPool
+from agents.team import Team
+from sim import levels
+from sim.rng import Streams, make_sampler
+from sim.scenario.model import ADMIN_LEVELS
+
+RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
+
+
+class DrillModel(mesa.Model):
+    """Regions, agencies, reporter pools, teams and incidents of one exercise.
+
+    Attributes:
+        regions, agencies, teams, incidents: id → agent, in scenario order (deterministic).
+        team_groups: scenario team id → the teams it expanded to (``count`` > 1).
+    """
+
+    def __init__(self, scenario: Any, streams: Streams) -> None:
+        super().__init__(rng=streams.get("mesa"))
+        self.scenario = scenario
+        self.streams = streams
+        self.regions: dict[str, Region] = {}
+        self.agencies: dict[str, Agency] = {}
+        self.teams: dict[str, Team] = {}
+        self.team_groups: dict[str, list[Team]] = {}
+        self.incidents: dict[str, Incident] = {}
+        self._build_regions()
+        self._build_agencies()
+        self._build_teams()
+
+    def _build_regions(self) -> None:
+        s = self.scenario
+        for rid, spec in s.regions.items():
+            self.regions[rid] = Region(self, rid, spec, RANK[spec.level])
+        for rid, region in self.regions.items():
+            spec = region.spec
+            if spec.parent:
+                region.parent = self.regions[spec.parent]
+                region.parent.children.append(region)
+            region.neighbours = [self.regions[n] for n in spec.neighbours]
+        for region in self.regions.values():  # symmetric neighbourhood, stable order
+            for n in region.neighbours:
+                if region not in n.neighbours:
+                    n.neighbours.append(region)
+        for region in self.regions.values():
+            if region.location is None:
+                for anc in region.ancestors():
+                    if anc.location is not None:
+                        region.location = anc.location
+                        break
+        default = s.reporting.reporters
+        for rid, region in self.regions.items():
+            spec = region.spec.reporters
+            if spec is None:
+                spec = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)
+            region.reporters = ReporterPool(
+                self, region, spec,
+                make_sampler(spec.delay, self.streams.get("reporters", rid, "delay")),
+                make_sampler(spec.fallback, self.streams.get("reporters", rid, "fallback"))
+                if spec.fallback is not None else None,
+                self.streams.get("reporters", rid, "notice"),
+            )
+
+    def _build_agencies(self) -> None:
+        s = self.scenario
+        for aid, spec in s.agencies.items():
+            agency = Agency(self, aid, spec, self.regions[spec.region])
+            self.agencies[aid] = agency
+            agency.region.agencies.append(agency)
+        for aid, resp in s.response.items():
+            agency = self.agencies[aid]
+            agency.rules = [(levels.rank(rule.level), rule) for rule in resp.rules]
+            agency.activates = {levels.rank(lv): act for lv, act in resp.activates.items()}
+
+    def _build_teams(self) -> None:
+        s = self.scenario
+        for gid, spec in s.teams.items():
+            base = self.regions[spec.base]
+            home = tuple(spec.location) if spec.location else base.location
+            width = len(str(spec.count))
+            group: list[Team] = []
+            for i in range(spec.count):
+                key = gid if spec.count == 1 else f"{gid}-{i + 1:0{max(2, width)}d}"
+                gen = self.streams.get("team", key, "work")
+                factor = spec.work_factor
+
+                def work(dist: Any, gen: Any = gen, factor: float = factor) -> Any:
+                    return make_sampler(dist, gen, factor)
+
+                team = Team(self, key, gid, spec, base, home, work)
+                self.teams[key] = team
+                group.append(team)
+            self.team_groups[gid] = group
+
+    def teams_in(self, ids: tuple[str, ...]) -> list[Team]:
+        """Expand scenario team ids (groups included) into team agents."""
+        out: list[Team] = []
+        for tid in ids:
+            out.extend(self.team_groups.get(tid, ()))
+        return out

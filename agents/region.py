@@ -1,0 +1,62 @@
+"""Regions: the administrative tree reports climb, and what each office knows so far."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+
+from sim.geo import Point
+
+if TYPE_CHECKING:
+    from agents.agency import Agency
+    from agents.reporter import ReporterPool
+
+FACT_NAMES = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured")
+
+
+class Region(mesa.Agent):
+    """A village, township, county, city, province or the nation, with its office's knowledge.
+
+    ``known`` holds the latest facts this region's office has received for each incident, and
+    ``totals`` their sums, kept incrementally so response rules test a dict lookup, not a scan.
+    """
+
+    def __init__(self, model: mesa.Model, key: str, spec: Any, rank: int) -> None:
+        super().__init__(model)
+        self.key = key
+        self.spec = spec
+        self.level: str = spec.level
+        self.rank = rank
+        self.parent: Region | None = None
+        self.children: list[Region] = []
+        self.neighbours: list[Region] = []
+        self.location: Point | None = tuple(spec.location) if spec.location else None
+        self.agencies: list[Agency] = []
+        self.reporters: ReporterPool | None = None
+        self.known: dict[str, dict[str, float]] = {}
+        self.totals: dict[str, float] = dict.fromkeys(FACT_NAMES, 0.0)
+        self.totals_by_kind: dict[str, dict[str, float]] = {}
+
+    def learn(self, incident: str, kind: str, facts: dict[str, float]) -> None:
+        """Record the latest facts about ``incident`` and update the sums by the difference."""
+        old = self.known.get(incident)
+        self.known[incident] = facts
+        by_kind = self.totals_by_kind.get(kind)
+        if by_kind is None:
+            by_kind = self.totals_by_kind[kind] = dict.fromkeys(FACT_NAMES, 0.0)
+        totals = self.totals
+        for name, value in facts.items():
+            delta = value - (old.get(name, 0.0) if old else 0.0)
+            if delta:
+                totals[name] = totals.get(name, 0.0) + delta
+                by_kind[name] = by_kind.get(name, 0.0) + delta
+
+    def ancestors(self) -> list[Region]:
+        """Parent, grandparent, … up to the root."""
+        out: list[Region] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out

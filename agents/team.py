@@ -1,0 +1,81 @@
+"""Teams: fire rescue, professional, militia and social emergency forces (社会应急力量)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import mesa
+
+from sim.geo import Point, lerp
+
+if TYPE_CHECKING:
+    import simpy
+
+    from agents.incident import Incident
+    from agents.region import Region
+
+STATES = ("off_duty", "idle", "travelling", "working", "returning")
+
+
+class Team(mesa.Agent):
+    """A team with kind, base, members, capabilities and speed; its behaviour is a simpy process
+    kept in :attr:`process`, so a recall is ``process.interrupt()``.
+
+    Attributes:
+        state: One of :data:`STATES`.
+        position: Last known position; while travelling see :meth:`position_at`.
+        assigned: The incident the team is tasked with, if any.
+    """
+
+    def __init__(self, model: mesa.Model, key: str, group: str, spec: Any, base: Region,
+                 home: Point | None, work: Callable[[Any], Callable[[], float]]) -> None:
+        super().__init__(model)
+        self.key = key
+        self.group = group
+        self.spec = spec
+        self.kind: str = spec.kind
+        self.base = base
+        self.home = home
+        self.capabilities: frozenset[str] = frozenset(spec.capabilities)
+        self.speed: float = spec.speed
+        self.members: int = spec.members
+        self.state = "idle" if spec.on_duty else "off_duty"
+        self.position: Point | None = home
+        self.assigned: Incident | None = None
+        self.process: simpy.Process | None = None
+        self.wake: simpy.Event | None = None
+        self._leg: tuple[Point | None, Point | None, float, float] | None = None
+        self._work = work
+        self._samplers: dict[int, Callable[[], float]] = {}
+        self.busy_minutes = 0.0
+        self.missions = 0
+
+    @property
+    def available(self) -> bool:
+        """Can be tasked now: on duty and idle at base or on the way back."""
+        return self.assigned is None and self.state in ("idle", "returning")
+
+    def can_serve(self, needs: frozenset[str]) -> bool:
+        """True when the team has every capability the incident needs."""
+        return needs <= self.capabilities
+
+    def work_sampler(self, dist: Any) -> Callable[[], float]:
+        """Sampler of work times for ``dist`` on this team's own stream (scaled by work_factor)."""
+        sampler = self._samplers.get(id(dist))
+        if sampler is None:
+            sampler = self._samplers[id(dist)] = self._work(dist)
+        return sampler
+
+    def start_leg(self, origin: Point | None, dest: Point | None, now: float, duration: float) -> None:
+        """Remember a journey so the position can be interpolated if the team is redirected."""
+        self._leg = (origin, dest, now, duration)
+
+    def position_at(self, now: float) -> Point | None:
+        """Where the team is at ``now`` (interpolated along the current journey)."""
+        if self._leg is None:
+            return self.position
+        origin, dest, t0, duration = self._leg
+        if duration <= 0:
+            return dest
+        return lerp(origin, dest, (now - t0) / duration)

@@ -1,0 +1,1 @@
+"""After-action reports (Markdown, HTML, PNG figures) and sweep reports."""

@@ -1,0 +1,30 @@
+"""drillsim's engine: scenario format, simulation, event log. No UI and no plotting here.
+
+Public API::
+
+    from sim import load, Exercise, read_log
+    loaded = load("rainstorm-2023-07", ["reporting.deadlines.county=30m"])
+    Exercise(loaded, seed=1, log_path="runs/x/events.jsonl").run()
+    log = read_log("runs/x/events.jsonl")
+"""
+
+from sim.version import __version__
+
+__all__ = ["Exercise", "load", "read_log", "__version__"]
+
+
+def __getattr__(name: str) -> object:
+    # Lazy: `import sim` (and `drillsim --help`) must not import simpy, mesa or pydantic.
+    if name == "load":
+        from sim.scenario import load
+
+        return load
+    if name == "Exercise":
+        from sim.engine import Exercise
+
+        return Exercise
+    if name == "read_log":
+        from sim.log import read_log
+
+        return read_log
+    raise AttributeError(name)

@@ -1,0 +1,84 @@
+"""The front door: ``drillsim run|list|validate|schema|…``.
+
+Each command lives in its own module under :mod:`sim.commands` with ``HELP``,
+``add_arguments(parser)`` and ``main(args) -> int``; modules import heavy libraries (mesa,
+matplotlib, textual, pandas) inside ``main`` only, so ``drillsim --help`` answers fast.
+
+Exit codes: 0 success; 1 failure (the run or the check failed); 2 bad input (a scenario, log or
+option that cannot be used; every problem is printed located, never as a traceback); 130 when
+interrupted with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from sim.version import __version__
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("run", "sim.commands.run"),
+    ("list", "sim.commands.list_cmd"),
+    ("validate", "sim.commands.validate"),
+    ("schema", "sim.commands.schema"),
+)
+"""(command, module) pairs; add a line here to add a command."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command's options."""
+    parser = argparse.ArgumentParser(
+        prog="drillsim",
+        description="Tabletop-exercise and drill simulation for emergency management (桌面推演).",
+        epilog="Exit codes: 0 ok, 1 failure, 2 bad input, 130 interrupted. Docs: docs/cli.md",
+    )
+    parser.add_argument("--version", action="version", version=f"drillsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, module_name in COMMANDS:
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the command, map errors to exit codes (no tracebacks for bad input)."""
+    from sim.errors import InputError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._module.main(args) or 0)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ndrillsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `drillsim schema | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        from sim.log import LogError
+
+        if isinstance(exc, LogError):
+            print(f"drillsim: {exc}", file=sys.stderr)
+            return 2
+        if os.environ.get("DRILLSIM_DEBUG"):
+            raise
+        print(f"drillsim: internal error: {type(exc).__name__}: {exc} (set DRILLSIM_DEBUG=1 for a traceback; "
+              "please report it)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

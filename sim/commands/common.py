@@ -1,0 +1,71 @@
+"""Options and helpers shared by commands that run a scenario (run, play, sweep)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from sim.units import format_clock
+
+
+def add_scenario_options(p: argparse.ArgumentParser) -> None:
+    """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
+    p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
+    p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a value, e.g. --set teams.bluesky-tj.members=40 or a parameter name "
+                        "(repeatable)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output directory (default: runs/<scenario-id>-<seed>/)")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a seed must be zero or more")
+    return value
+
+
+def out_dir(args: argparse.Namespace, scenario_id: str, seed: int) -> Path:
+    """The run directory: ``--out`` or ``runs/<id>-<seed>``."""
+    return args.out if args.out is not None else Path("runs") / f"{scenario_id}-{seed}"
+
+
+class ProgressBar:
+    """A one-line progress bar in simulated time, drawn on a terminal only."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.width = width
+        self._last = -1
+
+    def __call__(self, now: float, total: float) -> None:
+        """Redraw if the bar moved."""
+        if not self.enabled or total <= 0:
+            return
+        frac = min(1.0, now / total)
+        filled = int(frac * self.width)
+        pct = int(frac * 100)
+        if pct == self._last:
+            return
+        self._last = pct
+        bar = "█" * filled + "·" * (self.width - filled)
+        self.stream.write(f"\r  [{bar}] {format_clock(now)} / {format_clock(total)} {pct:3d}%")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the line."""
+        if self.enabled and self._last >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def thousands(n: Any) -> str:
+    """``12345`` → ``12,345``."""
+    return f"{n:,}"

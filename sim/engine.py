@@ -1,0 +1,307 @@
+"""The exercise: a scenario + seed + inputs, run on a simpy clock, writing the event log.
+
+Time is in simulated minutes from the scenario's ``start``. :meth:`Exercise.advance` processes
+every event at or before a time and stops early when players must decide, so a console can run
+the simulation in small slices; :meth:`Exercise.submit` applies an external input (a decision,
+an ad-hoc inject, a note) at the current time and logs it. Because an input is always applied
+after *all* events at its time have been processed, re-running with the recorded inputs
+reproduces the log byte for byte, however the original run was sliced.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from agents.model import DrillModel
+from sim import levels
+from sim.flows.activation import ActivationFlow
+from sim.flows.decisions import DecisionFlow
+from sim.flows.incidents import IncidentFlow
+from sim.flows.msel import MselFlow
+from sim.flows.reporting import ReportingFlow
+from sim.flows.rescue import Dispatcher
+from sim.log import FORMAT, EventLog, JsonlWriter
+from sim.rng import Streams
+from sim.scenario.load import Loaded
+from sim.version import __version__
+
+INPUT_KINDS = ("decide", "inject", "note", "role", "end")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What ``drillsim run`` prints at the end."""
+
+    sim_minutes: float
+    incidents: int
+    reports: int
+    dispatches: int
+    rescues: int
+    rescued: int
+    lost: int
+    unresolved: int
+    records: int
+
+
+class Exercise:
+    """One run of a scenario.
+
+    Args:
+        loaded: The validated scenario (from :func:`sim.scenario.load`).
+        seed: Root seed; defaults to the scenario's ``seed``.
+        log_path: Where to write ``events.jsonl`` (None: memory only).
+        keep: Keep records in memory (``self.log.records``) for scoring and the console.
+        players: Agencies whose decisions are asked of people instead of taken by doctrine.
+        replicate: Replicate number (part of every stream key; sweeps use it).
+        extra_header: Additional header fields (e.g. ``branch_of`` for a what-if branch).
+    """
+
+    def __init__(self, loaded: Loaded, seed: int | None = None, *, log_path: str | Path | None = None,
+                 keep: bool = True, players: Iterable[str] = (), replicate: int = 0,
+                 extra_header: dict[str, Any] | None = None) -> None:
+        scenario = loaded.scenario
+        self.loaded = loaded
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        self.duration: float = scenario.duration
+        self.env = simpy.Environment(initial_time=0.0)
+        self.streams = Streams(self.seed, replicate)
+        writer = JsonlWriter(log_path) if log_path is not None else None
+        self.log = EventLog(lambda: self.env.now, writer, keep)
+        self.emit = self.log.emit
+        self.model = DrillModel(scenario, self.streams)
+        unknown = sorted(set(players) - set(self.model.agencies))
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)} (agencies: {', '.join(self.model.agencies)})")
+        self.ended = False
+        self._stop: simpy.Event | None = None
+        self._halted = False
+        self.incidents = IncidentFlow(self)
+        self.reporting = ReportingFlow(self)
+        self.activation = ActivationFlow(self)
+        self.dispatcher = Dispatcher(self)
+        self.msel = MselFlow(self)
+        self.decisions = DecisionFlow(self, set(players), self._halt)
+        self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
+        self.emit("exercise.started", "control", scenario.id, {
+            "start": scenario.start.isoformat(), "duration": self.duration,
+            "title": scenario.title.as_dict(), "hazard": scenario.hazard})
+        self.activation.start()
+        self.dispatcher.start()
+        self.incidents.start()
+        self.msel.start()
+        self.decisions.start()
+
+    # -- header ---------------------------------------------------------------------------------
+
+    def _header(self, loaded: Loaded, replicate: int, extra: dict[str, Any]) -> dict[str, Any]:
+        s = self.scenario
+        m = self.model
+        roster = {
+            "regions": {k: {"name": r.spec.name.as_dict(), "level": r.level,
+                            "parent": r.parent.key if r.parent else None,
+                            "location": list(r.location) if r.location else None}
+                        for k, r in m.regions.items()},
+            "agencies": {k: {"name": a.spec.name.as_dict(), "region": a.region.key, "kind": a.kind}
+                         for k, a in m.agencies.items()},
+            "teams": {k: {"name": t.spec.name.as_dict(), "kind": t.kind, "group": t.group, "base": t.base.key,
+                          "capabilities": sorted(t.capabilities), "members": t.members, "speed": t.speed}
+                      for k, t in m.teams.items()},
+        }
+        return {
+            "format": FORMAT, "drillsim": __version__,
+            "scenario": {"id": s.id, "title": s.title.as_dict(), "source": loaded.source, "sha256": loaded.sha256},
+            "seed": self.seed, "replicate": replicate,
+            "overrides": [[p, v] for p, v in loaded.overrides],
+            "players": sorted(self.decisions.players),
+            "start": s.start.isoformat(), "duration": self.duration, "hazard": s.hazard,
+            "roster": roster, **extra,
+            "definition": s.model_dump(mode="json", by_alias=True),
+        }
+
+    # -- clock ------------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Current simulated time (minutes after start)."""
+        return self.env.now
+
+    def _halt(self) -> None:
+        """Stop the current :meth:`advance` after this instant (players must decide)."""
+        self._halted = True
+        if self._stop is not None and not self._stop.triggered:
+            self._stop.succeed()
+
+    def advance(self, until: float) -> float:
+        """Process every event at or before ``until`` (capped at the duration).
+
+        Returns early, at the current instant fully processed, when a decision opens for players
+        (see :attr:`pending`). Returns the simulated time reached.
+        """
+        if self.ended:
+            return self.env.now
+        env = self.env
+        until = min(until, self.duration)
+        self._halted = False
+        if until > env.now:
+            self._stop = env.event()
+            marker = env.timeout(until - env.now)
+            env.run(until=env.any_of([self._stop, marker]))
+            self._stop = None
+        now = env.now
+        while env.peek() <= now:
+            env.step()
+        self.log.flush()
+        return env.now
+
+    @property
+    def halted(self) -> bool:
+        """True if the last :meth:`advance` stopped early for a players' decision."""
+        return self._halted
+
+    @property
+    def pending(self) -> list[Any]:
+        """Decisions waiting for the players, oldest first."""
+        return list(self.decisions.pending.values())
+
+    @property
+    def at_end(self) -> bool:
+        """True when the clock has reached the scenario's duration."""
+        return self.env.now >= self.duration
+
+    def run(self, inputs: Iterable[tuple[float, dict[str, Any]]] = (), *,
+            progress: Callable[[float, float], None] | None = None, slices: int = 200) -> Summary:
+        """Run to the end, applying recorded ``(t, input)`` pairs at their times, then finish.
+
+        Args:
+            inputs: External inputs to re-apply (replay); each is applied after every event at its time.
+            progress: Called with ``(now, duration)`` after each slice (a progress bar).
+            slices: How many slices to cut the run into for progress reporting.
+        """
+        step = self.duration / max(1, slices)
+        for t, payload in inputs:
+            self._advance_to(t, step, progress)
+            if self.ended:
+                break
+            self.submit(payload)
+        if not self.ended:
+            self._advance_to(self.duration, step, progress)
+            self.finish("duration")
+        return self.summary()
+
+    def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None] | None) -> None:
+        target = min(target, self.duration)
+        while not self.ended:
+            nxt = min(target, (math.floor(self.env.now / step) + 1) * step) if progress else target
+            self.advance(nxt)
+            if progress:
+                progress(self.env.now, self.duration)
+            if self.env.now >= target:
+                break
+
+    # -- inputs -------------------------------------------------------------------------------------
+
+    def submit(self, payload: dict[str, Any]) -> tuple[Any, ...]:
+        """Apply an external input now and log it (``input.received``) before its effects.
+
+        Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
+        ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?}.
+        Optional ``by`` names who gave it (default ``facilitator``).
+
+        Raises:
+            ValueError: the input is malformed or does not apply now (nothing is logged).
+        """
+        if self.ended:
+            raise ValueError("the exercise has ended")
+        kind = payload.get("kind")
+        if kind not in INPUT_KINDS:
+            raise ValueError(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
+        self._check(kind, payload)
+        by = str(payload.get("by", "facilitator"))
+        rec = self.emit("input.received", by, kind, dict(payload))
+        if kind == "decide":
+            self.decisions.choose(payload["decision"], payload["option"])
+        elif kind == "inject":
+            self.msel.deliver_adhoc(payload)
+        elif kind == "note":
+            self.emit("note.added", by, payload.get("objective"), {
+                "text": payload["text"], "rating": payload.get("rating"), "objective": payload.get("objective")})
+        elif kind == "role":
+            agency, played = payload["agency"], bool(payload["played"])
+            (self.decisions.players.add if played else self.decisions.players.discard)(agency)
+            self.emit("role.changed", by, agency, {"played": played})
+        elif kind == "end":
+            self.finish(str(payload.get("reason", "facilitator")))
+        self.log.flush()
+        return rec
+
+    def _check(self, kind: str, p: dict[str, Any]) -> None:
+        s = self.scenario
+        if kind == "decide":
+            key, option = p.get("decision"), p.get("option")
+            pend = self.decisions.pending.get(key)
+            if pend is None:
+                raise ValueError(f"decision {key!r} is not waiting for an answer")
+            if option not in pend.options:
+                raise ValueError(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
+        elif kind == "inject":
+            template = p.get("template")
+            if template is not None and template not in s.injects:
+                raise ValueError(f"unknown inject template {template!r}")
+            if template is None and not (p.get("title") or p.get("message")):
+                raise ValueError("an ad-hoc inject needs a template or a title/message")
+            for to in p.get("to") or ():
+                if to not in self.model.agencies and to not in self.model.teams and to != "all":
+                    raise ValueError(f"unknown recipient {to!r}")
+        elif kind == "note":
+            if not str(p.get("text", "")).strip():
+                raise ValueError("a note needs text")
+            if p.get("objective") is not None and p["objective"] not in s.objectives:
+                raise ValueError(f"unknown objective {p['objective']!r}")
+            if p.get("rating") not in (None, "P", "S", "M", "U"):
+                raise ValueError("rating must be P, S, M or U")
+        elif kind == "role":
+            if p.get("agency") not in self.model.agencies:
+                raise ValueError(f"unknown agency {p.get('agency')!r}")
+            if "played" not in p:
+                raise ValueError("a role input needs `played: true|false`")
+
+    # -- end ------------------------------------------------------------------------------------------
+
+    def finish(self, reason: str = "duration") -> None:
+        """Close the exercise: log what is still open, ``exercise.ended``, and close the log."""
+        if self.ended:
+            return
+        now = self.env.now
+        for inc in self.model.incidents.values():
+            if inc.needs_rescue and inc.state != "closed":
+                self.emit("incident.unresolved", inc.region.key, inc.key, {
+                    "state": inc.state, "people": inc.people, "alive": inc.alive_after(now - inc.onset),
+                    "team": inc.team.key if inc.team else None})
+        summary = self.summary()
+        self.emit("exercise.ended", "control", self.scenario.id, {
+            "reason": reason, "incidents": summary.incidents, "reports": summary.reports,
+            "dispatches": summary.dispatches, "rescues": summary.rescues, "rescued": summary.rescued,
+            "lost": summary.lost, "unresolved": summary.unresolved,
+            "levels": {k: levels.name(a.level) for k, a in self.model.agencies.items()}})
+        self.ended = True
+        self.log.close()
+
+    def summary(self) -> Summary:
+        """Counts so far (from the log's per-kind counters and the incidents)."""
+        c = self.log.counts
+        rescued = lost = unresolved = 0
+        for inc in self.model.incidents.values():
+            rescued += inc.rescued
+            lost += inc.lost
+            if inc.needs_rescue and inc.state != "closed":
+                unresolved += 1
+        return Summary(self.env.now, c.get("incident.occurred", 0), c.get("report.received", 0),
+                       c.get("team.dispatched", 0), c.get("rescue.completed", 0), rescued, lost, unresolved,
+                       self.log.next_seq)

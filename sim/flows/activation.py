@@ -1,0 +1,122 @@
+"""Graded response (分级响应): rules on reported facts raise agencies' levels, levels activate forces.
+
+A rule fires once, when the facts known at the agency's region first satisfy it; after the rule's
+delay (consultation, signature) the level changes, unless it was already reached. Raising a level
+applies the activation list of every level passed on the way up. When the agency's role is played
+by people, the doctrine's decision is asked of them instead (see :mod:`sim.flows.decisions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator as Gen
+from typing import Any
+
+from agents.agency import Agency
+from agents.region import Region
+from sim import levels
+from sim.flows.context import Context
+from sim.rng import make_sampler
+from sim.scenario.model import AllOf, AnyOf, FactTest
+
+
+class ActivationFlow:
+    """Evaluates response rules and changes levels."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._fired: set[tuple[str, int]] = set()
+        self._delay: dict[tuple[str, int], Any] = {}
+        for agency in ctx.model.agencies.values():
+            for i, (_, rule) in enumerate(agency.rules):
+                self._delay[(agency.key, i)] = make_sampler(rule.delay, ctx.streams.get("response", agency.key, i))
+
+    def start(self) -> None:
+        """Apply initial levels (logged at t=0, reason ``initial``)."""
+        for agency in self.ctx.model.agencies.values():
+            if agency.spec.initial_level:
+                self.set_level(agency, levels.rank(agency.spec.initial_level), "initial", None)
+
+    def on_knowledge(self, region: Region) -> None:
+        """Test the rules of every agency seated in ``region`` against what it now knows."""
+        for agency in region.agencies:
+            for i, (rank, rule) in enumerate(agency.rules):
+                if rank <= agency.level or (agency.key, i) in self._fired:
+                    continue
+                if holds(rule.when, region):
+                    self._fired.add((agency.key, i))
+                    self.ctx.emit("response.triggered", agency.key, levels.name(rank), {
+                        "rule": i, "level": levels.name(rank), "facts": _facts(rule.when, region)})
+                    self.ctx.env.process(self._after_delay(agency, rank, i))
+
+    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[Any, Any, None]:
+        delay = self._delay[(agency.key, rule)]()
+        decisions = self.ctx.decisions
+        if decisions.is_played(agency.key):
+            choice = yield from decisions.ask_doctrine(
+                agency.key, f"raise-{agency.key}-{levels.name(rank)}",
+                prompt={"en": f"Raise {agency.key} to Level {levels.name(rank)}?",
+                        "zh": f"{agency.key} 是否启动{levels.name(rank)}级响应?"},
+                options={"raise": {"en": "Raise the level", "zh": "提升响应级别"},
+                         "hold": {"en": "Hold", "zh": "暂不提升"}},
+                default="raise", time_limit=max(delay, 30.0))
+            if choice != "raise":
+                return
+        elif delay > 0:
+            yield self.ctx.env.timeout(delay)
+        if rank > agency.level:
+            self.set_level(agency, rank, f"rule {rule}", None)
+
+    def set_level(self, agency: Agency, rank: int, reason: str, cause: str | None) -> None:
+        """Change ``agency``'s level; raising applies activation lists of each level passed."""
+        old = agency.level
+        if rank == old:
+            return
+        agency.level = rank
+        agency.active = True
+        self.ctx.emit("level.changed", agency.key, agency.key, {
+            "from": levels.name(old), "to": levels.name(rank), "reason": reason, "cause": cause})
+        for r in range(old + 1, rank + 1):
+            act = agency.activates.get(r)
+            if act is not None:
+                self.activate(act, agency.key)
+
+    def activate(self, act: Any, by: str) -> None:
+        """Put the listed agencies and teams on duty (logs each one that changes)."""
+        ctx = self.ctx
+        for aid in act.agencies:
+            target = ctx.model.agencies[aid]
+            ctx.emit("agency.activated", by, aid, {})
+            target.active = True
+        for team in ctx.model.teams_in(act.teams):
+            if team.state == "off_duty":
+                ctx.emit("team.activated", by, team.key, {"kind": team.kind})
+                ctx.dispatcher.put_on_duty(team)
+
+
+def holds(cond: Any, region: Region) -> bool:
+    """Evaluate a condition against a region's known facts."""
+    if isinstance(cond, FactTest):
+        totals = region.totals if cond.incident_kind is None else region.totals_by_kind.get(cond.incident_kind, {})
+        return totals.get(cond.fact, 0.0) >= cond.at_least
+    if isinstance(cond, AllOf):
+        return all(holds(c, region) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return any(holds(c, region) for c in cond.any)
+    raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+def _facts(cond: Any, region: Region) -> dict[str, float]:
+    """The facts a condition looked at, with their values (the evidence for the trigger)."""
+    out: dict[str, float] = {}
+    stack = [cond]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, FactTest):
+            totals = region.totals if c.incident_kind is None else region.totals_by_kind.get(c.incident_kind, {})
+            name = c.fact if c.incident_kind is None else f"{c.fact}[{c.incident_kind}]"
+            out[name] = totals.get(c.fact, 0.0)
+        elif isinstance(c, AllOf):
+            stack.extend(reversed(c.all))
+        elif isinstance(c, AnyOf):
+            stack.extend(reversed(c.any))
+    return out

@@ -1,0 +1,142 @@
+"""Incidents enter the world: scripted (the real timeline), generated (Poisson streams), spawned.
+
+Hazard models (rainfall, fire spread, earthquakes) also create incidents through
+:meth:`IncidentFlow.occur`, so reporting and rescue treat every incident the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator as Gen
+from typing import Any
+
+from agents.incident import Incident
+from sim.flows.context import Context
+from sim.rng import make_sampler
+
+
+class IncidentFlow:
+    """Creates incidents, draws each person's fate, logs ``incident.occurred``, starts reporting."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._spawned = 0
+        self._curves: dict[str, Any] = {}
+
+    def start(self) -> None:
+        """Schedule scripted incidents and start every generator."""
+        ctx = self.ctx
+        scripted = sorted(ctx.scenario.incidents.items(), key=lambda kv: kv[1].at)
+        if scripted:
+            ctx.env.process(self._scripted(scripted))
+        for gid, gen in ctx.scenario.generators.items():
+            ctx.env.process(self._generator(gid, gen))
+
+    def _scripted(self, items: list[tuple[str, Any]]) -> Gen[Any, Any, None]:
+        env = self.ctx.env
+        for key, spec in items:
+            if spec.at > env.now:
+                yield env.timeout(spec.at - env.now)
+            self.occur(spec, spec.region, source="scenario", key=key,
+                       gen=self.ctx.streams.get("incident", key))
+
+    def _generator(self, gid: str, g: Any) -> Gen[Any, Any, None]:
+        ctx = self.ctx
+        env = ctx.env
+        streams = ctx.streams
+        if g.rate is not None:
+            if g.rate <= 0:
+                return
+            arrival = streams.get("gen", gid, "arrival")
+            mean = 1.0 / g.rate
+            buf: list[float] = []
+
+            def gap() -> float:
+                if not buf:
+                    buf.extend(reversed(arrival.exponential(mean, 256).tolist()))
+                return buf.pop()
+        else:
+            gap = make_sampler(g.interarrival, streams.get("gen", gid, "arrival"))
+        keys = list(g.regions)
+        weights = [g.regions[k] for k in keys]
+        total = sum(weights)
+        cum = []
+        acc = 0.0
+        for w in weights:
+            acc += w / total
+            cum.append(acc)
+        where = streams.get("gen", gid, "where")
+        fate = streams.get("gen", gid, "fate")
+        people = make_sampler(g.incident.people, streams.get("gen", gid, "people"))
+        limit = g.count if g.count is not None else math.inf
+        until = g.until if g.until is not None else math.inf
+        n = 0
+        if g.start > env.now:
+            yield env.timeout(g.start - env.now)
+        wbuf: list[float] = []
+        while n < limit:
+            dt = gap()
+            if env.now + dt >= until:
+                return
+            yield env.timeout(dt)
+            n += 1
+            if len(keys) == 1:
+                region = keys[0]
+            else:
+                if not wbuf:
+                    wbuf.extend(reversed(where.random(256).tolist()))
+                u = wbuf.pop()
+                region = keys[next((i for i, c in enumerate(cum) if u < c), len(keys) - 1)]
+            self.occur(g.incident, region, source=gid, key=f"{gid}-{n:06d}", gen=fate,
+                       people=int(round(people())))
+
+    def spawn(self, spec: Any, cause: str) -> Incident:
+        """Create an incident now from an inject or decision effect."""
+        self._spawned += 1
+        key = f"{cause}-{self._spawned}"
+        return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key))
+
+    def occur(self, spec: Any, region_key: str, *, source: str, key: str, gen: Any,
+              people: int | None = None) -> Incident:
+        """Create the incident agent, draw its people's fates, log it and hand it to reporting."""
+        ctx = self.ctx
+        region = ctx.model.regions[region_key]
+        if people is None:
+            people = int(round(make_sampler(spec.people, gen)()))
+        location = tuple(spec.location) if spec.location else region.location
+        death_times = self._fates(spec, people, gen)
+        inc = Incident(ctx.model, key, spec, region, location, ctx.env.now, people, death_times, source)
+        ctx.model.incidents[key] = inc
+        ctx.emit("incident.occurred", region_key, key, {
+            "kind": inc.kind, "region": region_key, "location": list(location) if location else None,
+            "people": people, "dead": inc.dead, "missing": inc.missing, "injured": inc.injured,
+            "needs": sorted(inc.needs), "priority": inc.priority, "source": source,
+            "name": spec.name.as_dict() if spec.name else None,
+        })
+        ctx.reporting.on_incident(inc)
+        return inc
+
+    def _fates(self, spec: Any, people: int, gen: Any) -> list[float]:
+        """Minutes after onset at which each person dies if not rescued (inf: survives)."""
+        if people <= 0:
+            return []
+        name = spec.survival or self.ctx.scenario.rescue.default_survival
+        if name is None:
+            return [math.inf] * people
+        curve = self.ctx.scenario.rescue.survival[name]
+        u = gen.random(people).tolist()
+        if curve.half_life is not None:
+            h = curve.half_life
+            return sorted(h * math.log2(1.0 / max(x, 1e-300)) for x in u)
+        points = [(0.0, 1.0), *curve.curve] if curve.curve[0][0] > 0 else list(curve.curve)
+        return sorted(_inverse(points, x) for x in u)
+
+
+def _inverse(points: list[tuple[float, float]], u: float) -> float:
+    """Time at which a piecewise-linear survival curve falls to ``u`` (inf if it never does)."""
+    if u > points[0][1]:
+        return 0.0
+    for (t0, s0), (t1, s1) in zip(points, points[1:], strict=False):
+        if s1 < u <= s0:
+            return t0 + (t1 - t0) * (s0 - u) / (s0 - s1) if s0 != s1 else t1
+    return math.inf

@@ -1,0 +1,77 @@
+"""The Master Scenario Events List: injects delivered on time, chained, or ad hoc by a facilitator."""
+
+from __future__ import annotations
+
+from collections.abc import Generator as Gen
+from typing import Any
+
+from sim.flows import effects
+from sim.flows.context import Context
+
+
+class MselFlow:
+    """Delivers scheduled injects and logs ``inject.delivered`` with everything a reader needs."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.schedule = sorted(((inj.at, key) for key, inj in ctx.scenario.injects.items()
+                                if inj.at is not None and not inj.template), key=lambda x: x[0])
+        self.delivered: list[str] = []
+        self._adhoc = 0
+
+    def start(self) -> None:
+        """Start the delivery process."""
+        if self.schedule:
+            self.ctx.env.process(self._run())
+
+    def _run(self) -> Gen[Any, Any, None]:
+        env = self.ctx.env
+        for at, key in self.schedule:
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            self.deliver(key, source="msel")
+
+    def next_time(self) -> float | None:
+        """Time of the next scheduled inject not yet delivered (for "run to next inject")."""
+        done = set(self.delivered)
+        now = self.ctx.env.now
+        return next((at for at, key in self.schedule if key not in done and at >= now), None)
+
+    def deliver(self, key: str, *, source: str, cause: str | None = None) -> None:
+        """Deliver inject ``key`` from the scenario now and apply its effects."""
+        inj = self.ctx.scenario.injects[key]
+        self.delivered.append(key)
+        self.ctx.emit("inject.delivered", inj.from_, key, {
+            "to": list(inj.to), "type": inj.type, "method": inj.method, "source": source, "cause": cause,
+            "title": inj.title.as_dict(), "message": inj.message.as_dict(),
+            "expected_action": inj.expected_action.as_dict() if inj.expected_action else None,
+            "objectives": list(inj.objectives), "capability": inj.capability, "scheduled": inj.at,
+        })
+        if inj.effects:
+            effects.apply(self.ctx, inj.effects, key)
+
+    def deliver_adhoc(self, payload: dict[str, Any]) -> str:
+        """Deliver a facilitator's inject (from a template or written on the spot); return its id."""
+        template = payload.get("template")
+        self._adhoc += 1
+        key = f"adhoc-{self._adhoc}"
+        inj = self.ctx.scenario.injects.get(template) if template else None
+        title = payload.get("title") or (inj.title.as_dict() if inj else {"en": "Ad-hoc inject"})
+        message = payload.get("message") or (inj.message.as_dict() if inj else {})
+        to = payload.get("to") or (list(inj.to) if inj else [])
+        self.ctx.emit("inject.delivered", payload.get("from", "facilitator"), key, {
+            "to": list(to), "type": payload.get("type", inj.type if inj else "informational"),
+            "method": payload.get("method", inj.method if inj else "verbal"), "source": "facilitator",
+            "cause": template, "title": _text(title), "message": _text(message),
+            "expected_action": _text(payload["expected_action"]) if payload.get("expected_action") else (
+                inj.expected_action.as_dict() if inj and inj.expected_action else None),
+            "objectives": list(payload.get("objectives") or (inj.objectives if inj else ())),
+            "capability": inj.capability if inj else None, "scheduled": None,
+        })
+        if inj is not None and inj.effects:
+            effects.apply(self.ctx, inj.effects, key)
+        return key
+
+
+def _text(value: Any) -> dict[str, str]:
+    return {"zh": value, "en": value} if isinstance(value, str) else dict(value)

@@ -1,0 +1,217 @@
+"""The event log: the single record of what happened, and the contract with everything downstream.
+
+A log is JSON Lines. Line 1 is the header (``kind = "log.header"``: scenario id and hash, seed,
+overrides, drillsim version, roster, the validated scenario); every other line is a record
+``{"t", "seq", "kind", "actor", "subject", "data"}`` with ``t`` in simulated minutes. Records are
+appended and flushed in blocks as the run goes, so a killed run leaves a readable prefix; the
+reader drops a torn last line and says so. Same scenario + seed + recorded inputs gives the same
+bytes, so nothing non-deterministic (wall time, host, absolute run directory) is ever written here.
+
+In the hot path a record is a plain tuple ``(t, seq, kind, actor, subject, data)``; readers get
+:class:`Record` named tuples with the same fields.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+FORMAT = 1
+HEADER_KIND = "log.header"
+END_KIND = "exercise.ended"
+INPUT_KIND = "input.received"
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+class Record(NamedTuple):
+    """One event: when (sim minutes), order, what kind, who did it, to what, and details."""
+
+    t: float
+    seq: int
+    kind: str
+    actor: str | None
+    subject: str | None
+    data: dict[str, Any]
+
+
+class LogError(Exception):
+    """A log file that cannot be read (not a drillsim log, or corrupt before its last line)."""
+
+
+def encode(rec: tuple[Any, ...]) -> str:
+    """One JSON line for a record tuple (field order is fixed: t, seq, kind, actor, subject, data)."""
+    t, seq, kind, actor, subject, data = rec
+    return (f'{{"t":{t!r},"seq":{seq},"kind":"{kind}","actor":{_encode(actor)},'
+            f'"subject":{_encode(subject)},"data":{_encode(data)}}}\n')
+
+
+class JsonlWriter:
+    """Append records to a file, flushing in blocks (and whenever :meth:`flush` is called)."""
+
+    def __init__(self, path: str | Path, block: int = 512) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in close()
+        self._buf: list[str] = []
+        self._block = block
+
+    def write(self, rec: tuple[Any, ...]) -> None:
+        """Queue one record; write the block when full."""
+        self._buf.append(encode(rec))
+        if len(self._buf) >= self._block:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write queued records and hand them to the OS (they survive a killed process)."""
+        if self._buf:
+            self._fh.write("".join(self._buf))
+            self._buf.clear()
+        self._fh.flush()
+
+    def close(self) -> None:
+        """Flush, fsync and close (idempotent)."""
+        if self._fh.closed:
+            return
+        self.flush()
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError:  # pragma: no cover - e.g. a pipe
+            pass
+        self._fh.close()
+
+
+class EventLog:
+    """Numbered, timestamped records, written to a file and/or kept in memory and/or streamed.
+
+    Args:
+        clock: Returns the current simulated time in minutes (``env.now``).
+        writer: Where lines go (None: not written).
+        keep: Keep record tuples in :attr:`records` (scoring and the TUI read them from memory).
+    """
+
+    def __init__(self, clock: Callable[[], float], writer: JsonlWriter | None = None, keep: bool = True) -> None:
+        self._clock = clock
+        self.writer = writer
+        self.keep = keep
+        self.records: list[tuple[Any, ...]] = []
+        self.header: dict[str, Any] | None = None
+        self._listeners: list[Callable[[tuple[Any, ...]], None]] = []
+        self._seq = 0
+        self.counts: dict[str, int] = {}
+
+    def subscribe(self, listener: Callable[[tuple[Any, ...]], None]) -> None:
+        """Call ``listener(record_tuple)`` for every record from now on (TUI panes, live scoring)."""
+        self._listeners.append(listener)
+
+    def write_header(self, data: dict[str, Any], subject: str) -> None:
+        """Write the header record (seq 0, t 0); must be the first record."""
+        assert self._seq == 0, "the header must be the first record"
+        self.header = data
+        self.emit(HEADER_KIND, "drillsim", subject, data)
+
+    def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> tuple[Any, ...]:
+        """Append one record at the current simulated time and return it."""
+        seq = self._seq
+        self._seq = seq + 1
+        rec = (round(self._clock(), 4), seq, kind, actor, subject, data)
+        counts = self.counts
+        counts[kind] = counts.get(kind, 0) + 1
+        if self.keep:
+            self.records.append(rec)
+        if self.writer is not None:
+            self.writer.write(rec)
+        for listener in self._listeners:
+            listener(rec)
+        return rec
+
+    @property
+    def next_seq(self) -> int:
+        """Sequence number the next record will get."""
+        return self._seq
+
+    def flush(self) -> None:
+        """Flush the file writer, if any."""
+        if self.writer is not None:
+            self.writer.flush()
+
+    def close(self) -> None:
+        """Close the file writer, if any."""
+        if self.writer is not None:
+            self.writer.close()
+
+
+@dataclass
+class LogData:
+    """A log read back from disk.
+
+    Attributes:
+        header: The header record's data.
+        records: Every record after the header, in order.
+        complete: True when the run ended normally (an ``exercise.ended`` record is present).
+        torn: True when a partial last line (a run killed mid-write) was dropped.
+        path: Where it was read from.
+    """
+
+    header: dict[str, Any]
+    records: list[Record] = field(default_factory=list)
+    complete: bool = False
+    torn: bool = False
+    path: str = ""
+
+    @property
+    def inputs(self) -> list[Record]:
+        """External inputs (facilitator injects, player decisions, notes) in order: what replay re-applies."""
+        return [r for r in self.records if r.kind == INPUT_KIND]
+
+
+def read_log(path: str | Path) -> LogData:
+    """Read a log; drop (and flag) a torn last line; raise :class:`LogError` for anything worse."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise LogError(f"{p}: cannot read: {exc.strerror}") from None
+    lines = raw.split(b"\n")
+    torn = False
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        torn = True  # no newline at the end: the last write was cut
+    header: dict[str, Any] | None = None
+    records: list[Record] = []
+    for i, line in enumerate(lines, start=1):
+        try:
+            obj = json.loads(line)
+            rec = Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            if i == len(lines):
+                torn = True
+                break
+            raise LogError(f"{p}:{i}: not a drillsim log record (corrupt line)") from None
+        if i == 1:
+            if rec.kind != HEADER_KIND:
+                raise LogError(f"{p}:1: not a drillsim event log (the first record is not a header)")
+            header = rec.data
+            if header.get("format") != FORMAT:
+                raise LogError(f"{p}:1: log format {header.get('format')!r} is not supported (expected {FORMAT})")
+            continue
+        records.append(rec)
+    if header is None:
+        raise LogError(f"{p}: empty or torn before the header was written")
+    complete = bool(records) and records[-1].kind == END_KIND
+    return LogData(header, records, complete, torn, str(p))
+
+
+def iter_records(path: str | Path) -> Iterator[Record]:
+    """Stream records (header included) without holding the file in memory; stops at a torn line."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                return
+            obj = json.loads(line)
+            yield Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])

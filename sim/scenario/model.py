@@ -1,0 +1,542 @@
+"""The scenario format as immutable pydantic models (one class per YAML section).
+
+The authoring guide (docs/scenario-format.md) documents every field with an example; `drillsim
+schema` exports these models as JSON Schema. Cross-references between sections are checked in
+:mod:`sim.scenario.refs`, not here, so each error can be located at the referring field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+
+from sim.scenario.types import (
+    Amount,
+    CountDist,
+    Duration,
+    DurationDist,
+    Frozen,
+    Id,
+    Probability,
+    Rate,
+    Speed,
+    Text,
+    TimePoint,
+    start_time,
+)
+
+ADMIN_LEVELS = ("village", "township", "county", "city", "province", "nation")
+"""Administrative levels from the bottom of the reporting chain to the top (村→乡→县→市→省→部)."""
+AdminLevel = Literal["village", "township", "county", "city", "province", "nation"]
+
+RESPONSE_LEVELS = ("IV", "III", "II", "I")
+"""Graded response (分级响应), lowest to highest."""
+ResponseLevel = Literal["IV", "III", "II", "I"]
+
+AgencyKind = Literal[
+    "command", "emergency", "fire", "water", "meteorology", "hydrology", "transport", "health", "police",
+    "telecom", "forestry", "earthquake", "military", "railway", "civil_affairs", "coordination",
+    "government", "other",
+]
+TeamKind = Literal[
+    "fire_rescue", "professional", "militia", "social", "community", "medical", "police", "army",
+    "armed_police", "forest_fire", "other",
+]
+
+Location = Annotated[
+    tuple[float, float],
+    Field(description="[longitude, latitude] in degrees (WGS84), e.g. [116.10, 39.94]."),
+]
+
+FACTS = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured")
+"""Facts an incident report carries and response rules can test (summed over known incidents)."""
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+IdList = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
+
+
+class Source(Frozen):
+    """A citation for facts the scenario rests on (see shared/domain/facts.md)."""
+
+    title: str
+    url: str | None = None
+    confidence: Literal["H", "M", "L", "U"] | None = None
+
+
+def _check_location(loc: tuple[float, float] | None) -> tuple[float, float] | None:
+    if loc is not None and not (-180 <= loc[0] <= 180 and -90 <= loc[1] <= 90):
+        raise ValueError("location is [longitude, latitude] in degrees (lon -180..180, lat -90..90)")
+    return loc
+
+
+class ReporterPool(Frozen):
+    """Grid workers / disaster information officers (网格员 / 灾害信息员) who detect incidents."""
+
+    count: int = Field(default=1, ge=0, description="How many reporters; 0 means nobody watches here.")
+    delay: DurationDist = Field(default=0.0, description="Time from the incident to its detection.")
+    probability: Probability = Field(default=1.0, description="Chance that a reporter notices the incident.")
+    fallback: DurationDist | None = Field(
+        default=None, description="If missed, detection after this delay (patrol, 12119 call); none = never.")
+
+
+class Region(Frozen):
+    """A node of the administrative tree; reports climb from a region to its parent."""
+
+    name: Text
+    level: AdminLevel
+    parent: Id | None = None
+    location: Location | None = None
+    population: int | None = Field(default=None, ge=0)
+    neighbours: IdList = ()
+    reporters: ReporterPool | None = None
+
+    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
+
+
+class Agency(Frozen):
+    """A command centre, bureau or headquarters that holds a response level."""
+
+    name: Text
+    region: Id
+    kind: AgencyKind = "command"
+    initial_level: ResponseLevel | None = None
+
+
+class Team(Frozen):
+    """A rescue team (or ``count`` identical teams ``<id>-01``, ``<id>-02``, …)."""
+
+    name: Text
+    kind: TeamKind
+    base: Id
+    members: int = Field(default=10, ge=1)
+    count: int = Field(default=1, ge=1, le=10_000)
+    capabilities: IdList = Field(min_length=1)
+    speed: Speed = 40.0
+    on_duty: bool = Field(default=True, description="False: the team waits for an activation list.")
+    location: Location | None = None
+    work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
+
+    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
+
+
+class Reporting(Frozen):
+    """Information reporting (信息报送): detection, hop delays, deadlines per level."""
+
+    reporters: ReporterPool = Field(default_factory=ReporterPool,
+                                    description="Default reporters for regions that name none.")
+    hop_delay: dict[str, DurationDist] = Field(
+        default_factory=dict,
+        description="Processing delay per sending level (village, township, …) or `default`.")
+    deadlines: dict[AdminLevel, Duration] = Field(
+        default_factory=dict, description="Latest arrival of the first report at each level, from detection.")
+    top: AdminLevel = Field(default="nation", description="The highest level reports climb to.")
+
+    @field_validator("hop_delay")
+    @classmethod
+    def _levels(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if key not in (*ADMIN_LEVELS, "default"):
+                raise ValueError(f"unknown level {key!r} (one of {', '.join(ADMIN_LEVELS)} or default)")
+        return value
+
+
+class Survival(Frozen):
+    """Chance that a person waiting for rescue is still alive, as a function of waiting time."""
+
+    curve: tuple[tuple[Duration, Probability], ...] | None = Field(
+        default=None, description="[[time, survival], ...]; linear between points, flat after the last.")
+    half_life: Duration | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Survival:
+        if (self.curve is None) == (self.half_life is None):
+            raise ValueError("give exactly one of `curve` or `half_life`")
+        if self.curve is not None:
+            times = [t for t, _ in self.curve]
+            probs = [p for _, p in self.curve]
+            if times != sorted(times) or len(set(times)) != len(times):
+                raise ValueError("curve times must increase")
+            if any(b > a for a, b in zip(probs, probs[1:], strict=False)):
+                raise ValueError("survival must not increase with time")
+        if self.half_life is not None and self.half_life <= 0:
+            raise ValueError("half_life must be positive")
+        return self
+
+
+class Rescue(Frozen):
+    """Rescue flow: who dispatches, how long work takes, how survival falls with waiting."""
+
+    dispatch_level: AdminLevel = Field(
+        default="county", description="Incidents are queued for dispatch when a report reaches this level.")
+    work_time: DurationDist = Field(default=60.0, description="Time on scene per incident (teams may scale).")
+    road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
+    survival: dict[Id, Survival] = Field(default_factory=dict)
+    default_survival: Id | None = None
+
+
+class IncidentSpec(Frozen):
+    """What happened: where, to how many people, and which capability a rescue needs."""
+
+    kind: Id
+    name: Text | None = None
+    region: Id | None = None
+    location: Location | None = None
+    people: CountDist = Field(default=0.0, description="People at risk who need rescue (trapped).")
+    dead: int = Field(default=0, ge=0)
+    missing: int = Field(default=0, ge=0)
+    injured: int = Field(default=0, ge=0)
+    needs: IdList = Field(default=(), description="Capabilities a team needs to work this incident.")
+    priority: int = Field(default=3, ge=1, le=5, description="1 is the most urgent.")
+    work_time: DurationDist | None = None
+    survival: Id | None = None
+
+    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
+
+
+class ScriptedIncident(IncidentSpec):
+    """An incident at a fixed time (from the real timeline or the MSEL)."""
+
+    at: TimePoint
+    region: Id
+
+
+class Generator(Frozen):
+    """A stream of incidents: Poisson at ``rate`` or with ``interarrival`` times."""
+
+    rate: Rate | None = None
+    interarrival: DurationDist | None = None
+    start: TimePoint = 0.0
+    until: TimePoint | None = None
+    count: int | None = Field(default=None, ge=0, description="Stop after this many incidents.")
+    regions: dict[Id, Amount] = Field(min_length=1, description="Region → relative weight.")
+    incident: IncidentSpec
+
+    @model_validator(mode="after")
+    def _one(self) -> Generator:
+        if (self.rate is None) == (self.interarrival is None):
+            raise ValueError("give exactly one of `rate` or `interarrival`")
+        if self.until is None and self.count is None:
+            raise ValueError("give `until` or `count` so the generator ends")
+        return self
+
+
+# ---- Conditions (response triggers) -----------------------------------------------------------
+
+
+class FactTest(Frozen):
+    """True when the sum of ``fact`` over incidents known at the agency's region reaches a value."""
+
+    fact: str
+    at_least: Amount
+    incident_kind: Id | None = None
+
+    @field_validator("fact")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in FACTS:
+            raise ValueError(f"unknown fact {value!r} (one of {', '.join(FACTS)})")
+        return value
+
+
+class AllOf(Frozen):
+    """True when every condition is true."""
+
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(Frozen):
+    """True when at least one condition is true."""
+
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+def _cond_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("all", "any", "fact"):
+            if key in value:
+                return key
+        return None
+    return {AllOf: "all", AnyOf: "any", FactTest: "fact"}.get(type(value))
+
+
+Condition = Annotated[
+    Union[Annotated[FactTest, Tag("fact")], Annotated[AllOf, Tag("all")], Annotated[AnyOf, Tag("any")]],  # noqa: UP007
+    Discriminator(_cond_kind, custom_error_type="condition", custom_error_message="unknown condition (expected {fact: NAME, at_least: N}, "
+                  "{all: [...]} or {any: [...]})"),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class Activation(Frozen):
+    """Teams and agencies put on duty when a level is reached."""
+
+    teams: IdList = ()
+    agencies: IdList = ()
+
+
+class LevelRule(Frozen):
+    """Raise the agency to ``level`` when ``when`` holds, after ``delay`` (consultation, signature)."""
+
+    level: ResponseLevel
+    when: Condition
+    delay: DurationDist = 0.0
+
+
+class AgencyResponse(Frozen):
+    """One agency's graded response: its triggers and what each level activates."""
+
+    rules: tuple[LevelRule, ...] = ()
+    activates: dict[ResponseLevel, Activation] = Field(default_factory=dict)
+
+
+# ---- Effects (what injects and decision options do) --------------------------------------------
+
+
+class LevelChange(Frozen):
+    """Target of a level effect."""
+
+    agency: Id
+    level: ResponseLevel
+
+
+class RaiseLevel(Frozen):
+    """Raise an agency's response level (never lowers)."""
+
+    raise_level: LevelChange
+
+
+class SetLevel(Frozen):
+    """Set an agency's response level, up or down (lowering at the end of an emergency)."""
+
+    set_level: LevelChange
+
+
+class Activate(Frozen):
+    """Put teams and agencies on duty now."""
+
+    activate: Activation
+
+
+class SpawnIncident(Frozen):
+    """Create an incident now (a region is required)."""
+
+    incident: IncidentSpec
+
+    @model_validator(mode="after")
+    def _region(self) -> SpawnIncident:
+        if self.incident.region is None:
+            raise ValueError("an incident effect needs `region`")
+        return self
+
+
+class DeliverInject(Frozen):
+    """Deliver another inject from the MSEL now (chained injects)."""
+
+    inject: Id
+
+
+def _effect_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next(iter(value)) if len(value) == 1 else None
+    fields = type(value).model_fields if hasattr(type(value), "model_fields") else {}
+    return next(iter(fields), None)
+
+
+Effect = Annotated[
+    Union[  # noqa: UP007
+        Annotated[RaiseLevel, Tag("raise_level")], Annotated[SetLevel, Tag("set_level")],
+        Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
+        Annotated[DeliverInject, Tag("inject")],
+    ],
+    Discriminator(_effect_kind, custom_error_type="effect", custom_error_message="unknown effect (expected one of raise_level, set_level, "
+                  "activate, incident, inject)"),
+]
+
+# ---- MSEL and decisions --------------------------------------------------------------------------
+
+InjectType = Literal["informational", "event", "media", "contingency"]
+DeliveryMethod = Literal["phone", "email", "fax", "radio", "message", "handout", "verbal", "simcell", "system"]
+
+
+class Inject(Frozen):
+    """One row of the Master Scenario Events List."""
+
+    at: TimePoint | None = Field(default=None, description="When to deliver; omit for templates.")
+    from_: Id = Field(default="simcell", alias="from", description="Originator (agency, team, region, simcell).")
+    to: IdList = Field(min_length=1, description="Recipient agencies or teams.")
+    type: InjectType = "informational"
+    method: DeliveryMethod = "verbal"
+    title: Text
+    message: Text
+    expected_action: Text | None = None
+    objectives: IdList = ()
+    capability: str | None = None
+    source: str | None = None
+    effects: tuple[Effect, ...] = ()
+    template: bool = Field(default=False, description="Not scheduled: offered to the facilitator for ad-hoc use.")
+
+    @model_validator(mode="after")
+    def _when(self) -> Inject:
+        if self.at is None and not self.template:
+            raise ValueError("an inject needs `at` (or `template: true` for ad-hoc use)")
+        return self
+
+
+class Option(Frozen):
+    """One choice of a decision point."""
+
+    label: Text
+    effects: tuple[Effect, ...] = ()
+
+
+class Decision(Frozen):
+    """A decision point for the players: prompt, options, default on timeout, doctrine choice."""
+
+    at: TimePoint
+    role: Id = Field(description="The agency whose players decide.")
+    prompt: Text
+    options: dict[Id, Option] = Field(min_length=2)
+    default: Id = Field(description="The option that applies when the time limit passes.")
+    doctrine: Id | None = Field(default=None, description="What the plan says; taken in headless runs.")
+    doctrine_delay: DurationDist = Field(default=0.0, description="How long doctrine takes to decide.")
+    time_limit: Duration = Field(gt=0)
+    objectives: IdList = ()
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _options(self) -> Decision:
+        for name, value in (("default", self.default), ("doctrine", self.doctrine)):
+            if value is not None and value not in self.options:
+                raise ValueError(f"{name} {value!r} is not one of the options ({', '.join(self.options)})")
+        return self
+
+
+# ---- Objectives and parameters --------------------------------------------------------------------
+
+Rating = Literal["P", "S", "M", "U"]
+Statistic = Literal["count", "sum", "ratio", "mean", "median", "p90", "min", "max", "first", "last"]
+
+
+def _threshold(value: Any) -> Any:
+    """Thresholds may be durations (``30m``), percentages (``90%``) or plain numbers."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100.0
+        except ValueError:
+            raise ValueError(f"bad percentage {value!r} (e.g. 90%)") from None
+    if isinstance(value, str):
+        from sim import units
+
+        return units.parse_duration(value)
+    return value
+
+
+Threshold = Annotated[float, BeforeValidator(_threshold)]
+
+
+class Scope(Frozen):
+    """Which records a metric looks at; an empty field means all."""
+
+    agencies: IdList = ()
+    regions: IdList = ()
+    levels: tuple[AdminLevel, ...] = ()
+    team_kinds: tuple[TeamKind, ...] = ()
+    teams: IdList = ()
+    incident_kinds: IdList = ()
+    injects: IdList = ()
+    decisions: IdList = ()
+
+
+class CriticalTask(Frozen):
+    """A measurable task: metric over a scope, reduced by a statistic, rated by thresholds."""
+
+    text: Text
+    metric: Id
+    scope: Scope = Field(default_factory=Scope)
+    statistic: Statistic = "mean"
+    better: Literal["lower", "higher"] = "lower"
+    thresholds: dict[Literal["P", "S", "M"], Threshold] = Field(
+        description="Rating bands: the value meets P, S or M, else U.")
+    weight: float = Field(default=1.0, ge=0)
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _bands(self) -> CriticalTask:
+        missing = [b for b in ("P", "S", "M") if b not in self.thresholds]
+        if missing:
+            raise ValueError(f"thresholds need P, S and M (missing {', '.join(missing)})")
+        p, s, m = (self.thresholds[b] for b in ("P", "S", "M"))
+        ordered = p <= s <= m if self.better == "lower" else p >= s >= m
+        if not ordered:
+            raise ValueError(f"thresholds must get worse from P to M for better={self.better}")
+        return self
+
+
+CORE_CAPABILITIES = (
+    "operational_coordination", "operational_communications", "situational_assessment",
+    "mass_search_and_rescue", "public_information_and_warning", "logistics", "mass_care",
+    "planning", "critical_transportation", "fire_management", "environmental_response",
+    "public_health_and_medical", "infrastructure_systems", "on_scene_security",
+)
+
+
+class Objective(Frozen):
+    """An exercise objective tied to a core capability (HSEEP), rated P/S/M/U from its tasks."""
+
+    capability: Literal[CORE_CAPABILITIES]  # type: ignore[valid-type]
+    text: Text
+    weight: float = Field(default=1.0, ge=0)
+    tasks: dict[Id, CriticalTask] = Field(min_length=1)
+    responsible: Id | None = Field(default=None, description="Agency responsible for improvements.")
+    source: str | None = None
+
+
+class Parameter(Frozen):
+    """A named, sweepable knob bound to one or more paths in this scenario."""
+
+    path: tuple[str, ...] = Field(min_length=1, description="Dotted path(s) the value is written to.")
+    default: Any = None
+    range: tuple[Any, Any] | None = None
+    values: tuple[Any, ...] | None = None
+    kind: Literal["duration", "speed", "distance", "area", "rate", "count", "number", "probability", "bool",
+                  "choice"] = "number"
+    description: Text | None = None
+    source: str | None = None
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class Scenario(Frozen):
+    """A whole exercise: the world, its hazards, the MSEL, decisions, objectives and knobs."""
+
+    drillsim: Literal[1] = Field(description="Format version; always 1.")
+    id: Id
+    title: Text
+    description: Text | None = None
+    hazard: Literal["flood", "fire", "earthquake", "typhoon", "chemical", "other"]
+    start: Annotated[datetime, BeforeValidator(start_time), Field(json_schema_extra={"format": "date-time"})]
+    duration: Duration = Field(gt=0)
+    seed: int = Field(default=0, ge=0)
+    sources: dict[Id, Source] = Field(default_factory=dict)
+    regions: dict[Id, Region] = Field(min_length=1)
+    agencies: dict[Id, Agency] = Field(default_factory=dict)
+    teams: dict[Id, Team] = Field(default_factory=dict)
+    reporting: Reporting = Field(default_factory=Reporting)
+    response: dict[Id, AgencyResponse] = Field(default_factory=dict)
+    rescue: Rescue = Field(default_factory=Rescue)
+    incidents: dict[Id, ScriptedIncident] = Field(default_factory=dict)
+    generators: dict[Id, Generator] = Field(default_factory=dict)
+    injects: dict[Id, Inject] = Field(default_factory=dict)
+    decisions: dict[Id, Decision] = Field(default_factory=dict)
+    objectives: dict[Id, Objective] = Field(default_factory=dict)
+    parameters: dict[Id, Parameter] = Field(default_factory=dict)

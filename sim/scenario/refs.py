@@ -1,0 +1,174 @@
+"""Cross-reference checks between scenario sections, located at the referring field.
+
+Runs after the models validate, so every value has its type; each check returns ``(path, message,
+expected)`` and the caller attaches the YAML mark. Errors stop loading; warnings are printed by
+``drillsim validate`` and kept on :class:`~sim.scenario.load.Loaded`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sim.errors import Problem
+from sim.scenario.model import ADMIN_LEVELS, Activate, DeliverInject, RaiseLevel, Scenario, SetLevel, SpawnIncident
+from sim.scenario.yamlsafe import Document, PathT
+
+RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
+PSEUDO_ORIGINATORS = ("simcell", "control", "public", "media")
+
+
+def check(s: Scenario, doc: Document) -> tuple[list[Problem], list[Problem]]:
+    """Return ``(errors, warnings)`` for references that do not resolve or make no sense."""
+    c = _Checker(s, doc)
+    c.run()
+    return c.errors, c.warnings
+
+
+class _Checker:
+    def __init__(self, s: Scenario, doc: Document) -> None:
+        self.s, self.doc = s, doc
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def err(self, path: PathT, message: str, expected: str = "") -> None:
+        self.errors.append(self.doc.problem(path, message, expected))
+
+    def warn(self, path: PathT, message: str, expected: str = "") -> None:
+        self.warnings.append(self.doc.problem(path, message, expected, severity="warning"))
+
+    def ref(self, path: PathT, value: str | None, pool: Iterable[str], what: str) -> bool:
+        pool = list(pool)
+        if value is None or value in pool:
+            return True
+        import difflib
+
+        near = difflib.get_close_matches(value, pool, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        shown = ", ".join(pool[:8]) + (", …" if len(pool) > 8 else "")
+        self.err(path, f"unknown {what} {value!r}", hint + (f"one of {shown}" if pool else f"no {what}s defined"))
+        return False
+
+    def run(self) -> None:
+        s = self.s
+        self.regions()
+        for aid, a in s.agencies.items():
+            self.ref(("agencies", aid, "region"), a.region, s.regions, "region")
+        for tid, t in s.teams.items():
+            self.ref(("teams", tid, "base"), t.base, s.regions, "region")
+        for aid, resp in s.response.items():
+            self.ref(("response", aid), aid, s.agencies, "agency")
+            for level, act in resp.activates.items():
+                self.activation(("response", aid, "activates", level), act)
+        rescue = s.rescue
+        if rescue.default_survival is not None:
+            self.ref(("rescue", "default_survival"), rescue.default_survival, rescue.survival, "survival curve")
+        capabilities = {c for t in s.teams.values() for c in t.capabilities}
+        for iid, inc in s.incidents.items():
+            self.incident(("incidents", iid), inc, capabilities)
+        for gid, g in s.generators.items():
+            for rid in g.regions:
+                self.ref(("generators", gid, "regions", rid), rid, s.regions, "region")
+            self.incident(("generators", gid, "incident"), g.incident, capabilities)
+            if g.until is not None and g.until <= g.start:
+                self.err(("generators", gid, "until"), "until is not after start", "a time after `start`")
+        recipients = [*s.agencies, *s.teams, "all"]
+        originators = [*s.agencies, *s.teams, *s.regions, *PSEUDO_ORIGINATORS]
+        for iid, inj in s.injects.items():
+            base = ("injects", iid)
+            self.ref((*base, "from"), inj.from_, originators, "originator")
+            for i, to in enumerate(inj.to):
+                self.ref((*base, "to", i), to, recipients, "recipient")
+            for i, obj in enumerate(inj.objectives):
+                self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+            self.effects((*base, "effects"), inj.effects, capabilities)
+            if inj.at is not None and inj.at > s.duration:
+                self.warn((*base, "at"), "inject is after the end of the exercise", "a time within `duration`")
+        for did, d in s.decisions.items():
+            base = ("decisions", did)
+            self.ref((*base, "role"), d.role, s.agencies, "agency")
+            for oid, opt in d.options.items():
+                self.effects((*base, "options", oid, "effects"), opt.effects, capabilities)
+            for i, obj in enumerate(d.objectives):
+                self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+        for oid, obj in s.objectives.items():
+            self.ref(("objectives", oid, "responsible"), obj.responsible, s.agencies, "agency")
+            for tid, task in obj.tasks.items():
+                self.scope(("objectives", oid, "tasks", tid, "scope"), task.scope)
+        for pid, p in s.parameters.items():
+            from sim.scenario.overrides import get_path
+
+            for i, path in enumerate(p.path):
+                try:
+                    get_path(self.doc.data, path)
+                except KeyError:
+                    self.err(("parameters", pid, "path", i) if len(p.path) > 1 else ("parameters", pid, "path"),
+                             f"path {path!r} does not exist in this scenario", "a dotted path to an existing value")
+
+    def regions(self) -> None:
+        regions = self.s.regions
+        for rid, r in regions.items():
+            if r.parent is not None and self.ref(("regions", rid, "parent"), r.parent, regions, "region"):
+                parent = regions[r.parent]
+                if RANK[parent.level] <= RANK[r.level]:
+                    self.err(("regions", rid, "parent"),
+                             f"parent {r.parent!r} is a {parent.level}, not above this {r.level}",
+                             "a parent at a higher administrative level")
+            for i, n in enumerate(r.neighbours):
+                if n == rid:
+                    self.err(("regions", rid, "neighbours", i), "a region cannot neighbour itself", "another region")
+                else:
+                    self.ref(("regions", rid, "neighbours", i), n, regions, "region")
+        if any(r.location is not None for r in regions.values()):
+            for rid in regions:
+                if self._location(rid) is None:
+                    self.err(("regions", rid), "no location here or in any parent region",
+                             "location: [lon, lat] on this region or an ancestor")
+
+    def _location(self, rid: str) -> Any:
+        seen = 0
+        regions = self.s.regions
+        while rid in regions and seen < len(ADMIN_LEVELS) + 1:
+            r = regions[rid]
+            if r.location is not None:
+                return r.location
+            if r.parent is None:
+                return None
+            rid, seen = r.parent, seen + 1
+        return None
+
+    def activation(self, path: PathT, act: Any) -> None:
+        for i, tid in enumerate(act.teams):
+            self.ref((*path, "teams", i), tid, self.s.teams, "team")
+        for i, aid in enumerate(act.agencies):
+            self.ref((*path, "agencies", i), aid, self.s.agencies, "agency")
+
+    def incident(self, path: PathT, inc: Any, capabilities: set[str]) -> None:
+        self.ref((*path, "region"), inc.region, self.s.regions, "region")
+        self.ref((*path, "survival"), inc.survival, self.s.rescue.survival, "survival curve")
+        for i, need in enumerate(inc.needs):
+            if need not in capabilities:
+                self.warn((*path, "needs", i), f"no team has capability {need!r}; this incident will wait forever",
+                          "a capability listed by some team")
+
+    def effects(self, path: PathT, effects: Any, capabilities: set[str]) -> None:
+        for i, eff in enumerate(effects):
+            p = (*path, i)
+            if isinstance(eff, RaiseLevel | SetLevel):
+                body = eff.raise_level if isinstance(eff, RaiseLevel) else eff.set_level
+                key = "raise_level" if isinstance(eff, RaiseLevel) else "set_level"
+                self.ref((*p, key, "agency"), body.agency, self.s.agencies, "agency")
+            elif isinstance(eff, Activate):
+                self.activation((*p, "activate"), eff.activate)
+            elif isinstance(eff, SpawnIncident):
+                self.incident((*p, "incident"), eff.incident, capabilities)
+            elif isinstance(eff, DeliverInject):
+                self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
+
+    def scope(self, path: PathT, scope: Any) -> None:
+        pools = {"agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),
+                 "teams": (self.s.teams, "team"), "injects": (self.s.injects, "inject"),
+                 "decisions": (self.s.decisions, "decision")}
+        for name, (pool, what) in pools.items():
+            for i, value in enumerate(getattr(scope, name)):
+                self.ref((*path, name, i), value, pool, what)

@@ -1,0 +1,3 @@
+"""The drillsim version, recorded in every event log header (replay checks it)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Terminal UI (textual): the facilitator console and the replay viewer."""
