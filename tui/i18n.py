@@ -222,6 +222,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notify.decision_open": ("Decision for the players: {decision}", "参演决策: {decision}"),
 }
 
+CAPABILITIES_ZH = {
+    "operational_coordination": "运行协调", "operational_communications": "应急通信",
+    "situational_assessment": "态势研判", "mass_search_and_rescue": "搜索救援",
+    "public_information_and_warning": "信息发布与预警", "logistics": "物资保障", "mass_care": "群众安置",
+    "planning": "计划组织", "critical_transportation": "交通保障", "fire_management": "火灾扑救",
+    "environmental_response": "环境应急", "public_health_and_medical": "医疗卫生",
+    "infrastructure_systems": "基础设施", "on_scene_security": "现场警戒",
+}
+"""Chinese names of the HSEEP core capabilities the scenario format knows."""
+
+
+def capability(key: str, lang: str) -> str:
+    """``mass_search_and_rescue`` → ``Mass search and rescue`` / ``搜索救援``."""
+    if lang == "zh" and key in CAPABILITIES_ZH:
+        return CAPABILITIES_ZH[key]
+    return key.replace("_", " ").capitalize()
+
 
 def tr(key: str, lang: str, **kw: Any) -> str:
     """The string ``key`` in ``lang`` with ``{placeholders}`` filled; the key itself if unknown."""

@@ -1,0 +1,80 @@
+"""The open-incidents pane: incidents with people at risk, not yet closed, most urgent first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tui.i18n import Names, clip, duration, text, tr
+from tui.state import ExerciseView, IncidentView
+
+PRIORITY_STYLE = {1: "bold white on red", 2: "bold black on dark_orange", 3: "bold black on yellow"}
+STATE_STYLE = {"occurred": "dim", "missed": "bold red", "detected": "yellow", "queued": "bold red",
+               "assigned": "cyan", "working": "green"}
+COLUMNS = ("prio", "incident", "region", "people", "state", "age", "team")
+
+
+class IncidentsTable(DataTable):
+    """Rows re-ordered when the set of open incidents changes; cells updated in place otherwise."""
+
+    def __init__(self, names: Names, lang: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.names = names
+        self.lang = lang
+        self._keys: list[str] = []
+        self._rows: dict[str, tuple[Any, ...]] = {}
+        self._stamp: tuple[int, float] = (-1, -1.0)
+
+    def on_mount(self) -> None:
+        """Columns in the current language."""
+        self._columns_for(self.lang)
+
+    def _columns_for(self, lang: str) -> None:
+        self.clear(columns=True)
+        self._keys, self._rows = [], {}
+        for key, label in zip(COLUMNS, ("col.prio", "col.incident", "col.region", "col.people", "col.state",
+                                        "col.age", "col.team"), strict=True):
+            self.add_column(tr(label, lang), key=key)
+
+    def sync(self, view: ExerciseView, lang: str) -> None:
+        """Bring rows up to date (ages move with the clock)."""
+        if lang != self.lang:
+            self.lang = lang
+            self._columns_for(lang)
+            self._stamp = (-1, -1.0)
+        stamp = (view.version, round(view.now))
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        rows = view.open_incidents()
+        keys = [i.key for i in rows]
+        if keys != self._keys:
+            self.clear()
+            self._rows = {}
+            for inc in rows:
+                cells = self._cells(inc, view)
+                self.add_row(*cells, key=inc.key)
+                self._rows[inc.key] = cells
+            self._keys = keys
+        else:
+            for inc in rows:
+                cells = self._cells(inc, view)
+                old = self._rows[inc.key]
+                for col, value, before in zip(COLUMNS, cells, old, strict=True):
+                    if value != before:
+                        self.update_cell(inc.key, col, value)
+                self._rows[inc.key] = cells
+        closed = sum(1 for i in view.incidents.values() if i.state == "closed")
+        self.border_subtitle = tr("incident.summary", lang, open=len(rows), closed=closed,
+                                  total=len(view.incidents))
+
+    def _cells(self, inc: IncidentView, view: ExerciseView) -> tuple[Any, ...]:
+        lang = self.lang
+        label = text(inc.name, lang) or inc.key
+        team = self.names.name(inc.team, lang) if inc.team else ""
+        return (Text(f" {inc.priority} ", style=PRIORITY_STYLE.get(inc.priority, "bold")),
+                clip(label, 30), clip(self.names.name(inc.region, lang), 14), str(inc.people),
+                Text(tr(f"incident.{inc.state}", lang), style=STATE_STYLE.get(inc.state, "")),
+                duration(view.now - inc.onset, lang), clip(team, 20))

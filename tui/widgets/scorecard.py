@@ -1,0 +1,118 @@
+"""The live scorecard: objective ratings so far, evaluator observations, counts, open-incident sparkline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Sparkline, Static
+
+from tui.bridge import LiveScore
+from tui.i18n import Names, capability, clip, tr
+from tui.state import ExerciseView
+
+RATING_STYLE = {"P": "bold white on green", "S": "bold black on yellow", "M": "bold black on dark_orange",
+                "U": "bold white on red"}
+
+
+def rating_cell(rating: str | None) -> Text:
+    """A coloured P/S/M/U badge (a dash when there is none yet)."""
+    if not rating:
+        return Text(" — ", style="dim")
+    return Text(f" {rating} ", style=RATING_STYLE.get(rating, "bold"))
+
+
+def observations(view: ExerciseView, objective: str) -> str:
+    """``2 (S, M)``: how many observations an objective has and the ratings evaluators gave."""
+    notes = view.notes_for(objective)
+    if not notes:
+        return ""
+    ratings = [n.rating for n in notes if n.rating]
+    return f"{len(notes)}" + (f" ({', '.join(ratings[-3:])})" if ratings else "")
+
+
+class ScorecardPane(Vertical):
+    """Counts and the sparkline on top, one row per objective below."""
+
+    DEFAULT_CSS = """
+    ScorecardPane { height: 1fr; }
+    ScorecardPane > #score-summary { height: auto; color: $text-muted; }
+    ScorecardPane > Sparkline { height: 2; margin: 0 0 1 0; }
+    ScorecardPane > DataTable { height: 1fr; }
+    """
+
+    def __init__(self, names: Names, lang: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.names = names
+        self.lang = lang
+        self._stamp: tuple[Any, ...] = ()
+        self._rows: dict[str, tuple[Any, ...]] = {}
+
+    def compose(self) -> ComposeResult:
+        """Summary, sparkline, objectives table."""
+        yield Static(id="score-summary")
+        yield Sparkline([0.0], id="score-spark", summary_function=max)
+        table: DataTable = DataTable(id="score-table", cursor_type="row")
+        yield table
+
+    def on_mount(self) -> None:
+        """Columns in the current language."""
+        self._columns_for(self.lang)
+
+    def _columns_for(self, lang: str) -> None:
+        table = self.query_one("#score-table", DataTable)
+        table.clear(columns=True)
+        self._rows = {}
+        table.add_column(tr("col.id", lang), key="id")
+        table.add_column(tr("col.rating", lang), key="rating")
+        table.add_column(tr("col.notes", lang), key="notes")
+        table.add_column(tr("col.capability", lang), key="capability")
+
+    def sync(self, view: ExerciseView, lang: str, score: LiveScore) -> None:
+        """Redraw when the view, the score or the width changed."""
+        stamp = (view.version, lang, id(score), self.size.width)
+        if stamp == self._stamp:
+            return
+        if lang != self.lang:
+            self.lang = lang
+            self._columns_for(lang)
+        self._stamp = stamp
+        c = view.counts
+        lines = [tr("score.counts", lang, inc=c["incidents"], res=c["rescued"], lost=c["lost"],
+                    late=c["late"], reports=c["reports"]),
+                 tr("score.decisions", lang, made=c["decisions"], players=c["by_players"],
+                    default=c["by_default"], injects=c["injects"], notes=c["notes"])]
+        head = Text()
+        if score.available:
+            if score.overall is not None:
+                head.append(tr("score.overall", lang, score=f"{score.overall:.0f}") + "  ", style="bold")
+            head.append(tr("score.so_far", lang, time=self.names.clock(view.now)), style="dim")
+        else:
+            head.append(tr("score.unavailable", lang), style="italic dim")
+        head.append("\n" + "\n".join(lines))
+        head.append(f"\n{tr('score.open', lang)}: {view.open_count}", style="bold")
+        self.query_one("#score-summary", Static).update(head)
+        spark = self.query_one("#score-spark", Sparkline)
+        spark.data = view.open_samples(max(1, self.size.width - 2)) or [0.0]
+        self._objectives(view, lang, score)
+
+    def _objectives(self, view: ExerciseView, lang: str, score: LiveScore) -> None:
+        table = self.query_one("#score-table", DataTable)
+        rated = {o.key: o for o in score.objectives} if score.available else {}
+        objectives = view.definition.get("objectives") or {}
+        for key, obj in objectives.items():
+            got = rated.get(key)
+            cells = (key, rating_cell(got.rating if got else None), observations(view, key),
+                     clip(capability(str(obj.get("capability", "")), lang), 24))
+            old = self._rows.get(key)
+            if old is None:
+                table.add_row(*cells, key=key)
+            elif old != cells:
+                for col, value in zip(("id", "rating", "notes", "capability"), cells, strict=True):
+                    table.update_cell(key, col, value)
+            self._rows[key] = cells
+        counts = Counter(n.rating for n in view.notes if n.rating)
+        table.border_subtitle = " ".join(f"{r}:{counts[r]}" for r in "PSMU" if counts[r])
