@@ -51,7 +51,7 @@ class Clock:
     def __init__(self, driver: Driver, speed: int = DEFAULT_SPEED, budget: float = 0.04,
                  timer: Callable[[], float] = time.perf_counter) -> None:
         self.driver = driver
-        self.index = SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
+        self.index = max((i for i, s in enumerate(SPEEDS) if s <= speed), default=0)
         self.running = False
         self.run_to: float | None = None
         self.run_to_kind: str | None = None

@@ -1,0 +1,533 @@
+"""The facilitator console (``drillsim play``): a textual app over a :class:`~tui.driver.Driver`.
+
+A timer on the UI thread moves the clock a slice at a time (:mod:`tui.clock`); records emitted by
+the engine flow into the view (:mod:`tui.state`) and the panes redraw from it. Every action —
+a decision, an ad-hoc inject, an observation, a role change, the end — goes through the driver
+as an external input, so it is logged with its simulated time and the log replays.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui import bridge
+from tui.clock import Clock
+from tui.driver import LiveDriver
+from tui.i18n import Names, text, tr
+from tui.screens.confirm import ConfirmEnd
+from tui.screens.decision import DecisionDialog
+from tui.screens.end import EndScreen
+from tui.screens.filter import FilterDialog
+from tui.screens.inject import InjectDialog
+from tui.screens.inject_detail import InjectDetail
+from tui.screens.note import NoteDialog
+from tui.screens.roles import RolesDialog
+from tui.state import ExerciseView
+from tui.widgets.feed import EventFeed, FeedFilter
+from tui.widgets.header import ClockStatus, ExerciseHeader
+from tui.widgets.incidents import IncidentsTable
+from tui.widgets.msel import MselTable
+from tui.widgets.scorecard import ScorecardPane
+from tui.widgets.teams import TeamsTable
+
+ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
+    # (keys, action, i18n suffix, shown in the footer) — one palette entry per action, in this order
+    ("space", "toggle_clock", "pause", True),
+    ("plus,equals_sign", "faster", "faster", True),
+    ("minus,underscore", "slower", "slower", True),
+    ("n", "next_inject", "next_inject", True),
+    ("m", "next_decision", "next_decision", True),
+    ("full_stop", "step", "step", False),
+    ("i", "inject", "inject", True),
+    ("o", "note", "note", True),
+    ("d", "decisions", "decisions", True),
+    ("r", "roles", "roles", True),
+    ("f", "filter", "filter", True),
+    ("l", "lang", "lang", True),
+    ("z", "zoom", "zoom", False),
+    ("e,q", "request_end", "end", True),
+)
+
+KEY_DISPLAY = {"space": "space", "plus,equals_sign": "+", "minus,underscore": "-", "full_stop": ".",
+               "e,q": "e/q"}
+
+COMPACT_WIDTH = 120
+COMPACT_HEIGHT = 34
+
+
+def console_bindings(lang: str) -> list[Binding]:
+    """The console's key bindings with descriptions in ``lang`` (the footer shows them)."""
+    return [Binding(keys, f"app.{action}", tr(f"key.{name}", lang), show=show,
+                    key_display=KEY_DISPLAY.get(keys))
+            for keys, action, name, show in ACTIONS]
+
+
+class ConsoleScreen(Screen[None]):
+    """Header, the five panes and the footer; the layout adapts to the terminal size."""
+
+    DEFAULT_CSS = """
+    ConsoleScreen #panes {
+        layout: grid;
+        grid-size: 3 2;
+        grid-columns: 1fr 1fr 1fr;
+        grid-rows: 2fr 3fr;
+    }
+    ConsoleScreen #feed { column-span: 2; }
+    ConsoleScreen.-compact #panes {
+        grid-size: 2 3;
+        grid-columns: 1fr 1fr;
+        grid-rows: 1fr 1fr 1fr;
+    }
+    ConsoleScreen.-compact #feed { column-span: 1; row-span: 2; }
+    ConsoleScreen .pane {
+        border: round $primary 50%;
+        border-title-color: $text;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        height: 1fr;
+        width: 1fr;
+    }
+    ConsoleScreen .pane:focus-within { border: round $accent; }
+    ConsoleScreen.-compact .pane { border: round $primary 50%; padding: 0; }
+    ConsoleScreen.-compact .pane:focus-within { border: round $accent; }
+    ConsoleScreen EventFeed { scrollbar-size-horizontal: 0; }
+    """
+
+    def __init__(self, view: ExerciseView, names: Names, lang: str) -> None:
+        super().__init__(id="console")
+        self.view = view
+        self.names = names
+        self.lang = lang
+        self.set_lang(lang)
+
+    def set_lang(self, lang: str) -> None:
+        """Footer and pane titles in ``lang``."""
+        self.lang = lang
+        base = self._merged_bindings.copy() if self._merged_bindings is not None else BindingsMap()
+        for binding in console_bindings(lang):
+            for key in (k.strip() for k in binding.key.split(",")):
+                base.key_to_bindings[key] = [Binding(key, binding.action, binding.description,
+                                                     show=binding.show, key_display=binding.key_display)]
+        self._bindings = base
+        if self.is_mounted:
+            for pane_id, key in (("msel", "pane.msel"), ("feed", "pane.feed"), ("teams", "pane.teams"),
+                                 ("incidents", "pane.incidents"), ("scorecard", "pane.scorecard")):
+                self.query_one(f"#{pane_id}").border_title = tr(key, lang)
+            self.refresh_bindings()
+
+    def compose(self) -> ComposeResult:
+        """Header, panes, footer."""
+        names, lang = self.names, self.lang
+        yield ExerciseHeader(self.view, names, lang, id="header")
+        with Container(id="panes"):
+            yield MselTable(names, lang, id="msel")
+            yield IncidentsTable(names, lang, id="incidents")
+            yield TeamsTable(names, lang, id="teams")
+            yield EventFeed(names, lang, id="feed")
+            yield ScorecardPane(names, lang, id="scorecard")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Titles and the layout for the current size."""
+        for pane in self.query("#panes > *"):
+            pane.add_class("pane")
+        self.set_lang(self.lang)
+        self._layout()
+        self.query_one("#feed").focus()
+
+    def on_resize(self) -> None:
+        """Compact layout below 120×34."""
+        self._layout()
+
+    def _layout(self) -> None:
+        w, h = self.size
+        self.set_class(w < COMPACT_WIDTH or h < COMPACT_HEIGHT, "-compact")
+
+
+class DrillConsole(App[bridge.EndFiles | None]):
+    """The facilitator console.
+
+    Args:
+        driver: Runs the exercise (live: :class:`~tui.driver.LiveDriver`).
+        lang: ``zh`` or ``en``.
+        out_dir: Where the log is and where the scorecard and report go.
+        tick: Seconds between clock ticks.
+        speed: Initial clock speed (simulated seconds per second).
+        notify_injects: Pop a notice when an inject is delivered (off for screenshots).
+    """
+
+    TITLE = "drillsim"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "request_end", "End", show=False, priority=True),
+        Binding("ctrl+q", "request_end", "End", show=False, priority=True),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
+                 tick: float = 0.1, speed: int = 60, notify_injects: bool = True) -> None:
+        super().__init__()
+        self.driver = driver
+        self.view = driver.view
+        self.names = Names(driver.header)
+        self.lang = lang if lang in ("zh", "en") else "en"
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.clock = Clock(driver, speed=speed)
+        self.tick_seconds = tick
+        self.notify_injects = notify_injects
+        self.score = bridge.LiveScore(False, problem="unavailable")
+        self.files: bridge.EndFiles | None = None
+        self.console: ConsoleScreen | None = None
+        self.end_screen: EndScreen | None = None
+        self._last_wall = time.perf_counter()
+        self._seen = len(self.view.records)
+        self._deferred: set[str] = set()
+        self._dialog: DecisionDialog | None = None
+        self._score_wall = 0.0
+        self._score_version = -1
+        self._ending = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Show the console and start the clock timer (the clock itself starts paused)."""
+        self.title = text(self.names.title, self.lang) or "drillsim"
+        self.console = ConsoleScreen(self.view, self.names, self.lang)
+        self.push_screen(self.console)
+        self.set_interval(self.tick_seconds, self._tick)
+        self.call_after_refresh(self.refresh_panes, True)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        wall_dt, self._last_wall = now - self._last_wall, now
+        if self.driver.ended or self._ending:
+            return
+        result = self.clock.tick(wall_dt)
+        self._consume_records()
+        if result.at_end and not self.driver.ended:
+            self.end_exercise("duration")
+            return
+        if result.halted or self.view.pending:
+            self._offer_decision()
+        self.refresh_panes()
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def status(self) -> ClockStatus:
+        """The clock's state for the header."""
+        c = self.clock
+        return ClockStatus(c.speed, c.running, c.run_to_kind if c.run_to is not None else None, c.behind)
+
+    def refresh_panes(self, force_score: bool = False) -> None:
+        """Redraw the header and let each pane catch up with the view."""
+        console = self.console
+        if console is None or not console.is_mounted:
+            return
+        view, lang = self.view, self.lang
+        console.query_one(ExerciseHeader).show(view, lang, self.status())
+        console.query_one(MselTable).sync(view, lang)
+        console.query_one(IncidentsTable).sync(view, lang)
+        console.query_one(TeamsTable).sync(view, lang)
+        console.query_one(EventFeed).sync(view, lang)
+        wall = time.perf_counter()
+        if force_score or (view.version != self._score_version and wall - self._score_wall >= 1.0):
+            self._score_wall, self._score_version = wall, view.version
+            self.score = bridge.live_score(view.header, view.records, view.now)
+        console.query_one(ScorecardPane).sync(view, lang, self.score)
+        if self._dialog is not None and self._dialog.is_attached:
+            self._dialog.show_clock(view.now, self.clock.active)
+
+    def _consume_records(self) -> None:
+        """React to new records: inject notices, decisions that timed out."""
+        records = self.view.records
+        for rec in records[self._seen:]:
+            kind = rec[2]
+            if kind == "inject.delivered" and self.notify_injects:
+                title = text(rec[5].get("title"), self.lang)
+                self.notify(tr("inject.delivered", self.lang, id=rec[4], title=title), timeout=6)
+            elif kind == "decision.made" and rec[5].get("by") == "default":
+                dec = self.view.decisions.get(rec[4] or "")
+                if dec is not None and dec.asked == "players":
+                    label = text(rec[5].get("label"), self.lang) or rec[5].get("option")
+                    self.notify(tr("decision.timeout", self.lang, decision=rec[4], option=label),
+                                severity="warning", timeout=10)
+                    self._deferred.discard(rec[4])
+                    if self._dialog is not None and self._dialog.decision.key == rec[4]:
+                        self._dialog.dismiss(None)
+        self._seen = len(records)
+
+    # -- decisions ------------------------------------------------------------------------------
+
+    def _offer_decision(self, explicit: bool = False) -> None:
+        """Open the dialog for the oldest pending decision (unless put aside or a dialog is open)."""
+        if self._dialog is not None or self.driver.ended or not isinstance(self.screen, ConsoleScreen):
+            return
+        waiting = [d for d in self.view.pending if explicit or d.key not in self._deferred]
+        if not waiting:
+            if explicit:
+                self.notify(tr("decision.none", self.lang))
+            return
+        decision = waiting[0]
+        self.clock.pause()
+        self._deferred.discard(decision.key)
+        dialog = DecisionDialog(decision, self.names, self.lang)
+        self._dialog = dialog
+
+        def done(option: str | None) -> None:
+            self._dialog = None
+            if option is None:
+                if decision.made is None:
+                    self._deferred.add(decision.key)
+            else:
+                self._submit({"kind": "decide", "decision": decision.key, "option": option, "by": "players"})
+                label = text(decision.options.get(option), self.lang) or option
+                self.notify(tr("decision.made", self.lang, decision=decision.key, option=label,
+                               by=tr("by.players", self.lang)))
+            self.refresh_panes()
+            self.call_after_refresh(self._offer_decision)
+
+        self.push_screen(dialog, done)
+        dialog.call_after_refresh(dialog.show_clock, self.view.now, self.clock.active)
+
+    def _submit(self, payload: dict[str, Any]) -> bool:
+        """Apply an input through the driver; a refusal is shown, never raised."""
+        try:
+            self.driver.submit(payload)
+        except ValueError as exc:
+            self.notify(tr("notify.refused", self.lang, error=str(exc)), severity="error", timeout=8)
+            return False
+        finally:
+            self._consume_records()
+        return True
+
+    # -- actions (keys, palette) --------------------------------------------------------------------
+
+    def action_toggle_clock(self) -> None:
+        """Space: pause or resume."""
+        if self.driver.ended:
+            return
+        if not self.clock.active and self.driver.now >= self.driver.duration:
+            self.end_exercise("duration")
+            return
+        self.clock.toggle()
+        self._last_wall = time.perf_counter()
+        self.refresh_panes()
+
+    def action_faster(self) -> None:
+        """One speed step up."""
+        self.clock.faster()
+        self.refresh_panes()
+
+    def action_slower(self) -> None:
+        """One speed step down."""
+        self.clock.slower()
+        self.refresh_panes()
+
+    def action_step(self) -> None:
+        """Advance one simulated minute."""
+        if not self.driver.ended:
+            self.clock.start_run_to(self.driver.now + 1.0, "step")
+
+    def action_next_inject(self) -> None:
+        """Run to the next scheduled inject and pause there."""
+        self._run_to(self.view.next_inject_time(), "inject")
+
+    def action_next_decision(self) -> None:
+        """Run to the next scenario decision point and pause there."""
+        self._run_to(self.view.next_decision_time(), "decision")
+
+    def _run_to(self, t: float | None, kind: str) -> None:
+        if self.driver.ended:
+            return
+        if t is None:
+            self.notify(tr("notify.run_to_none", self.lang))
+            return
+        self.clock.start_run_to(t, kind)
+        self.refresh_panes()
+
+    def action_inject(self) -> None:
+        """Open the ad-hoc inject dialog."""
+        if self.driver.ended or not isinstance(self.screen, ConsoleScreen):
+            return
+
+        def done(payload: dict[str, Any] | None) -> None:
+            if payload is not None and self._submit(payload):
+                rec = next((r for r in reversed(self.view.records) if r[2] == "inject.delivered"), None)
+                if rec is not None:
+                    self.notify(tr("inject.sent", self.lang, id=rec[4],
+                                   to=self.names.list_names(rec[5].get("to") or [], self.lang)))
+            self.refresh_panes()
+
+        self.push_screen(InjectDialog(dict(self.driver.header), self.names, self.lang), done)
+
+    def action_note(self) -> None:
+        """Open the evaluator observation dialog."""
+        if self.driver.ended or not isinstance(self.screen, ConsoleScreen):
+            return
+
+        def done(payload: dict[str, Any] | None) -> None:
+            if payload is not None and self._submit(payload):
+                self.notify(tr("note.saved", self.lang, time=self.names.clock(self.view.now)))
+            self.refresh_panes(force_score=True)
+
+        self.push_screen(NoteDialog(dict(self.driver.header), self.names, self.lang), done)
+
+    def action_decisions(self) -> None:
+        """Reopen a decision that was put aside."""
+        self._offer_decision(explicit=True)
+
+    def action_roles(self) -> None:
+        """Choose which agencies people play."""
+        if self.driver.ended or not isinstance(self.screen, ConsoleScreen):
+            return
+        agencies = list((self.driver.header.get("roster") or {}).get("agencies") or {})
+
+        def done(changes: list[dict[str, Any]] | None) -> None:
+            for payload in changes or ():
+                if self._submit(payload):
+                    state = tr("roles.played" if payload["played"] else "roles.doctrine", self.lang)
+                    agency = self.names.name(payload["agency"], self.lang)
+                    self.notify(tr("roles.changed", self.lang, agency=agency, state=state))
+            self.refresh_panes()
+
+        self.push_screen(RolesDialog(agencies, self.view.players, self.names, self.lang), done)
+
+    def action_filter(self) -> None:
+        """Filter the event feed."""
+        if not isinstance(self.screen, ConsoleScreen):
+            return
+        feed = self.screen.query_one(EventFeed)
+
+        def done(flt: FeedFilter | None) -> None:
+            if flt is not None:
+                feed.set_filter(flt)
+
+        self.push_screen(FilterDialog(dict(self.driver.header), feed.filter, self.names, self.lang), done)
+
+    def action_lang(self) -> None:
+        """Switch between Chinese and English."""
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self.title = text(self.names.title, self.lang) or "drillsim"
+        if self.console is not None:
+            self.console.set_lang(self.lang)
+        self.refresh_panes(force_score=True)
+        self.notify(tr("notify.lang", self.lang))
+
+    def action_zoom(self) -> None:
+        """Zoom the focused pane to the whole screen, or back."""
+        screen = self.screen
+        if not isinstance(screen, ConsoleScreen):
+            return
+        if screen.maximized is not None:
+            screen.minimize()
+            return
+        focused = screen.focused
+        if focused is not None:
+            pane = next((w for w in [focused, *focused.ancestors] if getattr(w, "has_class", None)
+                         and w.has_class("pane")), focused)
+            screen.maximized = pane
+
+    def action_show_inject(self, key: str) -> None:
+        """Show one inject's full text."""
+        row = self.view.injects.get(key)
+        if row is not None:
+            self.push_screen(InjectDetail(row, self.names.injects.get(row.key), self.names, self.lang))
+
+    def on_msel_table_selected(self, message: MselTable.Selected) -> None:
+        """Enter on an MSEL row."""
+        self.action_show_inject(message.key)
+
+    def action_request_end(self) -> None:
+        """``e``, ``q`` or Ctrl+C: end the exercise after a confirmation (or leave, once ended)."""
+        if self.driver.ended:
+            if isinstance(self.screen, EndScreen):
+                self.action_leave()
+            return
+        if isinstance(self.screen, ConfirmEnd) or self._ending:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.end_exercise("facilitator")
+
+        self.push_screen(ConfirmEnd(self.lang), done)
+
+    def action_quit(self) -> None:
+        """Textual's own quit (palette) asks first, like q."""
+        self.action_request_end()
+
+    def action_leave(self) -> None:
+        """Leave the console after the end."""
+        self.exit(self.files)
+
+    # -- the end --------------------------------------------------------------------------------------
+
+    def end_exercise(self, reason: str) -> None:
+        """Close the log, show the scorecard full screen, write the report in the background."""
+        if self._ending:
+            return
+        self._ending = True
+        self.clock.pause()
+        if reason == "duration" or not self.driver.live:
+            self.driver.finish(reason)
+        else:
+            try:
+                self.driver.submit({"kind": "end", "reason": reason})
+            except ValueError:
+                self.driver.finish(reason)
+        self._consume_records()
+        view = self.view
+        self.score = bridge.live_score(view.header, view.records, view.now)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsoleScreen):
+            self.pop_screen()
+        self.end_screen = EndScreen(view, self.names, self.lang, self.score)
+        self.push_screen(self.end_screen)
+        self.notify(tr("notify.ended", self.lang))
+        self.run_worker(self._write_outputs, thread=True, name="after-action report")
+
+    def _write_outputs(self) -> None:
+        """Worker thread: scorecard and report from the closed log."""
+        log = self.driver.log_path
+        if log is None or self.out_dir is None:
+            files = bridge.EndFiles(log or "(memory only)", report_problem="unavailable")
+        else:
+            files = bridge.write_report(log, str(self.out_dir), self.lang)
+            if files.scorecard is None and self.score.available:
+                files.scorecard = bridge.write_live_scorecard(self.out_dir / "scorecard.json", self.score,
+                                                              self.view.now)
+        self.call_from_thread(self._show_files, files)
+
+    def _show_files(self, files: bridge.EndFiles) -> None:
+        self.files = files
+        if self.end_screen is not None:
+            self.end_screen.show_files(files)
+
+    # -- command palette ---------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """An entry for every console action, in the current language, then textual's own (theme, keys…)."""
+        lang = self.lang
+        if isinstance(screen, ConsoleScreen):
+            for _keys, action, name, _show in ACTIONS:
+                yield SystemCommand(tr(f"key.{name}", lang), tr(f"cmd.{name}", lang),
+                                    getattr(self, f"action_{action}"))
+            msel = screen.query_one(MselTable)
+            if msel.row_count:
+                row_key, _ = msel.coordinate_to_cell_key(msel.cursor_coordinate)
+                if row_key.value is not None:
+                    key = str(row_key.value)
+                    label = tr("cmd.show_inject", lang)
+                    yield SystemCommand(f"{label} ({key})", label, lambda: self.action_show_inject(key))
+        elif isinstance(screen, EndScreen):
+            yield SystemCommand(tr("key.quit", lang), tr("end.keys", lang), self.action_leave)
+        for cmd in super().get_system_commands(screen):
+            if cmd.title != "Quit":
+                yield cmd
