@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -64,10 +65,15 @@ COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
 
 
+GROUPED = {"faster": "key.speed", "slower": "key.speed"}
+"""Actions shown together in the footer under one label (``+ - Speed``)."""
+
+
 def console_bindings(lang: str) -> list[Binding]:
     """The console's key bindings with descriptions in ``lang`` (the footer shows them)."""
+    groups = {key: Binding.Group(tr(key, lang), compact=True) for key in set(GROUPED.values())}
     return [Binding(keys, f"app.{action}", tr(f"key.{name}", lang), show=show,
-                    key_display=KEY_DISPLAY.get(keys))
+                    key_display=KEY_DISPLAY.get(keys), group=groups.get(GROUPED.get(action, "")))
             for keys, action, name, show in ACTIONS]
 
 
@@ -98,8 +104,10 @@ class ConsoleScreen(Screen[None]):
     }
     ConsoleScreen .pane:focus-within { border: round $accent; }
     ConsoleScreen.-compact .pane { border: round $primary 50%; padding: 0; }
+    ConsoleScreen.-compact .pane DataTable, ConsoleScreen.-compact DataTable.pane { scrollbar-size-horizontal: 0; }
     ConsoleScreen.-compact .pane:focus-within { border: round $accent; }
     ConsoleScreen EventFeed { scrollbar-size-horizontal: 0; }
+    ConsoleScreen .pane, ConsoleScreen .pane DataTable { scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, view: ExerciseView, names: Names, lang: str) -> None:
@@ -116,7 +124,8 @@ class ConsoleScreen(Screen[None]):
         for binding in console_bindings(lang):
             for key in (k.strip() for k in binding.key.split(",")):
                 base.key_to_bindings[key] = [Binding(key, binding.action, binding.description,
-                                                     show=binding.show, key_display=binding.key_display)]
+                                                     show=binding.show, key_display=binding.key_display,
+                                                     group=binding.group)]
         self._bindings = base
         if self.is_mounted:
             for pane_id, key in (("msel", "pane.msel"), ("feed", "pane.feed"), ("teams", "pane.teams"),
@@ -171,6 +180,9 @@ class DrillConsole(App[bridge.EndFiles | None]):
         Binding("ctrl+q", "request_end", "End", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = True
+    CSS = """
+    Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    """
 
     def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
                  tick: float = 0.1, speed: int = 60, notify_injects: bool = True) -> None:
@@ -185,7 +197,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.notify_injects = notify_injects
         self.score = bridge.LiveScore(False, problem="unavailable")
         self.files: bridge.EndFiles | None = None
-        self.console: ConsoleScreen | None = None
+        self.console_screen: ConsoleScreen | None = None
         self.end_screen: EndScreen | None = None
         self._last_wall = time.perf_counter()
         self._seen = len(self.view.records)
@@ -200,8 +212,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
     def on_mount(self) -> None:
         """Show the console and start the clock timer (the clock itself starts paused)."""
         self.title = text(self.names.title, self.lang) or "drillsim"
-        self.console = ConsoleScreen(self.view, self.names, self.lang)
-        self.push_screen(self.console)
+        self.console_screen = ConsoleScreen(self.view, self.names, self.lang)
+        self.push_screen(self.console_screen)
         self.set_interval(self.tick_seconds, self._tick)
         self.call_after_refresh(self.refresh_panes, True)
 
@@ -228,20 +240,25 @@ class DrillConsole(App[bridge.EndFiles | None]):
 
     def refresh_panes(self, force_score: bool = False) -> None:
         """Redraw the header and let each pane catch up with the view."""
-        console = self.console
+        console = self.console_screen
         if console is None or not console.is_mounted:
             return
         view, lang = self.view, self.lang
-        console.query_one(ExerciseHeader).show(view, lang, self.status())
-        console.query_one(MselTable).sync(view, lang)
-        console.query_one(IncidentsTable).sync(view, lang)
-        console.query_one(TeamsTable).sync(view, lang)
-        console.query_one(EventFeed).sync(view, lang)
+        try:
+            header = console.query_one(ExerciseHeader)
+            panes = (console.query_one(MselTable), console.query_one(IncidentsTable),
+                     console.query_one(TeamsTable), console.query_one(EventFeed))
+            scorecard = console.query_one(ScorecardPane)
+        except NoMatches:  # shutting down: the screen's widgets are already gone
+            return
+        header.show(view, lang, self.status())
+        for pane in panes:
+            pane.sync(view, lang)
         wall = time.perf_counter()
         if force_score or (view.version != self._score_version and wall - self._score_wall >= 1.0):
             self._score_wall, self._score_version = wall, view.version
             self.score = bridge.live_score(view.header, view.records, view.now)
-        console.query_one(ScorecardPane).sync(view, lang, self.score)
+        scorecard.sync(view, lang, self.score)
         if self._dialog is not None and self._dialog.is_attached:
             self._dialog.show_clock(view.now, self.clock.active)
 
@@ -416,8 +433,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
         """Switch between Chinese and English."""
         self.lang = "en" if self.lang == "zh" else "zh"
         self.title = text(self.names.title, self.lang) or "drillsim"
-        if self.console is not None:
-            self.console.set_lang(self.lang)
+        if self.console_screen is not None:
+            self.console_screen.set_lang(self.lang)
         self.refresh_panes(force_score=True)
         self.notify(tr("notify.lang", self.lang))
 

@@ -78,6 +78,8 @@ class DecisionDialog(ModalScreen[str | None]):
 
     def show_clock(self, now: float, running: bool) -> None:
         """Update the countdown and the clock state line."""
+        if not self.is_mounted:
+            return
         left = max(0.0, self.decision.deadline - now)
         state = tr("clock.running", self.lang) if running else tr("clock.paused", self.lang)
         style = "bold red" if left < 5 else "bold"

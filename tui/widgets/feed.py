@@ -49,7 +49,8 @@ class EventFeed(RichLog):
     """The record stream, newest at the bottom; follows the end unless the user scrolled up."""
 
     def __init__(self, names: Names, lang: str, *, id: str | None = None) -> None:
-        super().__init__(id=id, max_lines=2000, wrap=True, markup=False, highlight=False, auto_scroll=True)
+        super().__init__(id=id, max_lines=2000, min_width=20, wrap=True, markup=False, highlight=False,
+                         auto_scroll=True)
         self.names = names
         self.lang = lang
         self.filter = FeedFilter()
@@ -81,7 +82,7 @@ class EventFeed(RichLog):
         self._seen = len(records)
         matching = [r for r in fresh if self.filter.matches(r, self.region_of)]
         for rec in matching[-REBUILD_LINES:]:
-            self.write(self._line(rec))
+            self._write(rec)
 
     def on_resize(self) -> None:
         """Re-wrap lines to the new width."""
@@ -101,8 +102,12 @@ class EventFeed(RichLog):
                 if len(out) >= REBUILD_LINES:
                     break
         for rec in reversed(out):
-            self.write(self._line(rec))
+            self._write(rec)
         self._seen = len(view.records)
+
+    def _write(self, rec: tuple[Any, ...]) -> None:
+        width = self.scrollable_content_region.width
+        self.write(self._line(rec), width=width if width > 0 else None)
 
     def _line(self, rec: tuple[Any, ...]) -> Text:
         line = Text()

@@ -95,12 +95,14 @@ class ExerciseHeader(Widget):
         line2.append("  ")
         used = line2.cell_len + tail.cell_len
         shown = 0
-        for key in v.main_agencies:
-            name = clip(self.names.name(key, lang), 16)
+        agencies = v.main_agencies
+        room_each = (width - used) // max(1, len(agencies)) - 6
+        for key in agencies:
+            name = clip(self.names.name(key, lang), max(8, min(32, room_each)))
             lvl = level_label(v.levels.get(key), lang)
             piece = cell_len(name) + cell_len(lvl) + 4
             if used + piece > width:
-                rest = len(v.main_agencies) - shown
+                rest = len(agencies) - shown
                 if rest and used + 4 <= width:
                     line2.append(f"+{rest}", style="dim")
                     used += len(f"+{rest}")

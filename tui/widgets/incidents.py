@@ -13,7 +13,7 @@ from tui.state import ExerciseView, IncidentView
 PRIORITY_STYLE = {1: "bold white on red", 2: "bold black on dark_orange", 3: "bold black on yellow"}
 STATE_STYLE = {"occurred": "dim", "missed": "bold red", "detected": "yellow", "queued": "bold red",
                "assigned": "cyan", "working": "green"}
-COLUMNS = ("prio", "incident", "region", "people", "state", "age", "team")
+COLUMNS = ("prio", "age", "people", "state", "incident", "team")
 
 
 class IncidentsTable(DataTable):
@@ -34,8 +34,8 @@ class IncidentsTable(DataTable):
     def _columns_for(self, lang: str) -> None:
         self.clear(columns=True)
         self._keys, self._rows = [], {}
-        for key, label in zip(COLUMNS, ("col.prio", "col.incident", "col.region", "col.people", "col.state",
-                                        "col.age", "col.team"), strict=True):
+        for key, label in zip(COLUMNS, ("col.prio", "col.age", "col.people", "col.state", "col.incident",
+                                        "col.team"), strict=True):
             self.add_column(tr(label, lang), key=key)
 
     def sync(self, view: ExerciseView, lang: str) -> None:
@@ -64,7 +64,7 @@ class IncidentsTable(DataTable):
                 old = self._rows[inc.key]
                 for col, value, before in zip(COLUMNS, cells, old, strict=True):
                     if value != before:
-                        self.update_cell(inc.key, col, value)
+                        self.update_cell(inc.key, col, value, update_width=True)
                 self._rows[inc.key] = cells
         closed = sum(1 for i in view.incidents.values() if i.state == "closed")
         self.border_subtitle = tr("incident.summary", lang, open=len(rows), closed=closed,
@@ -72,9 +72,9 @@ class IncidentsTable(DataTable):
 
     def _cells(self, inc: IncidentView, view: ExerciseView) -> tuple[Any, ...]:
         lang = self.lang
-        label = text(inc.name, lang) or inc.key
+        label = f"{clip(text(inc.name, lang) or inc.key, 30)} · {clip(self.names.name(inc.region, lang), 14)}"
         team = self.names.name(inc.team, lang) if inc.team else ""
         return (Text(f" {inc.priority} ", style=PRIORITY_STYLE.get(inc.priority, "bold")),
-                clip(label, 30), clip(self.names.name(inc.region, lang), 14), str(inc.people),
+                duration(view.now - inc.onset, lang), Text(str(inc.people), justify="right"),
                 Text(tr(f"incident.{inc.state}", lang), style=STATE_STYLE.get(inc.state, "")),
-                duration(view.now - inc.onset, lang), clip(team, 20))
+                label, clip(team, 24))

@@ -72,7 +72,7 @@ class MselTable(DataTable):
                 self._order.append(key)
             elif self._rows[key] != cells:
                 for col, value in zip(("status", "time", "id", "title", "to"), cells, strict=True):
-                    self.update_cell(key, col, value)
+                    self.update_cell(key, col, value, update_width=True)
             self._rows[key] = cells
             if cursor_key is None and inj.delivered_at is None and inj.at is not None and inj.at == upcoming:
                 cursor_key = key

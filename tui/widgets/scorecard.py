@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
 from tui.bridge import LiveScore
@@ -37,11 +37,16 @@ def observations(view: ExerciseView, objective: str) -> str:
 class ScorecardPane(Vertical):
     """Counts and the sparkline on top, one row per objective below."""
 
+    ALLOW_MAXIMIZE = True
     DEFAULT_CSS = """
     ScorecardPane { height: 1fr; }
+    ScorecardPane > #score-head { height: auto; }
+    ScorecardPane > #score-open { height: 2; }
+    ScorecardPane > #score-open > Static { width: auto; padding-right: 1; text-style: bold; }
+    ScorecardPane > #score-open > Sparkline { height: 2; width: 1fr; }
     ScorecardPane > #score-summary { height: auto; color: $text-muted; }
-    ScorecardPane > Sparkline { height: 2; margin: 0 0 1 0; }
-    ScorecardPane > DataTable { height: 1fr; }
+    ScorecardPane > DataTable { height: 1fr; min-height: 3; }
+    .-compact ScorecardPane > #score-open, .-compact ScorecardPane > #score-open > Sparkline { height: 1; }
     """
 
     def __init__(self, names: Names, lang: str, *, id: str | None = None) -> None:
@@ -53,10 +58,12 @@ class ScorecardPane(Vertical):
 
     def compose(self) -> ComposeResult:
         """Summary, sparkline, objectives table."""
+        yield Static(id="score-head")
+        with Horizontal(id="score-open"):
+            yield Static(id="score-open-count")
+            yield Sparkline([0.0], id="score-spark", summary_function=max)
+        yield DataTable(id="score-table", cursor_type="row")
         yield Static(id="score-summary")
-        yield Sparkline([0.0], id="score-spark", summary_function=max)
-        table: DataTable = DataTable(id="score-table", cursor_type="row")
-        yield table
 
     def on_mount(self) -> None:
         """Columns in the current language."""
@@ -92,11 +99,11 @@ class ScorecardPane(Vertical):
             head.append(tr("score.so_far", lang, time=self.names.clock(view.now)), style="dim")
         else:
             head.append(tr("score.unavailable", lang), style="italic dim")
-        head.append("\n" + "\n".join(lines))
-        head.append(f"\n{tr('score.open', lang)}: {view.open_count}", style="bold")
-        self.query_one("#score-summary", Static).update(head)
+        self.query_one("#score-head", Static).update(head)
+        self.query_one("#score-open-count", Static).update(f"{tr('score.open', lang)} {view.open_count}")
         spark = self.query_one("#score-spark", Sparkline)
-        spark.data = view.open_samples(max(1, self.size.width - 2)) or [0.0]
+        spark.data = view.open_samples(max(1, spark.size.width or self.size.width // 2)) or [0.0]
+        self.query_one("#score-summary", Static).update("\n".join(lines))
         self._objectives(view, lang, score)
 
     def _objectives(self, view: ExerciseView, lang: str, score: LiveScore) -> None:
@@ -112,7 +119,7 @@ class ScorecardPane(Vertical):
                 table.add_row(*cells, key=key)
             elif old != cells:
                 for col, value in zip(("id", "rating", "notes", "capability"), cells, strict=True):
-                    table.update_cell(key, col, value)
+                    table.update_cell(key, col, value, update_width=True)
             self._rows[key] = cells
         counts = Counter(n.rating for n in view.notes if n.rating)
         table.border_subtitle = " ".join(f"{r}:{counts[r]}" for r in "PSMU" if counts[r])

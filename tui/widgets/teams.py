@@ -60,7 +60,7 @@ class TeamsTable(DataTable):
             elif old != cells:
                 for col, value, before in zip(COLUMNS, cells, old, strict=True):
                     if value != before:
-                        self.update_cell(key, col, value)
+                        self.update_cell(key, col, value, update_width=True)
             self._rows[key] = cells
             if team.state in TEAM_BUSY or team.state == "returning":
                 counts["busy"] += 1
