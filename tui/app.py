@@ -104,7 +104,7 @@ class ConsoleScreen(Screen[None]):
     }
     ConsoleScreen .pane:focus-within { border: round $accent; }
     ConsoleScreen.-compact .pane { border: round $primary 50%; padding: 0; }
-    ConsoleScreen.-compact .pane DataTable, ConsoleScreen.-compact DataTable.pane { scrollbar-size-horizontal: 0; }
+    ConsoleScreen.-compact DataTable { scrollbar-size-horizontal: 0; }
     ConsoleScreen.-compact .pane:focus-within { border: round $accent; }
     ConsoleScreen EventFeed { scrollbar-size-horizontal: 0; }
     ConsoleScreen .pane, ConsoleScreen .pane DataTable { scrollbar-size-vertical: 1; }
