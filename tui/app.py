@@ -34,7 +34,7 @@ from tui.screens.note import NoteDialog
 from tui.screens.roles import RolesDialog
 from tui.state import ExerciseView
 from tui.widgets.feed import EventFeed, FeedFilter
-from tui.widgets.header import ClockStatus, ExerciseHeader
+from tui.widgets.header import ClockStatus, ExerciseHeader, speed_label
 from tui.widgets.incidents import IncidentsTable
 from tui.widgets.msel import MselTable
 from tui.widgets.scorecard import ScorecardPane
@@ -60,6 +60,9 @@ ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
 
 KEY_DISPLAY = {"space": "space", "plus,equals_sign": "+", "minus,underscore": "-", "full_stop": ".",
                "e,q": "e/q"}
+
+DISCUSSION_SPEED = 60
+"""Resuming the clock from a decision dialog starts at most this fast: 30 simulated minutes = 30 s."""
 
 COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
@@ -260,14 +263,14 @@ class DrillConsole(App[bridge.EndFiles | None]):
             self.score = bridge.live_score(view.header, view.records, view.now)
         scorecard.sync(view, lang, self.score)
         if self._dialog is not None and self._dialog.is_attached:
-            self._dialog.show_clock(view.now, self.clock.active)
+            self._dialog.show_clock(view.now, self.clock.active, speed_label(self.clock.speed, lang))
 
     def _consume_records(self) -> None:
         """React to new records: inject notices, decisions that timed out."""
         records = self.view.records
         for rec in records[self._seen:]:
             kind = rec[2]
-            if kind == "inject.delivered" and self.notify_injects:
+            if kind == "inject.delivered" and self.notify_injects and rec[5].get("source") != "facilitator":
                 title = text(rec[5].get("title"), self.lang)
                 self.notify(tr("inject.delivered", self.lang, id=rec[4], title=title), timeout=6)
             elif kind == "decision.made" and rec[5].get("by") == "default":
@@ -312,7 +315,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
             self.call_after_refresh(self._offer_decision)
 
         self.push_screen(dialog, done)
-        dialog.call_after_refresh(dialog.show_clock, self.view.now, self.clock.active)
+        dialog.call_after_refresh(dialog.show_clock, self.view.now, self.clock.active,
+                                  speed_label(self.clock.speed, self.lang))
 
     def _submit(self, payload: dict[str, Any]) -> bool:
         """Apply an input through the driver; a refusal is shown, never raised."""
@@ -337,6 +341,13 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.clock.toggle()
         self._last_wall = time.perf_counter()
         self.refresh_panes()
+
+    def action_discuss(self) -> None:
+        """Space in a decision dialog: let time run while the table discusses (at most ×60 to start)."""
+        if not self.clock.active:
+            while self.clock.speed > DISCUSSION_SPEED:
+                self.clock.slower()
+        self.action_toggle_clock()
 
     def action_faster(self) -> None:
         """One speed step up."""

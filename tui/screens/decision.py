@@ -28,7 +28,9 @@ class DecisionDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "later", "Later", show=False),
-        Binding("space", "app.toggle_clock", "Clock", show=False, priority=True),
+        Binding("space", "app.discuss", "Clock", show=False, priority=True),
+        Binding("plus,equals_sign", "app.faster", "Faster", show=False),
+        Binding("minus,underscore", "app.slower", "Slower", show=False),
         *(Binding(str(i), f"choose({i})", show=False) for i in range(1, 10)),
     ]
     DEFAULT_CSS = """
@@ -76,12 +78,13 @@ class DecisionDialog(ModalScreen[str | None]):
         """Focus the options so arrows and Enter work at once."""
         self.query_one(OptionList).focus()
 
-    def show_clock(self, now: float, running: bool) -> None:
-        """Update the countdown and the clock state line."""
+    def show_clock(self, now: float, running: bool, speed: str = "") -> None:
+        """Update the countdown and the clock state line (``speed`` as the header shows it)."""
         if not self.is_mounted:
             return
         left = max(0.0, self.decision.deadline - now)
         state = tr("clock.running", self.lang) if running else tr("clock.paused", self.lang)
+        state = f"{state} {speed}".strip()
         style = "bold red" if left < 5 else "bold"
         line = Text(tr("decision.left", self.lang, left=f"{left:.0f}"), style=style)
         line.append("   " + tr("decision.clock", self.lang, state=state), style="dim")

@@ -31,6 +31,8 @@ class FeedFilter:
         """True when the record passes the filter."""
         if rec[2] == "log.header":
             return False
+        if rec[2] == "input.received" and self.family != "input":
+            return False  # what the input did follows it (inject.delivered, decision.made, note.added…)
         if self.family is not None and family(rec[2]) != self.family:
             return False
         return self.key is None or involves(rec, self.key, region_of)
