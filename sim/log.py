@@ -68,6 +68,8 @@ class JsonlWriter:
 
     def flush(self) -> None:
         """Write queued records and hand them to the OS (they survive a killed process)."""
+        if self._fh.closed:  # e.g. after an `end` input finished the exercise
+            return
         if self._buf:
             self._fh.write("".join(self._buf))
             self._buf.clear()

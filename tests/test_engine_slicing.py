@@ -39,3 +39,15 @@ def test_replay_sliced_differently_gives_same_bytes(tmp_path):
     inputs = [(r.t, r.data) for r in read_log(tmp_path / "live.jsonl").inputs]
     Exercise(loaded, log_path=tmp_path / "replay.jsonl").run(inputs=inputs)
     assert (tmp_path / "replay.jsonl").read_bytes() == (tmp_path / "live.jsonl").read_bytes()
+
+
+def test_an_end_input_closes_the_log_and_replays(tmp_path):
+    loaded = load(str(HERE / "scenarios" / "one-incident.yaml"))
+    live = Exercise(loaded, log_path=tmp_path / "live.jsonl")
+    live.advance(70.0)
+    live.submit({"kind": "end", "reason": "facilitator"})
+    assert live.ended
+    data = read_log(tmp_path / "live.jsonl")
+    assert data.complete and data.records[-1].data["reason"] == "facilitator"
+    Exercise(loaded, log_path=tmp_path / "replay.jsonl").run(inputs=[(r.t, r.data) for r in data.inputs])
+    assert (tmp_path / "replay.jsonl").read_bytes() == (tmp_path / "live.jsonl").read_bytes()
