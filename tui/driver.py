@@ -136,11 +136,20 @@ class LiveDriver:
         return opened
 
     def submit(self, payload: dict[str, Any]) -> None:
-        """Apply an input at a clean instant (raises ValueError when it does not apply then)."""
-        if self.exercise.ended:
+        """Apply an input at a clean instant and let its effects happen (ValueError when it cannot apply).
+
+        A decision's answer wakes the waiting process, which logs ``decision.made`` and applies the
+        option's effects when the simulation next processes that instant. A replay processes it
+        before re-applying the next input, so the live console does the same at once: otherwise a
+        second input given before the clock moved would be logged before the decision's effects.
+        """
+        ex = self.exercise
+        if ex.ended:
             raise ValueError("the exercise has ended")
         self.settle()
-        self.exercise.submit(payload)
+        ex.submit(payload)
+        if not ex.ended:
+            ex.advance(ex.now)
 
     def finish(self, reason: str) -> None:
         """Close the exercise (log ``exercise.ended`` and close the log)."""
