@@ -23,7 +23,7 @@ from textual.widgets import Footer
 from tui import bridge
 from tui.clock import Clock
 from tui.driver import LiveDriver
-from tui.i18n import Names, text, tr
+from tui.i18n import STRINGS, Names, text, tr
 from tui.screens.confirm import ConfirmEnd
 from tui.screens.decision import DecisionDialog
 from tui.screens.end import EndScreen
@@ -72,10 +72,19 @@ GROUPED = {"faster": "key.speed", "slower": "key.speed"}
 """Actions shown together in the footer under one label (``+ - Speed``)."""
 
 
-def console_bindings(lang: str) -> list[Binding]:
+WIDE_ONLY = {"decisions", "roles", "filter", "lang"}
+"""Shown in the footer only when there is room (the palette and the docs list them all)."""
+
+
+def console_bindings(lang: str, compact: bool = False) -> list[Binding]:
     """The console's key bindings with descriptions in ``lang`` (the footer shows them)."""
     groups = {key: Binding.Group(tr(key, lang), compact=True) for key in set(GROUPED.values())}
-    return [Binding(keys, f"app.{action}", tr(f"key.{name}", lang), show=show,
+
+    def label(name: str) -> str:
+        short = f"key.{name}.short"
+        return tr(short if compact and short in STRINGS else f"key.{name}", lang)
+
+    return [Binding(keys, f"app.{action}", label(name), show=show and not (compact and name in WIDE_ONLY),
                     key_display=KEY_DISPLAY.get(keys), group=groups.get(GROUPED.get(action, "")))
             for keys, action, name, show in ACTIONS]
 
@@ -124,7 +133,7 @@ class ConsoleScreen(Screen[None]):
         """Footer and pane titles in ``lang``."""
         self.lang = lang
         base = self._merged_bindings.copy() if self._merged_bindings is not None else BindingsMap()
-        for binding in console_bindings(lang):
+        for binding in console_bindings(lang, self.has_class("-compact")):
             for key in (k.strip() for k in binding.key.split(",")):
                 base.key_to_bindings[key] = [Binding(key, binding.action, binding.description,
                                                      show=binding.show, key_display=binding.key_display,
@@ -162,7 +171,10 @@ class ConsoleScreen(Screen[None]):
 
     def _layout(self) -> None:
         w, h = self.size
-        self.set_class(w < COMPACT_WIDTH or h < COMPACT_HEIGHT, "-compact")
+        compact = w < COMPACT_WIDTH or h < COMPACT_HEIGHT
+        if compact != self.has_class("-compact"):
+            self.set_class(compact, "-compact")
+            self.set_lang(self.lang)  # the footer shows fewer keys when compact
 
 
 class DrillConsole(App[bridge.EndFiles | None]):
@@ -206,9 +218,17 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self._seen = len(self.view.records)
         self._deferred: set[str] = set()
         self._dialog: DecisionDialog | None = None
+        self._translate_palette_key()
         self._score_wall = 0.0
         self._score_version = -1
         self._ending = False
+
+    def _translate_palette_key(self) -> None:
+        """The footer's command-palette label in the console's language."""
+        key = self.COMMAND_PALETTE_BINDING
+        self._bindings.key_to_bindings[key] = [Binding(
+            key, "command_palette", tr("key.palette", self.lang), show=False,
+            key_display=self.COMMAND_PALETTE_DISPLAY, priority=True)]
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -444,6 +464,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
         """Switch between Chinese and English."""
         self.lang = "en" if self.lang == "zh" else "zh"
         self.title = text(self.names.title, self.lang) or "drillsim"
+        self._translate_palette_key()
         if self.console_screen is not None:
             self.console_screen.set_lang(self.lang)
         self.refresh_panes(force_score=True)
