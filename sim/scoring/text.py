@@ -63,9 +63,9 @@ def format_minutes(minutes: float, lang: str = "en") -> str:
     d, rem = divmod(total, 1440)
     h, mm = divmod(rem, 60)
     if lang == "zh":
-        out = (f"{d}天" if d else "") + (f"{h}小时" if h or d else "") + f"{mm:02d}分"
+        out = (f"{d}天{h:02d}小时" if d else f"{h}小时") + f"{mm:02d}分"
     else:
-        out = (f"{d}d" if d else "") + f"{h}h{mm:02d}m"
+        out = (f"{d}d{h:02d}h" if d else f"{h}h") + f"{mm:02d}m"
     return sign + out
 
 

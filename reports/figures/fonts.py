@@ -1,0 +1,52 @@
+"""Chinese text in figures: find a real CJK font through matplotlib's font manager, or fall back.
+
+matplotlib's default DejaVu Sans has no Chinese glyphs and draws boxes. When ``zh`` is asked for
+and no CJK font is installed (e.g. ``apt-get install fonts-noto-cjk`` or ``fonts-wqy-microhei``),
+figures use English labels and one warning says so.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Sarasa Gothic SC", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Heiti SC", "Hiragino Sans GB", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback",
+    "Noto Sans CJK JP", "Noto Sans CJK TC",
+)
+"""Families that cover simplified Chinese, in order of preference."""
+
+
+@lru_cache(maxsize=1)
+def cjk_family() -> str | None:
+    """The first installed CJK-capable font family, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+@lru_cache(maxsize=1)
+def _warn_once() -> None:
+    sys.stderr.write("drillsim: no Chinese (CJK) font found for figures; their labels are in English "
+                     "(install fonts-noto-cjk or fonts-wqy-microhei for Chinese labels)\n")
+
+
+def figure_lang(lang: str) -> str:
+    """The language figures can be labelled in: ``zh`` only when a CJK font exists (warns once if not)."""
+    if lang != "zh":
+        return "en"
+    if cjk_family() is None:
+        _warn_once()
+        return "en"
+    return "zh"
+
+
+def rc(lang: str) -> dict[str, object]:
+    """matplotlib rc settings for labels in ``lang`` (call :func:`figure_lang` first)."""
+    family = cjk_family() if lang == "zh" else None
+    fonts = [family] if family else []
+    return {"font.family": "sans-serif", "font.sans-serif": [*fonts, "DejaVu Sans"], "axes.unicode_minus": False,
+            "svg.fonttype": "none"}
