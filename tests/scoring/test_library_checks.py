@@ -82,3 +82,11 @@ def test_expectation_actor_is_checked():
 def test_ignored_scope_field_is_a_warning():
     loaded = load_text(scenario(scope="scope: {team_kinds: [social]}"), "s.yaml")
     assert [w.path for w in loaded.warnings] == ["objectives.O-1.tasks.t1.scope.team_kinds"]
+
+
+def test_every_metric_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for name in METRICS:
+        assert f"### `{name}`" in doc, name
