@@ -20,10 +20,28 @@ from sim.scoring.view import LogView
 DUE_DAYS = {"U": 30, "M": 60, "S": 90}
 """Days after the exercise by which a corrective action is due, by the task's rating."""
 
-TIMELINE_KINDS = ("exercise.started", "exercise.ended", "inject.delivered", "level.changed", "response.triggered",
-                  "decision.opened", "decision.made", "agency.activated", "coordination.activated", "border.notified",
-                  "border.consulted", "fire.crossed", "fire.contained", "storage.activated", "note.added",
-                  "role.changed", "quake.occurred", "hazard.warning", "comms.lost", "comms.restored")
+TIMELINE_KINDS = (
+    "exercise.started",
+    "exercise.ended",
+    "inject.delivered",
+    "level.changed",
+    "response.triggered",
+    "decision.opened",
+    "decision.made",
+    "agency.activated",
+    "coordination.activated",
+    "border.notified",
+    "border.consulted",
+    "fire.crossed",
+    "fire.contained",
+    "storage.activated",
+    "note.added",
+    "role.changed",
+    "quake.occurred",
+    "hazard.warning",
+    "comms.lost",
+    "comms.restored",
+)
 """Record kinds that always appear in the timeline appendix (plus key incidents and first reports)."""
 TIMELINE_CAP = 300
 
@@ -50,11 +68,16 @@ def when(view: LogView, t: float) -> str:
 def task_line(task: Any, lang: str) -> str:
     """``78.9% (ratio) against P 90% / S 75% / M 50% → S``."""
     th = task.thresholds
-    return s("value_vs", lang, value=format_value(task.value, task.kind, task.statistic, lang),
-             stat=pick(STAT_NAMES.get(task.statistic), lang) or task.statistic,
-             p=format_value(th["P"], task.kind, task.statistic, lang),
-             s=format_value(th["S"], task.kind, task.statistic, lang),
-             m=format_value(th["M"], task.kind, task.statistic, lang), rating=task.rating or "—")
+    return s(
+        "value_vs",
+        lang,
+        value=format_value(task.value, task.kind, task.statistic, lang),
+        stat=pick(STAT_NAMES.get(task.statistic), lang) or task.statistic,
+        p=format_value(th["P"], task.kind, task.statistic, lang),
+        s=format_value(th["S"], task.kind, task.statistic, lang),
+        m=format_value(th["M"], task.kind, task.statistic, lang),
+        rating=task.rating or "—",
+    )
 
 
 def evidence_seqs(task: Any, n: int = 8) -> str:
@@ -94,8 +117,14 @@ class Facts:
     def agencies(self) -> list[tuple[str, str, str]]:
         """(name, kind, region) per agency."""
         v = self.view
-        return [(pick(v.name(a), self.lang), str(info.get("kind") or ""), pick(v.name(info.get("region")), self.lang))
-                for a, info in v.agencies.items()]
+        return [
+            (
+                pick(v.name(a), self.lang),
+                str(info.get("kind") or ""),
+                pick(v.name(info.get("region")), self.lang),
+            )
+            for a, info in v.agencies.items()
+        ]
 
     def team_groups(self) -> list[tuple[str, str, int, int, str]]:
         """(name, kind, count, members, base) per scenario team (numbered copies grouped)."""
@@ -105,9 +134,15 @@ class Facts:
         out = []
         for gid, infos in groups.items():
             first = infos[0]
-            out.append((pick(first.get("name"), self.lang) or gid, str(first.get("kind") or ""), len(infos),
-                        sum(int(i.get("members") or 0) for i in infos), pick(self.view.name(first.get("base")),
-                                                                             self.lang)))
+            out.append(
+                (
+                    pick(first.get("name"), self.lang) or gid,
+                    str(first.get("kind") or ""),
+                    len(infos),
+                    sum(int(i.get("members") or 0) for i in infos),
+                    pick(self.view.name(first.get("base")), self.lang),
+                )
+            )
         return out
 
     def players(self) -> str:
@@ -128,9 +163,15 @@ class Facts:
             alive = r.data.get("alive")
             if isinstance(alive, int | float):
                 lost += max(0, int(r.data.get("people") or 0) - int(alive))
-        return {"inc": len(v.kind("incident.occurred")), "risk": risk, "rescued": rescued, "lost": lost,
-                "reports": len(v.kind("report.received")), "levels": len(v.kind("level.changed")),
-                "injects": len(v.kind("inject.delivered"))}
+        return {
+            "inc": len(v.kind("incident.occurred")),
+            "risk": risk,
+            "rescued": rescued,
+            "lost": lost,
+            "reports": len(v.kind("report.received")),
+            "levels": len(v.kind("level.changed")),
+            "injects": len(v.kind("inject.delivered")),
+        }
 
     # -- ratings -------------------------------------------------------------------------------
     def capability(self, key: str) -> str:
@@ -148,11 +189,16 @@ class Facts:
     def areas(self) -> list[tuple[Any, Any]]:
         """Tasks rated S, M or U, worst first."""
         order = {"U": 0, "M": 1, "S": 2}
-        return sorted(((o, t) for o, t in self.tasks() if t.rating in order), key=lambda ot: order[ot[1].rating])
+        return sorted(
+            ((o, t) for o, t in self.tasks() if t.rating in order), key=lambda ot: order[ot[1].rating]
+        )
 
     def responsible(self, obj: Any, task: Any) -> str:
-        """The objective's responsible agency, else the agencies in the task's scope, else agencies that acted
-        in the failing records, else the exercise planning team."""
+        """Who owns a corrective action.
+
+        The objective's responsible agency, else the agencies in the task's scope, else agencies that
+        acted in the failing records, else the exercise planning team.
+        """
         v = self.view
         if obj.responsible:
             return pick(v.name(obj.responsible), self.lang)
@@ -175,33 +221,53 @@ class Facts:
         return ((obj.get("tasks") or {}).get(tid) or {}).get("scope") or {}
 
     def plan(self) -> list[PlanRow]:
-        """Improvement-plan rows: one per task rated below P, worst first, with dates from the exercise date."""
+        """Improvement-plan rows: one per task rated below P, worst first, dated from the exercise."""
         from sim.scoring.library import METRICS
 
         start = self.view.wall(self.view.horizon)
         rows = []
         for obj, task in self.areas():
             spec = METRICS.get(task.metric)
-            issue = f"{obj.id} / {pick(task.text, self.lang)} ({task.rating}): {pick(task.summary, self.lang)}"
+            issue = (
+                f"{obj.id} / {pick(task.text, self.lang)} ({task.rating}): {pick(task.summary, self.lang)}"
+            )
             action = pick(spec.remedy, self.lang) if spec else ""
             due = start + timedelta(days=DUE_DAYS[task.rating]) if start else None
-            rows.append(PlanRow(self.capability(obj.capability), issue, action, self.responsible(obj, task),
-                                f"{start:%Y-%m-%d}" if start else "—", f"{due:%Y-%m-%d}" if due else "—",
-                                task.rating))
+            rows.append(
+                PlanRow(
+                    self.capability(obj.capability),
+                    issue,
+                    action,
+                    self.responsible(obj, task),
+                    f"{start:%Y-%m-%d}" if start else "—",
+                    f"{due:%Y-%m-%d}" if due else "—",
+                    task.rating,
+                )
+            )
         return rows
 
     # -- notes and timeline --------------------------------------------------------------------
     def notes(self) -> list[tuple[str, str, str, str, str]]:
         """(time, by, objective, rating, text) per evaluator note."""
-        return [(when(self.view, r.t), str(r.actor or ""), str(r.data.get("objective") or "—"),
-                 str(r.data.get("rating") or "—"), str(r.data.get("text") or ""))
-                for r in self.view.kind("note.added")]
+        return [
+            (
+                when(self.view, r.t),
+                str(r.actor or ""),
+                str(r.data.get("objective") or "—"),
+                str(r.data.get("rating") or "—"),
+                str(r.data.get("text") or ""),
+            )
+            for r in self.view.kind("note.added")
+        ]
 
     def timeline(self) -> list[tuple[str, str, str]]:
         """(time, event, details): key records, named or most urgent incidents, first top-level reports."""
-        v, lang = self.view, self.lang
-        key_incidents = {r.subject for r in v.kind("incident.occurred")
-                         if r.data.get("name") or r.data.get("priority") == 1 or (r.data.get("dead") or 0) > 0}
+        v = self.view
+        key_incidents = {
+            r.subject
+            for r in v.kind("incident.occurred")
+            if r.data.get("name") or r.data.get("priority") == 1 or (r.data.get("dead") or 0) > 0
+        }
         top_report: dict[str, Any] = {}
         for r in v.kind("report.received"):
             if r.subject in key_incidents:
@@ -222,22 +288,32 @@ class Facts:
         v, lang, d = self.view, self.lang, r.data
         name = lambda x: pick(v.name(x), lang)  # noqa: E731
         if r.kind == "inject.delivered":
-            return f"{r.subject}: {pick(d.get('title'), lang)} → {', '.join(name(x) for x in d.get('to') or [])}"
+            return (
+                f"{r.subject}: {pick(d.get('title'), lang)} → {', '.join(name(x) for x in d.get('to') or [])}"
+            )
         if r.kind == "level.changed":
-            return f"{name(r.subject)}: {d.get('from') or '—'} → {d.get('to') or '—'} ({d.get('reason') or ''})"
+            return (
+                f"{name(r.subject)}: {d.get('from') or '—'} → {d.get('to') or '—'} ({d.get('reason') or ''})"
+            )
         if r.kind == "response.triggered":
             return f"{name(r.actor)}: Level {d.get('level')} trigger met {d.get('facts') or ''}"
         if r.kind in ("decision.opened", "decision.made"):
-            extra = pick(d.get("prompt"), lang) if r.kind == "decision.opened" else \
-                f"{pick(d.get('label'), lang) or d.get('option')} ({d.get('by')})"
+            extra = (
+                pick(d.get("prompt"), lang)
+                if r.kind == "decision.opened"
+                else f"{pick(d.get('label'), lang) or d.get('option')} ({d.get('by')})"
+            )
             return f"{r.subject} — {name(r.actor)}: {extra}"
         if r.kind == "incident.occurred":
             return f"{name(r.subject)}: {d.get('kind')}, {name(d.get('region'))}, people {d.get('people')}"
         if r.kind == "report.received":
-            return f"{name(r.subject)}: {name(d.get('from'))} → {name(r.actor)} ({format_minutes(d.get('latency') or 0, lang)})"
+            latency = format_minutes(d.get("latency") or 0, lang)
+            return f"{name(r.subject)}: {name(d.get('from'))} → {name(r.actor)} ({latency})"
         if r.kind == "note.added":
             return f"{r.actor}: {d.get('text')}"
         if r.kind == "agency.activated":
             return f"{name(r.actor)} → {name(r.subject)}"
-        return ", ".join(f"{k}={v_}" for k, v_ in d.items() if not isinstance(v_, dict | list))[:200] or \
-            f"{r.actor} → {r.subject}"
+        return (
+            ", ".join(f"{k}={v_}" for k, v_ in d.items() if not isinstance(v_, dict | list))[:200]
+            or f"{r.actor} → {r.subject}"
+        )

@@ -46,10 +46,12 @@ def _anchor(text: str, used: set[str]) -> str:
 def render(doc: Document) -> str:
     """The HTML page."""
     used: set[str] = set()
-    parts = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if doc.lang == "zh" else "en"}">\n<head>\n'
-             f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{escape(doc.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-             f"<h1>{escape(doc.title)}</h1>\n"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if doc.lang == "zh" else "en"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(doc.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{escape(doc.title)}</h1>\n"
+    ]
     for block in doc.blocks:
         if isinstance(block, Heading):
             level = max(2, min(6, block.level))
@@ -60,12 +62,16 @@ def render(doc: Document) -> str:
             parts.append("<ul>\n" + "".join(f"<li>{escape(i)}</li>\n" for i in block.items) + "</ul>\n")
         elif isinstance(block, Table):
             head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
-            rows = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>\n" for row in block.rows)
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>\n" for row in block.rows
+            )
             parts.append(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
         elif isinstance(block, Image):
             data = base64.b64encode(block.png).decode("ascii")
-            parts.append(f'<figure id="figure-{escape(block.name)}"><img alt="{escape(block.caption)}" '
-                         f'src="data:image/png;base64,{data}">\n'
-                         f"<figcaption>{escape(block.caption)}</figcaption></figure>\n")
+            parts.append(
+                f'<figure id="figure-{escape(block.name)}"><img alt="{escape(block.caption)}" '
+                f'src="data:image/png;base64,{data}">\n'
+                f"<figcaption>{escape(block.caption)}</figcaption></figure>\n"
+            )
     parts.append("</body>\n</html>\n")
     return "".join(parts)

@@ -30,5 +30,10 @@ def render(doc: Document) -> str:
             out += ["| " + " | ".join(_cell(_text(c)) for c in row) + " |" for row in block.rows]
             out.append("")
         elif isinstance(block, Image):
-            out += [f"![{_cell(block.caption)}](figures/{block.name}.png)", "", f"*{_text(block.caption)}*", ""]
+            out += [
+                f"![{_cell(block.caption)}](figures/{block.name}.png)",
+                "",
+                f"*{_text(block.caption)}*",
+                "",
+            ]
     return "\n".join(out).rstrip() + "\n"

@@ -15,13 +15,27 @@ from sim.log import Record, encode
 from sim.scoring import score
 
 
-def task(metric: str, thresholds: dict[str, Any], *, statistic: str = "mean", better: str = "lower",
-         scope: dict[str, Any] | None = None, level: str | None = None, weight: float = 1.0,
-         text: str | None = None) -> dict[str, Any]:
+def task(
+    metric: str,
+    thresholds: dict[str, Any],
+    *,
+    statistic: str = "mean",
+    better: str = "lower",
+    scope: dict[str, Any] | None = None,
+    level: str | None = None,
+    weight: float = 1.0,
+    text: str | None = None,
+) -> dict[str, Any]:
     """A critical task as it appears in a header's definition."""
-    out: dict[str, Any] = {"text": {"en": text or metric, "zh": text or metric}, "metric": metric,
-                           "statistic": statistic, "better": better, "thresholds": thresholds,
-                           "scope": scope or {}, "weight": weight}
+    out: dict[str, Any] = {
+        "text": {"en": text or metric, "zh": text or metric},
+        "metric": metric,
+        "statistic": statistic,
+        "better": better,
+        "thresholds": thresholds,
+        "scope": scope or {},
+        "weight": weight,
+    }
     if level is not None:
         out["level"] = level
     return out
@@ -44,27 +58,57 @@ class LogBuilder:
         self.extra: dict[str, Any] = {}
 
     # -- roster --------------------------------------------------------------------------------
-    def region(self, rid: str, level: str, parent: str | None = None, location: list[float] | None = None,
-               name: str | None = None) -> LogBuilder:
-        self.regions[rid] = {"name": {"en": name or rid.title(), "zh": name or rid}, "level": level,
-                             "parent": parent, "location": location}
+    def region(
+        self,
+        rid: str,
+        level: str,
+        parent: str | None = None,
+        location: list[float] | None = None,
+        name: str | None = None,
+    ) -> LogBuilder:
+        self.regions[rid] = {
+            "name": {"en": name or rid.title(), "zh": name or rid},
+            "level": level,
+            "parent": parent,
+            "location": location,
+        }
         return self
 
     def agency(self, aid: str, region: str, name: str | None = None, kind: str = "command") -> LogBuilder:
         self.agencies[aid] = {"name": {"en": name or aid, "zh": name or aid}, "region": region, "kind": kind}
         return self
 
-    def team(self, tid: str, kind: str, base: str, group: str | None = None, on_duty: bool = True) -> LogBuilder:
+    def team(
+        self, tid: str, kind: str, base: str, group: str | None = None, on_duty: bool = True
+    ) -> LogBuilder:
         group = group or tid
-        self.teams[tid] = {"name": {"en": group, "zh": group}, "kind": kind, "group": group, "base": base,
-                           "capabilities": ["search_rescue"], "members": 10, "speed": 40.0}
+        self.teams[tid] = {
+            "name": {"en": group, "zh": group},
+            "kind": kind,
+            "group": group,
+            "base": base,
+            "capabilities": ["search_rescue"],
+            "members": 10,
+            "speed": 40.0,
+        }
         self.team_specs[group] = {"on_duty": on_duty, "kind": kind, "base": base}
         return self
 
-    def objective(self, oid: str, tasks: dict[str, Any], capability: str = "operational_coordination",
-                  weight: float = 1.0, responsible: str | None = None) -> LogBuilder:
-        self.objectives[oid] = {"capability": capability, "text": {"en": f"objective {oid}", "zh": f"目标{oid}"},
-                                "weight": weight, "tasks": tasks, "responsible": responsible}
+    def objective(
+        self,
+        oid: str,
+        tasks: dict[str, Any],
+        capability: str = "operational_coordination",
+        weight: float = 1.0,
+        responsible: str | None = None,
+    ) -> LogBuilder:
+        self.objectives[oid] = {
+            "capability": capability,
+            "text": {"en": f"objective {oid}", "zh": f"目标{oid}"},
+            "weight": weight,
+            "tasks": tasks,
+            "responsible": responsible,
+        }
         return self
 
     # -- records -------------------------------------------------------------------------------
@@ -74,20 +118,41 @@ class LogBuilder:
         return seq
 
     def end(self, t: float | None = None) -> int:
-        return self.add(self.duration if t is None else t, "exercise.ended", "control", "test", reason="duration")
+        return self.add(
+            self.duration if t is None else t, "exercise.ended", "control", "test", reason="duration"
+        )
 
     # -- output --------------------------------------------------------------------------------
     def header(self) -> dict[str, Any]:
         return {
-            "format": 1, "drillsim": "test", "scenario": {"id": "test", "title": {"en": "Test drill", "zh": "测试演练"},
-                                                          "source": "test", "sha256": "0" * 64},
-            "seed": 1, "replicate": 0, "overrides": [], "players": [], "start": self.start,
-            "duration": self.duration, "hazard": "flood",
+            "format": 1,
+            "drillsim": "test",
+            "scenario": {
+                "id": "test",
+                "title": {"en": "Test drill", "zh": "测试演练"},
+                "source": "test",
+                "sha256": "0" * 64,
+            },
+            "seed": 1,
+            "replicate": 0,
+            "overrides": [],
+            "players": [],
+            "start": self.start,
+            "duration": self.duration,
+            "hazard": "flood",
             "roster": {"regions": self.regions, "agencies": self.agencies, "teams": self.teams},
-            "definition": {"id": "test", "title": {"en": "Test drill", "zh": "测试演练"}, "start": self.start,
-                           "duration": self.duration, "hazard": "flood", "reporting": self.reporting,
-                           "teams": self.team_specs, "injects": self.injects, "objectives": self.objectives,
-                           **self.extra},
+            "definition": {
+                "id": "test",
+                "title": {"en": "Test drill", "zh": "测试演练"},
+                "start": self.start,
+                "duration": self.duration,
+                "hazard": "flood",
+                "reporting": self.reporting,
+                "teams": self.team_specs,
+                "injects": self.injects,
+                "objectives": self.objectives,
+                **self.extra,
+            },
         }
 
     def score(self, until: float | None = None) -> Any:

@@ -21,8 +21,10 @@ MISSING = {
     "report-latency": ("no report was received", "没有收到报告"),
     "teams": ("no team was dispatched", "没有队伍出动"),
     "map": ("no region or incident has a location", "行政区划和事件均无位置信息"),
-    "materials": ("no material was requested, moved or short (the scenario models no materials)",
-                  "没有物资申请、调运或缺口记录(情景未模拟物资保障)"),
+    "materials": (
+        "no material was requested, moved or short (the scenario models no materials)",
+        "没有物资申请、调运或缺口记录(情景未模拟物资保障)",
+    ),
 }
 
 
@@ -40,7 +42,9 @@ def draw_all(view: LogView, lang: str) -> list[Drawn]:
             data = png(fig) if fig is not None else None
         if data is None:
             en, zh = MISSING[module.KEY]
-            out.append(Drawn(module.KEY, caption, missing=s("figure_missing", lang, why=zh if lang == "zh" else en)))
+            out.append(
+                Drawn(module.KEY, caption, missing=s("figure_missing", lang, why=zh if lang == "zh" else en))
+            )
         else:
             out.append(Drawn(module.KEY, caption, png=data))
     return out

@@ -8,8 +8,15 @@ from typing import Any
 
 from reports.figures.fonts import rc
 
-COLOURS = {"travel": "#4e79a7", "work": "#e15759", "return": "#a0cbe8", "open": "#f28e2b", "rescued": "#59a14f",
-           "lost": "#2f2f2f", "unresolved": "#b07aa1"}
+COLOURS = {
+    "travel": "#4e79a7",
+    "work": "#e15759",
+    "return": "#a0cbe8",
+    "open": "#f28e2b",
+    "rescued": "#59a14f",
+    "lost": "#2f2f2f",
+    "unresolved": "#b07aa1",
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,7 @@ class Drawn:
     missing: str | None = None
 
 
-def L(lang: str, en: str, zh: str) -> str:  # noqa: N802 - a label literal
+def L(lang: str, en: str, zh: str) -> str:
     """A figure label in the figure language."""
     return zh if lang == "zh" else en
 

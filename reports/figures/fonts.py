@@ -11,10 +11,24 @@ import sys
 from functools import lru_cache
 
 CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Sarasa Gothic SC", "Microsoft YaHei", "SimHei", "PingFang SC",
-    "Heiti SC", "Hiragino Sans GB", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback",
-    "Noto Sans CJK JP", "Noto Sans CJK TC",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Sarasa Gothic SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
 )
 """Families that cover simplified Chinese, in order of preference."""
 
@@ -30,8 +44,10 @@ def cjk_family() -> str | None:
 
 @lru_cache(maxsize=1)
 def _warn_once() -> None:
-    sys.stderr.write("drillsim: no Chinese (CJK) font found for figures; their labels are in English "
-                     "(install fonts-noto-cjk or fonts-wqy-microhei for Chinese labels)\n")
+    sys.stderr.write(
+        "drillsim: no Chinese (CJK) font found for figures; their labels are in English "
+        "(install fonts-noto-cjk or fonts-wqy-microhei for Chinese labels)\n"
+    )
 
 
 def figure_lang(lang: str) -> str:
@@ -45,8 +61,12 @@ def figure_lang(lang: str) -> str:
 
 
 def rc(lang: str) -> dict[str, object]:
-    """matplotlib rc settings for labels in ``lang`` (call :func:`figure_lang` first)."""
+    """Matplotlib rc settings for labels in ``lang`` (call :func:`figure_lang` first)."""
     family = cjk_family() if lang == "zh" else None
     fonts = [family] if family else []
-    return {"font.family": "sans-serif", "font.sans-serif": [*fonts, "DejaVu Sans"], "axes.unicode_minus": False,
-            "svg.fonttype": "none"}
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [*fonts, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.fonttype": "none",
+    }

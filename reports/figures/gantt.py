@@ -17,7 +17,11 @@ MAX_ROWS = 40
 
 def caption(lang: str) -> str:
     """Figure caption."""
-    return L(lang, "Team activity: travel to scene, work on scene, return to base", "救援队伍任务甘特图:出动、现场处置、返回")
+    return L(
+        lang,
+        "Team activity: travel to scene, work on scene, return to base",
+        "救援队伍任务甘特图:出动、现场处置、返回",
+    )
 
 
 def draw(view: LogView, lang: str) -> Any | None:
@@ -28,13 +32,22 @@ def draw(view: LogView, lang: str) -> Any | None:
     busy = sorted(intervals, key=lambda t: (-sum(e - s for s, e, _, _ in intervals[t]), t))
     shown = sorted(busy[:MAX_ROWS])
     fig, ax = new_figure(height=max(2.8, 1.3 + 0.32 * len(shown)))
-    labels = {"travel": L(lang, "travel", "出动途中"), "work": L(lang, "work on scene", "现场处置"),
-              "return": L(lang, "return", "返回")}
+    labels = {
+        "travel": L(lang, "travel", "出动途中"),
+        "work": L(lang, "work on scene", "现场处置"),
+        "return": L(lang, "return", "返回"),
+    }
     seen: set[str] = set()
     for row, team in enumerate(shown):
         for start, end, phase, _ in intervals[team]:
-            ax.barh(row, (end - start) / 60.0, left=start / 60.0, height=0.7, color=COLOURS[phase],
-                    label=labels[phase] if phase not in seen else None)
+            ax.barh(
+                row,
+                (end - start) / 60.0,
+                left=start / 60.0,
+                height=0.7,
+                color=COLOURS[phase],
+                label=labels[phase] if phase not in seen else None,
+            )
             seen.add(phase)
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([pick(view.name(t), lang) for t in shown], fontsize=8)

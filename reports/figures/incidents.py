@@ -13,14 +13,20 @@ KINDS = ("incident.occurred", "rescue.completed", "incident.closed", "incident.u
 
 def caption(lang: str) -> str:
     """Figure caption."""
-    return L(lang, "Incidents needing rescue still open, and people rescued and lost (cumulative)",
-             "待救援事件数量及累计获救、遇难人数")
+    return L(
+        lang,
+        "Incidents needing rescue still open, and people rescued and lost (cumulative)",
+        "待救援事件数量及累计获救、遇难人数",
+    )
 
 
 def draw(view: LogView, lang: str) -> Any | None:
     """Three step curves on two axes, or None when no incident needed rescue."""
-    need = {r.subject: r for r in view.kind("incident.occurred")
-            if isinstance(r.data.get("people"), int | float) and r.data["people"] > 0}
+    need = {
+        r.subject: r
+        for r in view.kind("incident.occurred")
+        if isinstance(r.data.get("people"), int | float) and r.data["people"] > 0
+    }
     if not need:
         return None
     events: list[tuple[float, int, int, int]] = [(r.t, 1, 0, 0) for r in need.values()]
@@ -47,14 +53,33 @@ def draw(view: LogView, lang: str) -> Any | None:
     rescued.append(rescued[-1])
     lost.append(lost[-1])
     fig, ax = new_figure()
-    ax.step(xs, open_, where="post", color=COLOURS["open"], linewidth=2,
-            label=L(lang, "incidents open", "待救援事件"))
+    ax.step(
+        xs,
+        open_,
+        where="post",
+        color=COLOURS["open"],
+        linewidth=2,
+        label=L(lang, "incidents open", "待救援事件"),
+    )
     ax.set_ylabel(L(lang, "incidents open", "待救援事件(起)"))
     ax2 = ax.twinx()
-    ax2.step(xs, rescued, where="post", color=COLOURS["rescued"], linewidth=2,
-             label=L(lang, "people rescued", "累计获救(人)"))
-    ax2.step(xs, lost, where="post", color=COLOURS["lost"], linewidth=2, linestyle="--",
-             label=L(lang, "people lost", "累计遇难(人)"))
+    ax2.step(
+        xs,
+        rescued,
+        where="post",
+        color=COLOURS["rescued"],
+        linewidth=2,
+        label=L(lang, "people rescued", "累计获救(人)"),
+    )
+    ax2.step(
+        xs,
+        lost,
+        where="post",
+        color=COLOURS["lost"],
+        linewidth=2,
+        linestyle="--",
+        label=L(lang, "people lost", "累计遇难(人)"),
+    )
     ax2.set_ylabel(L(lang, "people (cumulative)", "人数(累计)"))
     ax.set_ylim(bottom=0)
     ax2.set_ylim(bottom=0)

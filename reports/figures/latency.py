@@ -9,14 +9,23 @@ from sim.scoring.view import ADMIN_RANK, LogView
 
 KEY = "report-latency"
 KINDS = ("report.received",)
-LEVEL_NAMES = {"village": "村", "township": "乡镇", "county": "县区", "city": "市", "province": "省",
-               "nation": "国家"}
+LEVEL_NAMES = {
+    "village": "村",
+    "township": "乡镇",
+    "county": "县区",
+    "city": "市",
+    "province": "省",
+    "nation": "国家",
+}
 
 
 def caption(lang: str) -> str:
     """Figure caption."""
-    return L(lang, "First-report latency (minutes after detection) per level, with each level's deadline",
-             "各级首报用时(发现后分钟数)及时限")
+    return L(
+        lang,
+        "First-report latency (minutes after detection) per level, with each level's deadline",
+        "各级首报用时(发现后分钟数)及时限",
+    )
 
 
 def draw(view: LogView, lang: str) -> Any | None:
@@ -42,12 +51,24 @@ def draw(view: LogView, lang: str) -> Any | None:
     for i, level in enumerate(levels):
         name = LEVEL_NAMES.get(level, level) if lang == "zh" else level
         colour = colours[i % len(colours)]
-        ax.hist(by_level[level], bins=bins, alpha=0.55, color=colour, label=f"{name} (n={len(by_level[level])})")
+        ax.hist(
+            by_level[level], bins=bins, alpha=0.55, color=colour, label=f"{name} (n={len(by_level[level])})"
+        )
         if level in deadlines:
             ax.axvline(float(deadlines[level]), color=colour, linestyle="--", linewidth=1.5)
-            ax.text(float(deadlines[level]), 0.98, " " + L(lang, f"{level} deadline", f"{name}时限"), color=colour,
-                    transform=ax.get_xaxis_transform(), va="top", fontsize=8, rotation=90)
-    ax.set_xlabel(L(lang, "minutes from detection to the first report at the level", "从发现到该级收到首报的分钟数"))
+            ax.text(
+                float(deadlines[level]),
+                0.98,
+                " " + L(lang, f"{level} deadline", f"{name}时限"),
+                color=colour,
+                transform=ax.get_xaxis_transform(),
+                va="top",
+                fontsize=8,
+                rotation=90,
+            )
+    ax.set_xlabel(
+        L(lang, "minutes from detection to the first report at the level", "从发现到该级收到首报的分钟数")
+    )
     ax.set_ylabel(L(lang, "first reports", "首报数量"))
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(caption(lang))

@@ -26,7 +26,8 @@ def draw(view: LogView, lang: str) -> Any | None:
     for r in changes:
         agency = r.subject or r.actor
         series.setdefault(agency, [(0.0, level_rank(r.data.get("from")))]).append(
-            (r.t / 60.0, level_rank(r.data.get("to"))))
+            (r.t / 60.0, level_rank(r.data.get("to")))
+        )
     fig, ax = new_figure(height=max(3.2, 2.0 + 0.25 * len(series)))
     end = view.horizon / 60.0
     for i, (agency, points) in enumerate(sorted(series.items())):

@@ -43,15 +43,20 @@ def draw(view: LogView, lang: str) -> Any | None:
             ax.step(xs, ys, where="post", linewidth=2, label=key)
         ax.set_ylabel(L(lang, "stock", "库存"))
     else:
-        styles = {"material.requested": ("-", L(lang, "requested", "申请")),
-                  "material.delivered": ("--", L(lang, "delivered", "送达")),
-                  "material.shortfall": (":", L(lang, "short", "缺口"))}
+        styles = {
+            "material.requested": ("-", L(lang, "requested", "申请")),
+            "material.delivered": ("--", L(lang, "delivered", "送达")),
+            "material.shortfall": (":", L(lang, "short", "缺口")),
+        }
         items = sorted({str(r.data.get("item") or r.subject) for r in records})
         for item in items:
             for kind, (style, label) in styles.items():
                 field = "short" if kind == "material.shortfall" else "quantity"
-                points = [(r.t / 60.0, _qty(r.data.get(field))) for r in records
-                          if r.kind == kind and str(r.data.get("item") or r.subject) == item]
+                points = [
+                    (r.t / 60.0, _qty(r.data.get(field)))
+                    for r in records
+                    if r.kind == kind and str(r.data.get("item") or r.subject) == item
+                ]
                 if not points:
                     continue
                 xs, ys, total = [0.0], [0.0], 0.0

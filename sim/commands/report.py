@@ -19,16 +19,28 @@ HELP = "rebuild the scorecard and after-action report from an event log"
 
 def add_report_options(p: argparse.ArgumentParser) -> None:
     """``--lang`` and ``--form``: shared by run, play and report."""
-    p.add_argument("--lang", choices=("en", "zh"), default=None,
-                   help="language of the report text (default: en; zh for --form gbt)")
-    p.add_argument("--form", choices=("aar", "gbt"), default="aar",
-                   help="aar: HSEEP After-Action Report/Improvement Plan (default); gbt: 演练评估报告 (GB/T 46792)")
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="language of the report text (default: en; zh for --form gbt)",
+    )
+    p.add_argument(
+        "--form",
+        choices=("aar", "gbt"),
+        default="aar",
+        help="aar: HSEEP After-Action Report/Improvement Plan (default); gbt: 演练评估报告 (GB/T 46792)",
+    )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim report``."""
-    p.add_argument("log", metavar="LOG", type=Path, help="an events.jsonl file, or a run directory holding one")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output directory (default: the log's)")
+    p.add_argument(
+        "log", metavar="LOG", type=Path, help="an events.jsonl file, or a run directory holding one"
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="DIR", help="output directory (default: the log's)"
+    )
     add_report_options(p)
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written")
 
@@ -38,8 +50,9 @@ def resolve_log(path: Path) -> Path:
     return path / "events.jsonl" if path.is_dir() else path
 
 
-def write_outputs(log: Any, out: Path, *, lang: str | None, form: str, report: bool = True,
-                  quiet: bool = False) -> Any:
+def write_outputs(
+    log: Any, out: Path, *, lang: str | None, form: str, report: bool = True, quiet: bool = False
+) -> Any:
     """Score ``log``, write scorecard.json (and the report), print the scorecard table; return the scorecard.
 
     Raises:
@@ -80,10 +93,15 @@ def main(args: argparse.Namespace) -> int:
     path = resolve_log(args.log)
     log = read_log(path)
     if log.torn:
-        print(f"drillsim: warning: {path}: the last line was cut (a killed run); it was ignored", file=sys.stderr)
+        print(
+            f"drillsim: warning: {path}: the last line was cut (a killed run); it was ignored",
+            file=sys.stderr,
+        )
     if not log.complete:
-        print(f"drillsim: warning: {path}: the exercise did not end in this log; scoring what it holds",
-              file=sys.stderr)
+        print(
+            f"drillsim: warning: {path}: the exercise did not end in this log; scoring what it holds",
+            file=sys.stderr,
+        )
     out = args.out if args.out is not None else path.parent
     write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet)
     return 0

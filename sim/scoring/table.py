@@ -54,9 +54,8 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     widths[2] = max(16, cols - sum(widths) - 2 * (len(widths) - 1))
     title = pick(card.scenario.get("title"), lang) or card.scenario.get("id") or ""
     state = ("终" if zh else "final") if card.final else ("截至目前" if zh else "so far")
-    lines = [
-        f"{'评估记分卡' if zh else 'Scorecard'} — {title} (seed {card.seed}, {format_clock(card.horizon)}, {state})"
-    ]
+    name = "评估记分卡" if zh else "Scorecard"
+    lines = [f"{name} — {title} (seed {card.seed}, {format_clock(card.horizon)}, {state})"]
     lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)))
     lines.append("  ".join("─" * w for w in widths))
     if not card.objectives:
@@ -88,6 +87,7 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
         lines.append(
             f"总分 {card.score:.0f}/100,总评 {card.rating}(覆盖 {cov})"
             if zh
-            else f"Overall score {card.score:.0f}/100, rating {card.rating} (coverage {cov} of objective weight)"
+            else f"Overall score {card.score:.0f}/100, rating {card.rating} "
+            f"(coverage {cov} of objective weight)"
         )
     return "\n".join(lines)

@@ -76,7 +76,7 @@ class LogView:
     # -- records -------------------------------------------------------------------------------
 
     def kind(self, *kinds: str) -> list[Record]:
-        """Records of the given kind(s), in log order."""
+        """Records of the given kinds, in log order."""
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
         out = [r for k in kinds for r in self.by_kind.get(k, [])]

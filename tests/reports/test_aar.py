@@ -15,14 +15,42 @@ from sim.scenario import load
 from sim.scenario.load import bundled_dir
 from sim.scoring import score_log
 
-AAR_SECTIONS_EN = ["Exercise overview", "Executive summary", "Analysis of core capabilities", "Figures",
-                   "Evaluator observations", "Appendix A: Improvement plan", "Appendix B: Participants",
-                   "Appendix C: Timeline", "Appendix D: Scoring method and run details"]
-AAR_SECTIONS_ZH = ["演练概况", "执行摘要", "核心能力分析", "图表", "评估人员观察记录", "附录A:改进计划", "附录B:参演单位",
-                   "附录C:演练时间线", "附录D:评分方法与运行信息"]
-GBT_SECTIONS_ZH = ["一、演练基本情况", "(一)演练目的", "(二)演练时间和地点", "(三)参演单位和人员", "(四)演练方案概要",
-                   "二、演练实施情况", "三、评估结果", "四、存在的问题及原因分析", "五、经验总结", "六、改进建议",
-                   "附件:演练时间线", "附件:图表"]
+AAR_SECTIONS_EN = [
+    "Exercise overview",
+    "Executive summary",
+    "Analysis of core capabilities",
+    "Figures",
+    "Evaluator observations",
+    "Appendix A: Improvement plan",
+    "Appendix B: Participants",
+    "Appendix C: Timeline",
+    "Appendix D: Scoring method and run details",
+]
+AAR_SECTIONS_ZH = [
+    "演练概况",
+    "执行摘要",
+    "核心能力分析",
+    "图表",
+    "评估人员观察记录",
+    "附录A:改进计划",
+    "附录B:参演单位",
+    "附录C:演练时间线",
+    "附录D:评分方法与运行信息",
+]
+GBT_SECTIONS_ZH = [
+    "一、演练基本情况",
+    "(一)演练目的",
+    "(二)演练时间和地点",
+    "(三)参演单位和人员",
+    "(四)演练方案概要",
+    "二、演练实施情况",
+    "三、评估结果",
+    "四、存在的问题及原因分析",
+    "五、经验总结",
+    "六、改进建议",
+    "附件:演练时间线",
+    "附件:图表",
+]
 FIGURE_KEYS = [m.KEY for m in FIGURES]
 
 
@@ -37,8 +65,10 @@ BUNDLED = sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 
 @pytest.fixture(scope="module", params=BUNDLED)
 def bundled(request):
-    log = run_log(request.param, inputs=[(300.0, {"kind": "note", "text": "Radio discipline <good>",
-                                                  "objective": None})])
+    log = run_log(
+        request.param,
+        inputs=[(300.0, {"kind": "note", "text": "Radio discipline <good>", "objective": None})],
+    )
     return log, score_log(log)
 
 
@@ -46,8 +76,10 @@ def kinds_in(log):
     return {r.kind for r in log.records}
 
 
-@pytest.mark.parametrize(("lang", "form", "sections"), [("en", "aar", AAR_SECTIONS_EN), ("zh", "aar", AAR_SECTIONS_ZH),
-                                                         ("zh", "gbt", GBT_SECTIONS_ZH)])
+@pytest.mark.parametrize(
+    ("lang", "form", "sections"),
+    [("en", "aar", AAR_SECTIONS_EN), ("zh", "aar", AAR_SECTIONS_ZH), ("zh", "gbt", GBT_SECTIONS_ZH)],
+)
 def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sections, tmp_path):
     log, card = bundled
     doc = build(log, card, lang, form)
@@ -76,7 +108,7 @@ def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sectio
 
 
 def full_log() -> LogData:
-    """A hand-built log with every kind the figures draw (levels, incidents, reports, teams, map, materials)."""
+    """A hand-built log with every kind the figures draw (levels, incidents, reports, teams, materials)."""
     b = LogBuilder()
     b.region("bj", "province", location=[116.4, 39.9], name="Beijing")
     b.region("cty", "county", "bj", location=[116.1, 39.94], name="District")
@@ -87,7 +119,17 @@ def full_log() -> LogData:
     b.add(0, "level.changed", "hq", "hq", **{"from": None}, to="IV", reason="initial")
     b.add(10, "incident.occurred", "t", "i1", kind="flood", region="t", location=[115.9, 40.0], people=3)
     b.add(15, "incident.detected", "t", "i1", region="t", by="reporters", delay=5)
-    b.add(40, "report.received", "cty", "i1", **{"from": "t"}, level="county", type="initial", latency=25, due=45)
+    b.add(
+        40,
+        "report.received",
+        "cty",
+        "i1",
+        **{"from": "t"},
+        level="county",
+        type="initial",
+        latency=25,
+        due=45,
+    )
     b.add(70, "report.received", "bj", "i1", **{"from": "cty"}, level="province", type="initial", latency=55)
     b.add(45, "level.changed", "hq", "hq", **{"from": "IV"}, to="II", reason="rule 0")
     b.add(45, "team.dispatched", "fire-01", "i1", region="t")
@@ -99,10 +141,19 @@ def full_log() -> LogData:
     b.add(50, "material.requested", "hq", "water", item="water", quantity=100, stock=400, depot="d1")
     b.add(90, "material.delivered", "d1", "water", item="water", quantity=100, stock=300, depot="d1")
     b.add(120, "note.added", "evaluator", "O-1", text="Late county report", rating="S", objective="O-1")
-    b.objective("O-1", {"reports": task("report_on_time_ratio", {"P": 0.9, "S": 0.75, "M": 0.5}, statistic="ratio",
-                                        better="higher"),
-                        "saved": task("people_rescued_ratio", {"P": 0.9, "S": 0.75, "M": 0.5}, statistic="ratio",
-                                      better="higher")}, capability="mass_search_and_rescue", responsible="hq")
+    b.objective(
+        "O-1",
+        {
+            "reports": task(
+                "report_on_time_ratio", {"P": 0.9, "S": 0.75, "M": 0.5}, statistic="ratio", better="higher"
+            ),
+            "saved": task(
+                "people_rescued_ratio", {"P": 0.9, "S": 0.75, "M": 0.5}, statistic="ratio", better="higher"
+            ),
+        },
+        capability="mass_search_and_rescue",
+        responsible="hq",
+    )
     b.end(240)
     return LogData(b.header(), sorted(b.records, key=lambda r: r.seq), True, False, "memory")
 
@@ -127,7 +178,9 @@ def test_every_figure_is_drawn_and_not_empty(tmp_path):
 def test_report_text_names_the_evidence_and_the_plan(tmp_path):
     log = full_log()
     card = score_log(log)
-    md = Path(next(p for p in write_report(log, card, tmp_path) if p.suffix == ".md")).read_text(encoding="utf-8")
+    md = Path(next(p for p in write_report(log, card, tmp_path) if p.suffix == ".md")).read_text(
+        encoding="utf-8"
+    )
     assert "| Mass Search and Rescue Operations |" in md
     assert "District HQ" in md  # the responsible organisation in the improvement plan
     assert "2 of 3 rescued alive" in md and "seq 10" in md
@@ -152,10 +205,13 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
     log.header["scenario"]["title"] = {"en": "<script>alert(1)</script> drill", "zh": "演练"}
     card = score_log(log)
     page = Path(next(p for p in write_report(log, card, tmp_path) if p.suffix == ".html")).read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     parser = _Refs()
     parser.feed(page)
-    assert parser.refs and all(r.startswith("data:image/png;base64,") or r.startswith("#") for r in parser.refs)
+    assert parser.refs and all(
+        r.startswith("data:image/png;base64,") or r.startswith("#") for r in parser.refs
+    )
     assert not {"script", "link", "iframe", "object", "embed"} & set(parser.tags)
     assert "@import" not in page and not re.search(r"url\(", page)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
@@ -175,7 +231,9 @@ def test_chinese_figures_fall_back_to_english_without_a_cjk_font(tmp_path, monke
     assert fonts.figure_lang("zh") == "en"
 
 
-@pytest.mark.skipif(fonts.cjk_family() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)")
+@pytest.mark.skipif(
+    fonts.cjk_family() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)"
+)
 def test_chinese_figures_use_a_real_cjk_font():
     from matplotlib import font_manager
 

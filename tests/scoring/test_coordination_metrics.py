@@ -29,12 +29,16 @@ def test_registration_wait_with_a_team_still_waiting():
     # sky-01 20, sky-02 75, star arrived at 25 and never registered → censored 300 - 25 = 275
     assert sorted(o.value for o in res.observations) == [20, 75, 275]
     assert res.rating == "U"
-    res = one_task(forces_world(), task("registration_wait", MIN, statistic="median", scope={"teams": ["sky"]}))
+    res = one_task(
+        forces_world(), task("registration_wait", MIN, statistic="median", scope={"teams": ["sky"]})
+    )
     assert res.value == pytest.approx(47.5) and res.rating == "S"
 
 
 def test_untasked_registered_teams():
-    res = one_task(forces_world(), task("untasked_registered_teams", {"P": 0, "S": 1, "M": 2}, statistic="count"))
+    res = one_task(
+        forces_world(), task("untasked_registered_teams", {"P": 0, "S": 1, "M": 2}, statistic="count")
+    )
     assert res.value == 1 and res.rating == "S"
     assert res.summary["en"].startswith("1 of 2 registered teams left untasked: sky-02")
 
@@ -61,17 +65,22 @@ def test_border_notification_delay_and_unnotified_crossing():
     assert sorted(o.value for o in res.observations) == [20, 470]
     assert res.rating == "U"
     assert any("after its deadline" in o.text["en"] for o in res.observations)
-    res = one_task(border_world(), task("border_notification_delay", MIN, statistic="max",
-                                        scope={"hazards": ["fire-1"]}))
+    res = one_task(
+        border_world(), task("border_notification_delay", MIN, statistic="max", scope={"hazards": ["fire-1"]})
+    )
     assert res.value == 20 and res.rating == "P"
 
 
 def test_joint_consultation_held():
-    res = one_task(border_world(), task("joint_consultation_held", {"P": 1, "S": 1, "M": 1}, statistic="count",
-                                        better="higher"))
+    res = one_task(
+        border_world(),
+        task("joint_consultation_held", {"P": 1, "S": 1, "M": 1}, statistic="count", better="higher"),
+    )
     assert res.value == 1 and res.rating == "P"
-    res = one_task(border_world(False), task("joint_consultation_held", {"P": 1, "S": 1, "M": 1},
-                                             statistic="count", better="higher"))
+    res = one_task(
+        border_world(False),
+        task("joint_consultation_held", {"P": 1, "S": 1, "M": 1}, statistic="count", better="higher"),
+    )
     assert res.value == 0 and res.rating == "U"
     assert "without consultation" in res.summary["en"]
 
@@ -112,7 +121,9 @@ def materials_world() -> LogBuilder:
     b.agency("hq", "cty")
     b.add(10, "material.requested", "hq", "water", item="water", quantity=100, **{"for": "i1"})
     b.add(20, "material.requested", "hq", "tents", item="tents", quantity=50, **{"for": "i1"})
-    b.add(70, "material.delivered", "depot", "water", item="water", quantity=100, **{"for": "i1"}, fill_time=60)
+    b.add(
+        70, "material.delivered", "depot", "water", item="water", quantity=100, **{"for": "i1"}, fill_time=60
+    )
     b.add(25, "material.shortfall", "depot", "tents", item="tents", quantity=50, **{"for": "i1"}, short=20)
     b.add(200, "material.delivered", "depot", "tents", item="tents", quantity=30, **{"for": "i1"})
     b.add(210, "material.requested", "hq", "food", item="food", quantity=10, **{"for": "i2"})
@@ -121,7 +132,9 @@ def materials_world() -> LogBuilder:
 
 
 def test_material_fill_time_and_shortfall():
-    res = one_task(materials_world(), task("material_fill_time", {"P": 60, "S": 120, "M": 180}, statistic="max"))
+    res = one_task(
+        materials_world(), task("material_fill_time", {"P": 60, "S": 120, "M": 180}, statistic="max")
+    )
     # water 60 (logged fill_time), tents 200 - 20 = 180, food open → 300 - 210 = 90 (censored)
     assert sorted(o.value for o in res.observations) == [60, 90, 180]
     assert res.rating == "M"
@@ -151,8 +164,10 @@ def test_decision_delay_counts_only_people():
     assert sorted(o.value for o in res.observations) == [12, 20, 30]
     assert res.value == 30 and res.rating == "M"
     assert "the default applied" in res.summary["en"]
-    res = one_task(decisions_world(), task("decision_delay", {"P": 10, "S": 15, "M": 30}, statistic="mean",
-                                           scope={"decisions": ["D1"]}))
+    res = one_task(
+        decisions_world(),
+        task("decision_delay", {"P": 10, "S": 15, "M": 30}, statistic="mean", scope={"decisions": ["D1"]}),
+    )
     assert res.value == 12 and res.rating == "S"
 
 
@@ -172,8 +187,14 @@ def injects_world() -> LogBuilder:
     b.agency("hq", "cty").agency("eb", "cty")
     b.team("fire-01", "fire_rescue", "cty", group="fire")
     b.injects = {
-        "M1": {"expects": [{"kind": "level.changed", "by": ["hq"], "within": 30.0, "data": {"to": ["II", "I"]}}]},
-        "M2": {"expects": [{"kind": "team.dispatched", "by": ["fire"], "subject": [], "within": 20.0, "data": {}}]},
+        "M1": {
+            "expects": [{"kind": "level.changed", "by": ["hq"], "within": 30.0, "data": {"to": ["II", "I"]}}]
+        },
+        "M2": {
+            "expects": [
+                {"kind": "team.dispatched", "by": ["fire"], "subject": [], "within": 20.0, "data": {}}
+            ]
+        },
         "M3": {},  # expected_action text only: inferred
         "M4": {},  # nothing expected
         "M5": {"expects": [{"kind": "border.notified", "by": [], "subject": [], "within": None, "data": {}}]},
@@ -182,8 +203,15 @@ def injects_world() -> LogBuilder:
     b.add(20, "level.changed", "hq", "hq", **{"from": "III"}, to="II", reason="rule 0")
     b.add(100, "inject.delivered", "simcell", "M2", to=["hq"], title={"en": "Flood", "zh": "洪"})
     b.add(130, "team.dispatched", "fire-01", "i1")  # too late: window 20 min
-    b.add(200, "inject.delivered", "simcell", "M3", to=["eb"], title={"en": "Train", "zh": "列车"},
-          expected_action={"en": "Send supplies", "zh": "送物资"})
+    b.add(
+        200,
+        "inject.delivered",
+        "simcell",
+        "M3",
+        to=["eb"],
+        title={"en": "Train", "zh": "列车"},
+        expected_action={"en": "Send supplies", "zh": "送物资"},
+    )
     b.add(230, "material.requested", "eb", "water", item="water", quantity=10)
     b.add(300, "inject.delivered", "simcell", "M4", to=["hq"], title={"en": "FYI", "zh": "通报"})
     b.add(400, "inject.delivered", "simcell", "M5", to=["hq"], title={"en": "Fire", "zh": "火"})
@@ -192,8 +220,10 @@ def injects_world() -> LogBuilder:
 
 
 def test_injects_answered_ratio():
-    res = one_task(injects_world(), task("injects_answered_ratio", {"P": 0.9, "S": 0.7, "M": 0.5},
-                                         statistic="ratio", better="higher"))
+    res = one_task(
+        injects_world(),
+        task("injects_answered_ratio", {"P": 0.9, "S": 0.7, "M": 0.5}, statistic="ratio", better="higher"),
+    )
     answered = {o.refs[0] if o.value else o.seq: o.value for o in res.observations}
     # M1 answered (level II within 30), M2 not (dispatch after its window), M3 inferred, M5 not (by the end)
     assert len(res.observations) == 4 and sum(answered.values()) == 2
@@ -202,7 +232,10 @@ def test_injects_answered_ratio():
 
 
 def test_injects_answered_so_far_skips_open_windows():
-    res = one_task(injects_world(), task("injects_answered_ratio", {"P": 0.9, "S": 0.7, "M": 0.5},
-                                         statistic="ratio", better="higher"), until=450)
+    res = one_task(
+        injects_world(),
+        task("injects_answered_ratio", {"P": 0.9, "S": 0.7, "M": 0.5}, statistic="ratio", better="higher"),
+        until=450,
+    )
     # M5 (no window) is still open at T+450: not counted yet
     assert len(res.observations) == 3 and res.value == pytest.approx(2 / 3)

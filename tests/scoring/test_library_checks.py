@@ -58,7 +58,9 @@ def test_valid_objectives_load_and_every_metric_is_documented():
 
 def test_unknown_metric_is_located_with_a_suggestion():
     (msg,) = problems(scenario(metric="report_ontime_ratio"))
-    assert msg.startswith("s.yaml:25:17: objectives.O-1.tasks.t1.metric: unknown metric 'report_ontime_ratio'")
+    assert msg.startswith(
+        "s.yaml:25:17: objectives.O-1.tasks.t1.metric: unknown metric 'report_ontime_ratio'"
+    )
     assert "did you mean 'report_on_time_ratio'?" in msg
 
 
@@ -68,8 +70,11 @@ def test_statistic_must_fit_the_metric():
 
 
 def test_time_to_level_needs_a_level():
-    text = scenario(metric="time_to_level", stat="max", scope="").replace(
-        "better: higher", "better: lower").replace("{P: 90%, S: 75%, M: 50%}", "{P: 30m, S: 1h, M: 2h}")
+    text = (
+        scenario(metric="time_to_level", stat="max", scope="")
+        .replace("better: higher", "better: lower")
+        .replace("{P: 90%, S: 75%, M: 50%}", "{P: 30m, S: 1h, M: 2h}")
+    )
     (msg,) = problems(text)
     assert "objectives.O-1.tasks.t1.level: metric time_to_level needs `level`" in msg
 

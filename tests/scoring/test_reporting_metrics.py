@@ -15,15 +15,53 @@ def world() -> LogBuilder:
     # inc1 in village v, detected at 10: township on time (20 <= 40), county late (80 > 70)
     b.add(5, "incident.occurred", "v", "inc1", kind="flood", region="v", people=2)
     b.add(10, "incident.detected", "v", "inc1", region="v", by="reporters", delay=5)
-    b.add(20, "report.received", "t1", "inc1", **{"from": "v"}, level="township", type="initial", latency=10, due=40)
-    b.add(80, "report.received", "cty", "inc1", **{"from": "t1"}, level="county", type="initial", latency=70, due=70)
-    b.add(100, "report.received", "bj", "inc1", **{"from": "cty"}, level="province", type="initial", latency=90,
-          due=None)
+    b.add(
+        20,
+        "report.received",
+        "t1",
+        "inc1",
+        **{"from": "v"},
+        level="township",
+        type="initial",
+        latency=10,
+        due=40,
+    )
+    b.add(
+        80,
+        "report.received",
+        "cty",
+        "inc1",
+        **{"from": "t1"},
+        level="county",
+        type="initial",
+        latency=70,
+        due=70,
+    )
+    b.add(
+        100,
+        "report.received",
+        "bj",
+        "inc1",
+        **{"from": "cty"},
+        level="province",
+        type="initial",
+        latency=90,
+        due=None,
+    )
     # inc2 in township t2, detected at 100: county on time
     b.add(100, "incident.occurred", "t2", "inc2", kind="flood", region="t2", people=1)
     b.add(100, "incident.detected", "t2", "inc2", region="t2", by="reporters", delay=0)
-    b.add(120, "report.received", "cty", "inc2", **{"from": "t2"}, level="county", type="initial", latency=20,
-          due=160)
+    b.add(
+        120,
+        "report.received",
+        "cty",
+        "inc2",
+        **{"from": "t2"},
+        level="county",
+        type="initial",
+        latency=20,
+        due=160,
+    )
     # inc3 detected at 200: never reaches the county (due 260)
     b.add(200, "incident.occurred", "t2", "inc3", kind="flood", region="t2", people=1)
     b.add(200, "incident.detected", "t2", "inc3", region="t2", by="reporters", delay=0)
@@ -35,8 +73,10 @@ def world() -> LogBuilder:
 
 
 def test_on_time_ratio_counts_late_and_missing_reports():
-    res = one_task(world(), task("report_on_time_ratio", RATIO, statistic="ratio", better="higher",
-                                 scope={"levels": ["county"]}))
+    res = one_task(
+        world(),
+        task("report_on_time_ratio", RATIO, statistic="ratio", better="higher", scope={"levels": ["county"]}),
+    )
     assert res.value == pytest.approx(1 / 3)
     assert res.rating == "U"
     assert len(res.observations) == 3
@@ -49,46 +89,88 @@ def test_on_time_ratio_counts_late_and_missing_reports():
 
 
 def test_on_time_ratio_count_and_township_level():
-    res = one_task(world(), task("report_on_time_ratio", {"P": 3, "S": 2, "M": 1}, statistic="count",
-                                 better="higher", scope={"levels": ["county"]}))
+    res = one_task(
+        world(),
+        task(
+            "report_on_time_ratio",
+            {"P": 3, "S": 2, "M": 1},
+            statistic="count",
+            better="higher",
+            scope={"levels": ["county"]},
+        ),
+    )
     assert res.value == 1 and res.rating == "M"
-    res = one_task(world(), task("report_on_time_ratio", RATIO, statistic="ratio", better="higher",
-                                 scope={"levels": ["township"]}))
+    res = one_task(
+        world(),
+        task(
+            "report_on_time_ratio", RATIO, statistic="ratio", better="higher", scope={"levels": ["township"]}
+        ),
+    )
     assert res.value == 1.0 and res.rating == "P" and res.summary["en"] == "all 1 first reports on time"
 
 
 def test_on_time_ratio_so_far_ignores_reports_not_yet_due():
-    res = one_task(world(), task("report_on_time_ratio", RATIO, statistic="ratio", better="higher",
-                                 scope={"levels": ["county"]}), until=250)
+    res = one_task(
+        world(),
+        task("report_on_time_ratio", RATIO, statistic="ratio", better="higher", scope={"levels": ["county"]}),
+        until=250,
+    )
     assert res.value == 0.5  # inc1 late, inc2 on time; inc3's deadline (260) has not passed
     assert res.rating == "M"
 
 
 def test_first_report_latency_with_censored_missing_reports():
-    res = one_task(world(), task("first_report_latency", {"P": 30, "S": 60, "M": 90}, statistic="mean",
-                                 scope={"levels": ["county"]}))
+    res = one_task(
+        world(),
+        task(
+            "first_report_latency",
+            {"P": 30, "S": 60, "M": 90},
+            statistic="mean",
+            scope={"levels": ["county"]},
+        ),
+    )
     # 70 (inc1), 20 (inc2), missing inc3: 300-200 = 100, missing inc4 at the end: 300-290 = 10
     assert res.value == pytest.approx(50.0)
     assert res.rating == "S"
     assert sum(o.censored for o in res.observations) == 2
-    res = one_task(world(), task("first_report_latency", {"P": 30, "S": 60, "M": 90}, statistic="max",
-                                 scope={"levels": ["county"]}))
+    res = one_task(
+        world(),
+        task(
+            "first_report_latency", {"P": 30, "S": 60, "M": 90}, statistic="max", scope={"levels": ["county"]}
+        ),
+    )
     assert res.value == 100 and res.rating == "U"
 
 
 def test_first_report_latency_region_and_kind_scope():
-    res = one_task(world(), task("first_report_latency", {"P": 30, "S": 60, "M": 90}, statistic="mean",
-                                 scope={"levels": ["county"], "regions": ["t1"]}))
+    res = one_task(
+        world(),
+        task(
+            "first_report_latency",
+            {"P": 30, "S": 60, "M": 90},
+            statistic="mean",
+            scope={"levels": ["county"], "regions": ["t1"]},
+        ),
+    )
     assert [o.subject for o in res.observations] == ["inc1"] and res.value == 70
-    res = one_task(world(), task("first_report_latency", {"P": 30, "S": 60, "M": 90}, statistic="mean",
-                                 scope={"incident_kinds": ["landslide"]}))
+    res = one_task(
+        world(),
+        task(
+            "first_report_latency",
+            {"P": 30, "S": 60, "M": 90},
+            statistic="mean",
+            scope={"incident_kinds": ["landslide"]},
+        ),
+    )
     assert [o.subject for o in res.observations] == ["inc4", "inc4"]  # county and province, both censored
 
 
 def test_skipped_level_reports_direct_and_gap():
     b = world()
     b.records.pop()  # drop the end
-    b.add(250, "report.received", "bj", "inc3", **{"from": "t2"}, level="province", type="initial", latency=50)
+    b.add(
+        250, "report.received", "bj", "inc3", **{"from": "t2"}, level="province", type="initial", latency=50
+    )
     b.add(260, "report.received", "cty", "inc2", **{"from": "t2"}, level="county", type="update", direct=True)
     b.end(300)
     res = one_task(b, task("skipped_level_reports", {"P": 0, "S": 1, "M": 2}, statistic="count"))

@@ -28,14 +28,18 @@ def test_time_to_level_from_first_knowledge():
     # cty-hq: first heard at 130, level II at 175 → 45; city-hq: heard at 200, level I (>= II) at 300 → 100
     assert sorted(o.value for o in res.observations) == [45, 100]
     assert res.value == 100 and res.rating == "M"
-    res = one_task(response_world(), task("time_to_level", MIN, statistic="first", level="II",
-                                          scope={"agencies": ["cty-hq"]}))
+    res = one_task(
+        response_world(),
+        task("time_to_level", MIN, statistic="first", level="II", scope={"agencies": ["cty-hq"]}),
+    )
     assert res.value == 45 and res.rating == "S"
 
 
 def test_time_to_level_initial_level_counts_zero_and_named_agency_censored():
-    res = one_task(response_world(), task("time_to_level", MIN, statistic="max", level="IV",
-                                          scope={"agencies": ["city-hq", "other"]}))
+    res = one_task(
+        response_world(),
+        task("time_to_level", MIN, statistic="max", level="IV", scope={"agencies": ["city-hq", "other"]}),
+    )
     values = {o.subject if o.seq is None else o.actor: o.value for o in res.observations}
     assert values["city-hq"] == 0  # held IV before any report
     assert values["other"] == 270  # never raised: its office (cty) first heard at 130, horizon 400
@@ -84,44 +88,57 @@ def test_time_to_first_on_scene_and_team_scope():
     # i1: 40, i2: 110, i3: none → censored 400 - 300 = 100
     assert [o.value for o in res.observations] == [40, 110, 100]
     assert res.value == pytest.approx(250 / 3) and res.rating == "M"
-    res = one_task(rescue_world(), task("time_to_first_on_scene", MIN, statistic="median",
-                                        scope={"team_kinds": ["fire_rescue"]}))
+    res = one_task(
+        rescue_world(),
+        task("time_to_first_on_scene", MIN, statistic="median", scope={"team_kinds": ["fire_rescue"]}),
+    )
     # only the fire team counts: i1 40; i2 and i3 censored (250, 100)
     assert res.value == 100 and res.rating == "M"
 
 
 def test_rescue_outcomes():
     b = rescue_world()
-    res = one_task(b, task("rescue_completion_ratio", {"P": 0.9, "S": 0.6, "M": 0.3}, statistic="ratio",
-                           better="higher"))
+    res = one_task(
+        b, task("rescue_completion_ratio", {"P": 0.9, "S": 0.6, "M": 0.3}, statistic="ratio", better="higher")
+    )
     assert res.value == pytest.approx(2 / 3) and res.rating == "S"
     res = one_task(b, task("people_rescued", {"P": 15, "S": 10, "M": 5}, statistic="sum", better="higher"))
     assert res.value == 9 and res.rating == "M"
     res = one_task(b, task("people_lost", {"P": 0, "S": 2, "M": 5}, statistic="sum"))
     assert res.value == 7 and res.rating == "U"  # 1 in i1 + 6 of 10 in i3 died waiting
-    res = one_task(b, task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4}, statistic="ratio",
-                           better="higher"))
+    res = one_task(
+        b, task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4}, statistic="ratio", better="higher")
+    )
     assert res.value == pytest.approx(9 / 20) and res.rating == "M"
-    res = one_task(b, task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4}, statistic="mean",
-                           better="higher"))
+    res = one_task(
+        b, task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4}, statistic="mean", better="higher")
+    )
     assert res.value == pytest.approx((0.75 + 1 + 0) / 3)
 
 
 def test_rescue_so_far_only_known_outcomes():
-    res = one_task(rescue_world(), task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4},
-                                        statistic="ratio", better="higher"), until=200)
+    res = one_task(
+        rescue_world(),
+        task("people_rescued_ratio", {"P": 0.9, "S": 0.6, "M": 0.4}, statistic="ratio", better="higher"),
+        until=200,
+    )
     assert res.value == 0.75 and len(res.observations) == 1  # only i1 has an outcome by T+200
-    res = one_task(rescue_world(), task("rescue_completion_ratio", {"P": 0.9, "S": 0.6, "M": 0.3},
-                                        statistic="ratio", better="higher"), until=200)
+    res = one_task(
+        rescue_world(),
+        task("rescue_completion_ratio", {"P": 0.9, "S": 0.6, "M": 0.3}, statistic="ratio", better="higher"),
+        until=200,
+    )
     assert res.value == 0.5
 
 
 def test_team_utilisation():
-    res = one_task(rescue_world(), task("team_utilisation", {"P": 0.5, "S": 0.3, "M": 0.1}, statistic="mean",
-                                        better="higher"))
-    by_team = {o.subject if o.seq is None else o.subject: o.value for o in res.observations}
+    res = one_task(
+        rescue_world(),
+        task("team_utilisation", {"P": 0.5, "S": 0.3, "M": 0.1}, statistic="mean", better="higher"),
+    )
+    by_team = {o.subject: o.value for o in res.observations}
     # fire-01 on duty 0..400, busy 10..100 (travel + work) = 90 → 0.225
     # sky on duty from activation 200..400, busy 200..300 = 100 → 0.5
     assert sorted(o.value for o in res.observations) == [pytest.approx(0.225), pytest.approx(0.5)]
     assert res.value == pytest.approx(0.3625) and res.rating == "S"
-    assert len(by_team) == 2
+    assert by_team == {"fire-01": pytest.approx(0.225), "sky": pytest.approx(0.5)}

@@ -184,7 +184,7 @@ def border_notification_delay(
 def joint_consultation_held(
     view: LogView, scope: ScopeFilter, params: Mapping[str, Any]
 ) -> list[Observation]:
-    """1 per border notification followed by a joint consultation (会商研判) that includes either side, else 0.
+    """1 per border notification followed by a joint consultation (会商研判) with either side, else 0.
 
     Without notifications, each consultation held counts as 1 (so ``count`` is the number held).
     """
@@ -258,7 +258,8 @@ SPECS = (
         ("teams", "team_kinds"),
         "lower",
         T(
-            "Add registration desks or online pre-registration for social emergency forces at peak arrival times.",
+            "Add registration desks or online pre-registration for social emergency forces at peak "
+            "arrival times.",
             "在队伍集中到达时段增设报备登记窗口,推行社会应急力量线上预先报备。",
         ),
         T("no team arrived at a coordination desk", "没有队伍到达现场协调机制报到"),

@@ -42,8 +42,10 @@ ACTION_KINDS = frozenset(
 
 
 def decision_delay(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
-    """Minutes from a decision opening to the players' answer (a timed-out default counts its full
-    time limit); only decisions asked of people (``asked: players``) count, open ones are censored.
+    """Minutes from a decision opening to the players' answer.
+
+    A timed-out default counts its full time limit; only decisions asked of people
+    (``asked: players``) count; decisions still open at the horizon are censored.
     """
     made: dict[str, Record] = {}
     for r in view.kind("decision.made"):

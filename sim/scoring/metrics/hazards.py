@@ -25,8 +25,10 @@ def _hazard_onsets(view: LogView) -> dict[str, float]:
 
 
 def time_to_contain(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
-    """Minutes from a fire's first record (or first incident it caused) to ``fire.contained``
-    (else ``fire.extinguished``); a fire not contained by the horizon is censored.
+    """Minutes from a fire's start to ``fire.contained`` (else ``fire.extinguished``).
+
+    The start is the fire's first record or the first incident it caused; a fire not contained by
+    the horizon is censored.
     """
     onsets = _hazard_onsets(view)
     first: dict[str, float] = {}
@@ -107,7 +109,7 @@ def time_to_clear(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                 ((source, a) for a in view.ancestors(region) if (source, a) in cleared), (source, region)
             )
             areas.setdefault(key, float(r.t))
-    for key, rec in cleared.items():
+    for key in cleared:
         areas.setdefault(key, 0.0)
     out: list[Observation] = []
     for (hazard, region), t0 in areas.items():

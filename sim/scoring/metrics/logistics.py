@@ -143,7 +143,8 @@ SPECS = (
         ("agencies", "regions"),
         "lower",
         T(
-            "Pre-position reserves near the risk areas and pre-sign agreement reserves with shorter lead times.",
+            "Pre-position reserves near the risk areas and pre-sign agreement reserves with shorter "
+            "lead times.",
             "在风险区域附近前置储备物资,签订响应更快的协议储备。",
         ),
         T("no material was requested", "没有物资申请"),
@@ -158,7 +159,8 @@ SPECS = (
         ("agencies", "regions"),
         "lower",
         T(
-            "Raise physical reserves of the items that ran short, and add agreement reserves with local suppliers.",
+            "Raise physical reserves of the items that ran short, and add agreement reserves with "
+            "local suppliers.",
             "增加短缺物资的实物储备,与本地供应商签订协议储备。",
         ),
         T("no material was requested and no shortfall logged", "没有物资申请或缺口记录"),

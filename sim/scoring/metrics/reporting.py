@@ -33,8 +33,9 @@ def _first_reports(view: LogView) -> dict[tuple[str, str], Record]:
 def _expected(
     view: LogView, scope: ScopeFilter
 ) -> Iterator[tuple[str, str, str | None, float, float | None, Record | None]]:
-    """``(incident, region, level, detected_t, deadline, first report or None)`` for every level
-    a first report was due at (or arrived at), in scope.
+    """Every level a first report was due at (or arrived at), in scope.
+
+    Yields ``(incident, region, level, detected_t, deadline, first report or None)``.
     """
     reporting = view.definition.get("reporting") or {}
     deadlines: dict[str, float] = reporting.get("deadlines") or {}
@@ -225,8 +226,8 @@ SPECS = (
         ("levels", "regions", "agencies", "incident_kinds", "hazards"),
         "higher",
         T(
-            "Enforce first-report deadlines: duty officers confirm receipt and forward within the deadline; add a "
-            "deadline reminder to the duty log.",
+            "Enforce first-report deadlines: duty officers confirm receipt and forward within the "
+            "deadline; add a deadline reminder to the duty log.",
             "严格落实首报时限:值班人员接报后立即确认并在时限内上报,值班日志增加时限提醒。",
         ),
         T(
@@ -246,7 +247,8 @@ SPECS = (
         ("levels", "regions", "agencies", "incident_kinds", "hazards"),
         "lower",
         T(
-            "Clarify when direct (skip-level) reports are required and make sure the bypassed level is copied.",
+            "Clarify when direct (skip-level) reports are required and make sure the bypassed level "
+            "is copied.",
             "明确越级上报的适用情形,越级上报时同时抄报被越过的层级。",
         ),
         T("no report was received in the scope", "考核范围内没有收到报告"),

@@ -274,7 +274,8 @@ SPECS = (
         ("incident.occurred", "team.on_scene"),
         "lower",
         T(
-            "Pre-position rescue teams near high-risk areas and speed up dispatch once an incident is reported.",
+            "Pre-position rescue teams near high-risk areas and speed up dispatch once an incident "
+            "is reported.",
             "在高风险区域前置救援力量,接报后加快调度派遣。",
         ),
         T("no incident with people at risk in the scope", "考核范围内没有需救援的事件"),
@@ -333,8 +334,8 @@ SPECS = (
         ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved"),
         "higher",
         T(
-            "Reduce the time from onset to extraction: earlier detection, faster reporting and dispatch, more "
-            "teams in the hardest-hit areas.",
+            "Reduce the time from onset to extraction: earlier detection, faster reporting and "
+            "dispatch, more teams in the hardest-hit areas.",
             "缩短从事发到救出的时间:提早发现、加快报送和调度,向重灾区增派力量。",
         ),
         _NO_RESCUE,

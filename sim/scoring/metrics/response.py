@@ -54,7 +54,8 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                     rec,
                     value,
                     bi(
-                        "{ag} reached Level {lv} at {at}, {v} after its office first heard of an incident ({o})",
+                        "{ag} reached Level {lv} at {at}, {v} after its office first heard of an "
+                        "incident ({o})",
                         "{ag}于{at}启动{lv}级响应,距本级首次获悉灾情({o}){v}",
                         ag=view.name(agency),
                         lv=level,
