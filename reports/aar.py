@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.causes import analyse
 from reports.document import Bullets, Document, Heading, Image, Para, Table
 from reports.facts import Facts, evidence_seqs, task_line
 from reports.figures.common import Drawn
@@ -213,6 +214,9 @@ def analysis(doc: Document, facts: Facts) -> None:
             lines = _evidence_lines(t, lang)
             if lines:
                 doc.add(Para(f"{s('evidence', lang)} — {pick(t.text, lang)}:"), Bullets(tuple(lines)))
+            why = analyse(facts.view, t)
+            if why:
+                doc.add(Para(f"{s('analysis_label', lang)}: {pick(why, lang)}"))
         if unmeasured:
             doc.add(Heading(4, s("not_measured", lang)))
             doc.add(

@@ -7,6 +7,7 @@ their causes, lessons, recommendations, and the timeline and figures as annexes.
 
 from __future__ import annotations
 
+from reports.causes import analyse
 from reports.document import Bullets, Document, Heading, Image, Para, Table
 from reports.facts import Facts, evidence_seqs, task_line
 from reports.figures.common import Drawn
@@ -129,9 +130,14 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
         for obj, task in areas:
             from sim.scoring.evidence import bad_first
 
-            worst = [pick(o.text, lang) for o in bad_first(task.observations, task.kind, task.better)[:3]]
             seqs = evidence_seqs(task)
-            cause = s("cause_from_log", lang, evidence="; ".join(worst)) + (f" [{seqs}]" if seqs else "")
+            why = analyse(view, task)
+            if why:
+                cause = pick(why, lang)
+            else:
+                worst = [pick(o.text, lang) for o in bad_first(task.observations, task.kind, task.better)[:3]]
+                cause = s("cause_from_log", lang, evidence="; ".join(worst))
+            cause += f" [{seqs}]" if seqs else ""
             rows.append(
                 (f"{obj.id} {pick(task.text, lang)} ({task.rating})", pick(task.summary, lang), cause)
             )

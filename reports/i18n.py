@@ -126,6 +126,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{value}({stat}),阈值 P {p} / S {s} / M {m} → {rating}",
     ),
     "more_records": ("… and {n} more records in scorecard.json.", "……其余{n}条记录见 scorecard.json。"),
+    "analysis_label": ("Analysis", "原因分析"),
     "general_notes": ("General observations", "综合观察"),
     # GB/T 46792-2025 style evaluation report (演练评估报告)
     "gbt_title": ("Drill evaluation report", "演练评估报告"),
