@@ -33,13 +33,34 @@ CJK_FAMILIES = (
 """Families that cover simplified Chinese, in order of preference."""
 
 
+CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "notosanssc", "sourcehansans", "droidsansfallback", "ukai",
+             "uming", "simhei", "msyh", "pingfang")
+"""File-name fragments of CJK fonts, for fonts installed after matplotlib built its font cache."""
+
+
 @lru_cache(maxsize=1)
 def cjk_family() -> str | None:
-    """The first installed CJK-capable font family, or None."""
+    """The first installed CJK-capable font family, or None.
+
+    matplotlib caches its font list; a font installed later (``apt-get install fonts-noto-cjk``) is
+    not in it, so when the cache knows none, system font files with CJK names are added to it.
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FAMILIES if name in installed), None)
+    manager = font_manager.fontManager
+    installed = {f.name for f in manager.ttflist}
+    found = next((name for name in CJK_FAMILIES if name in installed), None)
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            base = path.rsplit("/", 1)[-1].lower().replace("-", "").replace("_", "")
+            if any(tag in base for tag in CJK_FILES):
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - an unreadable font file
+                    continue
+        installed = {f.name for f in manager.ttflist}
+        found = next((name for name in CJK_FAMILIES if name in installed), None)
+    return found
 
 
 @lru_cache(maxsize=1)

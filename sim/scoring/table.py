@@ -56,7 +56,7 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     state = ("终" if zh else "final") if card.final else ("截至目前" if zh else "so far")
     name = "评估记分卡" if zh else "Scorecard"
     lines = [f"{name} — {title} (seed {card.seed}, {format_clock(card.horizon)}, {state})"]
-    lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)))
+    lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     lines.append("  ".join("─" * w for w in widths))
     if not card.objectives:
         lines.append("没有设定评估目标。" if zh else "The scenario defines no objectives: nothing to rate.")
