@@ -172,6 +172,19 @@ def _reporting(view: LogView, task: Any) -> Text | None:
         m=Minutes(mean),
         n=len(times),
     )
+    held = [
+        float(r.data["held"])
+        for r in view.kind("report.sent")
+        if r.subject in incidents and isinstance(r.data.get("held"), int | float)
+    ]
+    if held:
+        extra = bi(
+            " Communications outages held {n} of these reports for {h} in all.",
+            "其中{n}份报告因通信中断滞留,累计{h}。",
+            n=len(held),
+            h=Minutes(sum(held)),
+        )
+        text = {k: text[k] + extra[k] for k in text}
     if detection:
         det = sum(detection) / len(detection)
         extra = bi(

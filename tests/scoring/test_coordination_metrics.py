@@ -10,24 +10,30 @@ def forces_world() -> LogBuilder:
     b = LogBuilder()
     b.region("cty", "county").region("a", "township", "cty")
     b.agency("hq", "cty").agency("nb", "cty")
-    for t in ("sky-01", "sky-02", "star"):
-        b.team(t, "social", "cty", group="sky" if t.startswith("sky") else "star", on_duty=False)
+    for t in ("sky-01", "sky-02", "star", "rogue", "far", "quit"):
+        b.team(t, "social", "cty", group="sky" if t.startswith("sky") else t, on_duty=False)
     b.team("fire", "fire_rescue", "cty")
     b.add(10, "coordination.activated", "hq", "desk", capacity=1, level="II")
     b.add(20, "team.arrived", "sky-01", "desk", self_deployed=False)
     b.add(20, "team.arrived", "sky-02", "desk", self_deployed=False)
-    b.add(25, "team.arrived", "star", "desk", self_deployed=True)
+    b.add(25, "team.arrived", "star", "desk", self_deployed=False)
+    b.add(25, "team.arrived", "rogue", "desk", self_deployed=True)  # never goes to the desk: left out
+    b.add(30, "team.arrived", "far", "desk", self_deployed=False)
+    b.add(30, "team.arrived", "quit", "desk", self_deployed=False)
+    b.add(35, "team.refused", "desk", "far", reason="invitation_letter", gave_up=False, filing_until=150)
+    b.add(35, "team.refused", "desk", "quit", reason="invitation_letter", gave_up=True)  # left out
     b.add(40, "team.registered", "desk", "sky-01", wait=20, pass_code="A1")
     b.add(95, "team.registered", "desk", "sky-02", wait=75, pass_code="A2")
     b.add(60, "team.tasked", "desk", "sky-01", incident="i1", zone="a", capability="water_rescue")
+    b.add(150, "team.registered", "desk", "far", wait=120, pass_code="A3")
     b.end(300)
     return b
 
 
 def test_registration_wait_with_a_team_still_waiting():
     res = one_task(forces_world(), task("registration_wait", MIN, statistic="max"))
-    # sky-01 20, sky-02 75, star arrived at 25 and never registered → censored 300 - 25 = 275
-    assert sorted(o.value for o in res.observations) == [20, 75, 275]
+    # sky-01 20, sky-02 75, far 120 (refused, then registered), star never registered → 300 - 25 = 275
+    assert sorted(o.value for o in res.observations) == [20, 75, 120, 275]
     assert res.rating == "U"
     res = one_task(
         forces_world(), task("registration_wait", MIN, statistic="median", scope={"teams": ["sky"]})
@@ -39,8 +45,8 @@ def test_untasked_registered_teams():
     res = one_task(
         forces_world(), task("untasked_registered_teams", {"P": 0, "S": 1, "M": 2}, statistic="count")
     )
-    assert res.value == 1 and res.rating == "S"
-    assert res.summary["en"].startswith("1 of 2 registered teams left untasked: sky-02")
+    assert res.value == 2 and res.rating == "M"
+    assert res.summary["en"].startswith("2 of 3 registered teams left untasked: sky-02")
 
 
 def border_world(consult: bool = True) -> LogBuilder:
@@ -239,3 +245,48 @@ def test_injects_answered_so_far_skips_open_windows():
     )
     # M5 (no window) is still open at T+450: not counted yet
     assert len(res.observations) == 3 and res.value == pytest.approx(2 / 3)
+
+
+def test_materials_matched_by_request_id():
+    b = LogBuilder()
+    b.region("cty", "county")
+    b.add(0, "material.requested", "desk", "fuel", item="fuel", quantity=10, request="r1", **{"for": "cty"})
+    b.add(0, "material.requested", "desk", "fuel", item="fuel", quantity=5, request="r2", **{"for": "cty"})
+    # r2 is filled first; r1 comes from two depots, the last at 90
+    b.add(
+        20,
+        "material.delivered",
+        "d2",
+        "fuel",
+        item="fuel",
+        quantity=5,
+        request="r2",
+        fill_time=20,
+        **{"for": "cty"},
+    )
+    b.add(
+        40,
+        "material.delivered",
+        "d1",
+        "fuel",
+        item="fuel",
+        quantity=6,
+        request="r1",
+        fill_time=40,
+        **{"for": "cty"},
+    )
+    b.add(
+        90,
+        "material.delivered",
+        "d3",
+        "fuel",
+        item="fuel",
+        quantity=4,
+        request="r1",
+        fill_time=90,
+        **{"for": "cty"},
+    )
+    b.end(100)
+    res = one_task(b, task("material_fill_time", {"P": 30, "S": 60, "M": 120}, statistic="max"))
+    assert sorted(o.value for o in res.observations) == [20, 90]
+    assert res.rating == "M"

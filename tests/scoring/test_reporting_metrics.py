@@ -187,3 +187,26 @@ def test_not_measured_without_detections():
     res = one_task(b, task("report_on_time_ratio", RATIO, statistic="ratio", better="higher"))
     assert res.value is None and res.rating is None and not res.measured
     assert res.summary["en"].startswith("not measured: ")
+
+
+def test_updates_and_final_reports_are_not_first_reports():
+    b = world()
+    b.records.pop()
+    # a late update (续报) at the county for inc2 must not replace its on-time first report
+    b.add(
+        290,
+        "report.received",
+        "cty",
+        "inc2",
+        **{"from": "t2"},
+        level="county",
+        type="update",
+        latency=190,
+        due=200,
+    )
+    b.end(300)
+    res = one_task(
+        b,
+        task("report_on_time_ratio", RATIO, statistic="ratio", better="higher", scope={"levels": ["county"]}),
+    )
+    assert res.value == pytest.approx(1 / 3) and len(res.observations) == 3

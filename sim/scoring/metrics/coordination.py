@@ -16,57 +16,45 @@ from sim.scoring.view import LogView
 def registration_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
     """Minutes from a team's arrival at the coordination desk to its registration.
 
-    Uses ``team.registered``'s ``wait`` (else the time since ``team.arrived``); a team that arrived and
-    was neither registered nor refused by the horizon is censored.
+    Uses ``team.registered``'s ``wait`` (else the time since ``team.arrived``). A team refused for now
+    (e.g. until it files an invitation letter) keeps waiting until it registers; a team still
+    unregistered at the horizon is censored; one that gave up after a refusal, or deployed itself
+    without going to the desk (``self_deployed``), is left out.
     """
     arrived: dict[str, Record] = {}
     for r in view.kind("team.arrived"):
-        arrived.setdefault(r.actor, r)
-    settled: set[str] = set()
+        if r.actor is not None and not r.data.get("self_deployed"):
+            arrived.setdefault(r.actor, r)
+    gave_up = {r.subject for r in view.kind("team.refused") if r.data.get("gave_up")}
+    registered: set[str] = set()
     out: list[Observation] = []
-    for r in view.kind("team.registered", "team.refused"):
+    for r in view.kind("team.registered"):
         team = r.subject
-        if team in settled or not scope.team(team):
+        if team is None or team in registered or not scope.team(team):
             continue
-        settled.add(team)
-        if r.kind == "team.refused":
-            continue
+        registered.add(team)
         wait = r.data.get("wait")
         if not isinstance(wait, int | float):
             wait = r.t - arrived[team].t if team in arrived else 0.0
-        out.append(
-            observe(
-                r,
-                float(wait),
-                bi(
-                    "{team}: registered {w} after arrival",
-                    "{team}:到达后{w}完成报备登记",
-                    team=view.name(team),
-                    w=Minutes(float(wait)),
-                ),
-                refs=(arrived[team].seq,) if team in arrived else (),
-            )
+        text = bi(
+            "{team}: registered {w} after arrival",
+            "{team}:到达后{w}完成报备登记",
+            team=view.name(team),
+            w=Minutes(float(wait)),
         )
+        out.append(observe(r, float(wait), text, refs=(arrived[team].seq,) if team in arrived else ()))
     for team, arr in arrived.items():
-        if team in settled or not scope.team(team):
+        if team in registered or team in gave_up or not scope.team(team):
             continue
         wait = view.horizon - arr.t
-        out.append(
-            absent(
-                view.horizon,
-                team,
-                wait,
-                bi(
-                    "{team}: arrived at {at}, still not registered {w} later",
-                    "{team}:{at}到达,{w}后仍未完成报备登记",
-                    team=view.name(team),
-                    at=Clock(arr.t),
-                    w=Minutes(wait),
-                ),
-                actor=team,
-                refs=(arr.seq,),
-            )
+        text = bi(
+            "{team}: arrived at {at}, still not registered {w} later",
+            "{team}:{at}到达,{w}后仍未完成报备登记",
+            team=view.name(team),
+            at=Clock(arr.t),
+            w=Minutes(wait),
         )
+        out.append(absent(view.horizon, team, wait, text, actor=team, refs=(arr.seq,)))
     return out
 
 

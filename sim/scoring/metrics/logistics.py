@@ -18,6 +18,9 @@ from sim.scoring.view import LogView
 
 
 def _key(r: Record) -> tuple[str, str]:
+    request = r.data.get("request")
+    if request is not None:
+        return "request", str(request)
     item = r.data.get("item") or r.subject or "?"
     return str(item), str(r.data.get("for") or r.actor)
 
@@ -41,8 +44,9 @@ def _qty(r: Record, field: str = "quantity") -> float:
 def _match(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
     """``(request, delivery or None, shortfalls)`` per request; unmatched records make their own rows.
 
-    A delivery fills the oldest undelivered request with the same key; a shortfall attaches to the
-    oldest undelivered request (else the latest request) with that key.
+    Records that carry a ``request`` id belong to that request (one served by several depots keeps
+    its latest delivery). Otherwise a delivery fills the oldest undelivered request with the same
+    ``(item, for)``, and a shortfall attaches to the oldest undelivered request (else the latest).
     """
     rows: list[list[Any]] = []
     waiting: dict[tuple[str, str], list[int]] = {}
@@ -55,7 +59,11 @@ def _match(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
             queue.append(len(rows) - 1)
             latest[key] = len(rows) - 1
         elif r.kind == "material.delivered":
-            if queue:
+            if key[0] == "request" and key in latest:
+                rows[latest[key]][1] = r
+                if queue:
+                    queue.pop(0)
+            elif queue:
                 rows[queue.pop(0)][1] = r
             else:
                 rows.append([r, r, []])
@@ -78,7 +86,7 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
         names = {"item": item, "who": view.name(req.data.get("for") or req.actor), "q": _qty(req) or ""}
         if dlv is not None:
             fill = dlv.data.get("fill_time")
-            value = float(fill) if isinstance(fill, int | float) else dlv.t - req.t
+            value = float(fill) if req is dlv and isinstance(fill, int | float) else dlv.t - req.t
             out.append(
                 observe(
                     dlv,

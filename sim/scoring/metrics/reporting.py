@@ -22,10 +22,17 @@ EPS = 1e-6
 
 
 def _first_reports(view: LogView) -> dict[tuple[str, str], Record]:
-    """The first ``report.received`` per (incident, receiving region)."""
+    """The first report (初报: ``type`` initial, or untyped) received per (incident, receiving region).
+
+    Updates (续报) and final reports (核报) have their own deadlines and are not first reports.
+    """
     out: dict[tuple[str, str], Record] = {}
     for r in view.kind("report.received"):
-        if r.subject is not None and r.actor is not None:
+        if (
+            r.subject is not None
+            and r.actor is not None
+            and r.data.get("type", "initial") in ("initial", None)
+        ):
             out.setdefault((r.subject, r.actor), r)
     return out
 
