@@ -7,7 +7,8 @@ Rules (docs/metrics.md, "Rating rules"):
 - **Objective / capability**: the weighted mean of the measured tasks' points (P 3, S 2, M 1, U 0)
   maps back to a band, ties going to the worse band (> 2.5 P, > 1.5 S, > 0.5 M, else U); a task
   rated U (with weight > 0) caps the objective at M — HSEEP treats a critical task that could not be
-  performed as a major challenge for the capability, whatever the other tasks did.
+  performed as a major challenge for the capability, whatever the other tasks did; the capped
+  score is at most 50, the top of the M band, so score and band agree.
 - **Score**: ``100 × mean points / 3`` (P 100, S 66.7, M 33.3, U 0); the overall score is the
   objective-weighted mean of objective scores. Tasks or objectives that were not measured leave both
   numerator and denominator (the score covers what the log could show) and ``coverage`` says how
@@ -21,6 +22,8 @@ from collections.abc import Iterable, Mapping
 BANDS = ("P", "S", "M", "U")
 POINTS = {"P": 3, "S": 2, "M": 1, "U": 0}
 EPS = 1e-9
+CAP_POINTS = 1.5
+"""Highest mean points (score 50) of a result capped at M, so the score never says more than the band."""
 
 
 def band(value: float, thresholds: Mapping[str, float], better: str) -> str:
@@ -62,7 +65,7 @@ def aggregate(items: Iterable[tuple[str | None, float]]) -> tuple[str | None, fl
     points = sum(POINTS[b] * w for b, w in measured) / weight
     rating = band_of_points(points)
     if rating in ("P", "S") and any(b == "U" and w > 0 for b, w in measured):
-        rating = "M"
+        rating, points = "M", min(points, CAP_POINTS)
     coverage = (sum(w for _, w in items if _ is not None) / total) if total > 0 else 1.0
     return rating, 100.0 * points / 3.0, coverage
 
@@ -87,6 +90,6 @@ def combine_scores(
     score = sum(s * w for _, s, w in measured) / weight
     rating = band_of_points(score * 3.0 / 100.0)
     if rating in ("P", "S") and any(b == "U" and w > 0 for b, _, w in measured):
-        rating = "M"
+        rating, score = "M", min(score, 100.0 * CAP_POINTS / 3.0)
     coverage = (sum(w for b, _, w in items if b is not None) / total) if total > 0 else 1.0
     return rating, score, coverage

@@ -85,9 +85,9 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     else:
         cov = f"{card.coverage * 100:.0f}%"
         lines.append(
-            f"总分 {card.score:.0f}/100,总评 {card.rating}(覆盖 {cov})"
+            f"总分 {card.score:.0f}/100,总评 {card.rating}(已测量权重 {cov})"
             if zh
             else f"Overall score {card.score:.0f}/100, rating {card.rating} "
-            f"(coverage {cov} of objective weight)"
+            f"(weight measured: {cov})"
         )
     return "\n".join(lines)

@@ -32,7 +32,7 @@ def test_aggregate_rules():
     assert rating.aggregate([("P", 1), ("S", 1)])[0] == "S"  # 2.5 ties to the worse band
     assert rating.aggregate([("P", 3), ("S", 1)])[0] == "P"
     band, score, _ = rating.aggregate([("P", 3), ("P", 3), ("U", 1)])
-    assert band == "M" and score == pytest.approx(100 * 18 / 21)  # a U task caps at M
+    assert band == "M" and score == pytest.approx(50.0)  # a U task caps the band at M and the score at 50
     assert rating.aggregate([("P", 1), (None, 1)]) == ("P", 100.0, 0.5)
     assert rating.aggregate([(None, 1)]) == (None, None, 0.0)
     assert rating.aggregate([("M", 0), ("U", 0)])[0] == "U"  # all weights zero: equal weights
