@@ -84,7 +84,11 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
             continue
         item = req.data.get("item") or req.subject
         qty = _qty(req)
-        names = {"item": item, "who": view.name(req.data.get("for") or req.actor), "q": f"{qty:g}" if qty else ""}
+        names = {
+            "item": item,
+            "who": view.name(req.data.get("for") or req.actor),
+            "q": f"{qty:g}" if qty else "",
+        }
         if dlv is not None:
             fill = dlv.data.get("fill_time")
             value = float(fill) if req is dlv and isinstance(fill, int | float) else dlv.t - req.t
