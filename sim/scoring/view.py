@@ -118,6 +118,9 @@ class LogView:
                     )
                     name = {lang: f"{v}{suffix}" for lang, v in name.items()}
                 return _both(name, key)
+        named = self._defined_name(key)
+        if named is not None:
+            return named
         inc = self.incidents.get(key)
         if inc is not None:
             data = inc.data
@@ -126,6 +129,15 @@ class LogView:
             region = self.name(data.get("region"))
             return {"en": f"{key} ({region['en']})", "zh": f"{key}({region['zh']})"}
         return {"en": key, "zh": key}
+
+    def _defined_name(self, key: str) -> Text | None:
+        """Names of depots, items and hazards, from the scenario definition (not in the roster)."""
+        materials = self.definition.get("materials") or {}
+        for pool in (materials.get("depots"), materials.get("items"), self.definition.get("hazards")):
+            entry = pool.get(key) if isinstance(pool, dict) else None
+            if isinstance(entry, dict) and isinstance(entry.get("name"), dict):
+                return _both(entry["name"], key)
+        return None
 
     # -- region tree ---------------------------------------------------------------------------
 
