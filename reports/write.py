@@ -31,8 +31,12 @@ def write_report(log: LogData, card: Any, out: str | Path, lang: str = "en", for
     File names: ``report.md`` / ``report.html`` for the AAR, ``report-gbt.md`` / ``report-gbt.html`` for
     the GB/T form; figures go to ``figures/<name>.png`` (shared by both forms).
     """
+    return write_document(build(log, card, lang, form), out, form)
+
+
+def write_document(doc: Any, out: str | Path, form: str = "aar") -> list[Path]:
+    """Write a built report document (figures, Markdown, HTML) into ``out``; return the paths."""
     out = Path(out)
-    doc = build(log, card, lang, form)
     written: list[Path] = []
     for image in doc.images():
         path = out / "figures" / f"{image.name}.png"

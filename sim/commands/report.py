@@ -1,10 +1,9 @@
 """Rebuild the scorecard and the after-action report from an event log.
 
-``drillsim report LOG`` reads ``LOG`` (an ``events.jsonl`` file, or a run directory holding one),
-rates every objective from the log alone, prints the scorecard, and writes ``scorecard.json``,
-``report.md``, a self-contained ``report.html`` and ``figures/*.png`` into ``--out`` (default: the
-log's directory). ``--form gbt`` writes the Chinese drill evaluation report (演练评估报告) as
-``report-gbt.md`` / ``report-gbt.html`` instead.
+drillsim report LOG reads LOG (an events.jsonl file, or a run directory holding one), rates every
+objective from the log alone, prints the scorecard, and writes scorecard.json, report.md, a
+self-contained report.html and figures/*.png into --out (default: the log's directory). --form gbt
+writes the Chinese drill evaluation report (演练评估报告) as report-gbt.md / report-gbt.html instead.
 """
 
 from __future__ import annotations

@@ -13,13 +13,13 @@ from pathlib import Path
 from sim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
 from sim.commands.report import add_report_options, write_outputs
 
-HELP = "run a scenario headless and write its event log"
+HELP = "run a scenario headless; write its event log, scorecard and after-action report"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim run``."""
     add_scenario_options(p)
-    p.add_argument("--quiet", "-q", action="store_true", help="print only the log path")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written (the log last)")
     p.add_argument("--no-report", action="store_true",
                    help="write only events.jsonl and scorecard.json (skip report.md/report.html/figures)")
     add_report_options(p)

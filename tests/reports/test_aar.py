@@ -8,7 +8,7 @@ import pytest
 from logbuild import LogBuilder, task
 
 from reports.figures import FIGURES, fonts
-from reports.write import build, write_report
+from reports.write import build, write_document, write_report
 from sim.engine import Exercise
 from sim.log import LogData, Record
 from sim.scenario import load
@@ -93,7 +93,7 @@ def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sectio
             assert module.KEY in drawn, module.KEY
         else:  # nothing to draw: the report says so instead of embedding an empty chart
             assert module.KEY not in drawn
-    paths = write_report(log, card, tmp_path, lang, form)
+    paths = write_document(doc, tmp_path, form)
     md = next(p for p in paths if p.suffix == ".md").read_text(encoding="utf-8")
     for name in drawn:
         assert f"figures/{name}.png" in md and (tmp_path / "figures" / f"{name}.png").stat().st_size > 5000
