@@ -48,7 +48,7 @@ class DrillModel(mesa.Model):
         s = self.scenario
         for rid, spec in s.regions.items():
             self.regions[rid] = Region(self, rid, spec, RANK[spec.level])
-        for rid, region in self.regions.items():
+        for region in self.regions.values():
             spec = region.spec
             if spec.parent:
                 region.parent = self.regions[spec.parent]
@@ -65,7 +65,7 @@ class DrillModel(mesa.Model):
                         region.location = anc.location
                         break
         default = s.reporting.reporters
-        for rid, region in self.regions.items():
+        for region in self.regions.values():
             spec = region.spec.reporters
             if spec is None:
                 spec = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)

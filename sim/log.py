@@ -56,7 +56,7 @@ class JsonlWriter:
     def __init__(self, path: str | Path, block: int = 512) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in close()
+        self._fh = open(self.path, "w", encoding="utf-8", newline="\n")
         self._buf: list[str] = []
         self._block = block
 
@@ -68,6 +68,8 @@ class JsonlWriter:
 
     def flush(self) -> None:
         """Write queued records and hand them to the OS (they survive a killed process)."""
+        if self._fh.closed:
+            return
         if self._buf:
             self._fh.write("".join(self._buf))
             self._buf.clear()

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from sim.errors import Problem
-from sim.scenario.model import ADMIN_LEVELS, Activate, DeliverInject, RaiseLevel, Scenario, SetLevel, SpawnIncident
+from sim.scenario.model import (
+    ADMIN_LEVELS,
+    Activate,
+    DeliverInject,
+    RaiseLevel,
+    Scenario,
+    SetLevel,
+    SpawnIncident,
+)
 from sim.scenario.yamlsafe import Document, PathT
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
