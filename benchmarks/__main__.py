@@ -53,7 +53,8 @@ def render(r: dict) -> str:
               f"   ratio {e['ratio']} (target ≥ {e['target_ratio']})", ""]
     lines += ["2. Scale", "   incidents      events     wall s   peak MiB"]
     for row in s["rows"]:
-        lines.append(f"   {row['incidents']:>9,} {row['events']:>11,} {row['wall_s']:>10.2f} {row['peak_bytes'] / 2**20:>10.1f}")
+        mib = row["peak_bytes"] / 2**20
+        lines.append(f"   {row['incidents']:>9,} {row['events']:>11,} {row['wall_s']:>10.2f} {mib:>10.1f}")
     lines += [f"   fitted exponent {s['exponent']} (target ≤ {s['target_exponent']}); largest peak "
               f"{s['largest_peak_mib']} MiB (limit {s['memory_limit_mib']})", ""]
     lines += ["3. Bundled scenarios", "   scenario                     wall s     events   ev/s"]

@@ -62,7 +62,7 @@ class JsonlWriter:
     def __init__(self, path: str | Path, block: int = 512) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._fh = open(self.path, "wb")
         self._buf: list[bytes] = []
         self._block = block
 
