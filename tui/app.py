@@ -200,7 +200,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
     """
 
     def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
-                 tick: float = 0.1, speed: int = 60, notify_injects: bool = True) -> None:
+                 tick: float = 0.1, speed: int = 60, notify_injects: bool = True, report: bool = True,
+                 form: str = "aar") -> None:
         super().__init__()
         self.driver = driver
         self.view = driver.view
@@ -210,7 +211,9 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.clock = Clock(driver, speed=speed)
         self.tick_seconds = tick
         self.notify_injects = notify_injects
-        self.score = bridge.LiveScore(False, problem="unavailable")
+        self.write_report = report
+        self.report_form = form
+        self.score = bridge.LiveScore(False, problem="not scored yet")
         self.files: bridge.EndFiles | None = None
         self.console_screen: ConsoleScreen | None = None
         self.end_screen: EndScreen | None = None
@@ -278,7 +281,10 @@ class DrillConsole(App[bridge.EndFiles | None]):
         for pane in panes:
             pane.sync(view, lang)
         wall = time.perf_counter()
-        if force_score or (view.version != self._score_version and wall - self._score_wall >= 1.0):
+        # Rescore at most once a second, and less often when scoring is slow (a huge log): the UI
+        # thread spends at most a tenth of its time on it.
+        every = max(1.0, 10.0 * self.score.seconds)
+        if force_score or (view.version != self._score_version and wall - self._score_wall >= every):
             self._score_wall, self._score_version = wall, view.version
             self.score = bridge.live_score(view.header, view.records, view.now)
         scorecard.sync(view, lang, self.score)
@@ -385,12 +391,16 @@ class DrillConsole(App[bridge.EndFiles | None]):
             self.clock.start_run_to(self.driver.now + 1.0, "step")
 
     def action_next_inject(self) -> None:
-        """Run to the next scheduled inject and pause there."""
-        self._run_to(self.view.next_inject_time(), "inject")
+        """Run to the next scheduled inject and pause there (pressed again on the way: the one after)."""
+        self._run_to(self.view.next_inject_time(after=self._heading_to("inject")), "inject")
 
     def action_next_decision(self) -> None:
-        """Run to the next scenario decision point and pause there."""
-        self._run_to(self.view.next_decision_time(), "decision")
+        """Run to the next scenario decision point and pause there (again on the way: the one after)."""
+        self._run_to(self.view.next_decision_time(after=self._heading_to("decision")), "decision")
+
+    def _heading_to(self, kind: str) -> float | None:
+        clock = self.clock
+        return clock.run_to if clock.run_to is not None and clock.run_to_kind == kind else None
 
     def _run_to(self, t: float | None, kind: str) -> None:
         if self.driver.ended:
@@ -546,12 +556,11 @@ class DrillConsole(App[bridge.EndFiles | None]):
         """Worker thread: scorecard and report from the closed log."""
         log = self.driver.log_path
         if log is None or self.out_dir is None:
-            files = bridge.EndFiles(log or "(memory only)", report_problem="unavailable")
+            files = bridge.EndFiles(log or "(memory only)", scorecard_problem="no log file",
+                                    report_problem="no log file")
         else:
-            files = bridge.write_report(log, str(self.out_dir), self.lang)
-            if files.scorecard is None and self.score.available:
-                files.scorecard = bridge.write_live_scorecard(self.out_dir / "scorecard.json", self.score,
-                                                              self.view.now)
+            files = bridge.write_outputs(log, self.out_dir, self.lang, form=self.report_form,
+                                         report=self.write_report, score=self.score)
         self.call_from_thread(self._show_files, files)
 
     def _show_files(self, files: bridge.EndFiles) -> None:

@@ -188,15 +188,16 @@ class ExerciseView:
         """Decisions waiting for the players, oldest first."""
         return [d for d in self.decisions.values() if d.asked == "players" and d.made is None]
 
-    def next_inject_time(self) -> float | None:
-        """When the next scheduled inject not yet delivered is due (at or after now)."""
+    def next_inject_time(self, after: float | None = None) -> float | None:
+        """When the next scheduled inject not yet delivered is due (at or after now; later than ``after``)."""
         return next((i.at for i in self.injects.values() if i.source == "msel" and i.at is not None
-                     and i.delivered_at is None and i.at >= self.now), None)
+                     and i.delivered_at is None and i.at >= self.now and (after is None or i.at > after)), None)
 
-    def next_decision_time(self) -> float | None:
-        """When the next scenario decision not yet opened opens (at or after now)."""
+    def next_decision_time(self, after: float | None = None) -> float | None:
+        """When the next scenario decision not yet opened opens (at or after now; later than ``after``)."""
         now, opened = self.now, self.decisions
-        return next((at for at, key in self.decision_schedule if key not in opened and at >= now), None)
+        return next((at for at, key in self.decision_schedule
+                     if key not in opened and at >= now and (after is None or at > after)), None)
 
     def open_incidents(self) -> list[IncidentView]:
         """Open incidents, most urgent first (priority, then oldest)."""

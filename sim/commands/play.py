@@ -3,8 +3,8 @@
 The clock starts paused. Space runs it; ``n`` runs to the next inject, ``m`` to the next
 decision; ``i`` delivers an ad-hoc inject, ``o`` logs an observation; ``e``, ``q`` or Ctrl-C ends
 the exercise after a confirmation. The event log is written as the exercise runs (it replays
-like a ``run`` log); the scorecard and after-action report are written at the end. See
-docs/cli.md, "Facilitator console".
+like a ``run`` log); the scorecard and after-action report are written at the end, in the
+console's language (``--lang``, switchable with ``l``). See docs/cli.md, "Facilitator console".
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="an agency played by people: its doctrine decisions are asked, not taken "
                         "automatically (repeatable)")
     p.add_argument("--lang", choices=("zh", "en"), default=None,
-                   help="console language (default: zh when the locale is Chinese, else en)")
+                   help="language of the console and of the report (default: zh when the locale is Chinese, "
+                        "else en; switch in the console with l)")
+    p.add_argument("--form", choices=("aar", "gbt"), default="aar",
+                   help="report form: aar (HSEEP AAR/IP, default) or gbt (演练评估报告, GB/T 46792)")
+    p.add_argument("--no-report", action="store_true",
+                   help="at the end write only events.jsonl and scorecard.json (no report.md/report.html/figures)")
     p.add_argument("--speed", type=int, default=60, metavar="X",
                    help="initial clock speed in simulated seconds per second (1 = real time … 3600)")
 
@@ -76,7 +81,8 @@ def main(args: argparse.Namespace) -> int:
 
     exercise = Exercise(loaded, seed, log_path=log_path, players=args.roles)
     driver = LiveDriver(exercise)
-    app = DrillConsole(driver, lang=args.lang or default_lang(), out_dir=out, speed=args.speed)
+    app = DrillConsole(driver, lang=args.lang or default_lang(), out_dir=out, speed=args.speed,
+                       report=not args.no_report, form=args.form)
     files = None
     try:
         files = app.run()
@@ -90,12 +96,12 @@ def main(args: argparse.Namespace) -> int:
     print(f"drillsim play: {scenario.id} (seed {seed}) — {minutes:.0f} simulated minutes")
     print(f"  log        {log_path}")
     if files is not None:
-        print(f"  scorecard  {files.scorecard or _not_written(files.scorecard_problem, 'scoring')}")
-        print(f"  report     {', '.join(files.report) or _not_written(files.report_problem, 'reports')}")
+        print(f"  scorecard  {files.scorecard or _not_written(files.scorecard_problem)}")
+        print(f"  report     {' '.join(files.report) or _not_written(files.report_problem)}")
+    elif exercise.ended:
+        print(f"  scorecard  not written yet: drillsim report {log_path}")
     return 0 if app.return_code in (0, None) else 1
 
 
-def _not_written(problem: str, package: str) -> str:
-    if problem in ("", "unavailable"):
-        return f"not written ({package} not available in this build)"
-    return f"not written ({problem})"
+def _not_written(problem: str) -> str:
+    return f"not written ({problem})" if problem else "not written"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.engine import Exercise
 from sim.log import read_log
 from sim.scenario import load
@@ -84,7 +86,7 @@ def test_decision_dialog_choice_is_logged_at_its_simulated_time(run_async, tmp_p
             await pilot.press("e")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmEnd))
             await pilot.press("y")
-            await wait_until(pilot, lambda: isinstance(app.screen, EndScreen) and app.files is not None)
+            await wait_until(pilot, lambda: isinstance(app.screen, EndScreen))
 
     run_async(go())
     data = read_log(log)
@@ -139,15 +141,17 @@ def test_ending_with_ctrl_c_asks_first_then_closes_the_log(run_async, tmp_path):
             await pilot.press("q")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmEnd))
             await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, EndScreen) and app.files is not None)
+            await wait_until(pilot, lambda: isinstance(app.screen, EndScreen) and app.files is not None,
+                             timeout=180, what="the report")
+            await pilot.pause(0.2)
             text = screen_text(app)
             assert "Exercise ended" in text
             assert str(log) in text
             files = app.files
-            if files.report:
-                assert all(p.startswith(str(tmp_path)) for p in files.report)
-            else:  # this build has no report package: the screen says so
-                assert "not written" in text
+            assert files.scorecard == str(tmp_path / "scorecard.json")
+            assert sorted(Path(p).name for p in files.report) == ["report.html", "report.md"]
+            assert all(Path(p).exists() for p in files.report)
+            assert "report.html" in text
             await pilot.press("q")
         assert app.return_value is app.files
 

@@ -73,7 +73,9 @@ def test_facilitator_session_in_a_real_terminal(tmp_path: Path):
         tmux.wait_for("PAUSED")
         screen = tmux.wait_for("space Run/Pause")  # the footer lists the keys (once laid out at 120×40)
         assert "Mentougou flash floods" in screen and "Beijing Flood Control HQ" in screen
-        tmux.keys("n", "n")
+        tmux.keys("n")
+        tmux.wait_for("1/4 delivered")
+        tmux.keys("n")
         screen = tmux.wait_for("2/4 delivered")
         assert "07:00" in screen
         tmux.keys("m")  # run to the decision: the players are asked

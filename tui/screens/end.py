@@ -31,6 +31,7 @@ class EndScreen(Screen[None]):
     EndScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
     EndScreen #end-files { border: round $accent; padding: 0 1; height: auto; }
     EndScreen #end-notes { margin-bottom: 1; }
+    EndScreen #end-evidence { margin-bottom: 1; }
     """
 
     def __init__(self, view: ExerciseView, names: Names, lang: str, score: LiveScore) -> None:
@@ -56,6 +57,7 @@ class EndScreen(Screen[None]):
             yield Static(f"{tr('score.open', lang)} (0 → {self.names.clock(v.now)})", classes="dim")
             yield Sparkline(v.open_samples(100) or [0.0], summary_function=max)
             yield DataTable(id="end-table", cursor_type="row")
+            yield Static(self._evidence(), id="end-evidence")
             yield Static(self._notes(), id="end-notes")
             yield Static(tr("end.writing", lang), id="end-files")
         yield Footer()
@@ -65,18 +67,32 @@ class EndScreen(Screen[None]):
         lang, v = self.lang, self.view
         table = self.query_one("#end-table", DataTable)
         for key, label in (("id", "col.id"), ("objective", "col.objective"), ("capability", "col.capability"),
-                           ("rating", "col.rating"), ("notes", "col.notes")):
+                           ("rating", "col.rating"), ("score", "col.score"), ("notes", "col.notes")):
             table.add_column(tr(label, lang), key=key)
         rated = {o.key: o for o in self.score.objectives} if self.score.available else {}
         for key, obj in (v.definition.get("objectives") or {}).items():
             got = rated.get(key)
+            points = "—" if got is None or got.score is None else f"{got.score:.0f}"
             table.add_row(key, clip(text(obj.get("text"), lang), 50),
                           capability(str(obj.get("capability", "")), lang),
-                          rating_cell(got.rating if got else None), observations(v, key), key=key)
+                          rating_cell(got.rating if got else None), points, observations(v, key), key=key)
         if not self.score.available:
-            table.border_title = tr("score.unavailable", lang)
+            table.border_title = tr("score.unavailable", lang, problem=self.score.problem)
         elif self.score.overall is not None:
-            table.border_title = tr("score.overall", lang, score=f"{self.score.overall:.0f}")
+            table.border_title = tr("score.overall", lang, score=f"{self.score.overall:.0f}") + \
+                f" ({self.score.rating or '—'})"
+
+    def _evidence(self) -> Text:
+        """Why each objective got its rating: the scoring's own sentences."""
+        out = Text()
+        if not self.score.available:
+            return out
+        for obj in self.score.objectives:
+            out.append(f"{obj.key} ", style="bold")
+            out.append_text(rating_cell(obj.rating))
+            out.append(" " + (" · ".join(text(s, self.lang) for s in obj.summaries)
+                              or tr("score.not_measured", self.lang)) + "\n")
+        return out
 
     def _notes(self) -> Text:
         out = Text()

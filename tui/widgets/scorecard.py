@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
 from tui.bridge import LiveScore
-from tui.i18n import Names, capability, clip, tr
+from tui.i18n import Names, capability, clip, text, tr
 from tui.state import ExerciseView
 
 RATING_STYLE = {"P": "bold white on green", "S": "bold black on yellow", "M": "bold black on dark_orange",
@@ -45,7 +45,9 @@ class ScorecardPane(Vertical):
     ScorecardPane > #score-open > Static { width: auto; padding-right: 1; text-style: bold; }
     ScorecardPane > #score-open > Sparkline { height: 2; width: 1fr; }
     ScorecardPane > #score-summary { height: auto; color: $text-muted; }
-    ScorecardPane > DataTable { height: 1fr; min-height: 3; }
+    ScorecardPane > #score-why { height: auto; max-height: 6; color: $text; }
+    ScorecardPane > DataTable { height: auto; max-height: 1fr; min-height: 3; }
+    .-compact ScorecardPane > #score-why { display: none; }
     .-compact ScorecardPane > #score-open, .-compact ScorecardPane > #score-open > Sparkline { height: 1; }
     """
 
@@ -63,6 +65,7 @@ class ScorecardPane(Vertical):
             yield Static(id="score-open-count")
             yield Sparkline([0.0], id="score-spark", summary_function=max)
         yield DataTable(id="score-table", cursor_type="row")
+        yield Static(id="score-why")
         yield Static(id="score-summary")
 
     def on_mount(self) -> None:
@@ -75,6 +78,7 @@ class ScorecardPane(Vertical):
         self._rows = {}
         table.add_column(tr("col.id", lang), key="id")
         table.add_column(tr("col.rating", lang), key="rating")
+        table.add_column(tr("col.score", lang), key="score")
         table.add_column(tr("col.notes", lang), key="notes")
         table.add_column(tr("col.capability", lang), key="capability")
 
@@ -94,11 +98,11 @@ class ScorecardPane(Vertical):
                     default=c["by_default"], injects=c["injects"], notes=c["notes"])]
         head = Text()
         if score.available:
-            if score.overall is not None:
-                head.append(tr("score.overall", lang, score=f"{score.overall:.0f}") + "  ", style="bold")
-            head.append(tr("score.so_far", lang, time=self.names.clock(view.now)), style="dim")
+            head.append(tr("score.overall", lang, score=_points(score.overall)) + " ", style="bold")
+            head.append_text(rating_cell(score.rating))
+            head.append("  " + tr("score.so_far", lang, time=self.names.clock(view.now)), style="dim")
         else:
-            head.append(tr("score.unavailable", lang), style="italic dim")
+            head.append(tr("score.unavailable", lang, problem=score.problem), style="italic dim")
         self.query_one("#score-head", Static).update(head)
         self.query_one("#score-open-count", Static).update(f"{tr('score.open', lang)} {view.open_count}")
         spark = self.query_one("#score-spark", Sparkline)
@@ -112,14 +116,44 @@ class ScorecardPane(Vertical):
         objectives = view.definition.get("objectives") or {}
         for key, obj in objectives.items():
             got = rated.get(key)
-            cells = (key, rating_cell(got.rating if got else None), observations(view, key),
-                     clip(capability(str(obj.get("capability", "")), lang), 24))
+            cells = (key, rating_cell(got.rating if got else None), _points(got.score if got else None),
+                     observations(view, key), clip(capability(str(obj.get("capability", "")), lang), 24))
             old = self._rows.get(key)
             if old is None:
                 table.add_row(*cells, key=key)
             elif old != cells:
-                for col, value in zip(("id", "rating", "notes", "capability"), cells, strict=True):
+                for col, value in zip(("id", "rating", "score", "notes", "capability"), cells, strict=True):
                     table.update_cell(key, col, value, update_width=True)
             self._rows[key] = cells
         counts = Counter(n.rating for n in view.notes if n.rating)
         table.border_subtitle = " ".join(f"{r}:{counts[r]}" for r in "PSMU" if counts[r])
+        self._score = score
+        self._explain(lang)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Explain the highlighted objective's rating."""
+        event.stop()
+        self._explain(self.lang)
+
+    def _explain(self, lang: str) -> None:
+        """The evidence sentences behind the highlighted objective's rating (scoring explains itself)."""
+        table = self.query_one("#score-table", DataTable)
+        why = self.query_one("#score-why", Static)
+        score = getattr(self, "_score", None)
+        if score is None or not score.available or table.row_count == 0:
+            why.update("")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        got = next((o for o in score.objectives if o.key == row_key.value), None)
+        if got is None:
+            why.update("")
+            return
+        out = Text()
+        out.append(f"{got.key}: ", style="bold")
+        out.append(" · ".join(text(s, lang) for s in got.summaries) or tr("score.not_measured", lang))
+        why.update(out)
+
+
+def _points(value: float | None) -> str:
+    """``72`` (0–100), or a dash before anything can be measured."""
+    return "—" if value is None else f"{value:.0f}"
