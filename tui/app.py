@@ -140,10 +140,13 @@ class ConsoleScreen(Screen[None]):
                                                      group=binding.group)]
         self._bindings = base
         if self.is_mounted:
-            for pane_id, key in (("msel", "pane.msel"), ("feed", "pane.feed"), ("teams", "pane.teams"),
-                                 ("incidents", "pane.incidents"), ("scorecard", "pane.scorecard")):
-                self.query_one(f"#{pane_id}").border_title = tr(key, lang)
+            self._titles()
             self.refresh_bindings()
+
+    def _titles(self) -> None:
+        for pane_id, key in (("msel", "pane.msel"), ("feed", "pane.feed"), ("teams", "pane.teams"),
+                             ("incidents", "pane.incidents"), ("scorecard", "pane.scorecard")):
+            self.query_one(f"#{pane_id}").border_title = tr(key, self.lang)
 
     def compose(self) -> ComposeResult:
         """Header, panes, footer."""
@@ -161,7 +164,7 @@ class ConsoleScreen(Screen[None]):
         """Titles and the layout for the current size."""
         for pane in self.query("#panes > *"):
             pane.add_class("pane")
-        self.set_lang(self.lang)
+        self._titles()
         self._layout()
         self.query_one("#feed").focus()
 
