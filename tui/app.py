@@ -228,6 +228,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self._score_wall = 0.0
         self._score_version = -1
         self._ending = False
+        self._leave_asked = False
 
     def _translate_palette_key(self) -> None:
         """The footer's command-palette label in the console's language."""
@@ -527,7 +528,11 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.action_request_end()
 
     def action_leave(self) -> None:
-        """Leave the console after the end."""
+        """Leave the console after the end (asks once more while the report is still being written)."""
+        if self.files is None and self.driver.ended and not self._leave_asked:
+            self._leave_asked = True
+            self.notify(tr("end.still_writing", self.lang), severity="warning", timeout=8)
+            return
         self.exit(self.files)
 
     # -- the end --------------------------------------------------------------------------------------

@@ -219,6 +219,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "end.no_scorecard": ("not written", "未生成"),
     "end.report_failed": ("failed: {error}", "失败: {error}"),
     "end.keys": ("q or Enter: leave the console", "q 或回车: 退出控制台"),
+    "end.still_writing": ("The report is still being written: press q again to leave without waiting",
+                          "报告仍在生成: 再按 q 不等待直接退出"),
     "end.summary": ("Simulated {dur} · incidents {inc} · rescued {res}, lost {lost} · unresolved {unres}",
                     "推演时长 {dur} · 事件 {inc} · 获救 {res} · 遇难 {lost} · 未解决 {unres}"),
     "notify.ended": ("The exercise has ended", "推演已结束"),
