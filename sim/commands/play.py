@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sim.commands.common import add_scenario_options
 
@@ -84,9 +86,11 @@ def main(args: argparse.Namespace) -> int:
     app = DrillConsole(driver, lang=args.lang or default_lang(), out_dir=out, speed=args.speed,
                        report=not args.no_report, form=args.form)
     files = None
+    restore = _exit_on_signals(app)
     try:
         files = app.run()
     finally:
+        restore()
         if not exercise.ended:  # the console died or was killed: leave a complete, replayable log
             try:
                 driver.submit({"kind": "end", "reason": "interrupted"})
@@ -105,3 +109,27 @@ def main(args: argparse.Namespace) -> int:
 
 def _not_written(problem: str) -> str:
     return f"not written ({problem})" if problem else "not written"
+
+
+def _exit_on_signals(app: Any) -> Callable[[], None]:
+    """SIGTERM or SIGHUP (the terminal closed) leave the console the normal way, so the log is closed.
+
+    Returns a function that restores the previous handlers.
+    """
+    import signal
+
+    previous: dict[int, Any] = {}
+
+    def leave(signum: int, frame: Any) -> None:
+        app.exit(None)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            previous[sig] = signal.signal(sig, leave)
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

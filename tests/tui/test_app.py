@@ -322,3 +322,26 @@ def test_feed_filter_by_agency_and_kind(run_async):
             assert "Mentougou Fire and Rescue 01" in feed.border_subtitle
 
     run_async(go())
+
+
+def test_step_one_minute_and_zoom_a_pane(run_async):
+    from tui.widgets.feed import EventFeed
+
+    async def go():
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("full_stop")
+            await wait_until(pilot, lambda: app.driver.now == 1.0 and not app.clock.active)
+            await pilot.press("full_stop")
+            await wait_until(pilot, lambda: app.driver.now == 2.0 and not app.clock.active)
+            feed = app.screen.query_one(EventFeed)
+            feed.focus()
+            await pilot.press("z")
+            await pilot.pause(0.1)
+            assert app.screen.maximized is feed
+            assert "Exercise started" in screen_text(app)
+            await pilot.press("z")
+            await pilot.pause(0.1)
+            assert app.screen.maximized is None
+
+    run_async(go())
