@@ -64,6 +64,9 @@ KEY_DISPLAY = {"space": "space", "plus,equals_sign": "+", "minus,underscore": "-
 DISCUSSION_SPEED = 60
 """Resuming the clock from a decision dialog starts at most this fast: 30 simulated minutes = 30 s."""
 
+PANE_INTERVAL = 0.25
+"""Seconds between pane redraws while the clock runs (the header follows every tick)."""
+
 COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
 
@@ -226,6 +229,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self._dialog: DecisionDialog | None = None
         self._translate_palette_key()
         self._score_wall = 0.0
+        self._panes_wall = 0.0
         self._score_version = -1
         self._ending = False
         self._leave_asked = False
@@ -259,7 +263,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
             return
         if result.halted or self.view.pending:
             self._offer_decision()
-        self.refresh_panes()
+        self.refresh_panes(throttle=result.reached is None and not result.halted)
 
     # -- drawing ----------------------------------------------------------------------------------
 
@@ -268,12 +272,27 @@ class DrillConsole(App[bridge.EndFiles | None]):
         c = self.clock
         return ClockStatus(c.speed, c.running, c.run_to_kind if c.run_to is not None else None, c.behind)
 
-    def refresh_panes(self, force_score: bool = False) -> None:
-        """Redraw the header and let each pane catch up with the view."""
+    def refresh_panes(self, force_score: bool = False, *, throttle: bool = False) -> None:
+        """Redraw the header and let each pane catch up with the view.
+
+        Args:
+            force_score: Rescore now (after an observation, a language switch).
+            throttle: From the clock tick: the header always, the panes at most :data:`PANE_INTERVAL`.
+        """
         console = self.console_screen
         if console is None or not console.is_mounted:
             return
         view, lang = self.view, self.lang
+        wall = time.perf_counter()
+        if throttle and wall - self._panes_wall < PANE_INTERVAL:
+            try:
+                console.query_one(ExerciseHeader).show(view, lang, self.status())
+            except NoMatches:
+                pass
+            if self._dialog is not None and self._dialog.is_attached:
+                self._dialog.show_clock(view.now, self.clock.active, speed_label(self.clock.speed, lang))
+            return
+        self._panes_wall = wall
         try:
             header = console.query_one(ExerciseHeader)
             panes = (console.query_one(MselTable), console.query_one(IncidentsTable),
@@ -284,7 +303,6 @@ class DrillConsole(App[bridge.EndFiles | None]):
         header.show(view, lang, self.status())
         for pane in panes:
             pane.sync(view, lang)
-        wall = time.perf_counter()
         # Rescore at most once a second, and less often when scoring is slow (a huge log): the UI
         # thread spends at most a tenth of its time on it.
         every = max(1.0, 10.0 * self.score.seconds)

@@ -16,6 +16,9 @@ FAMILY_STYLE = {
     "msel": "bold cyan", "decision": "bold yellow", "input": "bold blue", "other": "",
 }
 
+BURST_LINES = 60
+"""At most this many new lines are written per redraw; older ones in the burst are summarised."""
+
 REBUILD_LINES = 400
 """After a filter, language or width change, the feed is rebuilt from this many latest matching records."""
 
@@ -83,7 +86,12 @@ class EventFeed(RichLog):
         fresh = records[self._seen:]
         self._seen = len(records)
         matching = [r for r in fresh if self.filter.matches(r, self.region_of)]
-        for rec in matching[-REBUILD_LINES:]:
+        skipped = len(matching) - BURST_LINES
+        if skipped > 0:  # the clock ran fast: nobody reads hundreds of lines a second; the log has them
+            self.write(Text(tr("feed.skipped", self.lang, n=skipped), style="dim italic"),
+                       width=self.scrollable_content_region.width or None)
+            matching = matching[-BURST_LINES:]
+        for rec in matching:
             self._write(rec)
 
     def on_resize(self) -> None:

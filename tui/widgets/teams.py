@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -17,6 +18,8 @@ STATE_STYLE = {
 }
 
 COLUMNS = ("team", "state", "where")
+TEAM_WIDTH = 28
+WHERE_WIDTH = 40
 
 
 class TeamsTable(DataTable):
@@ -34,11 +37,14 @@ class TeamsTable(DataTable):
         self._columns_for(self.lang)
 
     def _columns_for(self, lang: str) -> None:
+        # Fixed widths: a changed cell then costs one redraw, not a re-measure of the whole column
+        # (which made many busy teams at ×3600 noticeably slow).
         self.clear(columns=True)
         self._rows.clear()
-        self.add_column(tr("col.team", lang), key="team")
-        self.add_column(tr("col.state", lang), key="state")
-        self.add_column(tr("col.where", lang), key="where")
+        states = max(cell_len(tr(f"team.{state}", lang)) for state in STATE_STYLE)
+        self.add_column(tr("col.team", lang), key="team", width=TEAM_WIDTH)
+        self.add_column(tr("col.state", lang), key="state", width=max(states, cell_len(tr("col.state", lang))))
+        self.add_column(tr("col.where", lang), key="where", width=WHERE_WIDTH)
 
     def sync(self, view: ExerciseView, lang: str) -> None:
         """Bring rows up to date with the view."""
@@ -60,7 +66,7 @@ class TeamsTable(DataTable):
             elif old != cells:
                 for col, value, before in zip(COLUMNS, cells, old, strict=True):
                     if value != before:
-                        self.update_cell(key, col, value, update_width=True)
+                        self.update_cell(key, col, value)
             self._rows[key] = cells
             if team.state in TEAM_BUSY or team.state == "returning":
                 counts["busy"] += 1
@@ -88,4 +94,4 @@ class TeamsTable(DataTable):
             where = tr("team.at", lang, place=team.place)
         else:
             where = tr("team.at_base", lang, base=self.names.name(team.place or team.base, lang))
-        return (clip(self.names.name(team.key, lang), 28), state, Text(where))
+        return (clip(self.names.name(team.key, lang), TEAM_WIDTH), state, Text(clip(where, WHERE_WIDTH)))
