@@ -345,3 +345,25 @@ def test_step_one_minute_and_zoom_a_pane(run_async):
             assert app.screen.maximized is None
 
     run_async(go())
+
+
+def test_a_burst_of_records_is_summarised_in_the_feed(run_async):
+    from tui.app import DrillConsole
+    from tui.driver import LiveDriver
+    from tui.widgets.feed import BURST_LINES, EventFeed
+
+    async def go():
+        loaded = load(scenario_file("mentougou-flash-flood"), ["generators.mountain-floods.rate=60/h"])
+        app = DrillConsole(LiveDriver(Exercise(loaded)), notify_injects=False)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause(0.2)
+            app.driver.advance(600.0)  # many records at once, as at ×3600 on a slow machine
+            app.refresh_panes()
+            await pilot.pause(0.2)
+            feed = app.screen.query_one(EventFeed)
+            text = "\n".join(str(line.text) for line in feed.lines)
+            assert "earlier records not shown" in text
+            assert text.count("\n") < BURST_LINES * 4  # wrapped lines of at most BURST_LINES records
+            assert text.splitlines()[-1][:2] in ("15", "16")  # the latest are shown (06:00 + 600 min)
+
+    run_async(go())
