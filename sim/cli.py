@@ -48,15 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the command, map errors to exit codes (no tracebacks for bad input)."""
-    from sim.errors import InputError
+    from sim.errors import InputError, format_problems
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args._module.main(args) or 0)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
+        for line in format_problems(exc.problems):
+            print(line, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ndrillsim: interrupted", file=sys.stderr)

@@ -6,7 +6,11 @@ list of them so the CLI can print all problems at once and exit 2 without a trac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+MAX_SHOWN = 50
+"""How many problems a command prints before summarising the rest as ``… and N more``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +43,32 @@ class Problem:
         return f"{where}: {self.path or '<document>'}: {prefix}{text}"
 
 
+def format_problems(problems: Sequence[Problem], limit: int | None = MAX_SHOWN) -> list[str]:
+    """Lines to print for ``problems``: at most ``limit`` of them, then ``… and N more``.
+
+    A file with 100 000 bad items must not flood the terminal: the first problems say what is
+    wrong, and fixing them usually fixes the rest. ``limit=None`` (or 0) prints everything.
+    """
+    if not limit or len(problems) <= limit:
+        return [p.format() for p in problems]
+    hidden = len(problems) - limit
+    errors = sum(1 for p in problems[limit:] if p.severity != "warning")
+    what = f"{hidden} more problem{'s' if hidden != 1 else ''}"
+    if errors != hidden:
+        what += f" ({errors} error{'s' if errors != 1 else ''}, {hidden - errors} warning"
+        what += "s)" if hidden - errors != 1 else ")"
+    return [*(p.format() for p in problems[:limit]), f"… and {what}"]
+
+
 class InputError(Exception):
     """Bad user input: one or more located problems. The CLI prints them and exits 2."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
+        super().__init__(f"{len(problems)} problem(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(format_problems(self.problems))
 
 
 class Refusal(InputError):

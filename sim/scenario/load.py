@@ -9,6 +9,7 @@ unknown key; or of the enclosing mapping, for a missing one).
 from __future__ import annotations
 
 import difflib
+import functools
 import types as pytypes
 import typing
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sim.scenario import refs
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import apply_overrides, get_path
 from sim.scenario.types import start_time
-from sim.scenario.yamlsafe import Document, PathT, dotted, parse_document, read_document
+from sim.scenario.yamlsafe import Document, PathT, dotted, parse_document, paused_gc, read_document
 
 BUNDLED_PREFIX = "bundled:"
 
@@ -77,9 +78,16 @@ def load_text(text: str, name: str = "<string>", overrides: list[str] | tuple = 
 def load_document(doc: Document, source: str, overrides: list[str] | list[tuple[str, Any]] | tuple = ()
                   ) -> Loaded:
     """Validate a composed document (see :func:`load`)."""
+    if doc.data is None:
+        raise InputError([doc.problem((), "the document is empty", "a YAML mapping starting with `drillsim: 1`")])
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"the document is a {_kind(doc.data)}",
                                       "a mapping with keys such as drillsim, id, title, regions")])
+    with paused_gc():
+        return _validate(doc, source, overrides)
+
+
+def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str, Any]] | tuple) -> Loaded:
     data = doc.data
     norm_overrides: list[tuple[str, Any]] = []
     if overrides:
@@ -172,28 +180,45 @@ _MESSAGES = {
 }
 
 
+HINT_BUDGET = 200
+"""At most this many problems get a "did you mean" hint: difflib is slow, and only the first few
+dozen problems are printed anyway (a hostile file with 100 000 unknown keys must still fail fast)."""
+
+MESSAGE_LIMIT = 300
+"""Longest message or expectation kept: a 10 MB bad value must not become a 10 MB error line."""
+
+
 def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
     seen: set[tuple[str, str]] = set()
     out: list[Problem] = []
+    hints = HINT_BUDGET
     for err in exc.errors(include_url=False):
         path = _real_path(doc.data, err["loc"])
         etype = err["type"]
-        message, expected = _describe(err, path, doc)
+        message, expected = _describe(err, path, doc, hint=hints > 0)
+        message, expected = _clip(message), _clip(expected)
         key = (dotted(path), message)
         if key in seen:
             continue
         seen.add(key)
+        if etype == "extra_forbidden":
+            hints -= 1
         if etype == "missing":
             field_name = str(err["loc"][-1])
             path_for_mark = path
             message = f"required field `{field_name}` is missing"
-            dpath = dotted((*path, field_name)) if path == _real_path(doc.data, err["loc"][:-1]) else dotted(path)
+            parent = _real_path(doc.data, err["loc"][:-1])
+            dpath = dotted((*path, field_name)) if path == parent else dotted(path)
             line, col = doc.where(path_for_mark)
             out.append(Problem(doc.file, line, col, dpath, message, expected))
             continue
         line, col = doc.where(path, key=etype == "extra_forbidden")
         out.append(Problem(doc.file, line, col, dotted(path), message, expected))
     return out
+
+
+def _clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _real_path(data: Any, loc: tuple[Any, ...]) -> PathT:
@@ -210,7 +235,7 @@ def _real_path(data: Any, loc: tuple[Any, ...]) -> PathT:
     return tuple(path)
 
 
-def _describe(err: dict[str, Any], path: PathT, doc: Document) -> tuple[str, str]:
+def _describe(err: dict[str, Any], path: PathT, doc: Document, *, hint: bool = True) -> tuple[str, str]:
     etype = err["type"]
     ctx = err.get("ctx") or {}
     if etype == "value_error":
@@ -230,14 +255,16 @@ def _describe(err: dict[str, Any], path: PathT, doc: Document) -> tuple[str, str
     if etype == "extra_forbidden":
         allowed = _allowed_keys(err["loc"][:-1])
         name = str(err["loc"][-1])
-        near = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean `{near[0]}`? " if near else ""
-        return f"unknown key `{name}`", hint + ("one of: " + ", ".join(allowed) if allowed else "no extra keys")
+        near = difflib.get_close_matches(name, allowed, n=1) if hint else []
+        mean = f"did you mean `{near[0]}`? " if near else ""
+        known = "one of: " + ", ".join(allowed) if allowed else "no extra keys"
+        return f"unknown key `{_clip(name, 60)}`", mean + known
     if etype == "literal_error":
         return f"{shown} is not allowed", "one of " + str(ctx.get("expected", ""))
     if etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[etype]
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
+              "less_than_equal": "<="}[etype]
         return f"{shown} is {message}", f"a value {op} {bound}"
     if etype in ("too_short", "too_long"):
         n = ctx.get("min_length", ctx.get("max_length"))
@@ -256,6 +283,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@functools.lru_cache(maxsize=1024)
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model at ``loc`` (for 'did you mean' hints)."""
     model: Any = Scenario
@@ -292,7 +320,7 @@ def _step(tp: Any, part: Any) -> Any:
         fields = tp.model_fields
         if part in fields:
             return fields[part].annotation
-        for name, f in fields.items():
+        for f in fields.values():
             if f.alias == part:
                 return f.annotation
         return None
