@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import types as pytypes
 import typing
 from dataclasses import dataclass, field
@@ -23,7 +24,15 @@ from sim.scenario import refs
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import apply_overrides, get_path
 from sim.scenario.types import start_time
-from sim.scenario.yamlsafe import Document, PathT, dotted, parse_document, paused_gc, read_document
+from sim.scenario.yamlsafe import (
+    Document,
+    PathT,
+    dotted,
+    invisible_hint,
+    parse_document,
+    paused_gc,
+    read_document,
+)
 
 BUNDLED_PREFIX = "bundled:"
 
@@ -50,8 +59,12 @@ def bundled_dir() -> Path:
 def resolve(ref: str) -> tuple[Path, str]:
     """Map a CLI argument to ``(path, source)``: an existing file, or the id of a bundled scenario."""
     p = Path(ref)
-    if p.suffix in (".yaml", ".yml") or p.exists() or "/" in ref:
-        return p, str(p.resolve())
+    if p.suffix in (".yaml", ".yml") or os.path.lexists(p) or "/" in ref:
+        try:
+            source = str(p.resolve())
+        except (OSError, RuntimeError):  # a symlink loop: read_document reports it, located
+            source = str(p.absolute())
+        return p, source
     ref_id = ref.removeprefix(BUNDLED_PREFIX)
     candidate = bundled_dir() / f"{ref_id}.yaml"
     if candidate.exists():
@@ -79,7 +92,8 @@ def load_document(doc: Document, source: str, overrides: list[str] | list[tuple[
                   ) -> Loaded:
     """Validate a composed document (see :func:`load`)."""
     if doc.data is None:
-        raise InputError([doc.problem((), "the document is empty", "a YAML mapping starting with `drillsim: 1`")])
+        raise InputError([doc.problem((), "the document is empty",
+                                      "a YAML mapping starting with `drillsim: 1`")])
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"the document is a {_kind(doc.data)}",
                                       "a mapping with keys such as drillsim, id, title, regions")])
@@ -155,6 +169,7 @@ _MESSAGES = {
     "int_type": ("not a whole number", "an integer"),
     "int_parsing": ("not a whole number", "an integer"),
     "int_from_float": ("not a whole number", "an integer"),
+    "int_parsing_size": ("number too long", "an integer of reasonable size"),
     "float_type": ("not a number", "a number"),
     "float_parsing": ("not a number", "a number"),
     "bool_type": ("not true or false", "true or false"),
@@ -197,7 +212,8 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
         etype = err["type"]
         message, expected = _describe(err, path, doc, hint=hints > 0)
         message, expected = _clip(message), _clip(expected)
-        key = (dotted(path), message)
+        shown = dotted(path)
+        key = (shown, message)
         if key in seen:
             continue
         seen.add(key)
@@ -208,12 +224,12 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
             path_for_mark = path
             message = f"required field `{field_name}` is missing"
             parent = _real_path(doc.data, err["loc"][:-1])
-            dpath = dotted((*path, field_name)) if path == parent else dotted(path)
+            dpath = dotted((*path, field_name)) if path == parent else shown
             line, col = doc.where(path_for_mark)
             out.append(Problem(doc.file, line, col, dpath, message, expected))
             continue
         line, col = doc.where(path, key=etype == "extra_forbidden")
-        out.append(Problem(doc.file, line, col, dotted(path), message, expected))
+        out.append(Problem(doc.file, line, col, shown, message, expected))
     return out
 
 
@@ -257,6 +273,9 @@ def _describe(err: dict[str, Any], path: PathT, doc: Document, *, hint: bool = T
         name = str(err["loc"][-1])
         near = difflib.get_close_matches(name, allowed, n=1) if hint else []
         mean = f"did you mean `{near[0]}`? " if near else ""
+        odd = invisible_hint(name)
+        if odd:
+            mean = f"{odd}; " + mean
         known = "one of: " + ", ".join(allowed) if allowed else "no extra keys"
         return f"unknown key `{_clip(name, 60)}`", mean + known
     if etype == "literal_error":

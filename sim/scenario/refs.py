@@ -7,7 +7,8 @@ expected)`` and the caller attaches the YAML mark. Errors stop loading; warnings
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Collection
 from typing import Any
 
 from sim.errors import Problem
@@ -50,19 +51,18 @@ class _Checker:
     def warn(self, path: PathT, message: str, expected: str = "") -> None:
         self.warnings.append(self.doc.problem(path, message, expected, severity="warning"))
 
-    def ref(self, path: PathT, value: str | None, pool: Iterable[str], what: str) -> bool:
+    def ref(self, path: PathT, value: str | None, pool: Collection[str], what: str) -> bool:
         if value is None or value in pool:  # pools are dicts or short tuples: membership is cheap
             return True
-        names = list(pool)
         hint = ""
-        if self.hints > 0 and len(names) <= HINT_POOL:
+        if self.hints > 0 and len(pool) <= HINT_POOL:
             import difflib
 
             self.hints -= 1
-            near = difflib.get_close_matches(value, names, n=1)
+            near = difflib.get_close_matches(value, list(pool), n=1)
             hint = f"did you mean {near[0]!r}? " if near else ""
-        shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
-        known = f"one of {shown}" if names else f"no {what}s defined"
+        shown = ", ".join(itertools.islice(pool, 8)) + (", …" if len(pool) > 8 else "")
+        known = f"one of {shown}" if pool else f"no {what}s defined"
         self.err(path, f"unknown {what} {value!r}", hint + known)
         return False
 

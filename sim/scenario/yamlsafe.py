@@ -26,6 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from sim.errors import InputError, Problem, Refusal
 
@@ -68,7 +77,7 @@ class _Seq:
 
 @dataclass(slots=True)
 class _Map:
-    items: list[tuple[Any, Any]]
+    items: list[Any]  # flat: key, value, key, value, ...
     mark: tuple[int, int]
     size: int = 1
 
@@ -256,6 +265,7 @@ def parse_document(raw: bytes | str, file: str = "<string>") -> Document:
             raise InputError([Problem(file, 1, 1, "", "the file is empty",
                                       "a YAML mapping starting with `drillsim: 1`")])
         doc.data = _Converter(doc).convert(root, (), 0)
+        del root  # free the node tree while the collector is paused: it would scan it once more
     return doc
 
 
@@ -269,115 +279,143 @@ def _compose(text: str, file: str) -> Any:
     ``expanded`` counts the nodes the document will have once aliases are expanded: a scalar or a
     collection adds one, an alias adds the (already known) expanded size of its anchor. It is
     checked at every event, so an alias bomb is refused at the alias that crosses the limit.
+    A mapping keeps its keys and values in one flat list ``[k0, v0, k1, v1, ...]``.
     """
     if _C:
         parser = _Parser(text)
     else:  # pragma: no cover
         parser = yaml.SafeLoader(text)
     anchors: dict[str, Any] = {}
-    stack: list[tuple[Any, str | None]] = []  # (open collection node, its anchor)
+    stack: list[Any] = []  # open collections
+    stack_anchors: list[str | None] = []
     root: Any = None
     docs = 0
-    nodes = 0
     expanded = 0
+    get_event = parser.get_event
 
-    def attach(node: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1][0]
-        if isinstance(parent, _Seq):
-            parent.items.append(node)
-        else:
-            items = parent.items
-            if items and items[-1][1] is _PENDING:
-                items[-1] = (items[-1][0], node)
-            else:
-                items.append((node, _PENDING))
+    def over(ev: Any, message: str, expected: str) -> Refusal:
+        return Refusal([Problem(file, *_mark(ev), "", message, expected)])
 
     try:
-        while parser.check_event():
-            ev = parser.get_event()
-            name = type(ev).__name__
-            if name == "DocumentStartEvent":
-                docs += 1
-                if docs > 1:
-                    raise InputError([Problem(file, *_mark(ev), "", "a second YAML document (---)",
-                                              "exactly one document per scenario file")])
-                continue
-            if name in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                continue
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise Refusal([Problem(file, *_mark(ev), "", f"more than {MAX_NODES} YAML nodes",
-                                       "a scenario of reasonable size")])
-            if name == "ScalarEvent":
-                plain = ev.implicit[0] and getattr(ev, "style", None) in (None, "")
-                node = _Scalar(ev.value, _tag(ev.tag), bool(plain), _mark(ev))
+        while True:
+            ev = get_event()
+            if ev is None:
+                break
+            cls = type(ev)
+            if cls is ScalarEvent:
+                expanded += 1
+                if expanded > MAX_NODES:
+                    raise over(ev, f"more than {MAX_NODES} YAML nodes", "a scenario of reasonable size")
+                mark = ev.start_mark
+                style = ev.style
+                node = _Scalar(ev.value, _tag(ev.tag), bool(ev.implicit[0] and not style),
+                               (mark.line + 1, mark.column + 1))
                 if ev.anchor:
                     anchors[ev.anchor] = node
-                attach(node)
+                if stack:
+                    stack[-1].items.append(node)
+                else:
+                    root = node
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 expanded += 1
-            elif name == "AliasEvent":
+                if expanded > MAX_NODES:
+                    raise over(ev, f"more than {MAX_NODES} YAML nodes", "a scenario of reasonable size")
+                want = "seq" if cls is SequenceStartEvent else "map"
+                tag = _tag(ev.tag)
+                if tag not in (None, "!", _CORE + want):
+                    raise InputError([Problem(file, *_mark(ev), "", f"tag {_short(tag)} is not allowed "
+                                              "(drillsim reads plain data and never constructs objects "
+                                              "from tags)", "plain YAML data without tags")])
+                if len(stack) >= MAX_DEPTH:
+                    raise over(ev, f"nesting deeper than {MAX_DEPTH} levels",
+                               f"at most {MAX_DEPTH} levels of nesting")
+                node = _Seq([], _mark(ev)) if want == "seq" else _Map([], _mark(ev))
+                if stack:
+                    stack[-1].items.append(node)
+                else:
+                    root = node
+                stack.append(node)
+                stack_anchors.append(ev.anchor)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                node = stack.pop()
+                anchor = stack_anchors.pop()
+                node.size = 1 + sum(item.size for item in node.items)
+                if anchor:
+                    anchors[anchor] = node
+            elif cls is AliasEvent:
                 if ev.anchor not in anchors:
                     raise InputError([Problem(file, *_mark(ev), "", f"alias *{ev.anchor} refers to no "
                                               "finished anchor", "an anchor &name defined earlier")])
                 alias = _Alias(anchors[ev.anchor], _mark(ev))
                 expanded += alias.size
                 if expanded > MAX_NODES:
-                    raise Refusal([Problem(file, *_mark(ev), "", f"alias *{ev.anchor} makes the document "
-                                           f"expand to more than {MAX_NODES} nodes",
-                                           "aliases used sparingly (is this an alias bomb?)")])
-                attach(alias)
-            elif name in ("SequenceStartEvent", "MappingStartEvent"):
-                tag = _tag(ev.tag)
-                want = "seq" if name == "SequenceStartEvent" else "map"
-                if tag not in (None, "!", _CORE + want):
-                    raise InputError([Problem(file, *_mark(ev), "", f"tag {_short(tag)} is not allowed "
-                                              "(drillsim reads plain data and never constructs objects "
-                                              "from tags)", "plain YAML data without tags")])
-                if len(stack) >= MAX_DEPTH:
-                    raise Refusal([Problem(file, *_mark(ev), "", f"nesting deeper than {MAX_DEPTH} levels",
-                                           f"at most {MAX_DEPTH} levels of nesting")])
-                node = _Seq([], _mark(ev)) if want == "seq" else _Map([], _mark(ev))
-                attach(node)
-                stack.append((node, ev.anchor))
-                expanded += 1
-            elif name in ("SequenceEndEvent", "MappingEndEvent"):
-                node, anchor = stack.pop()
-                if isinstance(node, _Seq):
-                    node.size = 1 + sum(item.size for item in node.items)
+                    raise over(ev, f"alias *{ev.anchor} makes the document expand to more than "
+                               f"{MAX_NODES} nodes", "aliases used sparingly (is this an alias bomb?)")
+                if stack:
+                    stack[-1].items.append(alias)
                 else:
-                    node.size = 1 + sum(k.size + v.size for k, v in node.items if v is not _PENDING)
-                if anchor:
-                    anchors[anchor] = node
+                    root = alias
+            elif cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    raise InputError([Problem(file, *_mark(ev), "", "a second YAML document (---)",
+                                              "exactly one document per scenario file")])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = " ".join(s for s in (exc.context, exc.problem) if s)
         expected = "valid YAML"
-        if _tab_at(text, mark):
+        odd = _odd_space_at(text, mark)
+        if odd == "\t":
             what += " (a tab character: YAML indents with spaces only)"
             expected = "spaces instead of tabs"
+        elif odd:
+            what += f" (an invisible character {_ODD_SPACES[odd]} in the indentation here or just above)"
+            expected = "plain spaces (retype the indentation)"
         raise InputError([Problem(file, line, col, "", f"YAML syntax error: {what}", expected)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a character position
         raise InputError([_reader_problem(text, file, exc)]) from None
     return root
 
 
-def _tab_at(text: str, mark: Any) -> bool:
-    """True when the line of ``mark`` has a tab at or before the column the parser stopped at."""
+_ODD_SPACES = {
+    "\t": "tab",
+    "\u3000": "U+3000 (full-width space)",
+    "\u00a0": "U+00A0 (no-break space)",
+    "\ufeff": "U+FEFF (byte-order mark)",
+    "\u200b": "U+200B (zero-width space)",
+}
+
+
+def _odd_space_at(text: str, mark: Any) -> str:
+    """A tab or an invisible space that probably broke the parse at ``mark`` ("" if none).
+
+    Looks at the line of ``mark`` up to its column and at the indentation of the two lines
+    before it (an odd indentation often only fails on the next line). These are the usual reasons a
+    scenario pasted from a word processor or a web page does not parse, and libyaml's own message
+    ("found character that cannot start any token") hides them.
+    """
     if mark is None:
-        return False
-    start = 0
-    for _ in range(mark.line):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return False
-    end = text.find("\n", start)
-    line = text[start:end if end >= 0 else len(text)]
-    return "\t" in line[: mark.column + 1]
+        return ""
+    lines = text.split("\n", mark.line + 1)[: mark.line + 1]
+    if len(lines) <= mark.line:
+        return ""
+    candidates = [lines[mark.line][: mark.column + 1]]
+    for before in lines[max(0, mark.line - 2): mark.line]:
+        candidates.append(before[: len(before) - len(before.lstrip(" \t\u3000\u00a0\ufeff\u200b"))])
+    for chunk in candidates:
+        for ch in chunk:
+            if ch in _ODD_SPACES:
+                return ch
+    return ""
+
+
+def invisible_hint(text: str) -> str:
+    """Name the first tab or invisible space in ``text`` (a key or value), or ""."""
+    for ch in text[:200]:
+        if ch in _ODD_SPACES:
+            return f"it contains an invisible character {_ODD_SPACES[ch]}"
+    return ""
 
 
 def _reader_problem(text: str, file: str, exc: yaml.YAMLError) -> Problem:
@@ -397,8 +435,6 @@ def _reader_problem(text: str, file: str, exc: yaml.YAMLError) -> Problem:
         message, expected = f"YAML error: {getattr(exc, 'reason', exc)}", "valid YAML"
     return Problem(file, line, col, "", message, expected)
 
-
-_PENDING = object()
 
 
 def _tag(tag: str | None) -> str | None:
@@ -451,7 +487,7 @@ class _Converter:
         if isinstance(node, _Scalar):
             return self.scalar(node, path)
         if isinstance(node, _Seq):
-            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.items)]
+            return [self.child(item, (*path, i), depth + 1) for i, item in enumerate(node.items)]
         out: dict[str, Any] = {}
         entries, merges = self._entries(node, path)
         for key, knode, vnode in entries:
@@ -461,8 +497,9 @@ class _Converter:
                     self.doc.file, knode.mark[0], knode.mark[1], dotted((*path, key)),
                     f"duplicate key {key!r} (first at line {first[0]})", "each key once per mapping"))
                 continue
-            self.doc.key_marks[(*path, key)] = knode.mark
-            out[key] = self.convert(vnode, (*path, key), depth + 1)
+            sub = (*path, key)
+            self.doc.key_marks[sub] = knode.mark
+            out[key] = self.child(vnode, sub, depth + 1)
         if merges:
             for key, kmark, vnode in self._merged(merges, path, depth + 1):
                 if key not in out:
@@ -470,11 +507,20 @@ class _Converter:
                     out[key] = self.convert(vnode, (*path, key), depth + 1)
         return out
 
+    def child(self, node: Any, path: PathT, depth: int) -> Any:
+        """:meth:`convert` with a fast path for the common case, a plain untagged scalar."""
+        if type(node) is _Scalar and node.tag is None:
+            self.budget -= 1
+            self.doc.marks[path] = node.mark
+            return resolve_plain(node.value) if node.plain else node.value
+        return self.convert(node, path, depth)
+
     def _entries(self, node: _Map, path: PathT) -> tuple[list[tuple[str, _Scalar, Any]], list[Any]]:
         """A mapping's own ``(key, key node, value node)`` entries and its merge-key values."""
         entries: list[tuple[str, _Scalar, Any]] = []
         merges: list[Any] = []
-        for knode, vnode in node.items:
+        items = node.items
+        for knode, vnode in zip(items[0::2], items[1::2], strict=True):
             k = _deref(knode)
             if not isinstance(k, _Scalar):
                 self.fail(k.mark, path, "a mapping key must be a plain word or number", "a scalar key")
@@ -543,8 +589,13 @@ class _Converter:
         return None
 
 
+_NOT_TEXT_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(v: str) -> Any:
     """Resolve a plain scalar with the YAML 1.2 core schema (no sexagesimal, no yes/no booleans)."""
+    if v and v[0] not in _NOT_TEXT_START:
+        return v  # the common case, a word: no number, boolean or null starts this way
     if v in ("", "~", "null", "Null", "NULL"):
         return None
     if v in ("true", "True", "TRUE"):
