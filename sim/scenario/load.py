@@ -77,10 +77,20 @@ def resolve(ref: str) -> tuple[Path, str]:
 def load(ref: str | Path, overrides: list[str] | list[tuple[str, Any]] | tuple = (),
          *, display: str | None = None) -> Loaded:
     """Load and validate a scenario file or bundled id; raise :class:`InputError` if anything is wrong."""
+    return load_with_document(ref, overrides, display=display)[0]
+
+
+def load_with_document(ref: str | Path, overrides: list[str] | list[tuple[str, Any]] | tuple = (),
+                       *, display: str | None = None) -> tuple[Loaded, Document]:
+    """:func:`load`, also returning the :class:`Document` (marks) so later checks can locate problems.
+
+    ``drillsim validate`` uses it for the semantic checks and the doctrine lint, which run after
+    loading and must point at lines of the file like every other problem.
+    """
     path, source = resolve(str(ref))
     shown = display or (str(path) if source.startswith(BUNDLED_PREFIX) else str(ref))
     doc = read_document(path, display=shown)
-    return load_document(doc, source, overrides)
+    return load_document(doc, source, overrides), doc
 
 
 def load_text(text: str, name: str = "<string>", overrides: list[str] | tuple = ()) -> Loaded:
@@ -219,10 +229,14 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
         seen.add(key)
         if etype == "extra_forbidden":
             hints -= 1
+        if etype == "value_error":
+            path = _field_named_first(doc.data, path, message)
+            shown = dotted(path)
         if etype == "missing":
             field_name = str(err["loc"][-1])
             path_for_mark = path
             message = f"required field `{field_name}` is missing"
+            expected = _clip(_missing_hint(doc.data, path, err["loc"]) or expected)
             parent = _real_path(doc.data, err["loc"][:-1])
             dpath = dotted((*path, field_name)) if path == parent else shown
             line, col = doc.where(path_for_mark)
@@ -231,6 +245,52 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
         line, col = doc.where(path, key=etype == "extra_forbidden")
         out.append(Problem(doc.file, line, col, shown, message, expected))
     return out
+
+
+def _field_named_first(data: Any, path: PathT, message: str) -> PathT:
+    """Point a model-level check at the field it names first ("default 'x' is not one of ...").
+
+    Cross-field validators report at the model; when their message starts with the name of a key
+    present at that path, the key's own line is the better place.
+    """
+    word = message.split(" ", 1)[0].strip("`'\"")
+    node: Any = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return path
+    return (*path, word) if isinstance(node, dict) and word in node else path
+
+
+def _missing_hint(data: Any, path: PathT, loc: tuple[Any, ...]) -> str:
+    """What a missing field is for (its description in the model), plus choices where known."""
+    field_name = str(loc[-1])
+    node: Any = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+            break
+    options = node.get("options") if isinstance(node, dict) else None
+    if field_name in ("default", "doctrine") and isinstance(options, dict):
+        return "one of the options: " + ", ".join(str(k) for k in options)
+    model = _unwrap_model(_model_at(loc[:-1]))
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        for name, f in model.model_fields.items():
+            if field_name in (name, f.alias) and f.description:
+                return f.description.rstrip(".")
+    return ""
+
+
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    model: Any = Scenario
+    for part in loc:
+        model = _step(model, part)
+        if model is None:
+            return None
+    return model
 
 
 def _clip(text: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -99,6 +99,8 @@ class _Checker:
                 self.ref((*base, "to", i), to, recipients, "recipient")
             for i, obj in enumerate(inj.objectives):
                 self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+            for i, other in enumerate(inj.contingency_for):
+                self.ref((*base, "contingency_for", i), other, s.injects, "inject")
             self.effects((*base, "effects"), inj.effects, capabilities)
             if inj.at is not None and inj.at > s.duration:
                 self.warn((*base, "at"), "inject is after the end of the exercise",
