@@ -112,14 +112,13 @@ def load_document(doc: Document, source: str, overrides: list[str] | list[tuple[
 
 
 def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str, Any]] | tuple) -> Loaded:
-    data = doc.data
+    data = _apply_parameter_defaults(doc, doc.data)  # the file must agree with itself, before overrides
     norm_overrides: list[tuple[str, Any]] = []
     if overrides:
         from sim.scenario.overrides import parse_assignment
 
         norm_overrides = [parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides]
         data = apply_overrides(data, norm_overrides)
-    data = _apply_parameter_defaults(doc, data)
     context: dict[str, Any] = {}
     try:
         context["start"] = start_time(data.get("start"))
@@ -128,11 +127,40 @@ def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str,
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(sorted([*doc.problems, *_problems(doc, exc)], key=_order)) from None
+        problems = _blame_overrides([*doc.problems, *_problems(doc, exc)], doc.data, norm_overrides)
+        raise InputError(sorted(problems, key=_order)) from None
     errors, warnings = refs.check(scenario, doc)
     if errors or doc.problems:
-        raise InputError(sorted([*doc.problems, *errors], key=_order))
+        problems = _blame_overrides([*doc.problems, *errors], doc.data, norm_overrides)
+        raise InputError(sorted(problems, key=_order))
+    warnings = _blame_overrides(warnings, doc.data, norm_overrides)
     return Loaded(scenario, source, doc.sha256, tuple(norm_overrides), tuple(warnings), data)
+
+
+def _blame_overrides(problems: list[Problem], data: dict[str, Any], overrides: list[tuple[str, Any]]
+                     ) -> list[Problem]:
+    """Problems in a value written by ``--set`` are the override's, not the file's: say so.
+
+    The value at that path came from the command line, so the file's line would point at a value
+    that is not the one being complained about.
+    """
+    if not overrides:
+        return problems
+    from sim.scenario.overrides import SOURCE, split_path, targets
+
+    written: list[str] = []
+    for name, _ in overrides:
+        for target in targets(data, name):
+            try:
+                written.append(dotted(tuple(split_path(target))))
+            except ValueError:
+                continue
+    out: list[Problem] = []
+    for p in problems:
+        if p.file != SOURCE and any(p.path == w or p.path.startswith((w + ".", w + "[")) for w in written):
+            p = Problem(SOURCE, 0, 0, p.path, p.message, p.expected, p.severity)
+        out.append(p)
+    return out
 
 
 def _order(p: Problem) -> tuple[int, int, str]:
@@ -279,9 +307,27 @@ def _missing_hint(data: Any, path: PathT, loc: tuple[Any, ...]) -> str:
     model = _unwrap_model(_model_at(loc[:-1]))
     if isinstance(model, type) and issubclass(model, BaseModel):
         for name, f in model.model_fields.items():
-            if field_name in (name, f.alias) and f.description:
+            if field_name not in (name, f.alias):
+                continue
+            choices = _literal_choices(f.annotation)
+            if choices:
+                return "one of " + ", ".join(choices)
+            if f.description:
                 return f.description.rstrip(".")
     return ""
+
+
+def _literal_choices(annotation: Any) -> list[str]:
+    tp = _unwrap_model(annotation)
+    if typing.get_origin(tp) is typing.Literal:
+        return [str(a) for a in typing.get_args(tp)]
+    return []
+
+
+def _is_text(loc: tuple[Any, ...]) -> bool:
+    from sim.scenario.types import Text
+
+    return _unwrap_model(_model_at(loc)) is Text
 
 
 def _model_at(loc: tuple[Any, ...]) -> Any:
@@ -339,7 +385,11 @@ def _describe(err: dict[str, Any], path: PathT, doc: Document, *, hint: bool = T
         known = "one of: " + ", ".join(allowed) if allowed else "no extra keys"
         return f"unknown key `{_clip(name, 60)}`", mean + known
     if etype == "literal_error":
+        if path == ("drillsim",):
+            return f"format version {shown} is not supported by this drillsim", "drillsim: 1"
         return f"{shown} is not allowed", "one of " + str(ctx.get("expected", ""))
+    if etype in ("dict_type", "model_type", "model_attributes_type") and _is_text(err["loc"]):
+        return f"not text: {shown}", "a string, or {zh: ..., en: ...}"
     if etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
         op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",

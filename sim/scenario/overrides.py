@@ -19,7 +19,7 @@ SOURCE = "--set"
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Split ``path=value``; the value is read as a YAML 1.2 scalar (``40``, ``30m``, ``true``)."""
     if "=" not in text:
-        raise InputError([Problem(SOURCE, 0, 0, text, "an override needs '=' ", "PATH=VALUE, e.g. "
+        raise InputError([Problem(SOURCE, 0, 0, text, "an override needs '='", "PATH=VALUE, e.g. "
                                   "teams.bluesky-tj.members=40")])
     path, _, raw = text.partition("=")
     path = path.strip()
@@ -134,6 +134,12 @@ def apply_overrides(data: dict[str, Any], assignments: list[str] | list[tuple[st
     if problems:
         raise InputError(problems)
     return out
+
+
+def targets(data: dict[str, Any], name: str) -> list[str]:
+    """The paths an override of ``name`` writes: a parameter's bound paths, or ``name`` itself."""
+    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    return _parameter_paths(params, name)
 
 
 def _parameter_paths(params: dict[str, Any], name: str) -> list[str]:
