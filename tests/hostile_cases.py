@@ -118,7 +118,8 @@ def _garbage(n: int) -> bytes:
 
 
 def _hundred_k_bad_items() -> str:
-    items = "".join(f"  t{i}: {{name: T, kind: boat, base: county-a, capabilities: [x]}}\n" for i in range(20_000))
+    item = "  t{}: {{name: T, kind: boat, base: county-a, capabilities: [x]}}\n"
+    items = "".join(item.format(i) for i in range(20_000))
     unknown = ", ".join(f"k{i}: 1" for i in range(100_000))
     return VALID.replace("teams:\n", f"teams:\n{items}  many-keys: {{name: T, kind: social, base: county-a, "
                                       f"capabilities: [x], {unknown}}}\n")
@@ -127,7 +128,8 @@ def _hundred_k_bad_items() -> str:
 def _dangling_refs(n: int) -> str:
     regions = "".join(f"  v{i}: {{name: V, level: village, parent: town-a}}\n" for i in range(n))
     agencies = "".join(f"  a{i}: {{name: A, region: w{i}}}\n" for i in range(n))
-    return VALID.replace("regions:\n", "regions:\n" + regions).replace("agencies:\n", "agencies:\n" + agencies)
+    text = VALID.replace("regions:\n", "regions:\n" + regions)
+    return text.replace("agencies:\n", "agencies:\n" + agencies)
 
 
 MiB = 2**20
@@ -154,10 +156,11 @@ CASES: tuple[Case, ...] = (
                                                                "x: [" + "1," * 600_000 + "1]\n")),
     Case("huge-file-120MiB", "over the 16 MiB limit", _sparse(120 * MiB, "huge.yaml"), located=False),
     Case("just-over-16MiB", "over the 16 MiB limit", _sparse(16 * MiB + 1, "just-over.yaml"), located=False),
-    Case("long-scalar-15MiB", "not text", _file("long-scalar.yaml",
-                                                VALID.replace("id: one-incident", "id: [" + "x" * (15 * MiB) + "]"))),
+    Case("long-scalar-15MiB", "not text", _file("long-scalar.yaml", VALID.replace(
+        "id: one-incident", "id: [" + "x" * (15 * MiB) + "]"))),
     Case("long-key-1MiB", "YAML syntax error", _file("long-key.yaml", _with("k" * MiB + ": 1\n"))),
-    Case("huge-integer", "number too long", _file("huge-integer.yaml", VALID.replace("seed: 7", "seed: " + "9" * 50_000))),
+    Case("huge-integer", "number too long", _file("huge-integer.yaml",
+                                                  VALID.replace("seed: 7", "seed: " + "9" * 50_000))),
     Case("huge-float", "bad speed", _file("huge-float.yaml", VALID.replace("speed: 40km/h", "speed: 1e999"))),
     Case("100k-errors", "unknown key", _file("100k-errors.yaml", _hundred_k_bad_items())),
     Case("25k-dangling-refs", "unknown region", _file("dangling.yaml", _dangling_refs(25_000))),
@@ -171,8 +174,8 @@ CASES: tuple[Case, ...] = (
     Case("utf16-no-bom", "UTF-16", _file("utf16-nobom.yaml", VALID.encode("utf-16-le"))),
     Case("utf16-bom-truncated", "invalid utf-16", _file("utf16-cut.yaml",
                                                        codecs.BOM_UTF16_LE + VALID.encode("utf-16-le")[:-1])),
-    Case("latin1", "not UTF-8", _file("latin1.yaml", VALID.encode().replace(b"Boat team",
-                                                                              "Équipe café".encode("latin-1")))),
+    Case("latin1", "not UTF-8", _file("latin1.yaml", VALID.encode().replace(
+        b"Boat team", "Équipe café".encode("latin-1")))),
     Case("gbk", "not UTF-8", _file("gbk.yaml", VALID.encode("gbk"))),
     Case("utf8-bom", "ok", _file("utf8-bom.yaml", codecs.BOM_UTF8 + VALID.encode())),
     Case("bom-mid-file", "U+FEFF", _file("bom-mid.yaml", VALID.replace("title:", "\ufefftitle:", 1))),
@@ -181,11 +184,11 @@ CASES: tuple[Case, ...] = (
     Case("escape-sequence", "control character U+001B", _file("esc.yaml",
                                                              VALID.replace("Boat team", "\x1b[31mBoat"))),
     # -- YAML features drillsim refuses
-    Case("full-width-space", "U+3000", _file("fullwidth.yaml",
-                                               VALID.replace("  boat-1:\n    name", "  boat-1:\n\u3000\u3000name"))),
+    Case("full-width-space", "U+3000", _file("fullwidth.yaml", VALID.replace(
+        "  boat-1:\n    name", "  boat-1:\n\u3000\u3000name"))),
     Case("tab-indent", "tab", _file("tabs.yaml", VALID.replace("  boat-1:\n    name", "  boat-1:\n\tname"))),
-    Case("duplicate-key", "duplicate key 'boat-1'", _file("dup.yaml",
-                                                         VALID.replace("teams:\n", "teams:\n  boat-1: {}\n"))),
+    Case("duplicate-key", "duplicate key 'boat-1'", _file("dup.yaml", VALID.replace(
+        "teams:\n", "teams:\n  boat-1: {}\n"))),
     Case("python-object-apply", "tag !!python/object/apply:os.system is not allowed",
          _file("py-apply.yaml", _with("x: !!python/object/apply:os.system [echo pwned]\n"))),
     Case("python-object", "tag !!python/object:sim.cli.Evil is not allowed",

@@ -128,7 +128,13 @@ def _ids_in(value: Any, key: str = "") -> Iterator[str]:
 
 
 def _unverified_values(s: Scenario, data: dict[str, Any], doc: Document) -> list[Problem]:
-    bound = [tuple(split_path(p)) for param in s.parameters.values() for p in param.path]
+    bound = []
+    for param in s.parameters.values():
+        for p in param.path:
+            try:
+                bound.append(tuple(split_path(p)))
+            except ValueError:
+                continue  # a malformed parameter path is a loading error already
     unverified_sources = {sid for sid, src in s.sources.items() if src.confidence == "U"}
     out: list[Problem] = []
     for path, note in _source_notes(data):

@@ -165,6 +165,8 @@ def _hazards(f: Facts) -> bool:
 
 def _may_be_positive(dist: Any) -> bool:
     """Can a count distribution ever draw more than zero (after rounding)?"""
+    if isinstance(dist, int | float):  # an unset field keeps its plain default
+        return round(dist) > 0
     kind, p = dist_params(dist)
     if kind == "fixed":
         return round(p["value"]) > 0

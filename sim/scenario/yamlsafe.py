@@ -422,8 +422,10 @@ def _reader_problem(text: str, file: str, exc: yaml.YAMLError) -> Problem:
     """Locate a reader error (a control character or an invalid code point) by its character position."""
     position = getattr(exc, "position", None)
     character = getattr(exc, "character", None)
+    if isinstance(position, int) and _C:  # libyaml counts bytes of the UTF-8 text, not characters
+        position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
     if not isinstance(position, int) or not 0 <= position <= len(text):
-        return Problem(file, 0, 0, "", f"YAML error: {exc}", "valid YAML")
+        return Problem(file, 1, 1, "", f"YAML error: {exc}", "valid YAML")
     line = text.count("\n", 0, position) + 1
     col = position - (text.rfind("\n", 0, position) + 1) + 1
     if isinstance(character, str):
