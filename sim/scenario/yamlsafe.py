@@ -215,7 +215,9 @@ def read_document(path: str | Path, *, display: str | None = None, max_bytes: in
                      "scenarios", f"a file under {max_bytes // 2**20} MiB")
     try:
         with p.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
+            raw = fh.read(st.st_size + 1)  # not max_bytes + 1: read(n) allocates n bytes up front
+            if len(raw) > st.st_size:  # the file grew since stat(): read on, but never past the limit
+                raw += fh.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         raise refuse(f"cannot read file: {_os_reason(exc)}", "a readable file") from None
     if len(raw) > max_bytes:
