@@ -54,8 +54,8 @@ def lint(loaded: Loaded, doc: Document) -> list[Problem]:
     return sorted(out, key=lambda p: (p.line, p.column, p.path))
 
 
-def _warn(doc: Document, path: PathT, message: str, expected: str = "") -> Problem:
-    return doc.problem(path, message, expected, severity="warning")
+def _warn(doc: Document, path: PathT, message: str, expected: str = "", *, key: bool = False) -> Problem:
+    return doc.problem(path, message, expected, key=key, severity="warning")
 
 
 def _objectives_exercised(s: Scenario, facts: Facts, doc: Document) -> list[Problem]:
@@ -75,7 +75,7 @@ def _objectives_exercised(s: Scenario, facts: Facts, doc: Document) -> list[Prob
             out.append(_warn(doc, ("objectives", oid),
                              f"objective {oid!r} is exercised by nothing: no inject or decision lists it and "
                              "no flow produces its metrics' records",
-                             f"an inject or decision with `objectives: [{oid}]`"))
+                             f"an inject or decision with `objectives: [{oid}]`", key=True))
     return out
 
 
@@ -85,7 +85,7 @@ def _injects_named(s: Scenario, doc: Document) -> list[Problem]:
         if inj.capability is None and not inj.objectives:
             out.append(_warn(doc, ("injects", iid),
                              f"inject {iid!r} names neither a capability nor an objective",
-                             "`capability:` (a core capability) or `objectives: [...]`"))
+                             "`capability:` (a core capability) or `objectives: [...]`", key=True))
         elif inj.capability is not None and inj.capability not in CORE_CAPABILITIES:
             near = difflib.get_close_matches(inj.capability, CORE_CAPABILITIES, n=1)
             hint = f"did you mean {near[0]!r}? " if near else ""
