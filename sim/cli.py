@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._module.main(args) or 0)
     except InputError as exc:
-        for line in format_problems(exc.problems):
+        for line in format_problems(exc.problems, omitted=exc.omitted):
             print(line, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -41,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
         try:
             loaded, doc = load_with_document(name, args.overrides)
         except InputError as exc:
-            for line in format_problems(exc.problems, limit):
+            for line in format_problems(exc.problems, limit, exc.omitted):
                 print(line, file=sys.stderr)
             status = 2
             continue

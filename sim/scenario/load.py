@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError, Problem
+from sim.errors import MAX_LISTED, InputError, Problem
 from sim.scenario import refs
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import apply_overrides, get_path
@@ -127,8 +127,9 @@ def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str,
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        problems = _blame_overrides([*doc.problems, *_problems(doc, exc)], doc.data, norm_overrides)
-        raise InputError(sorted(problems, key=_order)) from None
+        described, omitted = _problems(doc, exc)
+        problems = _blame_overrides([*doc.problems, *described], doc.data, norm_overrides)
+        raise InputError(sorted(problems, key=_order), omitted) from None
     errors, warnings = refs.check(scenario, doc)
     if errors or doc.problems:
         problems = _blame_overrides([*doc.problems, *errors], doc.data, norm_overrides)
@@ -241,11 +242,17 @@ MESSAGE_LIMIT = 300
 """Longest message or expectation kept: a 10 MB bad value must not become a 10 MB error line."""
 
 
-def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
+def _problems(doc: Document, exc: ValidationError) -> tuple[list[Problem], int]:
+    """Located problems for pydantic's errors, and how many more errors were only counted."""
     seen: set[tuple[str, str]] = set()
     out: list[Problem] = []
     hints = HINT_BUDGET
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    rest: set[tuple[Any, ...]] = set()
+    for n, err in enumerate(errors):
+        if len(out) >= MAX_LISTED:  # count the rest, without pydantic's duplicates for one union value
+            rest.update((tuple(e["loc"]), e["type"]) for e in errors[n:])
+            return out, len(rest)
         path = _real_path(doc.data, err["loc"])
         etype = err["type"]
         message, expected = _describe(err, path, doc, hint=hints > 0)
@@ -272,7 +279,7 @@ def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
             continue
         line, col = doc.where(path, key=etype == "extra_forbidden")
         out.append(Problem(doc.file, line, col, shown, message, expected))
-    return out
+    return out, 0
 
 
 def _field_named_first(data: Any, path: PathT, message: str) -> PathT:
