@@ -67,6 +67,16 @@ def merge_heavy(copies: int, keys: int = 20) -> str:
     return f"x-base: &base {{{base}}}\nx-merged:\n{body}"
 
 
+def _aliased_fields() -> str:
+    """10 regions that are all one anchored mapping holding 2 x 20 000 aliased nodes: validation
+    errors inside an alias-expanded structure (pydantic must not walk it to format them)."""
+    keys = ", ".join(f"k{i}: {i}" for i in range(100))
+    anchors = (f"x-a: &a {{{keys}}}\nx-b: &b [{', '.join(['*a'] * 100)}]\n"
+               "x-r: &r {name: R, level: nope, parent: county-a, extra: *b, more: *b}\n")
+    regions = "".join(f"  r{i}: *r\n" for i in range(10))
+    return anchors + VALID.replace("regions:\n", "regions:\n" + regions)
+
+
 def deep_block(depth: int) -> str:
     """Block mappings nested ``depth`` levels."""
     return "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "leaf\n"
@@ -145,6 +155,7 @@ CASES: tuple[Case, ...] = (
                                                         _with(billion_laughs(levels=4)))),
     Case("merge-heavy", "unknown key", _file("merge-heavy.yaml", _with(merge_heavy(10_000)))),
     Case("merge-bomb", "expand to more than", _file("merge-bomb.yaml", _with(merge_heavy(30_000)))),
+    Case("alias-into-fields", "unknown key `extra`", _file("alias-into-fields.yaml", _aliased_fields())),
     Case("undefined-alias", "refers to no finished anchor", _file("undefined-alias.yaml",
                                                                  _with("x: *nowhere\n"))),
     # -- nesting and size
