@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as exc:  # a full disk, a directory we may not write: the system's words, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"drillsim: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         from sim.log import LogError
 
