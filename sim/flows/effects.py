@@ -1,5 +1,8 @@
-"""Effects of injects and decision options: raise or set a level, activate forces, spawn an
-incident, deliver another inject. One function per effect kind keeps the vocabulary small."""
+"""Effects of injects and decision options.
+
+Raise or set a level, activate forces, spawn an incident, deliver another inject: a small
+vocabulary that scenario authors combine, applied in one place.
+"""
 
 from __future__ import annotations
 

@@ -101,7 +101,7 @@ def _contingencies(s: Scenario, data: dict[str, Any], doc: Document) -> list[Pro
                      for cid, c in s.injects.items() if c.type == "contingency"]
     out: list[Problem] = []
     for iid, inj in s.injects.items():
-        if inj.expected_action is None or inj.type == "contingency":
+        if (inj.expected_action is None and not inj.expects) or inj.type == "contingency":
             continue
         related = any(iid in c.contingency_for or set(inj.objectives) & set(c.objectives) or iid in mentioned
                       for cid, c, mentioned in contingencies if cid != iid)

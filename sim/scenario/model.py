@@ -7,6 +7,7 @@ schema` exports these models as JSON Schema. Cross-references between sections a
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
@@ -117,7 +118,7 @@ class Team(Frozen):
     members: int = Field(default=10, ge=1)
     count: int = Field(default=1, ge=1, le=10_000)
     capabilities: IdList = Field(min_length=1)
-    speed: Speed = 40.0
+    speed: Speed = "40km/h"
     on_duty: bool = Field(default=True, description="False: the team waits for an activation list.")
     location: Location | None = None
     work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
@@ -162,7 +163,7 @@ class Survival(Frozen):
             probs = [p for _, p in self.curve]
             if times != sorted(times) or len(set(times)) != len(times):
                 raise ValueError("curve times must increase")
-            if any(b > a for a, b in zip(probs, probs[1:], strict=False)):
+            if any(b > a for a, b in itertools.pairwise(probs)):
                 raise ValueError("survival must not increase with time")
         if self.half_life is not None and self.half_life <= 0:
             raise ValueError("half_life must be positive")
@@ -174,7 +175,7 @@ class Rescue(Frozen):
 
     dispatch_level: AdminLevel = Field(
         default="county", description="Incidents are queued for dispatch when a report reaches this level.")
-    work_time: DurationDist = Field(default=60.0, description="Time on scene per incident (teams may scale).")
+    work_time: DurationDist = Field(default="1h", description="Time on scene per incident (teams may scale).")
     road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
@@ -267,8 +268,9 @@ def _cond_kind(value: Any) -> str | None:
 
 Condition = Annotated[
     Union[Annotated[FactTest, Tag("fact")], Annotated[AllOf, Tag("all")], Annotated[AnyOf, Tag("any")]],  # noqa: UP007
-    Discriminator(_cond_kind, custom_error_type="condition", custom_error_message="unknown condition (expected {fact: NAME, at_least: N}, "
-                  "{all: [...]} or {any: [...]})"),
+    Discriminator(
+        _cond_kind, custom_error_type="condition",
+        custom_error_message="unknown condition (expected {fact: NAME, at_least: N}, {all: [...]} or {any: [...]})"),
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -355,14 +357,31 @@ Effect = Annotated[
         Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
         Annotated[DeliverInject, Tag("inject")],
     ],
-    Discriminator(_effect_kind, custom_error_type="effect", custom_error_message="unknown effect (expected one of raise_level, set_level, "
-                  "activate, incident, inject)"),
+    Discriminator(
+        _effect_kind, custom_error_type="effect",
+        custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject)"),
 ]
 
 # ---- MSEL and decisions --------------------------------------------------------------------------
 
 InjectType = Literal["informational", "event", "media", "contingency"]
 DeliveryMethod = Literal["phone", "email", "fax", "radio", "message", "handout", "verbal", "simcell", "system"]
+
+
+class Expectation(Frozen):
+    """Evidence in the log that an inject's expected action was taken (scored by injects_answered_ratio).
+
+    The inject is *answered* when, for every expectation, a record of ``kind`` by one of ``by``
+    (any actor when empty; a team id also matches its numbered copies) about one of ``subject``
+    appears after delivery and within ``within``, with every ``data`` field equal to the given value
+    (or one of the given values when a list is written).
+    """
+
+    kind: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="A record kind, e.g. level.changed.")
+    by: IdList = Field(default=(), description="Actors that count (agency, team, region); empty: anyone.")
+    subject: IdList = Field(default=(), description="Subjects that count (incident, team, level, …); empty: any.")
+    within: Duration | None = Field(default=None, description="Deadline after delivery; none: by the end.")
+    data: dict[str, Any] = Field(default_factory=dict, description="Fields the record's data must have.")
 
 
 class Inject(Frozen):
@@ -376,6 +395,8 @@ class Inject(Frozen):
     title: Text
     message: Text
     expected_action: Text | None = None
+    expects: tuple[Expectation, ...] = Field(
+        default=(), description="Records that show the expected action was taken (for scoring).")
     objectives: IdList = ()
     capability: str | None = None
     source: str | None = None
@@ -455,6 +476,7 @@ class Scope(Frozen):
     incident_kinds: IdList = ()
     injects: IdList = ()
     decisions: IdList = ()
+    hazards: IdList = ()
 
 
 class CriticalTask(Frozen):
@@ -467,6 +489,7 @@ class CriticalTask(Frozen):
     better: Literal["lower", "higher"] = "lower"
     thresholds: dict[Literal["P", "S", "M"], Threshold] = Field(
         description="Rating bands: the value meets P, S or M, else U.")
+    level: ResponseLevel | None = Field(default=None, description="The response level time_to_level waits for.")
     weight: float = Field(default=1.0, ge=0)
     source: str | None = None
 

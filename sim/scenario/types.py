@@ -31,7 +31,7 @@ from sim import units
 class Frozen(BaseModel):
     """Base of every scenario model: unknown keys are errors, objects are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_\-]*$"
