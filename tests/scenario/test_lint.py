@@ -8,7 +8,7 @@ from sim.scenario.lint import lint
 from sim.scenario.load import load_document
 from sim.scenario.yamlsafe import parse_document
 
-BASE = (Path(__file__).resolve().parents[2] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
+BASE = (Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
 
 # I-01 names an objective; O-1 is measured by a flow (reports exist); no expected actions.
 CLEAN = BASE.replace("    title: Rain warning\n", "    title: Rain warning\n    objectives: [O-1]\n") + """

@@ -8,7 +8,7 @@ import pytest
 
 from sim.cli import main
 
-ONE = Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml"
+ONE = Path(__file__).resolve().parent / "scenarios" / "one-incident.yaml"
 
 
 def test_an_unwritable_output_directory_is_one_line(capsys):

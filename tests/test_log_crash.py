@@ -137,7 +137,7 @@ def test_ctrl_c_flushes_the_log_and_exits_130(tmp_path):
 @pytest.fixture(scope="module")
 def whole_log(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("whole")
-    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml"
+    scenario = Path(__file__).resolve().parent / "scenarios" / "one-incident.yaml"
     log = tmp / "events.jsonl"
     Exercise(load(str(scenario)), log_path=log).run()
     return log.read_bytes()
@@ -198,7 +198,7 @@ def test_damage_before_the_last_line_is_an_error_not_a_crash_artefact(whole_log,
 
 
 def test_a_run_killed_at_once_still_has_its_header(tmp_path):
-    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml"
+    scenario = Path(__file__).resolve().parent / "scenarios" / "one-incident.yaml"
     log = tmp_path / "events.jsonl"
     ex = Exercise(load(str(scenario)), log_path=log)  # nothing advanced, nothing closed
     first = log.read_bytes().split(b"\n")[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sim.cli import main
 
-TESTS = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).resolve().parents[1]
 ONE = TESTS / "scenarios" / "one-incident.yaml"
 BAD = TESTS / "bad" / "wrong-type-members.yaml"
 

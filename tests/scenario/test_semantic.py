@@ -10,7 +10,7 @@ from sim.scenario.load import load_document
 from sim.scenario.semantic import FEATURES, METRICS, check, measurable, province_of
 from sim.scenario.yamlsafe import parse_document
 
-BASE = (Path(__file__).resolve().parents[2] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
+BASE = (Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
 
 SCORING_METRICS = (
     "first_report_latency report_on_time_ratio skipped_level_reports time_to_level trigger_to_activation "

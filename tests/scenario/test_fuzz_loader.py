@@ -30,7 +30,7 @@ from sim.scenario.load import load_document
 from sim.scenario.semantic import check as semantic_check
 from sim.scenario.yamlsafe import dotted, parse_document
 
-TESTS = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).resolve().parents[1]
 BUNDLED = TESTS.parent / "scenarios"  # by path: `import scenarios` may find tests/scenarios under pytest
 SOURCES = [*sorted(BUNDLED.glob("*.yaml")), *sorted((TESTS / "scenarios").glob("*.yaml"))]
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in SOURCES}

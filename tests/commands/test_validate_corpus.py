@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-BAD = Path(__file__).resolve().parents[2] / "bad"
+BAD = Path(__file__).resolve().parents[1] / "bad"
 CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<path>\S+): (?P<message>.+)$")
 
