@@ -181,7 +181,7 @@ def test_commands_print_the_readers_warnings(whole_log, tmp_path):
     data = read_run_log(log, stream)
     printed = stream.getvalue().splitlines()
     assert data.torn
-    assert printed and all(line.startswith("warning: ") for line in printed)
+    assert printed and all(line.startswith("drillsim: warning: ") for line in printed)
     assert any("dropped an incomplete last line" in line for line in printed)
     assert any("did not finish" in line for line in printed)
 

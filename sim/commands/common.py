@@ -67,7 +67,7 @@ class ProgressBar:
 
 
 def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
-    """:func:`sim.log.read_log` for commands: print what the reader noticed as ``warning:`` lines.
+    """:func:`sim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
 
     A log cut by a crash is still usable (its readable part is intact); the user must be told that
     its last line was dropped or that the run never finished, so a report is not taken for a whole
@@ -77,7 +77,7 @@ def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
 
     data = read_log(path)
     for warning in data.warnings:
-        print(f"warning: {warning}", file=stream or sys.stderr)
+        print(f"drillsim: warning: {warning}", file=stream or sys.stderr)
     return data
 
 
