@@ -256,6 +256,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
         wall_dt, self._last_wall = now - self._last_wall, now
         if self.driver.ended or self._ending:
             return
+        was_active = self.clock.active
         result = self.clock.tick(wall_dt)
         self._consume_records()
         if result.at_end and not self.driver.ended:
@@ -263,7 +264,9 @@ class DrillConsole(App[bridge.EndFiles | None]):
             return
         if result.halted or self.view.pending:
             self._offer_decision()
-        self.refresh_panes(throttle=result.reached is None and not result.halted)
+        stopped = was_active and not self.clock.active  # reached a target, or a decision opened
+        # When the clock stops, everything (the scorecard too) shows the moment it stopped at.
+        self.refresh_panes(force_score=stopped, throttle=not stopped)
 
     # -- drawing ----------------------------------------------------------------------------------
 
@@ -388,7 +391,7 @@ class DrillConsole(App[bridge.EndFiles | None]):
             return
         self.clock.toggle()
         self._last_wall = time.perf_counter()
-        self.refresh_panes()
+        self.refresh_panes(force_score=not self.clock.active)
 
     def action_discuss(self) -> None:
         """Space in a decision dialog: let time run while the table discusses (at most ×60 to start)."""

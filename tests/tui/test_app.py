@@ -367,3 +367,23 @@ def test_a_burst_of_records_is_summarised_in_the_feed(run_async):
             assert text.splitlines()[-1][:2] in ("15", "16")  # the latest are shown (06:00 + 600 min)
 
     run_async(go())
+
+
+def test_scorecard_shows_the_ratings_at_the_moment_the_clock_stopped(run_async):
+    from sim.scoring import score
+
+    async def go():
+        app = make_app()
+        async with app.run_test(size=(160, 48)) as pilot:
+            for _ in range(4):
+                await pilot.press("n")
+                await pilot.pause(0.05)
+            await wait_until(pilot, lambda: app.driver.now == 480.0 and not app.clock.active)
+            await pilot.pause(0.1)
+            expected = score(app.view.header, app.view.records, 480.0)
+            assert app.score.available and app.score.card.horizon == 480.0
+            assert [(o.key, o.rating) for o in app.score.objectives] == [(o.id, o.rating) for o in expected.objectives]
+            text = screen_text(app)
+            assert f"score {expected.score:.0f}" in text and "so far, 14:00" in text
+
+    run_async(go())
