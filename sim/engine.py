@@ -34,6 +34,14 @@ from sim.scenario.load import Loaded
 from sim.version import __version__
 
 INPUT_KINDS = ("decide", "inject", "note", "role", "end")
+QUANTUM = 1e-4
+"""The log's time resolution in minutes: inputs are applied at multiples of it (see ``submit``)."""
+
+
+def clean_time(t: float) -> float:
+    """The smallest time at or after ``t`` that the log records exactly (4 decimals of a minute)."""
+    r = round(t, 4)
+    return r if r >= t else round(r + QUANTUM, 4)
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,12 @@ class Exercise:
         ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?}.
         Optional ``by`` names who gave it (default ``facilitator``).
 
+        Two rules make every run replayable byte for byte, whoever drives it: the input is applied
+        at a *clean instant* (the clock first moves to the next time the log records exactly, 4
+        decimals of a minute, so the replay re-applies it at the very same time), and the instant is
+        processed to the end afterwards (so a decision's ``decision.made`` and effects are logged
+        before any later input, as a replay will do).
+
         Raises:
             ValueError: the input is malformed or does not apply now (nothing is logged).
         """
@@ -231,6 +245,11 @@ class Exercise:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
         self._check(kind, payload)
+        while not self.ended and clean_time(self.env.now) > self.env.now:
+            self.advance(clean_time(self.env.now))
+        if self.ended:
+            raise ValueError("the exercise has ended")
+        self._check(kind, payload)  # the clock moved (by < 0.0001 min): still applicable?
         by = str(payload.get("by", "facilitator"))
         rec = self.emit("input.received", by, kind, dict(payload))
         if kind == "decide":
@@ -246,6 +265,8 @@ class Exercise:
             self.emit("role.changed", by, agency, {"played": played})
         elif kind == "end":
             self.finish(str(payload.get("reason", "facilitator")))
+        if not self.ended:
+            self.advance(self.env.now)
         self.log.flush()
         return rec
 
