@@ -95,6 +95,9 @@ class _Checker:
             self.ref(("objectives", oid, "responsible"), obj.responsible, s.agencies, "agency")
             for tid, task in obj.tasks.items():
                 self.scope(("objectives", oid, "tasks", tid, "scope"), task.scope)
+        from sim.scenario import refs_flows
+
+        refs_flows.check(self)
         for pid, p in s.parameters.items():
             from sim.scenario.overrides import get_path
 
@@ -164,6 +167,10 @@ class _Checker:
                 self.incident((*p, "incident"), eff.incident, capabilities)
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
+            else:
+                from sim.scenario import refs_flows
+
+                refs_flows.effect(self, p, eff)
 
     def scope(self, path: PathT, scope: Any) -> None:
         pools = {"agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),

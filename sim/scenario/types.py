@@ -34,6 +34,13 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class Section(Frozen):
+    """A :class:`Frozen` model whose defaults are validated too, so a default written as a plain
+    value (``delay: DurationDist = 30.0``) becomes the same model an author's value would."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
+
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_\-]*$"
 Id = Annotated[
     str,
