@@ -85,7 +85,8 @@ class ReporterPool(Frozen):
     """Grid workers / disaster information officers (网格员 / 灾害信息员) who detect incidents."""
 
     count: int = Field(default=1, ge=0, description="How many reporters; 0 means nobody watches here.")
-    delay: DurationDist = Field(default=0.0, description="Time from the incident to its detection.")
+    delay: DurationDist = Field(default=0.0, validate_default=True,
+                                description="Time from the incident to its detection.")
     probability: Probability = Field(default=1.0, description="Chance that a reporter notices the incident.")
     fallback: DurationDist | None = Field(
         default=None, description="If missed, detection after this delay (patrol, 12119 call); none = never.")
@@ -191,7 +192,8 @@ class Rescue(Frozen):
 
     dispatch_level: AdminLevel = Field(
         default="county", description="Incidents are queued for dispatch when a report reaches this level.")
-    work_time: DurationDist = Field(default=60.0, description="Time on scene per incident (teams may scale).")
+    work_time: DurationDist = Field(default="1h", validate_default=True,
+                                    description="Time on scene per incident (teams may scale).")
     road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
@@ -205,7 +207,8 @@ class IncidentSpec(Frozen):
     name: Text | None = None
     region: Id | None = None
     location: Location | None = None
-    people: CountDist = Field(default=0.0, description="People at risk who need rescue (trapped).")
+    people: CountDist = Field(default=0.0, validate_default=True,
+                              description="People at risk who need rescue (trapped).")
     dead: int = Field(default=0, ge=0)
     missing: int = Field(default=0, ge=0)
     injured: int = Field(default=0, ge=0)
@@ -304,7 +307,7 @@ class LevelRule(Frozen):
 
     level: ResponseLevel
     when: Condition
-    delay: DurationDist = 0.0
+    delay: DurationDist = Field(default=0.0, validate_default=True)
 
 
 class AgencyResponse(Frozen):
@@ -429,7 +432,8 @@ class Decision(Frozen):
     options: dict[Id, Option] = Field(min_length=2)
     default: Id = Field(description="The option that applies when the time limit passes.")
     doctrine: Id | None = Field(default=None, description="What the plan says; taken in headless runs.")
-    doctrine_delay: DurationDist = Field(default=0.0, description="How long doctrine takes to decide.")
+    doctrine_delay: DurationDist = Field(default=0.0, validate_default=True,
+                                         description="How long doctrine takes to decide.")
     time_limit: Duration = Field(gt=0)
     objectives: IdList = ()
     source: str | None = None
