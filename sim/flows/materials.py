@@ -60,17 +60,18 @@ class MaterialsFlow:
         depots = self._candidates(target, home, restricted=province is not None)
         left = quantity
         plan: list[tuple[str, float, str, bool]] = []
-        for source in ("physical", "agreement"):
-            pool = self.stock if source == "physical" else self.agreed
-            for depot, foreign in depots:
-                if left <= 1e-9:
-                    break
-                have = pool[depot].get(item, 0.0)
-                take = min(have, left)
-                if take > 0:
-                    pool[depot][item] = have - take
-                    left -= take
-                    plan.append((depot, take, source, foreign))
+        for group in (False, True):  # own province first (physical, then agreement), then across the border
+            for source in ("physical", "agreement"):
+                pool = self.stock if source == "physical" else self.agreed
+                for depot, foreign in depots:
+                    if foreign != group or left <= 1e-9:
+                        continue
+                    have = pool[depot].get(item, 0.0)
+                    take = min(have, left)
+                    if take > 0:
+                        pool[depot][item] = have - take
+                        left -= take
+                        plan.append((depot, take, source, foreign))
         if left > 1e-9:
             ctx.emit("material.shortfall", requester, item, {"item": item, "quantity": round(quantity, 3),
                                                              "short": round(left, 3), "for": for_region,

@@ -78,17 +78,24 @@ class Triggers:
         if not entries:
             return
         touched: list[_Watch] = []
+        later: list[_Watch] = []
         for w, node in entries:
             if w.done:
                 continue
-            if node is not None:
-                if not _matches(node, rec):
-                    continue
-                w.counts[id(node)] = w.counts.get(id(node), 0) + 1
+            if node is None:  # a state test: check once the flow that wrote the record updated its state
+                if w not in later:
+                    later.append(w)
+                continue
+            if not _matches(node, rec):
+                continue
+            w.counts[id(node)] = w.counts.get(id(node), 0) + 1
             if w not in touched:
                 touched.append(w)
         for w in touched:
             self._check(w)
+        if later:
+            ev = self.ctx.env.timeout(0)
+            ev.callbacks.append(lambda _ev: [self._check(w) for w in later])
         if len(entries) > 64:
             self._by_kind[rec[2]] = [e for e in entries if not e[0].done]
 

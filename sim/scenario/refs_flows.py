@@ -170,8 +170,10 @@ def _hazards(c: _Checker) -> None:
                 c.ref((*base, "thresholds", i, "storage", j), sid, s.storage_areas, "storage area")
     for key, fire in hz.fires.items():
         base = ("hazards", "fires", key)
-        for rid in fire.areas:
-            c.ref((*base, "areas", rid), rid, s.regions, "region")
+        for rid, anchor in fire.areas.items():
+            if c.ref((*base, "areas", rid), rid, s.regions, "region") and anchor is None and c._location(rid) is None:
+                c.err((*base, "areas", rid), "no anchor point and the region has no location",
+                      "[lon, lat], or a location on the region")
         for tid, threat in fire.threats.items():
             c.ref((*base, "threats", tid, "region"), threat.region, s.regions, "region")
             c.incident((*base, "threats", tid, "incident"), threat.incident, caps)
@@ -183,11 +185,17 @@ def _hazards(c: _Checker) -> None:
     for key, q in hz.quakes.items():
         base = ("hazards", "quakes", key)
         c.ref((*base, "region"), q.region, s.regions, "region")
-        for rid in q.sites:
-            c.ref((*base, "sites", rid), rid, s.regions, "region")
+        for rid, site in q.sites.items():
+            if c.ref((*base, "sites", rid), rid, s.regions, "region") and site.location is None \
+                    and c._location(rid) is None:
+                c.err((*base, "sites", rid), "no location here and the region has no location",
+                      "location: [lon, lat] on the site or the region")
         c.incident((*base, "incident"), q.incident, caps)
         for sid, sec in q.secondary.items():
-            c.ref((*base, "secondary", sid, "region"), sec.region, s.regions, "region")
+            if c.ref((*base, "secondary", sid, "region"), sec.region, s.regions, "region") \
+                    and sec.region not in q.sites and c._location(sec.region) is None:
+                c.err((*base, "secondary", sid, "region"), "the region has no location to measure shaking at",
+                      "a region with a location, or one listed under sites")
             c.incident((*base, "secondary", sid, "incident"), sec.incident, caps)
 
 

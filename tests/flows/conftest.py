@@ -30,6 +30,7 @@ agencies:
   a-hq: {name: A command centre, region: prov-a, kind: command}
   county-hq: {name: County A HQ, region: county-a, kind: command}
   b-hq: {name: B command centre, region: prov-b, kind: command}
+  flood-hq: {name: A flood HQ, region: prov-a, kind: water}
 """
 
 DEFAULTS = {
@@ -72,11 +73,11 @@ def run_world():
     return run
 
 
-def kinds(records, kind, **match):
-    """Records of ``kind`` whose data (or actor/subject) match every keyword."""
+def kinds(records, record_kind, **match):
+    """Records of ``record_kind`` whose data (or actor/subject) match every keyword."""
     out = []
     for r in records:
-        if r[2] != kind:
+        if r[2] != record_kind:
             continue
         ok = True
         for k, v in match.items():
