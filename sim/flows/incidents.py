@@ -125,7 +125,7 @@ class IncidentFlow:
             "kind": inc.kind, "region": region_key, "location": list(location) if location else None,
             "people": people, "dead": inc.dead, "missing": inc.missing, "injured": inc.injured,
             "needs": sorted(inc.needs), "priority": inc.priority, "source": source,
-            "name": spec.name.as_dict() if spec.name else None, **({"facts": inc.extra} if inc.extra else {}),
+            "name": spec.name.as_dict() if spec.name else None, **({"facts": dict(inc.extra)} if inc.extra else {}),
         })
         if report:
             ctx.reporting.on_incident(inc, detect, by)

@@ -116,6 +116,10 @@ class FireModel:
         self.contained = False
         self.crown_on = False
         self.out = False
+        self._fire_spec = IncidentSpec(kind=spec.kind, name=spec.name, priority=spec.priority)
+        sup = spec.suppression
+        self._task_spec = IncidentSpec(kind="fire_line", needs=tuple(sup.needs), priority=spec.priority,
+                                       work_time=f"{sup.shift}m") if sup is not None else None
 
     # -- geometry -----------------------------------------------------------------------------------
 
@@ -269,8 +273,7 @@ class FireModel:
             i, j = (int(v) for v in cells[0])
         else:
             i = j = self.mid
-        spec = IncidentSpec(kind=self.spec.kind, name=self.spec.name, priority=self.spec.priority)
-        inc = ctx.incidents.occur(spec, rid, source=self.key, key=f"{self.key}-{rid}",
+        inc = ctx.incidents.occur(self._fire_spec, rid, source=self.key, key=f"{self.key}-{rid}",
                                   gen=ctx.streams.get("fire", self.key, rid), location=self.lonlat(i, j),
                                   extra={"area_ha": self.area_ha(self.owner == area)}, owner=self)
         inc.active = True
@@ -350,9 +353,7 @@ class FireModel:
             self._tasks += 1
             self.tasks_open += 1
             rid = self.areas[int(self.owner[i, j])]
-            spec = IncidentSpec(kind="fire_line", needs=tuple(sup.needs), priority=self.spec.priority,
-                                work_time=sup.shift)
-            task = ctx.incidents.occur(spec, rid, source=self.key, key=f"{self.key}-line-{self._tasks:04d}",
+            task = ctx.incidents.occur(self._task_spec, rid, source=self.key, key=f"{self.key}-line-{self._tasks:04d}",
                                        gen=ctx.streams.get("fire", self.key, "line"), location=self.lonlat(i, j),
                                        owner=self, report=False)
             task.dispatch_known = True

@@ -8,7 +8,12 @@ scenario cites where it comes from (or makes it a parameter when the fact sheet 
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+
+from sim import units
 
 from sim.scenario.model import IdList, IncidentSpec, Location
 from sim.scenario.model_actions import WarningLevel
@@ -28,6 +33,21 @@ from sim.scenario.types import (
 )
 
 Curve = tuple[tuple[Duration, Amount], ...]
+
+
+def _calm_or_speed(value: Any) -> float:
+    """A wind speed: like :data:`Speed`, but calm (``0`` or ``0km/h``) is allowed."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+        return 0.0
+    if isinstance(value, str) and _CALM.match(value):
+        return 0.0
+    return units.parse_speed(value)
+
+
+_CALM = re.compile(r"^\s*0+(\.0*)?\s*(km/h|kmh|kph|m/min|m/s|kn)?\s*$")
+
+WindSpeed = Annotated[float, BeforeValidator(_calm_or_speed),
+                      WithJsonSchema({"type": ["string", "number"], "description": "A wind speed, e.g. 8m/s or 0."})]
 
 
 def _increasing(curve: tuple[tuple[float, float], ...], what: str) -> None:
@@ -120,14 +140,14 @@ class Wind(Section):
     """Wind from ``at`` on: speed and the direction it blows *from* (degrees, 0 = north, 90 = east)."""
 
     at: TimePoint = 0
-    speed: Speed
+    speed: WindSpeed
     direction: float = Field(ge=0, le=360)
 
 
 class CrownFire(Section):
     """Transition to crown fire (树冠火) in forest cells under strong wind."""
 
-    wind_at_least: Speed
+    wind_at_least: WindSpeed
     area_at_least: Area = "0ha"
     share: Probability = Field(default=0.3, description="Share of cells whose canopy can carry a crown fire.")
     rate: Speed = Field(description="Head rate of spread of a crown fire.")
@@ -136,7 +156,7 @@ class CrownFire(Section):
 class FireSpread(Section):
     """Head rate of spread as a function of wind speed, and crown-fire risk."""
 
-    by_wind: tuple[tuple[Speed, Speed], ...] = Field(min_length=1,
+    by_wind: tuple[tuple[WindSpeed, Speed], ...] = Field(min_length=1,
                                                      description="[[wind speed, head rate], ...], linear between.")
     crown: CrownFire | None = None
 

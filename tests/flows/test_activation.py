@@ -1,6 +1,6 @@
 """Graded response on warnings and hazard facts; standing down when quiet; played tasking decisions."""
 
-from conftest import kinds
+from flowworld import kinds
 
 WARN = """
 response:

@@ -1,6 +1,6 @@
 """Cross-region coordination: information sharing, joint consultation, linked-response requests."""
 
-from conftest import kinds
+from flowworld import kinds
 
 WORLD = """
 cross_region:

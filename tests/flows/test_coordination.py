@@ -1,7 +1,7 @@
 """The on-site coordination mechanism: arrival, registration at a desk of limited capacity, tasking
 only registered teams, invitation letters, self-deployment, withdrawal filing."""
 
-from conftest import kinds
+from flowworld import kinds
 
 BASE = """
 teams:

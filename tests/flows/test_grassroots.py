@@ -1,6 +1,6 @@
 """Grassroots first response (1-3-5) and the township whistle (吹哨报到)."""
 
-from conftest import kinds
+from flowworld import kinds
 
 STATION = """
 teams:

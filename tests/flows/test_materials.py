@@ -1,7 +1,7 @@
 """Materials: physical reserves first, then agreement reserves after their lead time; cross-border
 help after approval; shortfalls logged."""
 
-from conftest import kinds
+from flowworld import kinds
 
 DEPOTS = """
 materials:

@@ -1,6 +1,6 @@
 """MSEL injects driven by simulation state and contingency injects."""
 
-from conftest import kinds
+from flowworld import kinds
 
 BASE = """
 teams:

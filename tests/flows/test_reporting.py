@@ -1,6 +1,6 @@
 """Reporting: 初报 / 续报 / 核报, skip-level direct reports, zero reports, outages (fixed delays → exact times)."""
 
-from conftest import kinds
+from flowworld import kinds
 
 ONE = """
 teams:

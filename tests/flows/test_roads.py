@@ -1,7 +1,7 @@
 """Road cuts change travel times: the dispatcher, returning teams and deliveries pay the factor."""
 
 import pytest
-from conftest import kinds
+from flowworld import kinds
 
 from sim.geo import haversine_km
 

@@ -1,6 +1,6 @@
 """Storage areas (蓄滞洪区): activation only after the evacuation-complete report, or forced at a deadline."""
 
-from conftest import kinds
+from flowworld import kinds
 
 AREA = """
 teams:
