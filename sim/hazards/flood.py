@@ -6,7 +6,8 @@ Every ``step`` the model reads each region's rain curve (mm/h, scaled), accumula
 - cuts roads and communications once a region's accumulated rain passes its thresholds (restored
   after a drawn repair time);
 - issues warnings when the curve will reach a rate within the forecast lead;
-- routes rain into rivers through a lag and a linear reservoir (time constant ``response``), logs
+- routes rain above the infiltration loss (φ-index) into rivers through a lag and a linear
+  reservoir (time constant ``response``), logs
   one ``hazard.river`` record per river per step, marks the peak, and acts on flow thresholds
   (warnings, storage-area orders).
 """
@@ -140,7 +141,7 @@ class FloodModel:
 
     def _river_step(self, key: str, river: Any, t: float) -> None:
         ctx = self.ctx
-        inflow = sum(c * self.intensity(r, t - river.lag) for r, c in river.inflow.items())
+        inflow = sum(c * max(0.0, self.intensity(r, t - river.lag) - river.loss) for r, c in river.inflow.items())
         target = (river.base_flow + inflow) * river.scale
         q = self.flow[key]
         q += (target - q) * (1.0 - math.exp(-self.step / river.response))

@@ -121,12 +121,15 @@ class RiverThreshold(Section):
 
 
 class River(Section):
-    """A river gauge fed by rain regions through a linear reservoir (lag + response time)."""
+    """A river gauge fed by rain regions: rain above the infiltration loss (φ-index) runs off, after
+    a lag, through a linear reservoir (time constant ``response``)."""
 
     name: Text
     region: Id
     base_flow: Amount = Field(description="m³/s before the rain.")
     inflow: dict[Id, Amount] = Field(min_length=1, description="Rain region → m³/s per mm/h of rain.")
+    loss: Amount = Field(default=0.0, description="Infiltration (φ-index, mm/h) subtracted from the rain "
+                         "before it runs off.")
     lag: Duration = 0
     response: Duration = Field(default="3h", gt=0, description="Reservoir time constant (peak attenuation).")
     scale: float = Field(default=1.0, ge=0)
