@@ -8,7 +8,8 @@ varies from cell to cell (lognormal) and a share of cells does not burn. Every `
   the fire is an ellipse whose length-to-breadth ratio grows with the wind (Anderson 1983,
   LB = 0.936·e^(0.2566·U) + 0.461·e^(−0.1548·U) − 0.397, U midflame wind in mph, taken as 0.4 of
   the open wind and capped at 8), so the rate towards a neighbour at angle φ from the spread
-  direction is R·(1 − e)/(1 − e·cos φ), e = √(1 − 1/LB²);
+  direction is R·(1 − e)/(1 − e·cos φ), e = √(1 − 1/LB²), φ taken to the nearest heading within the
+  neighbour's 45° sector;
 - an unburned cell accumulates ignition progress from its fastest burning neighbour and ignites
   at 1 (crown cells under strong wind spread at the crown-fire rate);
 - crews on the fire line hold edge cells, slowest-spreading first (flanks and rear before the
@@ -34,6 +35,9 @@ from sim.scenario.model import IncidentSpec
 
 DIRS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 """Neighbour offsets (rows northward, columns eastward)."""
+SECTOR = 45.0
+"""Each neighbour direction stands for a 45° sector of headings (without this, a wind between two
+grid directions would slow the head to the rate at 22.5° off the wind)."""
 KM_PER_DEG_LAT = 110.57
 
 
@@ -152,8 +156,11 @@ class FireModel:
         spec = self.spec
         if spec.at > env.now:
             yield env.timeout(spec.at - env.now)
-        self.ignited[self.mid, self.mid] = True
-        self.ignite_t[self.mid, self.mid] = env.now
+        radius = math.sqrt(spec.initial_area / 100.0 / math.pi)  # ha → km²
+        start = (self.x ** 2 + self.y ** 2 <= radius * radius) & (self.fuel > 0)
+        start[self.mid, self.mid] = True
+        self.ignited |= start
+        self.ignite_t[start] = env.now
         self._enter(int(self.owner[self.mid, self.mid]), None)
         next_record = env.now
         while not self.contained:
@@ -200,7 +207,9 @@ class FireModel:
         gain = np.zeros_like(source)
         for di, dj in DIRS:
             theta = math.degrees(math.atan2(dj, di))
-            rate = head * (1.0 - e) / (1.0 - e * math.cos(math.radians(theta - bearing)))
+            off = abs((theta - bearing + 180.0) % 360.0 - 180.0)
+            off = max(0.0, off - SECTOR / 2.0)  # a neighbour stands for a 45° sector: its fastest heading
+            rate = head * (1.0 - e) / (1.0 - e * math.cos(math.radians(off)))
             per_step = rate * dt / 60.0 / (self.c * math.hypot(di, dj))
             np.maximum(gain, shifted(source, di, dj) * per_step, out=gain)
         unburned = ~self.ignited & (self.fuel > 0)

@@ -194,6 +194,7 @@ class Fire(Section):
 
     at: TimePoint = 0
     ignition: Location
+    initial_area: Area = Field(default="0ha", description="Already burning when it starts (a fire found late).")
     name: Text | None = None
     cell: Distance = Field(default="50m", gt=0, description="Cell side.")
     size: int = Field(default=80, ge=5, le=400, description="Cells per side.")
