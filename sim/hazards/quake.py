@@ -99,12 +99,20 @@ class QuakeModel:
             "magnitude": spec.magnitude, "depth_km": spec.depth, "epicentre": list(spec.epicentre),
             "max_intensity": round(max_i, 2), "sites": sites})
         inc_spec = IncidentSpec(kind=spec.kind, region=spec.region, priority=1)
+        detect = make_sampler(spec.detect, ctx.streams.get("quake", self.key, "detect"))
+        extra = {"magnitude": spec.magnitude, "intensity": round(max_i, 2), "density": spec.density,
+                 "collapsed": float(self.collapsed)}
         self.incident = ctx.incidents.occur(
             inc_spec, spec.region, source=self.key, key=self.key, gen=ctx.streams.get("quake", self.key, "main"),
-            location=tuple(spec.epicentre),
-            extra={"magnitude": spec.magnitude, "intensity": round(max_i, 2), "density": spec.density,
-                   "collapsed": float(self.collapsed)},
-            detect=make_sampler(spec.detect, ctx.streams.get("quake", self.key, "detect")), by="network")
+            location=tuple(spec.epicentre), extra=extra, detect=detect, by="network")
+        # the network's automatic report also reaches every other province with exposed sites
+        home = ctx.model.regions[spec.region].province.key
+        others = sorted({ctx.model.regions[rid].province.key for rid in spec.sites} - {home},
+                        key=list(ctx.model.regions).index)
+        for province in others:
+            ctx.incidents.occur(inc_spec, province, source=self.key, key=f"{self.key}-{province}",
+                                gen=ctx.streams.get("quake", self.key, province), location=tuple(spec.epicentre),
+                                extra=dict(extra), detect=detect, by="network")
         for sid, sec in spec.secondary.items():
             if intensity_at(spec, spec.magnitude, self._site_location_or_region(sec.region)) >= sec.intensity_at_least:
                 gen = ctx.streams.get("quake", self.key, sid)

@@ -262,7 +262,8 @@ class Quake(Section):
 
     at: TimePoint = 0
     epicentre: Location
-    region: Id = Field(description="The office that receives the seismic network's automatic report.")
+    region: Id = Field(description="The office that receives the seismic network's automatic report (the "
+                       "province of every other exposed site receives it too).")
     magnitude: float = Field(ge=0, le=10)
     depth: Distance
     density: Amount = Field(default=0.0, description="People per km² around the epicentre (a fact rules test).")

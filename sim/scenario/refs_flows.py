@@ -219,8 +219,19 @@ def _coordination(c: _Checker) -> None:
             c.ref((*base, "teams", i), t, s.teams, "team")
         if call.when is not None:
             trigger(c, (*base, "when"), call.when)
-        if call.when is None and call.at is None:
-            c.warn(base, "a call without `at` or `when` is issued only by a `call:` effect", "at: TIME or when: ...")
+        if call.when is None and call.at is None and key not in _effect_targets(c, CallTeams, "call"):
+            c.warn(base, "this call has no `at` or `when` and no `call:` effect issues it", "at: TIME or when: ...")
+
+
+def _effect_targets(c: _Checker, model: type, attr: str) -> set[str]:
+    """Ids named by effects of one kind in any inject or decision option."""
+    out: set[str] = set()
+    effects = [e for inj in c.s.injects.values() for e in inj.effects]
+    effects += [e for d in c.s.decisions.values() for o in d.options.values() for e in o.effects]
+    for eff in effects:
+        if isinstance(eff, model):
+            out.add(getattr(eff, attr))
+    return out
 
 
 def _cross_region(c: _Checker) -> None:
