@@ -75,8 +75,10 @@ class Incident(mesa.Agent):
         return self.people - self.rescued - self.lost
 
     def extract(self, count: int, waited: float, gen: Any) -> int:
-        """Free ``count`` of the people still alive after ``waited`` minutes, chosen at random
-        (first responders reach the lightly trapped); returns how many were freed."""
+        """Free ``count`` of the people still alive after ``waited`` minutes; return how many.
+
+        They are chosen at random: first responders reach the lightly trapped, whoever they are.
+        """
         alive = [i for i, t in enumerate(self.death_times) if t > waited]
         if count <= 0 or not alive:
             return 0

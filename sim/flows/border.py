@@ -1,4 +1,6 @@
-"""Cross-region coordination (京津冀): information sharing between command centres, border fire
+"""Cross-region coordination between neighbouring provinces.
+
+Cross-region coordination (京津冀): information sharing between command centres, border fire
 notification (火情通报) with a deadline, joint consultation (会商研判) and linked response (联动响应).
 
 Provinces are the sides of a border: each region's province-level ancestor. Command centres are
@@ -33,10 +35,16 @@ class BorderFlow:
                 if a != b and b not in self.adjacent.setdefault(a, []):
                     self.adjacent[a].append(b)
         self.topics = set(cr.sharing.topics) if cr.sharing else set()
-        self._share_delay = make_sampler(cr.sharing.delay, ctx.streams.get("border", "share")) if cr.sharing else None
+        self._share_delay = (
+            make_sampler(cr.sharing.delay, ctx.streams.get("border", "share")) if cr.sharing else None
+        )
         bf = cr.border_fire
-        self._notify_delay = make_sampler(bf.notify_delay, ctx.streams.get("border", "notify")) if bf else None
-        self._consult_delay = make_sampler(bf.consult_delay, ctx.streams.get("border", "consult")) if bf else None
+        self._notify_delay = (
+            make_sampler(bf.notify_delay, ctx.streams.get("border", "notify")) if bf else None
+        )
+        self._consult_delay = (
+            make_sampler(bf.consult_delay, ctx.streams.get("border", "consult")) if bf else None
+        )
         self._notified: set[tuple[str, str, str]] = set()
         self._consulted: set[tuple[str, frozenset[str]]] = set()
         self._requested: set[str] = set()
@@ -82,7 +90,9 @@ class BorderFlow:
         delay = self._share_delay()
         if delay > 0:
             yield self.ctx.env.timeout(delay)
-        self.ctx.emit("border.shared", agency, to, {"topic": topic, "delay": round(self.ctx.env.now - t0, 4), **data})
+        self.ctx.emit(
+            "border.shared", agency, to, {"topic": topic, "delay": round(self.ctx.env.now - t0, 4), **data}
+        )
 
     # -- border fire ------------------------------------------------------------------------------
 
@@ -100,7 +110,9 @@ class BorderFlow:
             if a is not None and b is not None:
                 self.consult(a, (a, b), hazard, None, "fire")
 
-    def _notify(self, hazard: str, incident: str | None, source: str, other: str, due: float) -> Gen[Any, Any, None]:
+    def _notify(
+        self, hazard: str, incident: str | None, source: str, other: str, due: float
+    ) -> Gen[Any, Any, None]:
         ctx = self.ctx
         t0 = ctx.env.now
         a, b = self.centre(source), self.centre(other)
@@ -108,27 +120,46 @@ class BorderFlow:
         delay = self._notify_delay()
         if delay > 0:
             yield ctx.env.timeout(delay)
-        ctx.emit("border.notified", a or source, b or other, {
-            "hazard": hazard, "incident": incident, "delay": round(ctx.env.now - t0, 4), "due": round(t0 + due, 4)})
+        ctx.emit(
+            "border.notified",
+            a or source,
+            b or other,
+            {
+                "hazard": hazard,
+                "incident": incident,
+                "delay": round(ctx.env.now - t0, 4),
+                "due": round(t0 + due, 4),
+            },
+        )
 
-    def consult(self, convener: str, participants: tuple[str, ...], topic: str, delay: Any, cause: str | None) -> None:
+    def consult(
+        self, convener: str, participants: tuple[str, ...], topic: str, delay: Any, cause: str | None
+    ) -> None:
         """Convene a joint consultation (once per topic and set of participants)."""
         key = (topic, frozenset(participants))
         if key in self._consulted:
             return
         self._consulted.add(key)
-        sampler = make_sampler(delay, self.ctx.streams.get("border", "consult", topic)) if delay is not None \
+        sampler = (
+            make_sampler(delay, self.ctx.streams.get("border", "consult", topic))
+            if delay is not None
             else self._consult_delay or (lambda: 0.0)
+        )
         self.ctx.env.process(self._consult(convener, participants, topic, sampler(), cause))
 
-    def _consult(self, convener: str, participants: tuple[str, ...], topic: str, delay: float,
-                 cause: str | None) -> Gen[Any, Any, None]:
+    def _consult(
+        self, convener: str, participants: tuple[str, ...], topic: str, delay: float, cause: str | None
+    ) -> Gen[Any, Any, None]:
         ctx = self.ctx
         t0 = ctx.env.now
         if delay > 0:
             yield ctx.env.timeout(delay)
-        ctx.emit("border.consulted", convener, topic, {"participants": list(participants),
-                                                       "delay": round(ctx.env.now - t0, 4), "cause": cause})
+        ctx.emit(
+            "border.consulted",
+            convener,
+            topic,
+            {"participants": list(participants), "delay": round(ctx.env.now - t0, 4), "cause": cause},
+        )
         provinces = {ctx.model.agencies[a].region.province.key for a in participants}
         for team in ctx.model.teams.values():
             if team.province in provinces:
@@ -152,11 +183,19 @@ class BorderFlow:
         sup = self.spec.support[sid]
         if ctx.decisions.is_played(sup.from_):
             choice = yield from ctx.decisions.ask_doctrine(
-                sup.from_, f"support-{sid}",
-                prompt={"en": f"Request support from {sup.to} ({sid})?", "zh": f"是否请求 {sup.to} 联动支援({sid})?"},
-                options={"request": {"en": "Request support", "zh": "请求支援"}, "decline": {"en": "Not now",
-                                                                                          "zh": "暂不请求"}},
-                default="request", time_limit=30.0)
+                sup.from_,
+                f"support-{sid}",
+                prompt={
+                    "en": f"Request support from {sup.to} ({sid})?",
+                    "zh": f"是否请求 {sup.to} 联动支援({sid})?",
+                },
+                options={
+                    "request": {"en": "Request support", "zh": "请求支援"},
+                    "decline": {"en": "Not now", "zh": "暂不请求"},
+                },
+                default="request",
+                time_limit=30.0,
+            )
             if choice != "request":
                 return
         teams = ctx.model.teams_in(sup.teams)
@@ -190,6 +229,10 @@ class BorderFlow:
         team.origin_home = team.home
         team.home = team.position = target.location
         team.region = target
-        ctx.emit("border.support_arrived", sup.to, sup.from_, {"request": sid, "teams": [team.key],
-                                                               "region": target.key})
+        ctx.emit(
+            "border.support_arrived",
+            sup.to,
+            sup.from_,
+            {"request": sid, "teams": [team.key], "region": target.key},
+        )
         ctx.dispatcher.put_on_duty(team)

@@ -1,6 +1,9 @@
-"""Communications outages (通信中断): while a region (or a region above it) is cut off, reports
+"""Communications outages and how they hold reports back.
+
+Communications outages (通信中断): while a region (or a region above it) is cut off, reports
 cannot leave it; they wait for restoration or for the scenario's fallback (a satellite phone, a
-runner on foot). Outages come from hazards (rain, quakes) or from injects."""
+runner on foot). Outages come from hazards (rain, quakes) or from injects.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +45,12 @@ class CommsFlow:
         if entry is None:
             return
         since, lost_cause = entry
-        self.ctx.emit("comms.restored", region, region, {"cause": cause or lost_cause,
-                                                         "after": round(self.ctx.env.now - since, 4)})
+        self.ctx.emit(
+            "comms.restored",
+            region,
+            region,
+            {"cause": cause or lost_cause, "after": round(self.ctx.env.now - since, 4)},
+        )
         self._restored.pop(region).succeed()
 
     def blocked(self, region: Region) -> str | None:

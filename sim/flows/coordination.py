@@ -52,12 +52,22 @@ class CoordinationFlow:
         self.desks: dict[str, DeskState] = {}
         for key, d in spec.desks.items():
             region = ctx.model.regions[d.region]
-            self.desks[key] = DeskState(key, d, tuple(d.location) if d.location else region.location,
-                                        frozenset(d.zones or (d.region,)), opened=ctx.env.event())
-        self._register = {k: make_sampler(d.spec.register_time, ctx.streams.get("desk", k, "register"))
-                          for k, d in self.desks.items()}
-        self._stay = {k: make_sampler(d.spec.stay, ctx.streams.get("desk", k, "stay"))
-                      for k, d in self.desks.items() if d.spec.stay is not None}
+            self.desks[key] = DeskState(
+                key,
+                d,
+                tuple(d.location) if d.location else region.location,
+                frozenset(d.zones or (d.region,)),
+                opened=ctx.env.event(),
+            )
+        self._register = {
+            k: make_sampler(d.spec.register_time, ctx.streams.get("desk", k, "register"))
+            for k, d in self.desks.items()
+        }
+        self._stay = {
+            k: make_sampler(d.spec.stay, ctx.streams.get("desk", k, "stay"))
+            for k, d in self.desks.items()
+            if d.spec.stay is not None
+        }
         self._filing = make_sampler(spec.invitation_letter.filing_delay, ctx.streams.get("desk", "filing"))
         self._called: set[str] = set()
 
@@ -88,9 +98,17 @@ class CoordinationFlow:
         desk.active = True
         desk.resource = simpy.Resource(self.ctx.env, capacity=desk.spec.capacity)
         agency = self.ctx.model.agencies[desk.spec.agency]
-        self.ctx.emit("coordination.activated", desk.spec.agency, key, {
-            "capacity": desk.spec.capacity, "level": levels.name(agency.level), "cause": cause,
-            "zones": sorted(desk.zones)})
+        self.ctx.emit(
+            "coordination.activated",
+            desk.spec.agency,
+            key,
+            {
+                "capacity": desk.spec.capacity,
+                "level": levels.name(agency.level),
+                "cause": cause,
+                "zones": sorted(desk.zones),
+            },
+        )
         desk.opened.succeed()
 
     def call(self, cid: str, cause: str | None) -> None:
@@ -101,8 +119,12 @@ class CoordinationFlow:
         c = self.spec.calls[cid]
         desk = self.desks[c.desk]
         teams = self.ctx.model.teams_in(c.teams)
-        self.ctx.emit("coordination.called", desk.spec.agency, cid, {"desk": c.desk, "teams": len(teams),
-                                                                     "cause": cause})
+        self.ctx.emit(
+            "coordination.called",
+            desk.spec.agency,
+            cid,
+            {"desk": c.desk, "teams": len(teams), "cause": cause},
+        )
         answer = self.ctx.streams.get("call", cid, "answer")
         mobilise = make_sampler(c.mobilise, self.ctx.streams.get("call", cid, "mobilise"))
         for team in teams:
@@ -114,7 +136,11 @@ class CoordinationFlow:
         if team.called or not self.desks:
             return
         desk = next((d for d in self.desks.values() if not d.zones.isdisjoint(team.base.lineage)), None)
-        desk = desk or next((d for d in self.desks.values() if d.active), None) or next(iter(self.desks.values()))
+        desk = (
+            desk
+            or next((d for d in self.desks.values() if d.active), None)
+            or next(iter(self.desks.values()))
+        )
         self.ctx.env.process(self._journey(team, desk, delay))
 
     # -- a team's way in ----------------------------------------------------------------------------
@@ -125,8 +151,9 @@ class CoordinationFlow:
         team.called = True
         if assemble > 0:
             yield env.timeout(assemble)
-        _, minutes = ctx.dispatcher.travel_minutes(team.home, desk.location, team.speed, team.base,
-                                                   ctx.model.regions[desk.spec.region])
+        _, minutes = ctx.dispatcher.travel_minutes(
+            team.home, desk.location, team.speed, team.base, ctx.model.regions[desk.spec.region]
+        )
         if minutes > 0:
             yield env.timeout(minutes)
         outsider = team.province != ctx.model.regions[desk.spec.region].province.key
@@ -138,21 +165,38 @@ class CoordinationFlow:
         desk.teams.append(team)
         if ctx.streams.get("team", team.key, "self-deploy").random() < team.spec.self_deploy:
             team.self_deployed = True
-            ctx.emit("team.arrived", team.key, desk.key, {"self_deployed": True, "from_province": outsider,
-                                                          "members": team.members})
+            ctx.emit(
+                "team.arrived",
+                team.key,
+                desk.key,
+                {"self_deployed": True, "from_province": outsider, "members": team.members},
+            )
             ctx.dispatcher.put_on_duty(team)
             return
         arrived = env.now
-        ctx.emit("team.arrived", team.key, desk.key, {"self_deployed": False, "from_province": outsider,
-                                                      "members": team.members})
+        ctx.emit(
+            "team.arrived",
+            team.key,
+            desk.key,
+            {"self_deployed": False, "from_province": outsider, "members": team.members},
+        )
         if not desk.active:
             yield desk.opened
         if outsider and self.invitation_required and not team.spec.invited:
-            gives_up = ctx.streams.get("team", team.key, "give-up").random() < self.spec.invitation_letter.give_up
+            gives_up = (
+                ctx.streams.get("team", team.key, "give-up").random() < self.spec.invitation_letter.give_up
+            )
             filing = self._filing()
-            ctx.emit("team.refused", desk.key, team.key, {
-                "reason": "invitation_letter", "gave_up": gives_up,
-                "filing_until": None if gives_up else round(env.now + filing, 4)})
+            ctx.emit(
+                "team.refused",
+                desk.key,
+                team.key,
+                {
+                    "reason": "invitation_letter",
+                    "gave_up": gives_up,
+                    "filing_until": None if gives_up else round(env.now + filing, 4),
+                },
+            )
             if gives_up:
                 team.home = team.position = team.origin_home
                 desk.teams.remove(team)
@@ -168,8 +212,17 @@ class CoordinationFlow:
         team.registered = True
         team.desk = desk.key
         code = f"{desk.key}-{desk.codes:04d}" if desk.spec.pass_codes else None
-        ctx.emit("team.registered", desk.key, team.key, {"wait": round(env.now - arrived, 4), "pass_code": code,
-                                                         "kind": team.kind, "members": team.members})
+        ctx.emit(
+            "team.registered",
+            desk.key,
+            team.key,
+            {
+                "wait": round(env.now - arrived, 4),
+                "pass_code": code,
+                "kind": team.kind,
+                "members": team.members,
+            },
+        )
         for item, qty in desk.spec.logistics.items():
             ctx.materials.request(item, qty, desk.spec.region, desk.key, team.key)
         if desk.closed:  # stood down while the team queued: it files and leaves
@@ -185,7 +238,9 @@ class CoordinationFlow:
         if required == self.invitation_required:
             return
         self.invitation_required = required
-        self.ctx.emit("coordination.rule", "control", "invitation_letter", {"value": required, "cause": cause})
+        self.ctx.emit(
+            "coordination.rule", "control", "invitation_letter", {"value": required, "cause": cause}
+        )
         if not required:
             self._rule_changed.succeed()
             self._rule_changed = self.ctx.env.event()
@@ -202,11 +257,16 @@ class CoordinationFlow:
         ctx = self.ctx
         desk = self.desks[team.desk or ""]
         choice = yield from ctx.decisions.ask_doctrine(
-            desk.spec.agency, f"task-{team.key}-{inc.key}",
-            prompt={"en": f"Task registered team {team.key} with {inc.key} in {inc.region.key}?",
-                    "zh": f"是否向已报备队伍 {team.key} 派发任务 {inc.key}({inc.region.key})?"},
+            desk.spec.agency,
+            f"task-{team.key}-{inc.key}",
+            prompt={
+                "en": f"Task registered team {team.key} with {inc.key} in {inc.region.key}?",
+                "zh": f"是否向已报备队伍 {team.key} 派发任务 {inc.key}({inc.region.key})?",
+            },
             options={"task": {"en": "Task the team", "zh": "派发任务"}, "hold": {"en": "Hold", "zh": "暂缓"}},
-            default="task", time_limit=30.0)
+            default="task",
+            time_limit=30.0,
+        )
         still = inc.state == "pending" and inc.team is team
         if choice == "task" and still:
             team.tasked_once = True
@@ -240,10 +300,17 @@ class CoordinationFlow:
         desk = self.desks.get(team.desk or "")
         if desk is None:
             desk = next((d for d in self.desks.values() if team in d.teams), None)
-        filed = team.registered and desk is not None and (
-            ctx.streams.get("team", team.key, "filing").random() < desk.spec.withdrawal_filing)
-        ctx.emit("team.withdrawn", team.key, desk.key if desk else None, {
-            "filed": filed, "registered": team.registered, "missions": team.missions})
+        filed = (
+            team.registered
+            and desk is not None
+            and (ctx.streams.get("team", team.key, "filing").random() < desk.spec.withdrawal_filing)
+        )
+        ctx.emit(
+            "team.withdrawn",
+            team.key,
+            desk.key if desk else None,
+            {"filed": filed, "registered": team.registered, "missions": team.missions},
+        )
         if team.origin_home is not None:
             team.home = team.origin_home
         if team.process is None:
@@ -258,6 +325,8 @@ class CoordinationFlow:
         """Close desk ``key``: every team there withdraws after its current task."""
         desk = self.desks[key]
         desk.closed = True
-        self.ctx.emit("coordination.stood_down", desk.spec.agency, key, {"teams": len(desk.teams), "cause": cause})
+        self.ctx.emit(
+            "coordination.stood_down", desk.spec.agency, key, {"teams": len(desk.teams), "cause": cause}
+        )
         for team in list(desk.teams):
             self.withdraw(team)

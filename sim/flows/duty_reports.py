@@ -1,4 +1,6 @@
-"""Reports owed by duty rather than by a single incident: skip-level direct reports (越级上报) and
+"""Skip-level direct reports and the 24-hour zero report.
+
+Reports owed by duty rather than by a single incident: skip-level direct reports (越级上报) and
 the 24-hour zero report (24小时零报告).
 
 A direct report fires once per office and rule, when the facts the office knows (summed over its
@@ -24,8 +26,10 @@ class DutyReports:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         rep = ctx.scenario.reporting
-        self.rules = [(i, rule, make_sampler(rule.delay, ctx.streams.get("direct", i)))
-                      for i, rule in enumerate(rep.direct)]
+        self.rules = [
+            (i, rule, make_sampler(rule.delay, ctx.streams.get("direct", i)))
+            for i, rule in enumerate(rep.direct)
+        ]
         self._fired: set[tuple[str, int]] = set()
         self.zero = rep.zero_report
 
@@ -42,7 +46,7 @@ class DutyReports:
     # -- skip-level ----------------------------------------------------------------------------
 
     def on_knowledge(self, region: Region, inc: Incident) -> None:
-        """An office learned something: does a skip-level rule now apply to it?"""
+        """An office learned something: start any skip-level report that now applies."""
         if not self.rules:
             return
         for i, rule, delay in self.rules:
@@ -64,13 +68,27 @@ class DutyReports:
         targets = [a for a in region.ancestors() if a.level in rule.to]
         facts = {k: v for k, v in region.totals.items() if v}
         for upper in targets:
-            ctx.emit("report.sent", region.key, inc.key, {"to": upper.key, "level": upper.level, "type": "update",
-                                                          "facts": facts, "direct": True})
+            ctx.emit(
+                "report.sent",
+                region.key,
+                inc.key,
+                {"to": upper.key, "level": upper.level, "type": "update", "facts": facts, "direct": True},
+            )
         for upper in targets:
-            ctx.emit("report.received", upper.key, inc.key, {
-                "from": region.key, "level": upper.level, "type": "update", "facts": facts,
-                "latency": round(env.now - t0, 4),
-                "due": round(t0 + rule.due, 4) if rule.due is not None else None, "direct": True})
+            ctx.emit(
+                "report.received",
+                upper.key,
+                inc.key,
+                {
+                    "from": region.key,
+                    "level": upper.level,
+                    "type": "update",
+                    "facts": facts,
+                    "latency": round(env.now - t0, 4),
+                    "due": round(t0 + rule.due, 4) if rule.due is not None else None,
+                    "direct": True,
+                },
+            )
             for key, known in list(region.known.items()):
                 kind = ctx.model.incidents[key].kind if key in ctx.model.incidents else "warning"
                 upper.learn(key, kind, known)
@@ -102,6 +120,14 @@ class DutyReports:
     def _zero_held(self, region: Region, day: int, new: int) -> Gen[Any, Any, None]:
         t0 = self.ctx.env.now
         yield from self.ctx.comms.wait_clear(region, None)
-        self.ctx.emit("report.zero", region.key, None, {"to": region.parent.key if region.parent else None,
-                                                         "day": day, "incidents": new,
-                                                         "held": round(self.ctx.env.now - t0, 4)})
+        self.ctx.emit(
+            "report.zero",
+            region.key,
+            None,
+            {
+                "to": region.parent.key if region.parent else None,
+                "day": day,
+                "incidents": new,
+                "held": round(self.ctx.env.now - t0, 4),
+            },
+        )

@@ -1,4 +1,6 @@
-"""Grassroots first response: community rescue stations and micro fire stations that move the
+"""Grassroots first response and the township whistle.
+
+Grassroots first response: community rescue stations and micro fire stations that move the
 moment an incident in their area is detected ("1 minute to respond, 3 to arrive, 5 to handle"),
 long before the report reaches the county and professional teams are dispatched; township
 stations with 24-hour duty (or slower off duty hours); and the township's whistle (吹哨报到), which
@@ -32,11 +34,22 @@ class GrassrootsFlow:
                 self.stations.append((team, spec))
                 self._times[team.key] = tuple(
                     make_sampler(d, ctx.streams.get("station", team.key, name))
-                    for name, d in (("respond", spec.respond), ("arrive", spec.arrive), ("handle", spec.handle),
-                                    ("off", spec.off_duty_delay)))
+                    for name, d in (
+                        ("respond", spec.respond),
+                        ("arrive", spec.arrive),
+                        ("handle", spec.handle),
+                        ("off", spec.off_duty_delay),
+                    )
+                )
         self.whistle = g.whistle
-        self._answer = ({a: make_sampler(d.answer, ctx.streams.get("whistle", a)) for a, d in g.whistle.departments.items()}
-                        if g.whistle else {})
+        self._answer = (
+            {
+                a: make_sampler(d.answer, ctx.streams.get("whistle", a))
+                for a, d in g.whistle.departments.items()
+            }
+            if g.whistle
+            else {}
+        )
         start = ctx.scenario.start
         self._clock0 = start.hour + start.minute / 60.0
 
@@ -83,8 +96,12 @@ class GrassrootsFlow:
         w = self.whistle
         assert w is not None
         called = ctx.env.now
-        ctx.emit("whistle.called", caller, inc.key, {"departments": list(w.departments),
-                                                     "due": round(called + w.due, 4)})
+        ctx.emit(
+            "whistle.called",
+            caller,
+            inc.key,
+            {"departments": list(w.departments), "due": round(called + w.due, 4)},
+        )
         for agency, dept in w.departments.items():
             ctx.env.process(self._answer_call(agency, dept, inc, called))
 
@@ -93,7 +110,11 @@ class GrassrootsFlow:
         wait = self._answer[agency]()
         if wait > 0:
             yield ctx.env.timeout(wait)
-        ctx.emit("whistle.answered", agency, inc.key, {"called_at": round(called, 4),
-                                                       "delay": round(ctx.env.now - called, 4)})
+        ctx.emit(
+            "whistle.answered",
+            agency,
+            inc.key,
+            {"called_at": round(called, 4), "delay": round(ctx.env.now - called, 4)},
+        )
         if dept.teams:
             ctx.activation.activate(Activation(teams=tuple(dept.teams)), agency)

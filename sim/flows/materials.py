@@ -1,4 +1,6 @@
-"""Materials (物资保障): requests are filled from the nearest depots of the same province — physical
+"""Materials: depots, agreement reserves, requests, shipments and shortfalls.
+
+Materials (物资保障): requests are filled from the nearest depots of the same province — physical
 reserves first, then agreement reserves (shops, pharmacies) that arrive after their lead time —
 then, when the scenario allows it, from other provinces' depots after approval (京津冀救灾物资协同
 保障). What cannot be found is logged as a shortfall. Requests come from incidents known at the
@@ -24,13 +26,22 @@ class MaterialsFlow:
         m = ctx.scenario.materials
         self.spec = m
         self.stock: dict[str, dict[str, float]] = {d: dict(s.stock) for d, s in m.depots.items()}
-        self.agreed: dict[str, dict[str, float]] = {d: {i: a.quantity for i, a in s.agreements.items()}
-                                                    for d, s in m.depots.items()}
-        self._dispatch = {d: make_sampler(s.dispatch, ctx.streams.get("depot", d, "dispatch")) for d, s in m.depots.items()}
-        self._lead = {(d, i): make_sampler(a.lead_time, ctx.streams.get("depot", d, i, "lead"))
-                      for d, s in m.depots.items() for i, a in s.agreements.items()}
-        self._approval = (make_sampler(m.cross_border.approval, ctx.streams.get("depot", "approval"))
-                          if m.cross_border else None)
+        self.agreed: dict[str, dict[str, float]] = {
+            d: {i: a.quantity for i, a in s.agreements.items()} for d, s in m.depots.items()
+        }
+        self._dispatch = {
+            d: make_sampler(s.dispatch, ctx.streams.get("depot", d, "dispatch")) for d, s in m.depots.items()
+        }
+        self._lead = {
+            (d, i): make_sampler(a.lead_time, ctx.streams.get("depot", d, i, "lead"))
+            for d, s in m.depots.items()
+            for i, a in s.agreements.items()
+        }
+        self._approval = (
+            make_sampler(m.cross_border.approval, ctx.streams.get("depot", "approval"))
+            if m.cross_border
+            else None
+        )
         self._n = 0
 
     def on_incident_known(self, inc: Any) -> None:
@@ -45,16 +56,30 @@ class MaterialsFlow:
             if qty > 0:
                 self.request(need.item, qty, inc.region.key, inc.region.key, inc.key)
 
-    def request(self, item: str, quantity: float, for_region: str, requester: str, cause: str | None,
-                province: str | None = None) -> str:
-        """Request ``quantity`` of ``item`` for ``for_region``; ``province`` restricts the suppliers
-        (a support request names the supplying side). Returns the request id."""
+    def request(
+        self,
+        item: str,
+        quantity: float,
+        for_region: str,
+        requester: str,
+        cause: str | None,
+        province: str | None = None,
+    ) -> str:
+        """Request ``quantity`` of ``item`` for ``for_region``; returns the request id.
+
+        Request ``quantity`` of ``item`` for ``for_region``; ``province`` restricts the suppliers
+        (a support request names the supplying side). Returns the request id.
+        """
         ctx = self.ctx
         self._n += 1
         rid = f"req-{self._n:04d}"
         t0 = ctx.env.now
-        ctx.emit("material.requested", requester, item, {"item": item, "quantity": round(quantity, 3),
-                                                         "for": for_region, "request": rid, "cause": cause})
+        ctx.emit(
+            "material.requested",
+            requester,
+            item,
+            {"item": item, "quantity": round(quantity, 3), "for": for_region, "request": rid, "cause": cause},
+        )
         target = ctx.model.regions[for_region]
         home = province or target.province.key
         depots = self._candidates(target, home, restricted=province is not None)
@@ -73,9 +98,18 @@ class MaterialsFlow:
                         left -= take
                         plan.append((depot, take, source, foreign))
         if left > 1e-9:
-            ctx.emit("material.shortfall", requester, item, {"item": item, "quantity": round(quantity, 3),
-                                                             "short": round(left, 3), "for": for_region,
-                                                             "request": rid})
+            ctx.emit(
+                "material.shortfall",
+                requester,
+                item,
+                {
+                    "item": item,
+                    "quantity": round(quantity, 3),
+                    "short": round(left, 3),
+                    "for": for_region,
+                    "request": rid,
+                },
+            )
         for depot, take, source, foreign in plan:
             ctx.env.process(self._ship(rid, depot, item, take, source, foreign, target, t0))
         return rid
@@ -95,8 +129,9 @@ class MaterialsFlow:
             out += [(d, True) for _, _, d in sorted(other)]
         return out
 
-    def _ship(self, rid: str, depot: str, item: str, qty: float, source: str, foreign: bool, target: Any,
-              t0: float) -> Gen[Any, Any, None]:
+    def _ship(
+        self, rid: str, depot: str, item: str, qty: float, source: str, foreign: bool, target: Any, t0: float
+    ) -> Gen[Any, Any, None]:
         ctx = self.ctx
         env = ctx.env
         wait = self._dispatch[depot]()
@@ -109,12 +144,33 @@ class MaterialsFlow:
         spec = self.spec.depots[depot]
         region = ctx.model.regions[spec.region]
         origin = tuple(spec.location) if spec.location else region.location
-        km, minutes = ctx.dispatcher.travel_minutes(origin, target.location, spec.speed, region, target)
-        ctx.emit("material.dispatched", depot, item, {"item": item, "quantity": round(qty, 3), "for": target.key,
-                                                      "request": rid, "source": source, "cross_border": foreign,
-                                                      "eta": round(env.now + minutes, 4)})
+        _, minutes = ctx.dispatcher.travel_minutes(origin, target.location, spec.speed, region, target)
+        ctx.emit(
+            "material.dispatched",
+            depot,
+            item,
+            {
+                "item": item,
+                "quantity": round(qty, 3),
+                "for": target.key,
+                "request": rid,
+                "source": source,
+                "cross_border": foreign,
+                "eta": round(env.now + minutes, 4),
+            },
+        )
         if minutes > 0:
             yield env.timeout(minutes)
-        ctx.emit("material.delivered", depot, item, {"item": item, "quantity": round(qty, 3), "for": target.key,
-                                                     "request": rid, "source": source,
-                                                     "fill_time": round(env.now - t0, 4)})
+        ctx.emit(
+            "material.delivered",
+            depot,
+            item,
+            {
+                "item": item,
+                "quantity": round(qty, 3),
+                "for": target.key,
+                "request": rid,
+                "source": source,
+                "fill_time": round(env.now - t0, 4),
+            },
+        )

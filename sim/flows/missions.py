@@ -32,7 +32,9 @@ class Missions:
         self.default_work = ctx.scenario.rescue.work_time
         self.mishaps = ctx.scenario.rescue.mishaps
         self._mishap_people: dict[str, Any] = {
-            cap: make_sampler(m.people, ctx.streams.get("mishap", cap, "people")) for cap, m in self.mishaps.items()}
+            cap: make_sampler(m.people, ctx.streams.get("mishap", cap, "people"))
+            for cap, m in self.mishaps.items()
+        }
 
     def behaviour(self, team: Team) -> Gen[Any, Any, None]:
         """The team's life: wait for a task, carry it out, go home, repeat."""
@@ -43,12 +45,17 @@ class Missions:
             inc = team.assigned
             if inc is None:
                 if team.position != team.home:
-                    km, minutes = self.dispatcher.travel_minutes(team.position, team.home, team.speed,
-                                                                 team.region, team.base)
+                    km, minutes = self.dispatcher.travel_minutes(
+                        team.position, team.home, team.speed, team.region, team.base
+                    )
                     team.state = "returning"
                     team.start_leg(team.position, team.home, env.now, minutes)
-                    emit("team.returning", team.key, team.base.key, {"distance_km": round(km, 3),
-                                                                    "eta": round(env.now + minutes, 4)})
+                    emit(
+                        "team.returning",
+                        team.key,
+                        team.base.key,
+                        {"distance_km": round(km, 3), "eta": round(env.now + minutes, 4)},
+                    )
                     try:
                         yield env.timeout(minutes)
                     except simpy.Interrupt:
@@ -83,17 +90,32 @@ class Missions:
         env = ctx.env
         emit = ctx.emit
         origin = team.position
-        km, minutes = self.dispatcher.travel_minutes(origin, inc.location, team.speed, team.region, inc.region)
+        km, minutes = self.dispatcher.travel_minutes(
+            origin, inc.location, team.speed, team.region, inc.region
+        )
         team.state = "travelling"
         team.missions += 1
         team.start_leg(origin, inc.location, env.now, minutes)
-        emit("team.dispatched", team.key, inc.key, {
-            "region": inc.region.key, "kind": team.kind, "distance_km": round(km, 3),
-            "eta": round(env.now + minutes, 4), "priority": inc.priority})
+        emit(
+            "team.dispatched",
+            team.key,
+            inc.key,
+            {
+                "region": inc.region.key,
+                "kind": team.kind,
+                "distance_km": round(km, 3),
+                "eta": round(env.now + minutes, 4),
+                "priority": inc.priority,
+            },
+        )
         started = env.now
         yield from self._travel(team, inc, minutes)
-        emit("team.on_scene", team.key, inc.key, {"region": inc.region.key,
-                                                  "since_onset": round(env.now - inc.onset, 4)})
+        emit(
+            "team.on_scene",
+            team.key,
+            inc.key,
+            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4)},
+        )
         if inc.state == "closed":  # finished by others (first responders) while on the way
             team.assigned = None
             self.dispatcher.release(team)
@@ -119,10 +141,18 @@ class Missions:
         inc.lost += lost
         inc.state = "closed"
         team.busy_minutes += env.now - started
-        emit("rescue.completed", team.key, inc.key, {
-            "rescued": rescued, "lost": lost, "waited": round(waited, 4), "work": round(work, 4)})
-        emit("incident.closed", inc.region.key, inc.key, {"rescued": inc.rescued, "lost": inc.lost,
-                                                          "team": team.key})
+        emit(
+            "rescue.completed",
+            team.key,
+            inc.key,
+            {"rescued": rescued, "lost": lost, "waited": round(waited, 4), "work": round(work, 4)},
+        )
+        emit(
+            "incident.closed",
+            inc.region.key,
+            inc.key,
+            {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
+        )
         ctx.reporting.changed(inc)
         team.assigned = None
         self.dispatcher.release(team)
@@ -154,18 +184,36 @@ class Missions:
             p = m.probability * (m.unregistered_factor if team.self_deployed else 1.0)
             if self.ctx.streams.get("team", team.key, "mishap").random() >= p:
                 continue
-            people = max(1, min(team.members, int(round(self._mishap_people[cap]()))))
+            people = max(1, min(team.members, round(self._mishap_people[cap]())))
             team.members = max(0, team.members - people)
-            spec = inc.spec.model_copy(update={
-                "kind": m.kind, "people": float(people), "needs": m.needs or tuple(sorted(inc.needs)),
-                "priority": m.priority, "survival": m.survival or inc.spec.survival, "dead": 0, "missing": 0,
-                "injured": 0, "name": None, "work_time": None})
-            down = self.ctx.incidents.occur(spec, inc.region.key, source=team.key, key=f"{team.key}-mishap-"
-                                            f"{team.missions}", gen=self.ctx.streams.get("mishap", team.key,
-                                                                                       team.missions),
-                                            location=inc.location)
-            self.ctx.emit("team.mishap", team.key, inc.key, {"incident": down.key, "people": people,
-                                                             "capability": cap, "members_left": team.members})
+            spec = inc.spec.model_copy(
+                update={
+                    "kind": m.kind,
+                    "people": float(people),
+                    "needs": m.needs or tuple(sorted(inc.needs)),
+                    "priority": m.priority,
+                    "survival": m.survival or inc.spec.survival,
+                    "dead": 0,
+                    "missing": 0,
+                    "injured": 0,
+                    "name": None,
+                    "work_time": None,
+                }
+            )
+            down = self.ctx.incidents.occur(
+                spec,
+                inc.region.key,
+                source=team.key,
+                key=f"{team.key}-mishap-{team.missions}",
+                gen=self.ctx.streams.get("mishap", team.key, team.missions),
+                location=inc.location,
+            )
+            self.ctx.emit(
+                "team.mishap",
+                team.key,
+                inc.key,
+                {"incident": down.key, "people": people, "capability": cap, "members_left": team.members},
+            )
             team.assigned = None
             self.dispatcher.requeue(inc)
             if team.members <= 0:
@@ -183,14 +231,28 @@ class Missions:
         respond, arrive, handle = ctx.grassroots.times(team)
         team.state = "travelling"
         team.missions += 1
-        emit("team.dispatched", team.key, inc.key, {
-            "region": inc.region.key, "kind": team.kind, "distance_km": None,
-            "eta": round(env.now + respond + arrive, 4), "priority": inc.priority, "first_response": True})
+        emit(
+            "team.dispatched",
+            team.key,
+            inc.key,
+            {
+                "region": inc.region.key,
+                "kind": team.kind,
+                "distance_km": None,
+                "eta": round(env.now + respond + arrive, 4),
+                "priority": inc.priority,
+                "first_response": True,
+            },
+        )
         started = env.now
         team.start_leg(team.position, inc.location, env.now + respond, arrive)
         yield from self._travel(team, inc, respond + arrive)
-        emit("team.on_scene", team.key, inc.key, {"region": inc.region.key,
-                                                  "since_onset": round(env.now - inc.onset, 4)})
+        emit(
+            "team.on_scene",
+            team.key,
+            inc.key,
+            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4)},
+        )
         team.state = "working"
         emit("rescue.started", team.key, inc.key, {"people": inc.remaining, "first_response": True})
         if handle > 0:
@@ -201,15 +263,29 @@ class Missions:
         if inc.state != "closed":
             waited = env.now - inc.onset
             alive = inc.alive_after(waited)
-            freed = inc.extract(int(round(station.extract * alive)), waited,
-                                ctx.streams.get("station", team.key, inc.key))
-            emit("rescue.completed", team.key, inc.key, {
-                "rescued": freed, "lost": 0, "waited": round(waited, 4), "work": round(handle, 4),
-                "partial": True})
+            freed = inc.extract(
+                round(station.extract * alive), waited, ctx.streams.get("station", team.key, inc.key)
+            )
+            emit(
+                "rescue.completed",
+                team.key,
+                inc.key,
+                {
+                    "rescued": freed,
+                    "lost": 0,
+                    "waited": round(waited, 4),
+                    "work": round(handle, 4),
+                    "partial": True,
+                },
+            )
             if inc.remaining <= 0:
                 inc.state = "closed"
-                emit("incident.closed", inc.region.key, inc.key, {"rescued": inc.rescued, "lost": inc.lost,
-                                                                  "team": team.key})
+                emit(
+                    "incident.closed",
+                    inc.region.key,
+                    inc.key,
+                    {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
+                )
             if freed:
                 ctx.reporting.changed(inc)
         self.dispatcher.release(team)

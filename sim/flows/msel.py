@@ -1,4 +1,6 @@
-"""The Master Scenario Events List: injects delivered on time, on a state trigger, as a contingency,
+"""The Master Scenario Events List.
+
+The Master Scenario Events List: injects delivered on time, on a state trigger, as a contingency,
 chained, or ad hoc by a facilitator.
 
 A state-driven inject (``when:``) is delivered once its trigger holds ("when the 卢沟桥 flow passes

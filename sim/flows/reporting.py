@@ -42,12 +42,18 @@ class ReportingFlow:
         self.updates = rep.updates if rep.updates.enabled else None
         self.update_facts = tuple(rep.updates.facts)
         self.final = rep.final if rep.final.enabled else None
-        self._fallback = (make_sampler(rep.comms_fallback, ctx.streams.get("report", "comms-fallback"))
-                          if rep.comms_fallback is not None else None)
+        self._fallback = (
+            make_sampler(rep.comms_fallback, ctx.streams.get("report", "comms-fallback"))
+            if rep.comms_fallback is not None
+            else None
+        )
 
     def on_incident(self, inc: Incident, detect: Any = None, by: str = "reporters") -> None:
-        """Start detection and reporting for a new incident (``detect``: a delay sampler that
-        replaces the region's reporters, e.g. the seismic network's automatic report)."""
+        """Start detection and reporting for a new incident.
+
+        Start detection and reporting for a new incident (``detect``: a delay sampler that
+        replaces the region's reporters, e.g. the seismic network's automatic report).
+        """
         self.ctx.env.process(self._life(inc, detect, by))
 
     def changed(self, inc: Incident) -> None:
@@ -84,8 +90,12 @@ class ReportingFlow:
             inc.state = "detected"
         facts = inc.facts()
         inc.dirty = False
-        emit("incident.detected", region.key, inc.key, {"region": region.key, "by": by,
-                                                         "delay": round(detected - inc.onset, 4)})
+        emit(
+            "incident.detected",
+            region.key,
+            inc.key,
+            {"region": region.key, "by": by, "delay": round(detected - inc.onset, 4)},
+        )
         self._receive(region, inc, facts)
         ctx.grassroots.on_detected(inc)
         yield from self._climb(inc, "initial", facts, detected)
@@ -149,11 +159,19 @@ class ReportingFlow:
                 due = self.deadlines.get(upper.level)
             else:
                 due = self.updates.deadline if kind == "update" and self.updates is not None else None
-            emit("report.received", upper.key, inc.key, {
-                "from": node.key, "level": upper.level, "type": kind, "facts": facts,
-                "latency": round(env.now - since, 4),
-                "due": round(since + due, 4) if due is not None else None,
-            })
+            emit(
+                "report.received",
+                upper.key,
+                inc.key,
+                {
+                    "from": node.key,
+                    "level": upper.level,
+                    "type": kind,
+                    "facts": facts,
+                    "latency": round(env.now - since, 4),
+                    "due": round(since + due, 4) if due is not None else None,
+                },
+            )
             self._receive(upper, inc, facts)
             node = upper
 

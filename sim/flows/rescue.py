@@ -56,8 +56,11 @@ class Dispatcher:
         self.release(team)
 
     def travel_minutes(self, a: Any, b: Any, speed: float, *regions: Region | None) -> tuple[float, float]:
-        """``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in any of
-        ``regions`` (where the trip starts and ends)."""
+        """``(road km, minutes)`` between two points at ``speed`` km/h.
+
+        ``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in any of
+        ``regions`` (where the trip starts and ends).
+        """
         km = haversine_km(a, b) * self.road_factor
         if km <= 0:
             return km, 0.0
@@ -70,13 +73,17 @@ class Dispatcher:
     # -- eligibility ---------------------------------------------------------------------------
 
     def eligible(self, team: Team, inc: Incident) -> bool:
-        """May ``team`` be tasked with ``inc`` (beyond capabilities, checked by the caller)?"""
+        """True when ``team`` may be tasked with ``inc`` (capabilities are checked by the caller)."""
         if team.withdrawing:
             return False
         region = inc.region
         if team.zones is not None and team.zones.isdisjoint(region.lineage):
             return False
-        if team.requires_registration and self.registration_required and not (team.registered or team.self_deployed):
+        if (
+            team.requires_registration
+            and self.registration_required
+            and not (team.registered or team.self_deployed)
+        ):
             return False
         if self.border_rule != "open":
             province = region.province.key
@@ -94,9 +101,17 @@ class Dispatcher:
             return
         inc.queued_at = now
         inc.state = "queued"
-        ctx.emit("rescue.queued", inc.region.key, inc.key, {
-            "priority": inc.priority, "needs": sorted(inc.needs), "people": inc.people,
-            "since_onset": round(now - inc.onset, 4)})
+        ctx.emit(
+            "rescue.queued",
+            inc.region.key,
+            inc.key,
+            {
+                "priority": inc.priority,
+                "needs": sorted(inc.needs),
+                "people": inc.people,
+                "since_onset": round(now - inc.onset, 4),
+            },
+        )
         self._match(inc)
 
     def requeue(self, inc: Incident) -> None:
@@ -114,8 +129,9 @@ class Dispatcher:
         needs = inc.needs
         for team in self.available.values():
             if needs <= team.capabilities and self.eligible(team, inc):
-                _, minutes = self.travel_minutes(team.position_at(now), inc.location, team.speed,
-                                                 team.region, inc.region)
+                _, minutes = self.travel_minutes(
+                    team.position_at(now), inc.location, team.speed, team.region, inc.region
+                )
                 key = (minutes, self.order[team.key])
                 if best_key is None or key < best_key:
                     best, best_key = team, key
@@ -123,7 +139,9 @@ class Dispatcher:
             self.assign(best, inc)
             return
         self._seq += 1
-        heapq.heappush(self.queues.setdefault(needs, []), (inc.priority, inc.queued_at or now, self._seq, inc))
+        heapq.heappush(
+            self.queues.setdefault(needs, []), (inc.priority, inc.queued_at or now, self._seq, inc)
+        )
 
     def release(self, team: Team) -> None:
         """A team is free: give it the most urgent queued incident it can work, else mark it available."""
@@ -145,7 +163,9 @@ class Dispatcher:
             if unrestricted:
                 cand = heap[0]
             else:
-                cand = min((e for e in heap if e[3].state == "queued" and self.eligible(team, e[3])), default=None)
+                cand = min(
+                    (e for e in heap if e[3].state == "queued" and self.eligible(team, e[3])), default=None
+                )
             if cand is not None and (best is None or cand[:3] < best[:3]):
                 best, best_heap = cand, heap
         if best is not None and best_heap is not None:
@@ -160,8 +180,17 @@ class Dispatcher:
 
     def _all_eligible(self, team: Team) -> bool:
         """True when no zone, registration or border rule can exclude an incident for this team."""
-        return team.zones is None and self.border_rule == "open" and not team.withdrawing and (
-            not team.requires_registration or team.registered or team.self_deployed or not self.registration_required)
+        return (
+            team.zones is None
+            and self.border_rule == "open"
+            and not team.withdrawing
+            and (
+                not team.requires_registration
+                or team.registered
+                or team.self_deployed
+                or not self.registration_required
+            )
+        )
 
     @property
     def queued(self) -> int:
@@ -182,12 +211,23 @@ class Dispatcher:
         inc.state = "assigned"
         if team.desk is not None:
             team.tasked_once = True
-            ctx.emit("team.tasked", team.desk, team.key, {
-                "incident": inc.key, "zone": inc.region.key,
-                "capability": min(inc.needs & team.capabilities) if inc.needs else None})
+            ctx.emit(
+                "team.tasked",
+                team.desk,
+                team.key,
+                {
+                    "incident": inc.key,
+                    "zone": inc.region.key,
+                    "capability": min(inc.needs & team.capabilities) if inc.needs else None,
+                },
+            )
         elif team.self_deployed:
-            ctx.emit("coordination.failure", team.key, inc.key, {"reason": "unregistered",
-                                                                 "region": inc.region.key})
+            ctx.emit(
+                "coordination.failure",
+                team.key,
+                inc.key,
+                {"reason": "unregistered", "region": inc.region.key},
+            )
         if team.state == "idle" and team.wake is not None and not team.wake.triggered:
             team.wake.succeed()
         elif team.state == "returning" and team.process is not None:

@@ -1,6 +1,9 @@
-"""Road cuts (道路中断): travel to, from or within a cut region takes ``factor`` times longer (detours,
+"""Road cuts and the travel-time factor they impose.
+
+Road cuts (道路中断): travel to, from or within a cut region takes ``factor`` times longer (detours,
 walking in). The dispatcher, arriving teams, support convoys and material deliveries all price
-their trips through :meth:`RoadsFlow.factor`."""
+their trips through :meth:`RoadsFlow.factor`.
+"""
 
 from __future__ import annotations
 

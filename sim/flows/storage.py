@@ -1,7 +1,10 @@
-"""Flood storage areas (蓄滞洪区): order → evacuate everyone who must go (应撤尽撤) → the evacuating
+"""Flood storage areas: evacuate, report, then open the gates.
+
+Flood storage areas (蓄滞洪区): order → evacuate everyone who must go (应撤尽撤) → the evacuating
 agency reports completion → the gates open. Doctrine forbids opening before the report; if the
 water cannot wait (a ``deadline``), the area is activated anyway, the log says ``forced``, and
-people still inside may be trapped (an incident for the rescue flow)."""
+people still inside may be trapped (an incident for the rescue flow).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +40,12 @@ class StorageFlow:
         ctx = self.ctx
         area = self.areas[sid]
         self.ordered[sid] = ctx.env.now
-        ctx.emit("storage.ordered", area.agency, sid, {"people": area.people, "region": area.region, "cause": cause})
+        ctx.emit(
+            "storage.ordered",
+            area.agency,
+            sid,
+            {"people": area.people, "region": area.region, "cause": cause},
+        )
         ctx.env.process(self._evacuate(sid, area))
         if area.deadline is not None:
             ctx.env.process(self._deadline(sid, area))
@@ -62,9 +70,17 @@ class StorageFlow:
         if sid in self.activated:
             return
         self.reported.add(sid)
-        ctx.emit("storage.evacuation_reported", area.evacuating or area.agency, sid, {
-            "evacuated": area.people, "people": area.people, "to": area.agency,
-            "since_order": round(env.now - self.ordered[sid], 4)})
+        ctx.emit(
+            "storage.evacuation_reported",
+            area.evacuating or area.agency,
+            sid,
+            {
+                "evacuated": area.people,
+                "people": area.people,
+                "to": area.agency,
+                "since_order": round(env.now - self.ordered[sid], 4),
+            },
+        )
         wait = self._sample(sid, "open", area.open_delay)
         if wait > 0:
             yield env.timeout(wait)
@@ -79,15 +95,35 @@ class StorageFlow:
         done = min(1.0, (ctx.env.now - self.ordered[sid]) / evac) if evac > 0 else 1.0
         evacuated = int(area.people * done)
         self._activate(sid, area, evacuated, forced=True)
-        trapped = int(round((area.people - evacuated) * area.left_behind_trapped))
+        trapped = round((area.people - evacuated) * area.left_behind_trapped)
         if trapped > 0:
-            spec = IncidentSpec(kind="storage_trapped", region=area.region, people=trapped,
-                                needs=tuple(area.needs), priority=1, name=area.name)
-            ctx.incidents.occur(spec, area.region, source=sid, key=f"{sid}-left-behind",
-                                gen=ctx.streams.get("storage", sid, "trapped"))
+            spec = IncidentSpec(
+                kind="storage_trapped",
+                region=area.region,
+                people=trapped,
+                needs=tuple(area.needs),
+                priority=1,
+                name=area.name,
+            )
+            ctx.incidents.occur(
+                spec,
+                area.region,
+                source=sid,
+                key=f"{sid}-left-behind",
+                gen=ctx.streams.get("storage", sid, "trapped"),
+            )
 
     def _activate(self, sid: str, area: Any, evacuated: int, forced: bool) -> None:
         self.activated.add(sid)
-        self.ctx.emit("storage.activated", area.agency, sid, {
-            "evacuated": evacuated, "people": area.people, "forced": forced, "volume": area.volume,
-            "since_order": round(self.ctx.env.now - self.ordered[sid], 4)})
+        self.ctx.emit(
+            "storage.activated",
+            area.agency,
+            sid,
+            {
+                "evacuated": evacuated,
+                "people": area.people,
+                "forced": forced,
+                "volume": area.volume,
+                "since_order": round(self.ctx.env.now - self.ordered[sid], 4),
+            },
+        )

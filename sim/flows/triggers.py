@@ -111,7 +111,11 @@ class Triggers:
             return w.counts.get(id(node), 0) >= node.count
         if isinstance(node, FactAt):
             region = self.ctx.model.regions[node.region]
-            totals = region.totals if node.incident_kind is None else region.totals_by_kind.get(node.incident_kind, {})
+            totals = (
+                region.totals
+                if node.incident_kind is None
+                else region.totals_by_kind.get(node.incident_kind, {})
+            )
             return totals.get(node.fact, 0.0) >= node.at_least
         if isinstance(node, LevelAt):
             return self.ctx.model.agencies[node.agency].level >= levels.rank(node.level_at_least)

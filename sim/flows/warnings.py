@@ -1,6 +1,9 @@
-"""Warnings (预警): an agency warns a region; the region, every office under it and the issuer's
+"""Warnings and the knowledge they spread.
+
+Warnings (预警): an agency warns a region; the region, every office under it and the issuer's
 own office learn the colour as the fact ``warning`` (blue 1 … red 4), so response rules such as
-"Level I on a red rainstorm warning" see it, and neighbouring command centres are told."""
+"Level I on a red rainstorm warning" see it, and neighbouring command centres are told.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,15 @@ class WarningsFlow:
         self.ctx = ctx
         self.issued: dict[tuple[str, str], int] = {}
 
-    def issue(self, agency: str, region: str, level: str, hazard: str, text: dict[str, str] | None,
-              cause: str | None) -> bool:
+    def issue(
+        self,
+        agency: str,
+        region: str,
+        level: str,
+        hazard: str,
+        text: dict[str, str] | None,
+        cause: str | None,
+    ) -> bool:
         """Issue a warning unless one at least as severe is already in force; returns True if issued."""
         rank = WARNING_RANK[level]
         key = (hazard, region)
@@ -24,7 +34,9 @@ class WarningsFlow:
             return False
         self.issued[key] = rank
         ctx = self.ctx
-        ctx.emit("hazard.warning", agency, hazard, {"level": level, "region": region, "text": text, "cause": cause})
+        ctx.emit(
+            "hazard.warning", agency, hazard, {"level": level, "region": region, "text": text, "cause": cause}
+        )
         model = ctx.model
         target = model.regions[region]
         learners = [r for r in model.regions.values() if region in r.lineage]

@@ -1,8 +1,11 @@
-"""Hazard models that generate the work: rain and rivers (:mod:`.flood`), forest fire on a grid
+"""Hazard models that generate the work.
+
+Hazard models that generate the work: rain and rivers (:mod:`.flood`), forest fire on a grid
 (:mod:`.fire`), earthquakes with aftershocks (:mod:`.quake`). Each is built from the scenario's
 ``hazards`` section and started with the exercise; they create incidents through the incident
 flow and outages through the comms and roads flows, so the doctrine flows treat them like any
-other source of work."""
+other source of work.
+"""
 
 from __future__ import annotations
 

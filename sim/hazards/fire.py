@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator as Gen
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -45,8 +46,9 @@ def shifted(a: np.ndarray, di: int, dj: int) -> np.ndarray:
     """``out[i, j] = a[i - di, j - dj]`` (zero outside): what a cell sees of its neighbour at (−di, −dj)."""
     n, m = a.shape
     out = np.zeros_like(a)
-    out[max(di, 0):n + min(di, 0), max(dj, 0):m + min(dj, 0)] = a[max(-di, 0):n + min(-di, 0),
-                                                                   max(-dj, 0):m + min(-dj, 0)]
+    out[max(di, 0) : n + min(di, 0), max(dj, 0) : m + min(dj, 0)] = a[
+        max(-di, 0) : n + min(-di, 0), max(-dj, 0) : m + min(-dj, 0)
+    ]
     return out
 
 
@@ -60,7 +62,7 @@ def interp(table: tuple[tuple[float, float], ...], x: float) -> float:
     """Piecewise-linear lookup, flat outside the table."""
     if x <= table[0][0]:
         return table[0][1]
-    for (x0, y0), (x1, y1) in zip(table, table[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(table):
         if x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return table[-1][1]
@@ -98,7 +100,11 @@ class FireModel:
                 key_ = (a, self.prov[b])
                 self.border[key_] = np.minimum(self.border[key_], dist) if key_ in self.border else dist
         gen = ctx.streams.get("fire", key, "fuel")
-        self.fuel = gen.lognormal(0.0, spec.fuel_variability, (n, n)) if spec.fuel_variability > 0 else np.ones((n, n))
+        self.fuel = (
+            gen.lognormal(0.0, spec.fuel_variability, (n, n))
+            if spec.fuel_variability > 0
+            else np.ones((n, n))
+        )
         self.fuel[gen.random((n, n)) < spec.unburnable] = 0.0
         share = spec.spread.crown.share if spec.spread.crown else 0.0
         self.crown_cells = gen.random((n, n)) < share
@@ -122,15 +128,22 @@ class FireModel:
         self.out = False
         self._fire_spec = IncidentSpec(kind=spec.kind, name=spec.name, priority=spec.priority)
         sup = spec.suppression
-        self._task_spec = IncidentSpec(kind="fire_line", needs=tuple(sup.needs), priority=spec.priority,
-                                       work_time=f"{sup.shift}m") if sup is not None else None
+        self._task_spec = (
+            IncidentSpec(
+                kind="fire_line", needs=tuple(sup.needs), priority=spec.priority, work_time=f"{sup.shift}m"
+            )
+            if sup is not None
+            else None
+        )
 
     # -- geometry -----------------------------------------------------------------------------------
 
     def lonlat(self, i: int, j: int) -> tuple[float, float]:
         """Longitude/latitude of the centre of cell (i, j)."""
-        return (round(self.lon0 + float(self.x[i, j]) / self.kx, 6),
-                round(self.lat0 + float(self.y[i, j]) / KM_PER_DEG_LAT, 6))
+        return (
+            round(self.lon0 + float(self.x[i, j]) / self.kx, 6),
+            round(self.lat0 + float(self.y[i, j]) / KM_PER_DEG_LAT, 6),
+        )
 
     def area_ha(self, mask: np.ndarray | None = None) -> float:
         """Burned area (ha) of the fire, or of the cells in ``mask``."""
@@ -157,7 +170,7 @@ class FireModel:
         if spec.at > env.now:
             yield env.timeout(spec.at - env.now)
         radius = math.sqrt(spec.initial_area / 100.0 / math.pi)  # ha → km²
-        start = (self.x ** 2 + self.y ** 2 <= radius * radius) & (self.fuel > 0)
+        start = (self.x**2 + self.y**2 <= radius * radius) & (self.fuel > 0)
         start[self.mid, self.mid] = True
         self.ignited |= start
         self.ignite_t[start] = env.now
@@ -172,7 +185,9 @@ class FireModel:
         self._record()
         area = self.area_ha()
         self.ctx.emit("fire.contained", self.key, None, {"area_ha": area})
-        for task in [i for i in self.ctx.model.incidents.values() if i.owner is self and i.kind == "fire_line"]:
+        for task in [
+            i for i in self.ctx.model.incidents.values() if i.owner is self and i.kind == "fire_line"
+        ]:
             if task.state == "queued":
                 task.state = "closed"
         yield env.timeout(spec.suppression.mop_up if spec.suppression else 0.0)
@@ -196,11 +211,19 @@ class FireModel:
         head, bearing, e = self._rates(env.now)
         crown = spec.spread.crown
         speed, _ = self.wind(env.now)
-        if crown is not None and not self.crown_on and speed >= crown.wind_at_least and \
-                self.area_ha() >= crown.area_at_least:
+        if (
+            crown is not None
+            and not self.crown_on
+            and speed >= crown.wind_at_least
+            and self.area_ha() >= crown.area_at_least
+        ):
             self.crown_on = True
-            self.ctx.emit("fire.crown", self.key, self.areas[int(self.owner[self.mid, self.mid])],
-                          {"area_ha": self.area_ha(), "wind_kmh": round(speed, 2)})
+            self.ctx.emit(
+                "fire.crown",
+                self.key,
+                self.areas[int(self.owner[self.mid, self.mid])],
+                {"area_ha": self.area_ha(), "wind_kmh": round(speed, 2)},
+            )
         source = (self.ignited & ~self.held).astype(float)
         if self.crown_on and crown is not None and head > 0:
             source[self.crown_cells & (source > 0)] = max(1.0, crown.rate / head)
@@ -268,23 +291,45 @@ class FireModel:
         ctx = self.ctx
         rid = self.areas[area]
         if new is not None:
-            counts = {self.areas[a]: self.area_ha(self.owner == a) for a in range(len(self.areas))
-                      if self.areas[a] in self.incidents}
+            counts = {
+                self.areas[a]: self.area_ha(self.owner == a)
+                for a in range(len(self.areas))
+                if self.areas[a] in self.incidents
+            }
             source = max(counts, key=lambda k: (counts[k], k)) if counts else None
-            ctx.emit("fire.crossed", self.key, rid, {"from": source, "to": rid,
-                                                     "province_from": ctx.model.regions[source].province.key
-                                                     if source else None,
-                                                     "province_to": ctx.model.regions[rid].province.key})
+            ctx.emit(
+                "fire.crossed",
+                self.key,
+                rid,
+                {
+                    "from": source,
+                    "to": rid,
+                    "province_from": ctx.model.regions[source].province.key if source else None,
+                    "province_to": ctx.model.regions[rid].province.key,
+                },
+            )
             if source is not None and ctx.model.regions[source].province.key != self.prov[area]:
-                ctx.border.fire_near(self.key, self.incidents[source].key, ctx.model.regions[source].province.key,
-                                     self.prov[area], crossed=True)
+                ctx.border.fire_near(
+                    self.key,
+                    self.incidents[source].key,
+                    ctx.model.regions[source].province.key,
+                    self.prov[area],
+                    crossed=True,
+                )
             cells = np.argwhere(new & (self.owner == area))
             i, j = (int(v) for v in cells[0])
         else:
             i = j = self.mid
-        inc = ctx.incidents.occur(self._fire_spec, rid, source=self.key, key=f"{self.key}-{rid}",
-                                  gen=ctx.streams.get("fire", self.key, rid), location=self.lonlat(i, j),
-                                  extra={"area_ha": self.area_ha(self.owner == area)}, owner=self)
+        inc = ctx.incidents.occur(
+            self._fire_spec,
+            rid,
+            source=self.key,
+            key=f"{self.key}-{rid}",
+            gen=ctx.streams.get("fire", self.key, rid),
+            location=self.lonlat(i, j),
+            extra={"area_ha": self.area_ha(self.owner == area)},
+            owner=self,
+        )
         inc.active = True
         self.incidents[rid] = inc
         self.reported_ha[rid] = inc.extra["area_ha"]
@@ -300,23 +345,35 @@ class FireModel:
             if mine.any() and float(dist[mine].min()) <= bf.distance:
                 self._near.add((a, other))
                 inc = self.incidents.get(self.areas[a])
-                self.ctx.border.fire_near(self.key, inc.key if inc else None, self.prov[a], other, crossed=False)
+                self.ctx.border.fire_near(
+                    self.key, inc.key if inc else None, self.prov[a], other, crossed=False
+                )
 
     def _check_threats(self) -> None:
         for tid, threat in self.spec.threats.items():
             if tid in self._threatened:
                 continue
-            tx, ty = (threat.location[0] - self.lon0) * self.kx, (threat.location[1] - self.lat0) * KM_PER_DEG_LAT
+            tx, ty = (
+                (threat.location[0] - self.lon0) * self.kx,
+                (threat.location[1] - self.lat0) * KM_PER_DEG_LAT,
+            )
             near = float(np.sqrt(((self.x[self.ignited] - tx) ** 2 + (self.y[self.ignited] - ty) ** 2).min()))
             if near <= threat.distance:
                 self._threatened.add(tid)
-                self.ctx.incidents.occur(threat.incident, threat.region, source=self.key, key=f"{self.key}-{tid}",
-                                         gen=self.ctx.streams.get("fire", self.key, tid),
-                                         location=tuple(threat.location))
+                self.ctx.incidents.occur(
+                    threat.incident,
+                    threat.region,
+                    source=self.key,
+                    key=f"{self.key}-{tid}",
+                    gen=self.ctx.streams.get("fire", self.key, tid),
+                    location=tuple(threat.location),
+                )
 
     def _record(self) -> None:
         ctx = self.ctx
-        regions = {rid: self.area_ha(self.owner == a) for a, rid in enumerate(self.areas) if rid in self.incidents}
+        regions = {
+            rid: self.area_ha(self.owner == a) for a, rid in enumerate(self.areas) if rid in self.incidents
+        }
         for rid, ha in regions.items():
             inc = self.incidents[rid]
             inc.extra["area_ha"] = ha
@@ -328,11 +385,23 @@ class FireModel:
         flaming = self.ignited & (ctx.env.now - self.ignite_t < self.spec.burn_time)
         rim = self.ignited.copy()
         rim[1:-1, 1:-1] = False
-        ctx.emit("fire.state", self.key, self.areas[int(self.owner[self.mid, self.mid])], {
-            "area_ha": self.area_ha(), "burning_cells": int(np.count_nonzero(flaming)), "regions": regions,
-            "head_rate": round(head * 1000.0 / 60.0, 3), "wind_kmh": round(speed, 2), "wind_from": frm,
-            "crews": len(self.crews), "held_cells": int(np.count_nonzero(self.held)), "crown": self.crown_on,
-            "at_edge": bool(rim.any())})
+        ctx.emit(
+            "fire.state",
+            self.key,
+            self.areas[int(self.owner[self.mid, self.mid])],
+            {
+                "area_ha": self.area_ha(),
+                "burning_cells": int(np.count_nonzero(flaming)),
+                "regions": regions,
+                "head_rate": round(head * 1000.0 / 60.0, 3),
+                "wind_kmh": round(speed, 2),
+                "wind_from": frm,
+                "crews": len(self.crews),
+                "held_cells": int(np.count_nonzero(self.held)),
+                "crown": self.crown_on,
+                "at_edge": bool(rim.any()),
+            },
+        )
         self._open_tasks()
 
     # -- crews (the dispatcher calls these through Incident.owner) -------------------------------------
@@ -350,10 +419,12 @@ class FireModel:
             return
         ii, jj = np.nonzero(edge)
         cx, cy = float(self.x[self.ignited].mean()), float(self.y[self.ignited].mean())
-        sector = ((np.degrees(np.arctan2(self.x[ii, jj] - cx, self.y[ii, jj] - cy)) % 360.0) // (360.0 / sup.sectors))
+        sector = (np.degrees(np.arctan2(self.x[ii, jj] - cx, self.y[ii, jj] - cy)) % 360.0) // (
+            360.0 / sup.sectors
+        )
         ctx = self.ctx
         while self.tasks_open < sup.sectors:
-            s = (self._tasks % sup.sectors)
+            s = self._tasks % sup.sectors
             pick = np.nonzero(sector == s)[0]
             if pick.size == 0:
                 pick = np.arange(ii.size)
@@ -362,9 +433,16 @@ class FireModel:
             self._tasks += 1
             self.tasks_open += 1
             rid = self.areas[int(self.owner[i, j])]
-            task = ctx.incidents.occur(self._task_spec, rid, source=self.key, key=f"{self.key}-line-{self._tasks:04d}",
-                                       gen=ctx.streams.get("fire", self.key, "line"), location=self.lonlat(i, j),
-                                       owner=self, report=False)
+            task = ctx.incidents.occur(
+                self._task_spec,
+                rid,
+                source=self.key,
+                key=f"{self.key}-line-{self._tasks:04d}",
+                gen=ctx.streams.get("fire", self.key, "line"),
+                location=self.lonlat(i, j),
+                owner=self,
+                report=False,
+            )
             task.dispatch_known = True
             ctx.dispatcher.enqueue(task)
 
@@ -377,4 +455,3 @@ class FireModel:
         self.crews.discard(team.key)
         self.tasks_open = max(0, self.tasks_open - 1)
         self._open_tasks()
-

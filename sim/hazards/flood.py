@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator as Gen
+from itertools import pairwise
 from typing import Any
 
 from sim.flows.context import Context
@@ -23,10 +24,10 @@ from sim.rng import make_sampler
 
 
 def rate_at(curve: tuple[tuple[float, float], ...], t: float) -> float:
-    """Rain intensity (mm/h) of a piecewise-linear curve at ``t``; 0 before the first and after the last point."""
+    """Rain intensity (mm/h) of a piecewise-linear curve at ``t`` (0 outside the curve)."""
     if t < curve[0][0] or t > curve[-1][0]:
         return 0.0
-    for (t0, v0), (t1, v1) in zip(curve, curve[1:], strict=False):
+    for (t0, v0), (t1, v1) in pairwise(curve):
         if t0 <= t <= t1:
             return v0 + (v1 - v0) * (t - t0) / (t1 - t0) if t1 > t0 else v1
     return curve[-1][1]
@@ -76,8 +77,11 @@ class FloodModel:
     def _run(self) -> Gen[Any, Any, None]:
         env = self.ctx.env
         end = self.ctx.scenario.duration
-        last_rain = max((p[-1][0] for p in (r.curve for r in self.rain.regions.values())), default=0.0) \
-            if self.rain is not None else 0.0
+        last_rain = (
+            max((p[-1][0] for p in (r.curve for r in self.rain.regions.values())), default=0.0)
+            if self.rain is not None
+            else 0.0
+        )
         while env.now <= end:
             t = env.now
             if self.rain is not None:
@@ -118,8 +122,10 @@ class FloodModel:
             if n in self._warned:
                 continue
             under = [k for k in rain.regions if w.region in ctx.model.regions[k].lineage]
-            peak = max((peak_within(rain.regions[k].curve, t, t + w.lead) * rain.regions[k].scale for k in under),
-                       default=0.0)
+            peak = max(
+                (peak_within(rain.regions[k].curve, t, t + w.lead) * rain.regions[k].scale for k in under),
+                default=0.0,
+            )
             if peak >= w.rate_at_least:
                 self._warned.add(n)
                 ctx.warnings.issue(w.agency, w.region, w.level, "rain", None, "forecast")
@@ -141,7 +147,9 @@ class FloodModel:
 
     def _river_step(self, key: str, river: Any, t: float) -> None:
         ctx = self.ctx
-        inflow = sum(c * max(0.0, self.intensity(r, t - river.lag) - river.loss) for r, c in river.inflow.items())
+        inflow = sum(
+            c * max(0.0, self.intensity(r, t - river.lag) - river.loss) for r, c in river.inflow.items()
+        )
         target = (river.base_flow + inflow) * river.scale
         q = self.flow[key]
         q += (target - q) * (1.0 - math.exp(-self.step / river.response))
@@ -154,8 +162,12 @@ class FloodModel:
         elif not rising and not self._falling[key] and self._max[key] > river.base_flow * river.scale * 1.05:
             self._falling[key] = True
             peak = True
-        ctx.emit("hazard.river", river.region, key, {"flow": round(q, 1), "peak": peak,
-                                                     "max_flow": round(self._max[key], 1)})
+        ctx.emit(
+            "hazard.river",
+            river.region,
+            key,
+            {"flow": round(q, 1), "peak": peak, "max_flow": round(self._max[key], 1)},
+        )
         for n, th in enumerate(river.thresholds):
             if q >= th.flow and (key, n) not in self._crossed:
                 self._crossed.add((key, n))

@@ -1,4 +1,6 @@
-"""Earthquake: magnitude, depth, epicentre → intensity by distance → collapsed buildings → trapped
+"""Earthquake: intensity, collapses, trapped people, aftershocks, secondary hazards.
+
+Earthquake: magnitude, depth, epicentre → intensity by distance → collapsed buildings → trapped
 people; aftershocks; secondary hazards such as sand-mud flows (砂涌).
 
 Intensity follows the scenario's attenuation relation I = a + b·M − c·log10(R + r0) (R epicentral
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator as Gen
+from itertools import pairwise
 from typing import Any
 
 from sim.flows.context import Context
@@ -42,8 +45,12 @@ def intensity_at(spec: Any, magnitude: float, point: Point) -> float:
     az = math.radians(spec.azimuth)
     u = dx * math.sin(az) + dy * math.cos(az)
     v = dx * math.cos(az) - dy * math.sin(az)
-    hi = min(long_.a + long_.b * magnitude - long_.c * math.log10(long_.r0 or 1e-9),
-             spec.short_axis.a + spec.short_axis.b * magnitude - spec.short_axis.c * math.log10(spec.short_axis.r0 or 1e-9))
+    hi = min(
+        long_.a + long_.b * magnitude - long_.c * math.log10(long_.r0 or 1e-9),
+        spec.short_axis.a
+        + spec.short_axis.b * magnitude
+        - spec.short_axis.c * math.log10(spec.short_axis.r0 or 1e-9),
+    )
     if u == 0 and v == 0:
         return max(0.0, hi)
     lo = 0.0
@@ -61,7 +68,7 @@ def collapse_share(table: tuple[tuple[float, float], ...], intensity: float) -> 
     """Share of buildings that collapse at ``intensity`` (linear in the table, flat outside)."""
     if intensity <= table[0][0]:
         return table[0][1] if intensity >= table[0][0] else 0.0
-    for (x0, y0), (x1, y1) in zip(table, table[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(table):
         if intensity <= x1:
             return y0 + (y1 - y0) * (intensity - x0) / (x1 - x0)
     return table[-1][1]
@@ -95,26 +102,60 @@ class QuakeModel:
         if spec.at > env.now:
             yield env.timeout(spec.at - env.now)
         sites, max_i = self._shake(spec.magnitude, 1.0, self.key)
-        ctx.emit("quake.occurred", self.key, spec.region, {
-            "magnitude": spec.magnitude, "depth_km": spec.depth, "epicentre": list(spec.epicentre),
-            "max_intensity": round(max_i, 2), "sites": sites})
+        ctx.emit(
+            "quake.occurred",
+            self.key,
+            spec.region,
+            {
+                "magnitude": spec.magnitude,
+                "depth_km": spec.depth,
+                "epicentre": list(spec.epicentre),
+                "max_intensity": round(max_i, 2),
+                "sites": sites,
+            },
+        )
         inc_spec = IncidentSpec(kind=spec.kind, region=spec.region, priority=1)
         detect = make_sampler(spec.detect, ctx.streams.get("quake", self.key, "detect"))
-        extra = {"magnitude": spec.magnitude, "intensity": round(max_i, 2), "density": spec.density,
-                 "collapsed": float(self.collapsed)}
+        extra = {
+            "magnitude": spec.magnitude,
+            "intensity": round(max_i, 2),
+            "density": spec.density,
+            "collapsed": float(self.collapsed),
+        }
         self.incident = ctx.incidents.occur(
-            inc_spec, spec.region, source=self.key, key=self.key, gen=ctx.streams.get("quake", self.key, "main"),
-            location=tuple(spec.epicentre), extra=extra, detect=detect, by="network")
+            inc_spec,
+            spec.region,
+            source=self.key,
+            key=self.key,
+            gen=ctx.streams.get("quake", self.key, "main"),
+            location=tuple(spec.epicentre),
+            extra=extra,
+            detect=detect,
+            by="network",
+        )
         # the network's automatic report also reaches every other province with exposed sites
         home = ctx.model.regions[spec.region].province.key
-        others = sorted({ctx.model.regions[rid].province.key for rid in spec.sites} - {home},
-                        key=list(ctx.model.regions).index)
+        others = sorted(
+            {ctx.model.regions[rid].province.key for rid in spec.sites} - {home},
+            key=list(ctx.model.regions).index,
+        )
         for province in others:
-            ctx.incidents.occur(inc_spec, province, source=self.key, key=f"{self.key}-{province}",
-                                gen=ctx.streams.get("quake", self.key, province), location=tuple(spec.epicentre),
-                                extra=dict(extra), detect=detect, by="network")
+            ctx.incidents.occur(
+                inc_spec,
+                province,
+                source=self.key,
+                key=f"{self.key}-{province}",
+                gen=ctx.streams.get("quake", self.key, province),
+                location=tuple(spec.epicentre),
+                extra=dict(extra),
+                detect=detect,
+                by="network",
+            )
         for sid, sec in spec.secondary.items():
-            if intensity_at(spec, spec.magnitude, self._site_location_or_region(sec.region)) >= sec.intensity_at_least:
+            if (
+                intensity_at(spec, spec.magnitude, self._site_location_or_region(sec.region))
+                >= sec.intensity_at_least
+            ):
                 gen = ctx.streams.get("quake", self.key, sid)
                 if gen.random() < sec.probability:
                     env.process(self._secondary(sid, sec, gen))
@@ -139,7 +180,7 @@ class QuakeModel:
             fell = int(gen.binomial(self.standing[rid], share)) if share > 0 and self.standing[rid] > 0 else 0
             self.standing[rid] -= fell
             self.collapsed += fell
-            inside = int(round(fell * site.occupants))
+            inside = round(fell * site.occupants)
             killed = int(gen.binomial(inside, spec.killed_share)) if inside and spec.killed_share > 0 else 0
             trapped = int(gen.binomial(inside - killed, spec.trapped_share)) if inside - killed > 0 else 0
             out[rid] = {"intensity": round(i, 2), "collapsed": fell, "trapped": trapped, "killed": killed}
@@ -147,14 +188,15 @@ class QuakeModel:
                 self._rescue_sites(rid, where, site.radius, trapped, killed, gen, source)
         return out, max_i
 
-    def _rescue_sites(self, rid: str, where: Point, radius: float, trapped: int, killed: int, gen: Any,
-                      source: str) -> None:
+    def _rescue_sites(
+        self, rid: str, where: Point, radius: float, trapped: int, killed: int, gen: Any, source: str
+    ) -> None:
         """Split the trapped (and the dead) of a site into rescue sites around it."""
         spec = self.spec
         sizes: list[int] = []
         total = 0
         while total < trapped:
-            size = max(1, int(round(self._size())))
+            size = max(1, round(self._size()))
             size = min(size, trapped - total)
             sizes.append(size)
             total += size
@@ -167,13 +209,22 @@ class QuakeModel:
         for k, size in enumerate(sizes):
             r = radius * math.sqrt(float(gen.random()))
             a = 2.0 * math.pi * float(gen.random())
-            loc = (round(where[0] + r * math.sin(a) / (111.32 * math.cos(math.radians(lat0))), 6),
-                   round(where[1] + r * math.cos(a) / KM_PER_DEG_LAT, 6))
+            loc = (
+                round(where[0] + r * math.sin(a) / (111.32 * math.cos(math.radians(lat0))), 6),
+                round(where[1] + r * math.cos(a) / KM_PER_DEG_LAT, 6),
+            )
             dead = killed // len(sizes) + (1 if k < killed % len(sizes) else 0)
             self._sites += 1
-            self.ctx.incidents.occur(spec.incident, rid, source=source, key=f"{self.key}-{rid}-{self._sites:04d}",
-                                     gen=self.ctx.streams.get("quake", self.key, "site", self._sites),
-                                     people=size, location=loc, dead=dead)
+            self.ctx.incidents.occur(
+                spec.incident,
+                rid,
+                source=source,
+                key=f"{self.key}-{rid}-{self._sites:04d}",
+                gen=self.ctx.streams.get("quake", self.key, "site", self._sites),
+                people=size,
+                location=loc,
+                dead=dead,
+            )
 
     def _aftershocks(self, a: Any) -> Gen[Any, Any, None]:
         """Reasenberg–Jones aftershock sequence; each one logged and applied to what still stands."""
@@ -205,10 +256,19 @@ class QuakeModel:
             source = f"{self.key}-as{n:03d}"
             before = self.collapsed
             sites, max_i = self._shake(magnitude, a.damage, source)
-            ctx.emit("quake.aftershock", self.key, spec.region, {
-                "magnitude": round(magnitude, 2), "depth_km": spec.depth, "epicentre": list(spec.epicentre),
-                "max_intensity": round(max_i, 2), "collapsed": self.collapsed - before,
-                "trapped": sum(s["trapped"] for s in sites.values())})
+            ctx.emit(
+                "quake.aftershock",
+                self.key,
+                spec.region,
+                {
+                    "magnitude": round(magnitude, 2),
+                    "depth_km": spec.depth,
+                    "epicentre": list(spec.epicentre),
+                    "max_intensity": round(max_i, 2),
+                    "collapsed": self.collapsed - before,
+                    "trapped": sum(s["trapped"] for s in sites.values()),
+                },
+            )
             if self.collapsed != before and self.incident is not None:
                 self.incident.extra["collapsed"] = float(self.collapsed)
                 ctx.reporting.changed(self.incident)
@@ -218,4 +278,6 @@ class QuakeModel:
         delay = make_sampler(sec.delay, gen)()
         if delay > 0:
             yield ctx.env.timeout(delay)
-        ctx.incidents.occur(sec.incident, sec.region, source=f"{self.key}-{sid}", key=f"{self.key}-{sid}", gen=gen)
+        ctx.incidents.occur(
+            sec.incident, sec.region, source=f"{self.key}-{sid}", key=f"{self.key}-{sid}", gen=gen
+        )

@@ -1,4 +1,6 @@
-"""Effects that drive the doctrine flows: warnings, outages, storage areas, consultation, support,
+"""Effects that drive the doctrine flows.
+
+Effects that drive the doctrine flows: warnings, outages, storage areas, consultation, support,
 the coordination desk, social-force calls, rules, materials.
 
 Each effect is a one-key mapping (``{storage: langouwa}``), like the effects in
@@ -154,9 +156,18 @@ class RequestMaterial(Section):
 
 
 ACTION_TAGS = {
-    "warning": IssueWarning, "comms_lost": CommsLost, "comms_restored": CommsRestored, "road_cut": RoadCut,
-    "road_restored": RoadRestored, "storage": OrderStorage, "consult": Consult,
-    "request_support": RequestSupport, "desk": ActivateDesk, "stand_down": StandDownDesk, "call": CallTeams,
-    "rule": SetRule, "request_material": RequestMaterial,
+    "warning": IssueWarning,
+    "comms_lost": CommsLost,
+    "comms_restored": CommsRestored,
+    "road_cut": RoadCut,
+    "road_restored": RoadRestored,
+    "storage": OrderStorage,
+    "consult": Consult,
+    "request_support": RequestSupport,
+    "desk": ActivateDesk,
+    "stand_down": StandDownDesk,
+    "call": CallTeams,
+    "rule": SetRule,
+    "request_material": RequestMaterial,
 }
 """Effect key → model, for the effect union in :mod:`sim.scenario.model`."""

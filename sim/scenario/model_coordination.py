@@ -1,4 +1,6 @@
-"""Sections for the social forces' on-site coordination mechanism (现场协调机制), cross-region
+"""Coordination, cross-region and storage-area sections of the scenario.
+
+Sections for the social forces' on-site coordination mechanism (现场协调机制), cross-region
 coordination (京津冀 information sharing, 火情通报, 会商研判, 联动响应) and storage areas (蓄滞洪区).
 """
 
@@ -33,12 +35,18 @@ class Desk(Section):
     region: Id = Field(description="Where the desk sits.")
     location: Location | None = None
     zones: IdList = Field(default=(), description="Regions its teams work in (default: the desk's region).")
-    activate: Trigger | None = Field(default=None, description="When the mechanism starts (or a `desk:` effect).")
+    activate: Trigger | None = Field(
+        default=None, description="When the mechanism starts (or a `desk:` effect)."
+    )
     capacity: int = Field(default=1, ge=1, le=1000, description="Teams registered at the same time.")
     register_time: DurationDist = Field(default="15m", description="Time to register one team (报备登记).")
     pass_codes: bool = Field(default=True, description="Issue pass codes for toll-free motorway passage.")
-    logistics: dict[Id, Amount] = Field(default_factory=dict, description="Item → quantity per registered team.")
-    progress_every: Duration | None = Field(default="2h", description="Teams report task progress this often.")
+    logistics: dict[Id, Amount] = Field(
+        default_factory=dict, description="Item → quantity per registered team."
+    )
+    progress_every: Duration | None = Field(
+        default="2h", description="Teams report task progress this often."
+    )
     stay: DurationDist | None = Field(default=None, description="How long a team stays before withdrawing.")
     withdrawal_filing: Probability = Field(default=1.0, description="Chance a leaving team files 撤离报备.")
 
@@ -58,7 +66,9 @@ class InvitationRule(Section):
     """Out-of-province teams need an invitation letter (邀请函) or must file with the province."""
 
     required: bool = False
-    filing_delay: DurationDist = Field(default="6h", description="Time to file with the provincial department.")
+    filing_delay: DurationDist = Field(
+        default="6h", description="Time to file with the provincial department."
+    )
     give_up: Probability = Field(default=0.0, description="Chance a refused team turns back.")
 
 
@@ -69,7 +79,8 @@ class Coordination(Section):
     calls: dict[Id, Call] = Field(default_factory=dict)
     invitation_letter: InvitationRule = Field(default_factory=InvitationRule)
     registration_required: bool = Field(
-        default=True, description="Teams with requires_registration are tasked only after registering.")
+        default=True, description="Teams with requires_registration are tasked only after registering."
+    )
 
 
 # ---- cross-region coordination -------------------------------------------------------------------
@@ -115,8 +126,10 @@ class CrossRegion(Section):
     border_fire: BorderFire | None = None
     support: dict[Id, Support] = Field(default_factory=dict)
     teams_cross: Literal["open", "consultation", "request"] = Field(
-        default="open", description="Who may work across the border: anyone, after joint consultation, "
-        "or only teams sent on an approved request.")
+        default="open",
+        description="Who may work across the border: anyone, after joint consultation, "
+        "or only teams sent on an approved request.",
+    )
 
 
 # ---- storage areas ----------------------------------------------------------------------------------
@@ -128,14 +141,21 @@ class StorageArea(Section):
     name: Text
     region: Id
     agency: Id = Field(description="Orders the evacuation and activates the area.")
-    evacuating: Id | None = Field(default=None, description="Agency that evacuates and reports (default: agency).")
+    evacuating: Id | None = Field(
+        default=None, description="Agency that evacuates and reports (default: agency)."
+    )
     people: int = Field(ge=0)
     volume: Amount | None = Field(default=None, description="Storage volume in million m³ (for the record).")
-    order: Trigger | None = Field(default=None, description="When evacuation is ordered (or `storage:` effects).")
+    order: Trigger | None = Field(
+        default=None, description="When evacuation is ordered (or `storage:` effects)."
+    )
     evacuation_time: DurationDist = Field(description="Time to move everyone out (应撤尽撤).")
     report_delay: DurationDist = "30m"
     open_delay: DurationDist = 0
     deadline: Duration | None = Field(
-        default=None, description="From the order: gates open without the report (people may be left behind).")
-    left_behind_trapped: Probability = Field(default=0.01, description="Share of people left who get trapped.")
+        default=None, description="From the order: gates open without the report (people may be left behind)."
+    )
+    left_behind_trapped: Probability = Field(
+        default=0.01, description="Share of people left who get trapped."
+    )
     needs: IdList = ("water_rescue",)

@@ -1,4 +1,6 @@
-"""Doctrine details of reporting, rescue and response: 续报/核报, skip-level and zero reports,
+"""Doctrine details of reporting, rescue and response.
+
+Doctrine details of reporting, rescue and response: 续报/核报, skip-level and zero reports,
 rescuer accidents, standing down. Small models that extend sections of :mod:`sim.scenario.model`.
 
 Fact names are checked against the known facts in :mod:`sim.scenario.refs`, where the error can be
@@ -33,10 +35,13 @@ class Updates(Section):
     """
 
     enabled: bool = True
-    min_interval: Duration = Field(default="30m", description="Least time between two updates of an incident.")
+    min_interval: Duration = Field(
+        default="30m", description="Least time between two updates of an incident."
+    )
     facts: tuple[str, ...] = Field(
         default=("trapped", "dead", "missing", "injured", "area_ha", "collapsed"),
-        description="Facts whose change triggers an update.")
+        description="Facts whose change triggers an update.",
+    )
     deadline: Duration | None = Field(default=None, description="Due time at each level, from the change.")
 
 
@@ -48,7 +53,9 @@ class Final(Section):
 
 
 class DirectRule(Section):
-    """Skip-level report (越级上报): a ``from`` office reports straight to higher levels when a fact
+    """Skip-level report (越级上报) rule.
+
+    Skip-level report (越级上报): a ``from`` office reports straight to higher levels when a fact
     it knows (summed over incidents) reaches ``at_least``, e.g. ≥10 dead incl. missing → province
     and ministry at once.
     """
@@ -62,7 +69,9 @@ class DirectRule(Section):
 
 
 class ZeroReport(Section):
-    """The 24-hour zero-report rule (24小时零报告): offices at ``level`` report every ``interval``
+    """The 24-hour zero-report rule (24小时零报告).
+
+    The 24-hour zero-report rule (24小时零报告): offices at ``level`` report every ``interval``
     during a serious disaster, even when nothing new happened.
     """
 
@@ -84,17 +93,19 @@ class Mishap(Section):
     kind: Id = "rescuer_down"
     needs: Ids = ()
     priority: int = Field(default=1, ge=1, le=5)
-    unregistered_factor: float = Field(default=1.0, ge=1.0,
-                                       description="Risk multiplier for self-deployed, unregistered teams.")
+    unregistered_factor: float = Field(
+        default=1.0, ge=1.0, description="Risk multiplier for self-deployed, unregistered teams."
+    )
     survival: Id | None = None
 
 
 class StandDown(Section):
-    """Lowering the level (降低/终止响应) once the situation is quiet: no trapped people known to the
+    """Lowering the level (降低/终止响应) once the situation is quiet.
+
+    Lowering the level (降低/终止响应) once the situation is quiet: no trapped people known to the
     agency's office and no new incident for ``quiet``; then one level down every ``step``.
     """
 
     quiet: Duration = Field(gt=0)
     step: Duration = 0
     to: Response | None = Field(default=None, description="Lowest level to reach (none: end the response).")
-

@@ -1,4 +1,6 @@
-"""The ``grassroots`` section: community rescue stations and micro fire stations that act before
+"""The ``grassroots`` section: stations and the whistle.
+
+The ``grassroots`` section: community rescue stations and micro fire stations that act before
 professional teams (the 1-3-5 minute standard), and the township's "whistle" (吹哨报到).
 """
 
@@ -25,7 +27,8 @@ class Station(Section):
     extract: Probability = Field(default=0.3, description="Share of the people at risk the station frees.")
     kinds: IdList = Field(default=(), description="Incident kinds it answers (none: every kind).")
     duty_hours: tuple[int, int] | None = Field(
-        default=None, description="[from, to] clock hours staffed; none: 24-hour duty.")
+        default=None, description="[from, to] clock hours staffed; none: 24-hour duty."
+    )
     off_duty_delay: DurationDist = Field(default="30m", description="Extra time to respond off duty hours.")
 
     @model_validator(mode="after")
@@ -49,7 +52,9 @@ class Whistle(Section):
     kinds: IdList = Field(default=(), description="Incident kinds that make it blow (none: all).")
     departments: dict[Id, Department] = Field(min_length=1)
     due: Duration = "30m"
-    min_people: int = Field(default=0, ge=0, description="Blow only when at least this many people are at risk.")
+    min_people: int = Field(
+        default=0, ge=0, description="Blow only when at least this many people are at risk."
+    )
 
 
 class Grassroots(Section):

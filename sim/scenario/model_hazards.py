@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from sim import units
-
 from sim.scenario.model import IdList, IncidentSpec, Location
 from sim.scenario.model_actions import WarningLevel
 from sim.scenario.types import (
@@ -46,8 +45,11 @@ def _calm_or_speed(value: Any) -> float:
 
 _CALM = re.compile(r"^\s*0+(\.0*)?\s*(km/h|kmh|kph|m/min|m/s|kn)?\s*$")
 
-WindSpeed = Annotated[float, BeforeValidator(_calm_or_speed),
-                      WithJsonSchema({"type": ["string", "number"], "description": "A wind speed, e.g. 8m/s or 0."})]
+WindSpeed = Annotated[
+    float,
+    BeforeValidator(_calm_or_speed),
+    WithJsonSchema({"type": ["string", "number"], "description": "A wind speed, e.g. 8m/s or 0."}),
+]
 
 
 def _increasing(curve: tuple[tuple[float, float], ...], what: str) -> None:
@@ -64,10 +66,16 @@ class RainRegion(Section):
 
     curve: Curve = Field(min_length=1, description="[[time, mm/h], ...]; linear between points, 0 after.")
     scale: float = Field(default=1.0, ge=0, description="Multiplies the curve (a sweep knob).")
-    flash_floods: float = Field(default=0.0, ge=0, description="Flash floods per hour per mm/h above the "
-                                "threshold (how prone the region's gullies are).")
+    flash_floods: float = Field(
+        default=0.0,
+        ge=0,
+        description="Flash floods per hour per mm/h above the "
+        "threshold (how prone the region's gullies are).",
+    )
     road_cut_at: Amount | None = Field(default=None, description="Accumulated mm at which roads are cut.")
-    comms_lost_at: Amount | None = Field(default=None, description="Accumulated mm at which communications fail.")
+    comms_lost_at: Amount | None = Field(
+        default=None, description="Accumulated mm at which communications fail."
+    )
 
     @model_validator(mode="after")
     def _order(self) -> RainRegion:
@@ -96,7 +104,9 @@ class Outage(Section):
     """How rain-caused road cuts and outages behave."""
 
     factor: float = Field(default=3.0, ge=1.0, description="Travel-time multiplier while roads are cut.")
-    restore: DurationDist | None = Field(default=None, description="Time from failure to repair; none: never.")
+    restore: DurationDist | None = Field(
+        default=None, description="Time from failure to repair; none: never."
+    )
 
 
 class Rain(Section):
@@ -121,15 +131,19 @@ class RiverThreshold(Section):
 
 
 class River(Section):
-    """A river gauge fed by rain regions: rain above the infiltration loss (φ-index) runs off, after
-    a lag, through a linear reservoir (time constant ``response``)."""
+    """A river gauge fed by rain regions.
+
+    A river gauge fed by rain regions: rain above the infiltration loss (φ-index) runs off, after
+    a lag, through a linear reservoir (time constant ``response``).
+    """
 
     name: Text
     region: Id
     base_flow: Amount = Field(description="m³/s before the rain.")
     inflow: dict[Id, Amount] = Field(min_length=1, description="Rain region → m³/s per mm/h of rain.")
-    loss: Amount = Field(default=0.0, description="Infiltration (φ-index, mm/h) subtracted from the rain "
-                         "before it runs off.")
+    loss: Amount = Field(
+        default=0.0, description="Infiltration (φ-index, mm/h) subtracted from the rain before it runs off."
+    )
     lag: Duration = 0
     response: Duration = Field(default="3h", gt=0, description="Reservoir time constant (peak attenuation).")
     scale: float = Field(default=1.0, ge=0)
@@ -159,8 +173,9 @@ class CrownFire(Section):
 class FireSpread(Section):
     """Head rate of spread as a function of wind speed, and crown-fire risk."""
 
-    by_wind: tuple[tuple[WindSpeed, Speed], ...] = Field(min_length=1,
-                                                     description="[[wind speed, head rate], ...], linear between.")
+    by_wind: tuple[tuple[WindSpeed, Speed], ...] = Field(
+        min_length=1, description="[[wind speed, head rate], ...], linear between."
+    )
     crown: CrownFire | None = None
 
     @model_validator(mode="after")
@@ -194,14 +209,18 @@ class Fire(Section):
 
     at: TimePoint = 0
     ignition: Location
-    initial_area: Area = Field(default="0ha", description="Already burning when it starts (a fire found late).")
+    initial_area: Area = Field(
+        default="0ha", description="Already burning when it starts (a fire found late)."
+    )
     name: Text | None = None
     cell: Distance = Field(default="50m", gt=0, description="Cell side.")
     size: int = Field(default=80, ge=5, le=400, description="Cells per side.")
     step: Duration = Field(default="2m", gt=0)
     record_every: Duration = Field(default="30m", gt=0, description="Interval of fire.state records.")
     areas: dict[Id, Location | None] = Field(
-        min_length=1, description="Region → anchor point; each cell belongs to the nearest (none: the region's location).")
+        min_length=1,
+        description="Region → anchor point; each cell belongs to the nearest (none: the region's location).",
+    )
     fuel_variability: float = Field(default=0.2, ge=0, le=2, description="Lognormal sigma of fuel per cell.")
     unburnable: Probability = Field(default=0.05, description="Share of cells without fuel (rock, roads).")
     burn_time: Duration = Field(default="1h", gt=0, description="How long a cell burns.")
@@ -232,7 +251,9 @@ class QuakeSite(Section):
     occupants: Amount = Field(description="People per building at the hour of the quake.")
     location: Location | None = None
     radius: Distance = Field(default="2km", description="Collapses scatter this far around the location.")
-    fragility: float = Field(default=1.0, ge=0, description="Multiplies the collapse share (building quality).")
+    fragility: float = Field(
+        default=1.0, ge=0, description="Multiplies the collapse share (building quality)."
+    )
 
 
 class Aftershocks(Section):
@@ -244,7 +265,9 @@ class Aftershocks(Section):
     c: Duration = "72m"
     m_min: float = 4.0
     until: Duration = Field(default="3d", gt=0)
-    damage: float = Field(default=0.3, ge=0, le=1, description="Share of the fragility left for damaged stock.")
+    damage: float = Field(
+        default=0.3, ge=0, le=1, description="Share of the fragility left for damaged stock."
+    )
 
 
 class Secondary(Section):
@@ -262,17 +285,22 @@ class Quake(Section):
 
     at: TimePoint = 0
     epicentre: Location
-    region: Id = Field(description="The office that receives the seismic network's automatic report (the "
-                       "province of every other exposed site receives it too).")
+    region: Id = Field(
+        description="The office that receives the seismic network's automatic report (the "
+        "province of every other exposed site receives it too)."
+    )
     magnitude: float = Field(ge=0, le=10)
     depth: Distance
-    density: Amount = Field(default=0.0, description="People per km² around the epicentre (a fact rules test).")
+    density: Amount = Field(
+        default=0.0, description="People per km² around the epicentre (a fact rules test)."
+    )
     detect: DurationDist = Field(default="2m", description="Automatic report delay (自动速报).")
     long_axis: Attenuation
     short_axis: Attenuation | None = None
     azimuth: float = Field(default=0.0, ge=0, le=360, description="Bearing of the long axis (degrees).")
     fragility: tuple[tuple[float, Probability], ...] = Field(
-        min_length=1, description="[[intensity, share of buildings that collapse], ...], linear between.")
+        min_length=1, description="[[intensity, share of buildings that collapse], ...], linear between."
+    )
     trapped_share: Probability = Field(description="Share of occupants of collapsed buildings trapped alive.")
     killed_share: Probability = Field(default=0.0, description="Share killed at once.")
     per_incident: CountDist = Field(default=3.0, description="Trapped people per rescue site.")

@@ -1,4 +1,6 @@
-"""The ``materials`` section (物资保障): depots with physical reserves plus agreement reserves held by
+"""The ``materials`` section (物资保障).
+
+The ``materials`` section (物资保障): depots with physical reserves plus agreement reserves held by
 shops and pharmacies (实物储备 + 协议储备) that arrive after a lead time, and what creates demand.
 """
 

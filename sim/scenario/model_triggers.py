@@ -89,18 +89,31 @@ _TRIGGER_KEYS = ("all", "any", "record", "fact", "agency", "after")
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((k for k in _TRIGGER_KEYS if k in value), None)
-    return {AllT: "all", AnyT: "any", RecordTest: "record", FactAt: "fact", LevelAt: "agency",
-            After: "after"}.get(type(value))
+    return {
+        AllT: "all",
+        AnyT: "any",
+        RecordTest: "record",
+        FactAt: "fact",
+        LevelAt: "agency",
+        After: "after",
+    }.get(type(value))
 
 
 Trigger = Annotated[
     Union[  # noqa: UP007
-        Annotated[RecordTest, Tag("record")], Annotated[FactAt, Tag("fact")], Annotated[LevelAt, Tag("agency")],
-        Annotated[After, Tag("after")], Annotated[AllT, Tag("all")], Annotated[AnyT, Tag("any")],
+        Annotated[RecordTest, Tag("record")],
+        Annotated[FactAt, Tag("fact")],
+        Annotated[LevelAt, Tag("agency")],
+        Annotated[After, Tag("after")],
+        Annotated[AllT, Tag("all")],
+        Annotated[AnyT, Tag("any")],
     ],
-    Discriminator(_trigger_kind, custom_error_type="condition",
-                  custom_error_message="unknown trigger (expected {record: KIND, ...}, {fact: NAME, at_least: N, "
-                  "region: ID}, {agency: ID, level_at_least: II}, {after: 2h}, {all: [...]} or {any: [...]})"),
+    Discriminator(
+        _trigger_kind,
+        custom_error_type="condition",
+        custom_error_message="unknown trigger (expected {record: KIND, ...}, {fact: NAME, at_least: N, "
+        "region: ID}, {agency: ID, level_at_least: II}, {after: 2h}, {all: [...]} or {any: [...]})",
+    ),
 ]
 AllT.model_rebuild()
 AnyT.model_rebuild()

@@ -1,4 +1,6 @@
-"""Cross-reference checks for the doctrine-flow sections (hazards, coordination, cross-region,
+"""Cross-reference checks for the doctrine-flow sections.
+
+Cross-reference checks for the doctrine-flow sections (hazards, coordination, cross-region,
 storage areas, materials, grassroots, triggers and doctrine effects), located at the referring
 field like the checks in :mod:`sim.scenario.refs`, which calls :func:`check` and :func:`effect`.
 """
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
     from sim.scenario.refs import _Checker
     from sim.scenario.yamlsafe import PathT
 
-KNOWN_KINDS = frozenset("""
+KNOWN_KINDS = frozenset(
+    """
 exercise.started exercise.ended input.received note.added role.changed
 incident.occurred incident.detected incident.missed incident.closed incident.unresolved
 report.sent report.received report.zero response.triggered level.changed agency.activated team.activated
@@ -41,7 +44,8 @@ team.arrived team.registered team.refused team.tasked team.withdrawn
 border.shared border.notified border.consulted border.support_requested border.support_approved
 border.support_sent border.support_arrived storage.ordered storage.evacuation_reported storage.activated
 material.requested material.dispatched material.delivered material.shortfall
-""".split())
+""".split()
+)
 """Record kinds the engine writes (docs/records.md); a trigger on another kind gets a warning."""
 
 
@@ -56,8 +60,11 @@ def trigger(c: _Checker, path: PathT, node: Any) -> None:
     s = c.s
     if isinstance(node, RecordTest):
         if node.record not in KNOWN_KINDS:
-            c.warn((*path, "record"), f"no flow writes records of kind {node.record!r}; this trigger never fires",
-                   "a kind from docs/records.md")
+            c.warn(
+                (*path, "record"),
+                f"no flow writes records of kind {node.record!r}; this trigger never fires",
+                "a kind from docs/records.md",
+            )
     elif isinstance(node, FactAt):
         fact(c, (*path, "fact"), node.fact)
         c.ref((*path, "region"), node.region, s.regions, "region")
@@ -121,9 +128,11 @@ def _teams_and_reporting(c: _Checker) -> None:
     for tid, t in s.teams.items():
         c.ref(("teams", tid, "province"), t.province, s.regions, "region")
         if t.requires_registration and s.coordination.registration_required and not s.coordination.desks:
-            c.err(("teams", tid, "requires_registration"),
-                  "this team must register but the scenario has no coordination desk, so it can never be tasked",
-                  "a desk under coordination.desks, or requires_registration: false")
+            c.err(
+                ("teams", tid, "requires_registration"),
+                "this team must register, but with no coordination desk it can never be tasked",
+                "a desk under coordination.desks, or requires_registration: false",
+            )
     rep = s.reporting
     for i, name in enumerate(rep.updates.facts):
         fact(c, ("reporting", "updates", "facts", i), name)
@@ -132,14 +141,21 @@ def _teams_and_reporting(c: _Checker) -> None:
         fact(c, ("reporting", "direct", i, "fact"), rule.fact)
         for j, lv in enumerate(rule.to):
             if ranks[lv] <= ranks[rule.from_]:
-                c.err(("reporting", "direct", i, "to", j), f"{lv} is not above {rule.from_}",
-                      "levels above the reporting office")
+                c.err(
+                    ("reporting", "direct", i, "to", j),
+                    f"{lv} is not above {rule.from_}",
+                    "levels above the reporting office",
+                )
     if rep.zero_report is not None and rep.zero_report.start is not None:
         trigger(c, ("reporting", "zero_report", "start"), rep.zero_report.start)
     for cap, m in s.rescue.mishaps.items():
         c.ref(("rescue", "mishaps", cap, "survival"), m.survival, s.rescue.survival, "survival curve")
     for aid, resp in s.response.items():
-        if resp.stand_down is not None and resp.stand_down.to is not None and resp.stand_down.to not in RESPONSE_LEVELS:
+        if (
+            resp.stand_down is not None
+            and resp.stand_down.to is not None
+            and resp.stand_down.to not in RESPONSE_LEVELS
+        ):
             c.err(("response", aid, "stand_down", "to"), "unknown level", "IV, III, II or I")
 
 
@@ -165,37 +181,61 @@ def _hazards(c: _Checker) -> None:
             c.ref((*base, "thresholds", i, "agency"), th.agency, s.agencies, "agency")
             c.ref((*base, "thresholds", i, "region"), th.region, s.regions, "region")
             if th.warning is not None and th.agency is None:
-                c.err((*base, "thresholds", i, "warning"), "a warning needs the issuing `agency`", "agency: ID")
+                c.err(
+                    (*base, "thresholds", i, "warning"), "a warning needs the issuing `agency`", "agency: ID"
+                )
             for j, sid in enumerate(th.storage):
                 c.ref((*base, "thresholds", i, "storage", j), sid, s.storage_areas, "storage area")
     for key, fire in hz.fires.items():
         base = ("hazards", "fires", key)
         for rid, anchor in fire.areas.items():
-            if c.ref((*base, "areas", rid), rid, s.regions, "region") and anchor is None and c._location(rid) is None:
-                c.err((*base, "areas", rid), "no anchor point and the region has no location",
-                      "[lon, lat], or a location on the region")
+            if (
+                c.ref((*base, "areas", rid), rid, s.regions, "region")
+                and anchor is None
+                and c._location(rid) is None
+            ):
+                c.err(
+                    (*base, "areas", rid),
+                    "no anchor point and the region has no location",
+                    "[lon, lat], or a location on the region",
+                )
         for tid, threat in fire.threats.items():
             c.ref((*base, "threats", tid, "region"), threat.region, s.regions, "region")
             c.incident((*base, "threats", tid, "incident"), threat.incident, caps)
         if fire.suppression is not None:
             for i, need in enumerate(fire.suppression.needs):
                 if need not in caps:
-                    c.warn((*base, "suppression", "needs", i), f"no team has capability {need!r}; no crew can "
-                           "fight this fire", "a capability listed by some team")
+                    c.warn(
+                        (*base, "suppression", "needs", i),
+                        f"no team has capability {need!r}; no crew can fight this fire",
+                        "a capability listed by some team",
+                    )
     for key, q in hz.quakes.items():
         base = ("hazards", "quakes", key)
         c.ref((*base, "region"), q.region, s.regions, "region")
         for rid, site in q.sites.items():
-            if c.ref((*base, "sites", rid), rid, s.regions, "region") and site.location is None \
-                    and c._location(rid) is None:
-                c.err((*base, "sites", rid), "no location here and the region has no location",
-                      "location: [lon, lat] on the site or the region")
+            if (
+                c.ref((*base, "sites", rid), rid, s.regions, "region")
+                and site.location is None
+                and c._location(rid) is None
+            ):
+                c.err(
+                    (*base, "sites", rid),
+                    "no location here and the region has no location",
+                    "location: [lon, lat] on the site or the region",
+                )
         c.incident((*base, "incident"), q.incident, caps)
         for sid, sec in q.secondary.items():
-            if c.ref((*base, "secondary", sid, "region"), sec.region, s.regions, "region") \
-                    and sec.region not in q.sites and c._location(sec.region) is None:
-                c.err((*base, "secondary", sid, "region"), "the region has no location to measure shaking at",
-                      "a region with a location, or one listed under sites")
+            if (
+                c.ref((*base, "secondary", sid, "region"), sec.region, s.regions, "region")
+                and sec.region not in q.sites
+                and c._location(sec.region) is None
+            ):
+                c.err(
+                    (*base, "secondary", sid, "region"),
+                    "the region has no location to measure shaking at",
+                    "a region with a location, or one listed under sites",
+                )
             c.incident((*base, "secondary", sid, "incident"), sec.incident, caps)
 
 
@@ -220,7 +260,11 @@ def _coordination(c: _Checker) -> None:
         if call.when is not None:
             trigger(c, (*base, "when"), call.when)
         if call.when is None and call.at is None and key not in _effect_targets(c, CallTeams, "call"):
-            c.warn(base, "this call has no `at` or `when` and no `call:` effect issues it", "at: TIME or when: ...")
+            c.warn(
+                base,
+                "this call has no `at` or `when` and no `call:` effect issues it",
+                "at: TIME or when: ...",
+            )
 
 
 def _effect_targets(c: _Checker, model: type, attr: str) -> set[str]:
@@ -271,7 +315,12 @@ def _materials(c: _Checker) -> None:
         base = ("materials", "depots", key)
         c.ref((*base, "region"), depot.region, s.regions, "region")
         for item in (*depot.stock, *depot.agreements):
-            c.ref((*base, "stock" if item in depot.stock else "agreements", item), item, m.items, "material item")
+            c.ref(
+                (*base, "stock" if item in depot.stock else "agreements", item),
+                item,
+                m.items,
+                "material item",
+            )
     for i, need in enumerate(m.needs):
         c.ref(("materials", "needs", i, "item"), need.item, m.items, "material item")
 

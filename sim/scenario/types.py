@@ -35,8 +35,11 @@ class Frozen(BaseModel):
 
 
 class Section(Frozen):
-    """A :class:`Frozen` model whose defaults are validated too, so a default written as a plain
-    value (``delay: DurationDist = 30.0``) becomes the same model an author's value would."""
+    """A :class:`Frozen` model whose defaults are validated too.
+
+    A default written as a plain value (``delay: DurationDist = "30m"``) becomes the same model an
+    author's value would, so the header's definition and the samplers see one representation.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 

@@ -59,7 +59,8 @@ hazards:
 
 
 def test_played_desk_decides_each_teams_first_task(run_world):
-    recs = run_world("""
+    recs = run_world(
+        """
 teams:
   blue: {name: Blue Sky, kind: social, base: county-a, capabilities: [water_rescue], on_duty: false,
          requires_registration: true}
@@ -70,7 +71,10 @@ coordination:
     desk: {name: Desk, agency: county-hq, region: county-a, register_time: 10m, activate: {after: 0m}}
   calls:
     c: {desk: desk, teams: [blue], at: 0m, mobilise: 0m}
-""", players=("county-hq",), inputs=[(80.0, {"kind": "decide", "decision": "task-blue-flood-1", "option": "task"})])
+""",
+        players=("county-hq",),
+        inputs=[(80.0, {"kind": "decide", "decision": "task-blue-flood-1", "option": "task"})],
+    )
     opened = kinds(recs, "decision.opened")
     assert [(r[0], r[4], r[5]["asked"]) for r in opened] == [(80.0, "task-blue-flood-1", "players")]
     assert [(r[0], r[5]["by"]) for r in kinds(recs, "decision.made")] == [(80.0, "players")]

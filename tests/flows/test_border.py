@@ -32,7 +32,9 @@ injects:
 def test_warnings_are_shared_with_neighbouring_centres(run_world):
     recs = run_world(WORLD)
     shared = kinds(recs, "border.shared", topic="warning")
-    assert [(r[0], r[3], r[4], r[5]["delay"], r[5]["level"]) for r in shared] == [(15.0, "a-hq", "b-hq", 15.0, "red")]
+    assert [(r[0], r[3], r[4], r[5]["delay"], r[5]["level"]) for r in shared] == [
+        (15.0, "a-hq", "b-hq", 15.0, "red")
+    ]
 
 
 def test_only_teams_sent_on_an_approved_request_cross(run_world):
@@ -56,7 +58,9 @@ def test_open_border_lets_the_nearest_team_cross(run_world):
 
 
 def test_joint_consultation_opens_the_border(run_world):
-    text = WORLD.replace("teams_cross: request", "teams_cross: consultation").replace("      at: 2h\n", "") + """
+    text = (
+        WORLD.replace("teams_cross: request", "teams_cross: consultation").replace("      at: 2h\n", "")
+        + """
   consult:
     at: 3h
     to: [a-hq, b-hq]
@@ -64,10 +68,12 @@ def test_joint_consultation_opens_the_border(run_world):
     message: Three-area consultation
     effects: [{consult: {convener: a-hq, participants: [a-hq, b-hq], topic: floods, delay: 20m}}]
 """
+    )
     recs = run_world(text)
     con = kinds(recs, "border.consulted")
     assert [(r[0], r[3], r[4], r[5]["participants"], r[5]["delay"]) for r in con] == [
-        (200.0, "a-hq", "floods", ["a-hq", "b-hq"], 20.0)]
+        (200.0, "a-hq", "floods", ["a-hq", "b-hq"], 20.0)
+    ]
     # after the consultation the waiting incident goes to B's on-duty team at once
     assert [(r[0], r[3]) for r in kinds(recs, "team.dispatched")] == [(200.0, "b-local")]
 

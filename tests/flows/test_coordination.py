@@ -44,10 +44,13 @@ def test_registration_queue_and_tasking(run_world):
     reg = kinds(recs, "team.registered")
     # capacity 1, 20 minutes each: 30 → 50 and 50 → 70
     assert [(r[0], r[4], r[5]["wait"], r[5]["pass_code"]) for r in reg] == [
-        (50.0, "blue-01", 20.0, "desk-0001"), (70.0, "blue-02", 40.0, "desk-0002")]
+        (50.0, "blue-01", 20.0, "desk-0001"),
+        (70.0, "blue-02", 40.0, "desk-0002"),
+    ]
     tasked = kinds(recs, "team.tasked")
     assert [(r[0], r[3], r[4], r[5]["incident"], r[5]["zone"]) for r in tasked] == [
-        (80.0, "desk", "blue-01", "flood-1", "village-a")]
+        (80.0, "desk", "blue-01", "flood-1", "village-a")
+    ]
     # registered teams report progress on the job: 45 minutes of work in 20-minute reports
     prog = kinds(recs, "team.progress", actor="blue-01")
     assert [(r[0], r[5]["done"]) for r in prog] == [(100.0, 0.4444), (120.0, 0.8889), (125.0, 1.0)]
@@ -58,38 +61,49 @@ def test_withdrawal_is_filed_after_the_stay(run_world):
     recs = run_world(BASE.replace("STAY", "activate: {after: 0m}\n      stay: 4h"))
     out = kinds(recs, "team.withdrawn")
     # blue-01 registered at 50 (leaves at 290); blue-02 at 70 (leaves at 310)
-    assert [(r[0], r[3], r[4], r[5]["filed"]) for r in out] == [(290.0, "blue-01", "desk", True),
-                                                                (310.0, "blue-02", "desk", True)]
+    assert [(r[0], r[3], r[4], r[5]["filed"]) for r in out] == [
+        (290.0, "blue-01", "desk", True),
+        (310.0, "blue-02", "desk", True),
+    ]
 
 
 def test_self_deployed_team_is_a_coordination_failure(run_world):
     text = BASE.replace("STAY", "activate: {after: 0m}").replace(
-        "    requires_registration: true", "    requires_registration: true\n    self_deploy: 1.0")
+        "    requires_registration: true", "    requires_registration: true\n    self_deploy: 1.0"
+    )
     recs = run_world(text)
     arrived = kinds(recs, "team.arrived")
     assert all(r[5]["self_deployed"] for r in arrived)
     assert kinds(recs, "team.registered") == []
     fail = kinds(recs, "coordination.failure")
-    assert [(r[0], r[3], r[4], r[5]["reason"]) for r in fail] == [(80.0, "blue-01", "flood-1", "unregistered")]
+    assert [(r[0], r[3], r[4], r[5]["reason"]) for r in fail] == [
+        (80.0, "blue-01", "flood-1", "unregistered")
+    ]
     assert kinds(recs, "team.tasked") == []
 
 
 def test_out_of_province_team_needs_an_invitation_letter(run_world):
-    text = BASE.replace("STAY", "activate: {after: 0m}").replace(
-        "    requires_registration: true", "    requires_registration: true\n    province: prov-b").replace(
-        "  calls:", "  invitation_letter: {required: true, filing_delay: 2h}\n  calls:")
+    text = (
+        BASE.replace("STAY", "activate: {after: 0m}")
+        .replace("    requires_registration: true", "    requires_registration: true\n    province: prov-b")
+        .replace("  calls:", "  invitation_letter: {required: true, filing_delay: 2h}\n  calls:")
+    )
     recs = run_world(text)
     refused = kinds(recs, "team.refused")
     assert [(r[0], r[4], r[5]["reason"], r[5]["filing_until"]) for r in refused] == [
-        (30.0, "blue-01", "invitation_letter", 150.0), (30.0, "blue-02", "invitation_letter", 150.0)]
+        (30.0, "blue-01", "invitation_letter", 150.0),
+        (30.0, "blue-02", "invitation_letter", 150.0),
+    ]
     assert all(r[5]["from_province"] for r in kinds(recs, "team.arrived"))
     assert [r[0] for r in kinds(recs, "team.registered")] == [170.0, 190.0]
 
 
 def test_dropping_the_letter_rule_releases_waiting_teams(run_world):
-    text = BASE.replace("STAY", "activate: {after: 0m}").replace(
-        "    requires_registration: true", "    requires_registration: true\n    province: prov-b").replace(
-        "  calls:", "  invitation_letter: {required: true, filing_delay: 6h}\n  calls:") + """
+    text = (
+        BASE.replace("STAY", "activate: {after: 0m}")
+        .replace("    requires_registration: true", "    requires_registration: true\n    province: prov-b")
+        .replace("  calls:", "  invitation_letter: {required: true, filing_delay: 6h}\n  calls:")
+        + """
 injects:
   drop:
     at: 1h
@@ -98,19 +112,24 @@ injects:
     message: Out-of-province teams may register directly
     effects: [{rule: {invitation_letter: false}}]
 """
+    )
     recs = run_world(text)
     assert [(r[0], r[5]["value"]) for r in kinds(recs, "coordination.rule")] == [(60.0, False)]
     assert [r[0] for r in kinds(recs, "team.registered")] == [80.0, 100.0]
 
 
 def test_teams_activated_by_a_level_go_through_the_desk(run_world):
-    text = BASE.replace("STAY", "activate: {agency: county-hq, level_at_least: IV}").replace(
-        "  calls:\n    call-1: {desk: desk, teams: [blue], at: 0m, mobilise: 30m}\n", "") + """
+    text = (
+        BASE.replace("STAY", "activate: {agency: county-hq, level_at_least: IV}").replace(
+            "  calls:\n    call-1: {desk: desk, teams: [blue], at: 0m, mobilise: 30m}\n", ""
+        )
+        + """
 response:
   county-hq:
     rules: [{level: IV, when: {fact: people, at_least: 1}}]
     activates: {IV: {teams: [blue]}}
 """
+    )
     recs = run_world(text)
     assert [r[0] for r in kinds(recs, "coordination.activated")] == [80.0]
     assert [r[0] for r in kinds(recs, "team.activated")] == [80.0, 80.0]

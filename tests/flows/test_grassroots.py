@@ -31,7 +31,9 @@ def test_station_acts_before_professionals_and_frees_the_lightly_trapped(run_wor
     done = kinds(recs, "rescue.completed")
     # the station frees half (2) at 70 + 1 + 3 + 5 = 79; the boat, tasked at 80, frees the other 2
     assert [(r[0], r[3], r[5]["rescued"], r[5].get("partial", False)) for r in done] == [
-        (79.0, "station", 2, True), (125.0, "boat", 2, False)]
+        (79.0, "station", 2, True),
+        (125.0, "boat", 2, False),
+    ]
     assert kinds(recs, "incident.closed")[0][5]["rescued"] == 4
     # the partial rescue is news: an update report follows (30 minutes after the initial one left)
     first = kinds(recs, "report.sent", type="update")[0]
@@ -49,7 +51,8 @@ def test_whistle_calls_departments_to_the_scene(run_world):
     recs = run_world(STATION.replace(" DUTY", ""))
     called = kinds(recs, "whistle.called")
     assert [(r[0], r[3], r[4], r[5]["departments"], r[5]["due"]) for r in called] == [
-        (70.0, "town-a", "flood-1", ["county-hq"], 100.0)]
+        (70.0, "town-a", "flood-1", ["county-hq"], 100.0)
+    ]
     answered = kinds(recs, "whistle.answered")
     assert [(r[0], r[3], r[5]["delay"]) for r in answered] == [(90.0, "county-hq", 20.0)]
     assert [(r[0], r[4]) for r in kinds(recs, "team.activated")] == [(90.0, "pumps")]

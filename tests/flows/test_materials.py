@@ -39,12 +39,16 @@ injects:
 def test_physical_then_agreement_reserves_then_shortfall(run_world):
     recs = run_world(DEPOTS.replace("CROSS", ""))
     assert [(r[0], r[5]["quantity"], r[5]["request"]) for r in kinds(recs, "material.requested")] == [
-        (60.0, 250, "req-0001"), (120.0, 400, "req-0002")]
+        (60.0, 250, "req-0001"),
+        (120.0, 400, "req-0002"),
+    ]
     delivered = kinds(recs, "material.delivered")
     # 100 from stock after the 30-minute dispatch; 150 from the agreement after 2h lead + 30m
     assert [(r[0], r[3], r[5]["quantity"], r[5]["source"], r[5]["fill_time"]) for r in delivered] == [
-        (90.0, "depot-a", 100, "physical", 30.0), (210.0, "depot-a", 150, "agreement", 150.0),
-        (270.0, "depot-a", 50, "agreement", 150.0)]
+        (90.0, "depot-a", 100, "physical", 30.0),
+        (210.0, "depot-a", 150, "agreement", 150.0),
+        (270.0, "depot-a", 50, "agreement", 150.0),
+    ]
     short = kinds(recs, "material.shortfall")
     # province A has only 50 left for the second request: 350 short (B does not help without an agreement)
     assert [(r[0], r[5]["short"]) for r in short] == [(120.0, 350)]
@@ -58,11 +62,15 @@ def test_cross_border_depots_help_after_approval(run_world):
 
 
 def test_incident_needs_create_requests(run_world):
-    recs = run_world(DEPOTS.replace("CROSS", "needs: [{incident_kind: flash_flood, item: food, per_person: 2}]")
-                     .split("injects:")[0] + """
+    recs = run_world(
+        DEPOTS.replace("CROSS", "needs: [{incident_kind: flash_flood, item: food, per_person: 2}]").split(
+            "injects:"
+        )[0]
+        + """
 incidents:
   flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 3, needs: [water_rescue]}
-""")
+"""
+    )
     req = kinds(recs, "material.requested")
     # known at the county (dispatch level) at 80: 2 boxes per person at risk
     assert [(r[0], r[3], r[5]["quantity"], r[5]["cause"]) for r in req] == [(80.0, "village-a", 6, "flood-1")]

@@ -47,7 +47,9 @@ def test_forced_activation_leaves_people_behind(run_world):
 
 
 def test_river_threshold_orders_the_area(run_world):
-    text = AREA.replace("DEADLINE", "").replace("injects:", "injects_unused:").split("injects_unused:")[0] + """
+    text = (
+        AREA.replace("DEADLINE", "").replace("injects:", "injects_unused:").split("injects_unused:")[0]
+        + """
 hazards:
   rain:
     step: 1h
@@ -63,6 +65,7 @@ hazards:
       thresholds:
         - {flow: 900, warning: orange, agency: flood-hq, storage: [basin]}
 """
+    )
     recs = run_world(text)
     flows = [(r[0], r[5]["flow"]) for r in kinds(recs, "hazard.river")]
     first = next(t for t, q in flows if q >= 900)

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "flows"))
 
-from flowworld import run  # noqa: E402
+from flowworld import run
 
 
 @pytest.fixture

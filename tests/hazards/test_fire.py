@@ -54,7 +54,8 @@ def test_wind_drives_the_fire_across_the_border_and_a_notice_follows(run_world):
     recs = fire(run_world)
     crossed = kinds(recs, "fire.crossed")
     assert [(r[3], r[4], r[5]["from"], r[5]["province_to"]) for r in crossed] == [
-        ("ridge", "county-b", "town-a", "prov-b")]
+        ("ridge", "county-b", "town-a", "prov-b")
+    ]
     # the border is ~500 m east; at 15 m/min the fire comes within 200 m after ~20 minutes
     notice = kinds(recs, "border.notified", actor="a-hq")
     assert len(notice) == 1 and notice[0][4] == "b-hq"
@@ -75,8 +76,11 @@ def test_crews_contain_the_fire_and_final_reports_follow(run_world):
     finals = {r[4] for r in kinds(recs, "report.received", type="final")}
     assert finals == {"ridge-town-a", "ridge-county-b"}
     # the burned area climbs the chain in update reports
-    areas = [r[5]["facts"]["area_ha"] for r in kinds(recs, "report.received", actor="nation")
-             if r[4] == "ridge-town-a"]
+    areas = [
+        r[5]["facts"]["area_ha"]
+        for r in kinds(recs, "report.received", actor="nation")
+        if r[4] == "ridge-town-a"
+    ]
     assert areas == sorted(areas) and areas[-1] > areas[0]
 
 

@@ -76,8 +76,9 @@ def test_flash_floods_follow_rain_above_the_threshold(run_world):
 
 
 def test_forecast_warning_comes_before_the_rain_peak(run_world):
-    recs = run_world(RAIN.replace("FF", "0").replace("curve: [[0h, 10], [10h, 10]]",
-                                                     "curve: [[0h, 0], [6h, 40], [8h, 0]]"))
+    recs = run_world(
+        RAIN.replace("FF", "0").replace("curve: [[0h, 10], [10h, 10]]", "curve: [[0h, 0], [6h, 40], [8h, 0]]")
+    )
     warn = kinds(recs, "hazard.warning")
     # 30 mm/h is reached at 4h30m; with a 3-hour lead the 2h step sees it coming
     assert [(r[0], r[5]["level"], r[5]["region"]) for r in warn] == [(120.0, "orange", "county-a")]

@@ -20,15 +20,21 @@ def test_circular_relation():
     at_20km_north = (116.0, 40.0 + 20.0 / 110.57)
     expected = 5.019 + 1.446 * 6.2 - 4.136 * math.log10(20.0 + 24.0)
     assert intensity_at(spec(), 6.2, at_20km_north) == pytest.approx(expected, abs=1e-6)
-    assert intensity_at(spec(), 6.2, (116.0, 40.0)) == pytest.approx(5.019 + 1.446 * 6.2 - 4.136 * math.log10(24))
+    assert intensity_at(spec(), 6.2, (116.0, 40.0)) == pytest.approx(
+        5.019 + 1.446 * 6.2 - 4.136 * math.log10(24)
+    )
 
 
 def test_elliptical_relation_uses_each_axis():
     s = spec(SHORT, azimuth=0.0)  # long axis north–south
     north = (116.0, 40.0 + 30.0 / 110.57)
     east = (116.0 + 30.0 / (111.32 * math.cos(math.radians(40.0))), 40.0)
-    assert intensity_at(s, 6.2, north) == pytest.approx(5.019 + 1.446 * 6.2 - 4.136 * math.log10(54.0), abs=1e-6)
-    assert intensity_at(s, 6.2, east) == pytest.approx(2.240 + 1.446 * 6.2 - 3.070 * math.log10(39.0), abs=1e-6)
+    assert intensity_at(s, 6.2, north) == pytest.approx(
+        5.019 + 1.446 * 6.2 - 4.136 * math.log10(54.0), abs=1e-6
+    )
+    assert intensity_at(s, 6.2, east) == pytest.approx(
+        2.240 + 1.446 * 6.2 - 3.070 * math.log10(39.0), abs=1e-6
+    )
     assert intensity_at(s, 6.2, east) < intensity_at(s, 6.2, north)
 
 

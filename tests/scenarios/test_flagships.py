@@ -2,6 +2,7 @@
 
 import math
 from functools import cache
+from itertools import pairwise
 
 import pytest
 
@@ -12,11 +13,27 @@ from sim.scenario.overrides import get_path
 
 FLAGSHIPS = ("rainstorm-2023-07", "border-forest-fire", "earthquake")
 METRICS = {
-    "first_report_latency", "report_on_time_ratio", "skipped_level_reports", "time_to_level",
-    "trigger_to_activation", "registration_wait", "untasked_registered_teams", "time_to_first_on_scene",
-    "rescue_completion_ratio", "people_rescued", "people_lost", "people_rescued_ratio", "time_to_contain",
-    "time_to_clear", "border_notification_delay", "joint_consultation_held", "material_fill_time",
-    "material_shortfall", "team_utilisation", "decision_delay", "injects_answered_ratio",
+    "first_report_latency",
+    "report_on_time_ratio",
+    "skipped_level_reports",
+    "time_to_level",
+    "trigger_to_activation",
+    "registration_wait",
+    "untasked_registered_teams",
+    "time_to_first_on_scene",
+    "rescue_completion_ratio",
+    "people_rescued",
+    "people_lost",
+    "people_rescued_ratio",
+    "time_to_contain",
+    "time_to_clear",
+    "border_notification_delay",
+    "joint_consultation_held",
+    "material_fill_time",
+    "material_shortfall",
+    "team_utilisation",
+    "decision_delay",
+    "injects_answered_ratio",
 }
 
 
@@ -102,7 +119,7 @@ def test_fire_crosses_the_border_and_a_notification_follows():
 
 def tangshan(t):
     pts = [(0, 1.0), (30, 0.993), (1440, 0.81), (2880, 0.537), (4320, 0.367), (5760, 0.19), (7200, 0.074)]
-    for (t0, s0), (t1, s1) in zip(pts, pts[1:], strict=False):
+    for (t0, s0), (t1, s1) in pairwise(pts):
         if t <= t1:
             return s0 + (s1 - s0) * (t - t0) / (t1 - t0)
     return pts[-1][1]
@@ -110,7 +127,9 @@ def tangshan(t):
 
 def test_earthquake_survival_follows_the_tangshan_curve():
     recs = records("earthquake")
-    people = {r[4]: r[5]["people"] for r in of(recs, "incident.occurred") if r[5]["kind"] == "building_collapse"}
+    people = {
+        r[4]: r[5]["people"] for r in of(recs, "incident.occurred") if r[5]["kind"] == "building_collapse"
+    }
     partial = {r[4] for r in of(recs, "rescue.completed") if r[5].get("partial")}
     obs = exp = var = 0.0
     for r in of(recs, "rescue.completed"):
