@@ -6,6 +6,8 @@ Every ``step`` the model reads each region's rain curve (mm/h, scaled), accumula
 - cuts roads and communications once a region's accumulated rain passes its thresholds (restored
   after a drawn repair time);
 - issues warnings when the curve will reach a rate within the forecast lead;
+- logs ``flood.cleared`` when a region's rain is over and its flash floods are closed, or a
+  river falls back below its first threshold;
 - routes rain above the infiltration loss (φ-index) into rivers through a lag and a linear
   reservoir (time constant ``response``), logs
   one ``hazard.river`` record per river per step, marks the peak, and acts on flow thresholds
@@ -58,6 +60,8 @@ class FloodModel:
         self._warned: set[int] = set()
         self._lost: set[str] = set()
         self._cut: set[str] = set()
+        self._clear: set[str] = set()
+        self._flooded: set[str] = set()
         self._floods = 0
         self.step = self.rain.step if self.rain is not None else 60.0
         if self.rain is not None:
@@ -88,7 +92,8 @@ class FloodModel:
                 self._rain_step(t)
             for key, river in self.rivers.items():
                 self._river_step(key, river, t)
-            if t > last_rain and not self.rivers:
+            self._cleared(t)
+            if t > last_rain and not self.rivers and len(self._clear) >= len(self._flooded):
                 return
             yield env.timeout(self.step)
 
@@ -130,6 +135,36 @@ class FloodModel:
                 self._warned.add(n)
                 ctx.warnings.issue(w.agency, w.region, w.level, "rain", None, "forecast")
 
+    def _cleared(self, t: float) -> None:
+        """Log ``flood.cleared`` for regions and rivers whose flood is over.
+
+        A rain region is clear once its rain has ended and none of its flash floods is open; a
+        river once it has passed a threshold and fallen back below the first one.
+        """
+        ctx = self.ctx
+        if self.rain is not None:
+            for key, spec in self.rain.regions.items():
+                if key in self._clear or t <= spec.curve[-1][0] or key not in self._flooded:
+                    continue
+                open_ = [
+                    i
+                    for i in ctx.model.incidents.values()
+                    if i.source == "rain" and i.region.key == key and i.state != "closed"
+                ]
+                if not open_:
+                    self._clear.add(key)
+                    ctx.emit(
+                        "flood.cleared", "rain", key, {"cause": "rain", "total_mm": round(self.total[key], 1)}
+                    )
+        for key, river in self.rivers.items():
+            if key in self._clear or not river.thresholds or (key, 0) not in self._crossed:
+                continue
+            if self._falling[key] and self.flow[key] < river.thresholds[0].flow:
+                self._clear.add(key)
+                ctx.emit(
+                    "flood.cleared", key, river.region, {"cause": "river", "flow": round(self.flow[key], 1)}
+                )
+
     def _floods_in_step(self, region: str, offsets: list[float]) -> Gen[Any, Any, None]:
         ctx = self.ctx
         env = ctx.env
@@ -140,6 +175,7 @@ class FloodModel:
             if t0 + off > env.now:
                 yield env.timeout(t0 + off - env.now)
             self._floods += 1
+            self._flooded.add(region)
             key = f"flood-{region}-{self._floods:05d}"
             ctx.incidents.occur(ff.incident, region, source="rain", key=key, gen=ctx.streams.get("rain", key))
 
