@@ -15,9 +15,12 @@ if TYPE_CHECKING:
 
 
 class Incident(mesa.Agent):
-    """One incident. ``death_times`` are drawn when it occurs (minutes after onset, sorted; ``inf``
-    for people who would survive any wait), so each person's fate depends only on when help
-    arrives, never on the order other incidents were handled (common random numbers)."""
+    """One incident, with each person's fate drawn when it occurs.
+
+    ``death_times`` are minutes after onset, sorted (``inf`` for people who would survive any wait),
+    so each person's fate depends only on when help arrives, never on the order other incidents
+    were handled (common random numbers across policies).
+    """
 
     def __init__(self, model: mesa.Model, key: str, spec: Any, region: Region, location: Point | None,
                  onset: float, people: int, death_times: list[float], source: str) -> None:

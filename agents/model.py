@@ -27,6 +27,9 @@ RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 class DrillModel(mesa.Model):
     """Regions, agencies, reporter pools, teams and incidents of one exercise.
 
+    The validated scenario is ``spec`` (mesa 3.5 reserves ``Model.scenario`` for its own
+    experiment objects).
+
     Attributes:
         regions, agencies, teams, incidents: id → agent, in scenario order (deterministic).
         team_groups: scenario team id → the teams it expanded to (``count`` > 1).
@@ -34,7 +37,7 @@ class DrillModel(mesa.Model):
 
     def __init__(self, scenario: Any, streams: Streams, clock: Callable[[], float] | None = None) -> None:
         super().__init__(rng=streams.get("mesa"))
-        self.scenario = scenario
+        self.spec = scenario
         self.streams = streams
         self.clock: Callable[[], float] = clock or (lambda: 0.0)
         self.regions: dict[str, Region] = {}
@@ -47,10 +50,10 @@ class DrillModel(mesa.Model):
         self._build_teams()
 
     def _build_regions(self) -> None:
-        s = self.scenario
+        s = self.spec
         for rid, spec in s.regions.items():
             self.regions[rid] = Region(self, rid, spec, RANK[spec.level])
-        for rid, region in self.regions.items():
+        for region in self.regions.values():
             spec = region.spec
             if spec.parent:
                 region.parent = self.regions[spec.parent]
@@ -71,7 +74,7 @@ class DrillModel(mesa.Model):
                         region.location = anc.location
                         break
         default = s.reporting.reporters
-        for rid, region in self.regions.items():
+        for region in self.regions.values():
             spec = region.spec.reporters
             if spec is None:
                 spec = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)
@@ -84,7 +87,7 @@ class DrillModel(mesa.Model):
             )
 
     def _build_agencies(self) -> None:
-        s = self.scenario
+        s = self.spec
         for aid, spec in s.agencies.items():
             agency = Agency(self, aid, spec, self.regions[spec.region])
             self.agencies[aid] = agency
@@ -95,7 +98,7 @@ class DrillModel(mesa.Model):
             agency.activates = {levels.rank(lv): act for lv, act in resp.activates.items()}
 
     def _build_teams(self) -> None:
-        s = self.scenario
+        s = self.spec
         for gid, spec in s.teams.items():
             base = self.regions[spec.base]
             home = tuple(spec.location) if spec.location else base.location

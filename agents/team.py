@@ -19,8 +19,9 @@ STATES = ("off_duty", "idle", "travelling", "working", "returning")
 
 
 class Team(mesa.Agent):
-    """A team with kind, base, members, capabilities and speed; its behaviour is a simpy process
-    kept in :attr:`process`, so a recall is ``process.interrupt()``.
+    """A team with kind, base, members, capabilities and speed.
+
+    Its behaviour is a simpy process kept in :attr:`process`, so a recall is ``process.interrupt()``.
 
     Attributes:
         state: One of :data:`STATES`.

@@ -10,7 +10,7 @@ Public API::
 
 from sim.version import __version__
 
-__all__ = ["Exercise", "load", "read_log", "__version__"]
+__all__ = ["Exercise", "__version__", "load", "read_log"]
 
 
 def __getattr__(name: str) -> object:

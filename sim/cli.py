@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("list", "sim.commands.list_cmd"),
     ("validate", "sim.commands.validate"),
     ("schema", "sim.commands.schema"),
+    ("report", "sim.commands.report"),
 )
 """(command, module) pairs; add a line here to add a command."""
 
@@ -63,11 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `drillsim schema | head`
         try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+    except Exception as exc:
         from sim.log import LogError
 
         if isinstance(exc, LogError):

@@ -56,6 +56,8 @@ def parse_duration(value: object, *, allow_negative: bool = False) -> float:
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a duration ({DURATION_HINT})")
     text = value.strip()
+    if text in ("0", "+0", "-0"):
+        return 0.0
     sign = 1.0
     if text.startswith("-"):
         sign, text = -1.0, text[1:]

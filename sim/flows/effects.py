@@ -1,9 +1,9 @@
 """Effects of injects and decision options.
 
-Effects of injects and decision options: raise or set a level, activate forces, spawn an
-incident, deliver another inject, and the doctrine actions (warnings, outages, storage areas,
-consultation, support requests, coordination desks, calls for teams, rules, materials). Each
-effect is handed to the flow that owns its mechanism, so an inject and a rule do the same thing.
+Raise or set a level, activate forces, spawn an incident, deliver another inject, and the doctrine
+actions (warnings, outages, storage areas, consultation, support requests, coordination desks,
+calls for teams, rules, materials). Each effect is handed to the flow that owns its mechanism, so
+an inject and a rule do the same thing.
 """
 
 from __future__ import annotations

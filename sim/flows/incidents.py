@@ -6,6 +6,7 @@ Hazard models (rainfall, fire spread, earthquakes) also create incidents through
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Generator as Gen
 from typing import Any
@@ -88,7 +89,7 @@ class IncidentFlow:
                 u = wbuf.pop()
                 region = keys[next((i for i, c in enumerate(cum) if u < c), len(keys) - 1)]
             self.occur(g.incident, region, source=gid, key=f"{gid}-{n:06d}", gen=fate,
-                       people=int(round(people())))
+                       people=round(people()))
 
     def spawn(self, spec: Any, cause: str) -> Incident:
         """Create an incident now from an inject or decision effect."""
@@ -110,7 +111,7 @@ class IncidentFlow:
         ctx = self.ctx
         region = ctx.model.regions[region_key]
         if people is None:
-            people = int(round(make_sampler(spec.people, gen)()))
+            people = round(make_sampler(spec.people, gen)())
         if location is None:
             location = tuple(spec.location) if spec.location else region.location
         death_times = self._fates(spec, people, gen)
@@ -151,7 +152,7 @@ def _inverse(points: list[tuple[float, float]], u: float) -> float:
     """Time at which a piecewise-linear survival curve falls to ``u`` (inf if it never does)."""
     if u > points[0][1]:
         return 0.0
-    for (t0, s0), (t1, s1) in zip(points, points[1:], strict=False):
+    for (t0, s0), (t1, s1) in itertools.pairwise(points):
         if s1 < u <= s0:
             return t0 + (t1 - t0) * (s0 - u) / (s0 - s1) if s0 != s1 else t1
     return math.inf

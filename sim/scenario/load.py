@@ -292,7 +292,7 @@ def _step(tp: Any, part: Any) -> Any:
         fields = tp.model_fields
         if part in fields:
             return fields[part].annotation
-        for name, f in fields.items():
+        for _name, f in fields.items():
             if f.alias == part:
                 return f.annotation
         return None

@@ -7,6 +7,7 @@ schema` exports these models as JSON Schema. Cross-references between sections a
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
@@ -85,8 +86,7 @@ class ReporterPool(Frozen):
     """Grid workers / disaster information officers (网格员 / 灾害信息员) who detect incidents."""
 
     count: int = Field(default=1, ge=0, description="How many reporters; 0 means nobody watches here.")
-    delay: DurationDist = Field(default=0.0, validate_default=True,
-                                description="Time from the incident to its detection.")
+    delay: DurationDist = Field(default=0.0, description="Time from the incident to its detection.")
     probability: Probability = Field(default=1.0, description="Chance that a reporter notices the incident.")
     fallback: DurationDist | None = Field(
         default=None, description="If missed, detection after this delay (patrol, 12119 call); none = never.")
@@ -124,7 +124,7 @@ class Team(Frozen):
     members: int = Field(default=10, ge=1)
     count: int = Field(default=1, ge=1, le=10_000)
     capabilities: IdList = Field(min_length=1)
-    speed: Speed = 40.0
+    speed: Speed = "40km/h"
     on_duty: bool = Field(default=True, description="False: the team waits for an activation list.")
     location: Location | None = None
     work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
@@ -180,7 +180,7 @@ class Survival(Frozen):
             probs = [p for _, p in self.curve]
             if times != sorted(times) or len(set(times)) != len(times):
                 raise ValueError("curve times must increase")
-            if any(b > a for a, b in zip(probs, probs[1:], strict=False)):
+            if any(b > a for a, b in itertools.pairwise(probs)):
                 raise ValueError("survival must not increase with time")
         if self.half_life is not None and self.half_life <= 0:
             raise ValueError("half_life must be positive")
@@ -192,8 +192,7 @@ class Rescue(Frozen):
 
     dispatch_level: AdminLevel = Field(
         default="county", description="Incidents are queued for dispatch when a report reaches this level.")
-    work_time: DurationDist = Field(default="1h", validate_default=True,
-                                    description="Time on scene per incident (teams may scale).")
+    work_time: DurationDist = Field(default="1h", description="Time on scene per incident (teams may scale).")
     road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
@@ -207,8 +206,7 @@ class IncidentSpec(Frozen):
     name: Text | None = None
     region: Id | None = None
     location: Location | None = None
-    people: CountDist = Field(default=0.0, validate_default=True,
-                              description="People at risk who need rescue (trapped).")
+    people: CountDist = Field(default=0.0, description="People at risk who need rescue (trapped).")
     dead: int = Field(default=0, ge=0)
     missing: int = Field(default=0, ge=0)
     injured: int = Field(default=0, ge=0)
@@ -288,8 +286,9 @@ def _cond_kind(value: Any) -> str | None:
 
 Condition = Annotated[
     Union[Annotated[FactTest, Tag("fact")], Annotated[AllOf, Tag("all")], Annotated[AnyOf, Tag("any")]],  # noqa: UP007
-    Discriminator(_cond_kind, custom_error_type="condition", custom_error_message="unknown condition (expected {fact: NAME, at_least: N}, "
-                  "{all: [...]} or {any: [...]})"),
+    Discriminator(
+        _cond_kind, custom_error_type="condition",
+        custom_error_message="unknown condition (expected {fact: NAME, at_least: N}, {all: [...]} or {any: [...]})"),
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -307,7 +306,7 @@ class LevelRule(Frozen):
 
     level: ResponseLevel
     when: Condition
-    delay: DurationDist = Field(default=0.0, validate_default=True)
+    delay: DurationDist = 0.0
 
 
 class AgencyResponse(Frozen):
@@ -378,14 +377,32 @@ Effect = Annotated[
         Annotated[DeliverInject, Tag("inject")],
         *(Annotated[model, Tag(tag)] for tag, model in ACTION_TAGS.items()),
     ],
-    Discriminator(_effect_kind, custom_error_type="effect", custom_error_message="unknown effect (expected one of raise_level, set_level, "
-                  "activate, incident, inject, " + ", ".join(ACTION_TAGS) + ")"),
+    Discriminator(
+        _effect_kind, custom_error_type="effect",
+        custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject, "
+        + ", ".join(ACTION_TAGS) + ")"),
 ]
 
 # ---- MSEL and decisions --------------------------------------------------------------------------
 
 InjectType = Literal["informational", "event", "media", "contingency"]
 DeliveryMethod = Literal["phone", "email", "fax", "radio", "message", "handout", "verbal", "simcell", "system"]
+
+
+class Expectation(Frozen):
+    """Evidence in the log that an inject's expected action was taken (scored by injects_answered_ratio).
+
+    The inject is *answered* when, for every expectation, a record of ``kind`` by one of ``by``
+    (any actor when empty; a team id also matches its numbered copies) about one of ``subject``
+    appears after delivery and within ``within``, with every ``data`` field equal to the given value
+    (or one of the given values when a list is written).
+    """
+
+    kind: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="A record kind, e.g. level.changed.")
+    by: IdList = Field(default=(), description="Actors that count (agency, team, region); empty: anyone.")
+    subject: IdList = Field(default=(), description="Subjects that count (incident, team, level, …); empty: any.")
+    within: Duration | None = Field(default=None, description="Deadline after delivery; none: by the end.")
+    data: dict[str, Any] = Field(default_factory=dict, description="Fields the record's data must have.")
 
 
 class Inject(Frozen):
@@ -403,6 +420,8 @@ class Inject(Frozen):
     title: Text
     message: Text
     expected_action: Text | None = None
+    expects: tuple[Expectation, ...] = Field(
+        default=(), description="Records that show the expected action was taken (for scoring).")
     objectives: IdList = ()
     capability: str | None = None
     source: str | None = None
@@ -432,8 +451,7 @@ class Decision(Frozen):
     options: dict[Id, Option] = Field(min_length=2)
     default: Id = Field(description="The option that applies when the time limit passes.")
     doctrine: Id | None = Field(default=None, description="What the plan says; taken in headless runs.")
-    doctrine_delay: DurationDist = Field(default=0.0, validate_default=True,
-                                         description="How long doctrine takes to decide.")
+    doctrine_delay: DurationDist = Field(default=0.0, description="How long doctrine takes to decide.")
     time_limit: Duration = Field(gt=0)
     objectives: IdList = ()
     source: str | None = None
@@ -480,6 +498,7 @@ class Scope(Frozen):
     incident_kinds: IdList = ()
     injects: IdList = ()
     decisions: IdList = ()
+    hazards: IdList = ()
 
 
 class CriticalTask(Frozen):
@@ -492,6 +511,7 @@ class CriticalTask(Frozen):
     better: Literal["lower", "higher"] = "lower"
     thresholds: dict[Literal["P", "S", "M"], Threshold] = Field(
         description="Rating bands: the value meets P, S or M, else U.")
+    level: ResponseLevel | None = Field(default=None, description="The response level time_to_level waits for.")
     weight: float = Field(default=1.0, ge=0)
     source: str | None = None
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from sim.scenario.types import Amount, Duration, DurationDist, Id, Section, Text
+from sim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text
 
 WarningLevel = Literal["blue", "yellow", "orange", "red"]
 WARNING_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
@@ -28,7 +28,7 @@ def _as_tuple(value: Any) -> Any:
 Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
 
 
-class WarningSpec(Section):
+class WarningSpec(Frozen):
     """A warning (预警) issued by ``agency`` for ``region`` (and everything under it)."""
 
     agency: Id
@@ -38,13 +38,13 @@ class WarningSpec(Section):
     text: Text | None = None
 
 
-class IssueWarning(Section):
+class IssueWarning(Frozen):
     """Issue a warning now (e.g. the real 17:30 red rainstorm signal)."""
 
     warning: WarningSpec
 
 
-class OutageSpec(Section):
+class OutageSpec(Frozen):
     """A communications outage or road cut in ``region`` (and the regions under it)."""
 
     region: Id
@@ -53,43 +53,43 @@ class OutageSpec(Section):
     cause: str = "effect"
 
 
-class RegionRef(Section):
+class RegionRef(Frozen):
     """Names a region."""
 
     region: Id
 
 
-class CommsLost(Section):
+class CommsLost(Frozen):
     """Cut communications (reports wait for restoration or a fallback such as a satellite phone)."""
 
     comms_lost: OutageSpec
 
 
-class CommsRestored(Section):
+class CommsRestored(Frozen):
     """Restore communications."""
 
     comms_restored: RegionRef
 
 
-class RoadCut(Section):
+class RoadCut(Frozen):
     """Cut roads: travel to, from and within the region takes ``factor`` times longer."""
 
     road_cut: OutageSpec
 
 
-class RoadRestored(Section):
+class RoadRestored(Frozen):
     """Reopen roads."""
 
     road_restored: RegionRef
 
 
-class OrderStorage(Section):
+class OrderStorage(Frozen):
     """Order a storage area's evacuation; it is activated after the evacuation-complete report."""
 
     storage: Id
 
 
-class ConsultSpec(Section):
+class ConsultSpec(Frozen):
     """A joint consultation (会商研判) convened by an agency."""
 
     convener: Id
@@ -98,49 +98,49 @@ class ConsultSpec(Section):
     delay: DurationDist = Field(default=0, description="Time to convene.")
 
 
-class Consult(Section):
+class Consult(Frozen):
     """Convene a joint consultation now."""
 
     consult: ConsultSpec
 
 
-class RequestSupport(Section):
+class RequestSupport(Frozen):
     """Start a linked-response request (联动响应) from ``cross_region.support``."""
 
     request_support: Id
 
 
-class ActivateDesk(Section):
+class ActivateDesk(Frozen):
     """Start an on-site coordination desk (现场协调机制)."""
 
     desk: Id
 
 
-class StandDownDesk(Section):
+class StandDownDesk(Frozen):
     """Close a coordination desk: its teams finish their task, file withdrawal and go home."""
 
     stand_down: Id
 
 
-class CallTeams(Section):
+class CallTeams(Frozen):
     """Issue a call for social teams (from ``coordination.calls``)."""
 
     call: Id
 
 
-class RuleSpec(Section):
+class RuleSpec(Frozen):
     """Switches of the coordination rules."""
 
     invitation_letter: bool | None = Field(default=None, description="Out-of-province teams need a letter.")
 
 
-class SetRule(Section):
+class SetRule(Frozen):
     """Change a rule now (e.g. drop the invitation-letter requirement)."""
 
     rule: RuleSpec
 
 
-class MaterialSpec(Section):
+class MaterialSpec(Frozen):
     """A request for materials delivered to a region."""
 
     item: Id
@@ -149,7 +149,7 @@ class MaterialSpec(Section):
     by: Id | None = Field(default=None, description="The requesting agency (default: the region's).")
 
 
-class RequestMaterial(Section):
+class RequestMaterial(Frozen):
     """Request materials now."""
 
     request_material: MaterialSpec

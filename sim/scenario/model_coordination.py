@@ -17,9 +17,9 @@ from sim.scenario.types import (
     Distance,
     Duration,
     DurationDist,
+    Frozen,
     Id,
     Probability,
-    Section,
     Text,
     TimePoint,
 )
@@ -27,7 +27,7 @@ from sim.scenario.types import (
 # ---- on-site coordination mechanism -----------------------------------------------------------
 
 
-class Desk(Section):
+class Desk(Frozen):
     """A coordination desk: registers arriving social teams, tasks them by zone, supports them."""
 
     name: Text
@@ -51,7 +51,7 @@ class Desk(Section):
     withdrawal_filing: Probability = Field(default=1.0, description="Chance a leaving team files 撤离报备.")
 
 
-class Call(Section):
+class Call(Frozen):
     """A call for social teams (through the coordination system or in public)."""
 
     desk: Id
@@ -62,7 +62,7 @@ class Call(Section):
     mobilise: DurationDist = Field(default="1h", description="Time to assemble and set out.")
 
 
-class InvitationRule(Section):
+class InvitationRule(Frozen):
     """Out-of-province teams need an invitation letter (邀请函) or must file with the province."""
 
     required: bool = False
@@ -72,7 +72,7 @@ class InvitationRule(Section):
     give_up: Probability = Field(default=0.0, description="Chance a refused team turns back.")
 
 
-class Coordination(Section):
+class Coordination(Frozen):
     """The on-site coordination mechanism: desks, calls for teams, and its rules."""
 
     desks: dict[Id, Desk] = Field(default_factory=dict)
@@ -88,14 +88,14 @@ class Coordination(Section):
 Topic = Literal["warning", "river", "level", "fire", "quake"]
 
 
-class Sharing(Section):
+class Sharing(Frozen):
     """Command centres pass information to neighbouring centres after a delay."""
 
     delay: DurationDist = "30m"
     topics: tuple[Topic, ...] = ("warning", "level")
 
 
-class BorderFire(Section):
+class BorderFire(Frozen):
     """A fire near a provincial border: notification (火情通报) and joint consultation (会商研判)."""
 
     distance: Distance = Field(default="1km", description="Fire this close to a border must be notified.")
@@ -105,7 +105,7 @@ class BorderFire(Section):
     consult_delay: DurationDist = "30m"
 
 
-class Support(Section):
+class Support(Frozen):
     """A linked-response request (联动响应): teams and materials across a border after approval."""
 
     from_: Id = Field(alias="from", description="The requesting agency.")
@@ -118,7 +118,7 @@ class Support(Section):
     approval: DurationDist = "1h"
 
 
-class CrossRegion(Section):
+class CrossRegion(Frozen):
     """How provinces (or any neighbouring command areas) work together."""
 
     centres: dict[Id, Id] = Field(default_factory=dict, description="Region → its command centre agency.")
@@ -135,7 +135,7 @@ class CrossRegion(Section):
 # ---- storage areas ----------------------------------------------------------------------------------
 
 
-class StorageArea(Section):
+class StorageArea(Frozen):
     """A flood storage area (蓄滞洪区): evacuate, report complete, then open the gates."""
 
     name: Text

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from sim.scenario.model_triggers import Trigger
-from sim.scenario.types import Amount, CountDist, Duration, DurationDist, Id, Probability, Section, TimePoint
+from sim.scenario.types import Amount, CountDist, Duration, DurationDist, Frozen, Id, Probability, TimePoint
 
 Level = Literal["village", "township", "county", "city", "province", "nation"]
 Response = Literal["IV", "III", "II", "I"]
@@ -27,7 +27,7 @@ def _as_tuple(value: Any) -> Any:
 Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
 
 
-class Updates(Section):
+class Updates(Frozen):
     """Update reports (续报): when an incident's facts change, the news climbs the chain again.
 
     Updates of one incident are rate-limited: a change within ``min_interval`` of the last update
@@ -45,14 +45,14 @@ class Updates(Section):
     deadline: Duration | None = Field(default=None, description="Due time at each level, from the change.")
 
 
-class Final(Section):
+class Final(Frozen):
     """The final report (核报): sent once an incident is closed and its facts stable for ``after``."""
 
     enabled: bool = True
     after: Duration = Field(default="6h", description="Stable period before the final report.")
 
 
-class DirectRule(Section):
+class DirectRule(Frozen):
     """Skip-level report (越级上报) rule.
 
     Skip-level report (越级上报): a ``from`` office reports straight to higher levels when a fact
@@ -68,7 +68,7 @@ class DirectRule(Section):
     due: Duration | None = Field(default=None, description="Deadline from the moment the threshold is met.")
 
 
-class ZeroReport(Section):
+class ZeroReport(Frozen):
     """The 24-hour zero-report rule (24小时零报告).
 
     The 24-hour zero-report rule (24小时零报告): offices at ``level`` report every ``interval``
@@ -81,7 +81,7 @@ class ZeroReport(Section):
     until: TimePoint | None = None
 
 
-class Mishap(Section):
+class Mishap(Frozen):
     """A rescuer accident (a capsized boat) during work that needs one capability.
 
     The team's current task is abandoned and re-queued, ``people`` of its members need rescue
@@ -99,7 +99,7 @@ class Mishap(Section):
     survival: Id | None = None
 
 
-class StandDown(Section):
+class StandDown(Frozen):
     """Lowering the level (降低/终止响应) once the situation is quiet.
 
     Lowering the level (降低/终止响应) once the situation is quiet: no trapped people known to the

@@ -11,10 +11,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.scenario.model import IdList
-from sim.scenario.types import Duration, DurationDist, Id, Probability, Section
+from sim.scenario.types import Duration, DurationDist, Frozen, Id, Probability
 
 
-class Station(Section):
+class Station(Frozen):
     """First response by a team (a station) the moment an incident in its area is detected.
 
     "1 minute to respond, 3 minutes on site, 5 minutes to handle": the station frees the lightly
@@ -38,14 +38,14 @@ class Station(Section):
         return self
 
 
-class Department(Section):
+class Department(Frozen):
     """A department that must report to the scene when the township blows the whistle."""
 
     answer: DurationDist = "30m"
     teams: IdList = Field(default=(), description="Teams the department brings (put on duty on arrival).")
 
 
-class Whistle(Section):
+class Whistle(Frozen):
     """吹哨报到: the township calls departments, which must report to the scene within ``due``."""
 
     level: Literal["village", "township", "county"] = "township"
@@ -57,7 +57,7 @@ class Whistle(Section):
     )
 
 
-class Grassroots(Section):
+class Grassroots(Frozen):
     """Stations (keyed by team id) and the whistle."""
 
     stations: dict[Id, Station] = Field(default_factory=dict)

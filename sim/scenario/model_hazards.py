@@ -23,9 +23,9 @@ from sim.scenario.types import (
     Distance,
     Duration,
     DurationDist,
+    Frozen,
     Id,
     Probability,
-    Section,
     Speed,
     Text,
     TimePoint,
@@ -61,7 +61,7 @@ def _increasing(curve: tuple[tuple[float, float], ...], what: str) -> None:
 # ---- rain and rivers ----------------------------------------------------------------------------
 
 
-class RainRegion(Section):
+class RainRegion(Frozen):
     """Rain falling on one region (and everything under it): a curve of intensity over time."""
 
     curve: Curve = Field(min_length=1, description="[[time, mm/h], ...]; linear between points, 0 after.")
@@ -83,14 +83,14 @@ class RainRegion(Section):
         return self
 
 
-class FlashFloods(Section):
+class FlashFloods(Frozen):
     """Flash floods (山洪) drawn as a Poisson stream whose rate grows with rain above a threshold."""
 
     threshold: Amount = Field(default=20.0, description="mm/h below which no flash flood starts.")
     incident: IncidentSpec
 
 
-class RainWarning(Section):
+class RainWarning(Frozen):
     """A warning issued when the rain over ``region`` will reach ``rate_at_least`` within ``lead``."""
 
     agency: Id
@@ -100,7 +100,7 @@ class RainWarning(Section):
     lead: Duration = Field(default=0, description="Forecast lead: warn this long before the rate is reached.")
 
 
-class Outage(Section):
+class Outage(Frozen):
     """How rain-caused road cuts and outages behave."""
 
     factor: float = Field(default=3.0, ge=1.0, description="Travel-time multiplier while roads are cut.")
@@ -109,7 +109,7 @@ class Outage(Section):
     )
 
 
-class Rain(Section):
+class Rain(Frozen):
     """Rain over regions, evaluated every ``step``."""
 
     step: Duration = Field(default="1h", gt=0)
@@ -120,7 +120,7 @@ class Rain(Section):
     comms: Outage = Field(default_factory=Outage)
 
 
-class RiverThreshold(Section):
+class RiverThreshold(Frozen):
     """What happens when a river's flow first reaches ``flow`` (m³/s)."""
 
     flow: Amount
@@ -130,7 +130,7 @@ class RiverThreshold(Section):
     storage: IdList = Field(default=(), description="Storage areas whose evacuation is ordered.")
 
 
-class River(Section):
+class River(Frozen):
     """A river gauge fed by rain regions.
 
     A river gauge fed by rain regions: rain above the infiltration loss (φ-index) runs off, after
@@ -153,7 +153,7 @@ class River(Section):
 # ---- forest fire ---------------------------------------------------------------------------------
 
 
-class Wind(Section):
+class Wind(Frozen):
     """Wind from ``at`` on: speed and the direction it blows *from* (degrees, 0 = north, 90 = east)."""
 
     at: TimePoint = 0
@@ -161,7 +161,7 @@ class Wind(Section):
     direction: float = Field(ge=0, le=360)
 
 
-class CrownFire(Section):
+class CrownFire(Frozen):
     """Transition to crown fire (树冠火) in forest cells under strong wind."""
 
     wind_at_least: WindSpeed
@@ -170,7 +170,7 @@ class CrownFire(Section):
     rate: Speed = Field(description="Head rate of spread of a crown fire.")
 
 
-class FireSpread(Section):
+class FireSpread(Frozen):
     """Head rate of spread as a function of wind speed, and crown-fire risk."""
 
     by_wind: tuple[tuple[WindSpeed, Speed], ...] = Field(
@@ -184,7 +184,7 @@ class FireSpread(Section):
         return self
 
 
-class Suppression(Section):
+class Suppression(Frozen):
     """Crews build fire line on the edge; an edge spreading faster than ``max_rate`` cannot be held."""
 
     needs: IdList = ("fire_suppression",)
@@ -195,7 +195,7 @@ class Suppression(Section):
     mop_up: Duration = Field(default="2h", description="Containment to extinguished.")
 
 
-class FireThreat(Section):
+class FireThreat(Frozen):
     """A village or site the fire threatens: when the fire comes within ``distance`` people must leave."""
 
     region: Id
@@ -204,7 +204,7 @@ class FireThreat(Section):
     incident: IncidentSpec
 
 
-class Fire(Section):
+class Fire(Frozen):
     """A forest fire spreading on a square grid centred on its ignition point."""
 
     at: TimePoint = 0
@@ -235,7 +235,7 @@ class Fire(Section):
 # ---- earthquake ----------------------------------------------------------------------------------
 
 
-class Attenuation(Section):
+class Attenuation(Frozen):
     """Intensity attenuation I = a + b·M − c·log10(R + r0), R epicentral distance in km."""
 
     a: float
@@ -244,7 +244,7 @@ class Attenuation(Section):
     r0: float = Field(ge=0)
 
 
-class QuakeSite(Section):
+class QuakeSite(Frozen):
     """Buildings of a region exposed to the shaking."""
 
     buildings: int = Field(ge=0)
@@ -256,7 +256,7 @@ class QuakeSite(Section):
     )
 
 
-class Aftershocks(Section):
+class Aftershocks(Frozen):
     """Aftershocks: Reasenberg–Jones rate 10^(a + b(Mm − M)) (t + c)^-p per day, magnitudes ≥ m_min."""
 
     a: float = -1.67
@@ -270,7 +270,7 @@ class Aftershocks(Section):
     )
 
 
-class Secondary(Section):
+class Secondary(Frozen):
     """A secondary hazard (sand-mud flow 砂涌, landslide) where shaking reaches an intensity."""
 
     region: Id
@@ -280,7 +280,7 @@ class Secondary(Section):
     incident: IncidentSpec
 
 
-class Quake(Section):
+class Quake(Frozen):
     """An earthquake: magnitude, depth, epicentre → intensity by distance → collapses → trapped people."""
 
     at: TimePoint = 0
@@ -317,7 +317,7 @@ class Quake(Section):
         return self
 
 
-class Hazards(Section):
+class Hazards(Frozen):
     """Hazard models that generate incidents, outages and the state injects can watch."""
 
     rain: Rain | None = None

@@ -9,24 +9,24 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.scenario.model import Location
-from sim.scenario.types import Amount, DurationDist, Id, Section, Speed, Text
+from sim.scenario.types import Amount, DurationDist, Frozen, Id, Speed, Text
 
 
-class Item(Section):
+class Item(Frozen):
     """A kind of material (tents, boats, food, fuel …)."""
 
     name: Text
     unit: str = "pcs"
 
 
-class Agreement(Section):
+class Agreement(Frozen):
     """An agreement reserve (协议储备): a supplier holds ``quantity`` and delivers after ``lead_time``."""
 
     quantity: Amount
     lead_time: DurationDist = "4h"
 
 
-class Depot(Section):
+class Depot(Frozen):
     """A reserve depot (储备库)."""
 
     name: Text
@@ -38,7 +38,7 @@ class Depot(Section):
     speed: Speed = "40km/h"
 
 
-class Need(Section):
+class Need(Frozen):
     """Demand for an item created by incidents (per incident and/or per person at risk)."""
 
     incident_kind: Id | None = Field(default=None, description="Only incidents of this kind (none: all).")
@@ -53,13 +53,13 @@ class Need(Section):
         return self
 
 
-class CrossBorder(Section):
+class CrossBorder(Frozen):
     """Depots of another province help after approval (京津冀救灾物资协同保障协议)."""
 
     approval: DurationDist = "1h"
 
 
-class Materials(Section):
+class Materials(Frozen):
     """Items, depots, what creates demand, and whether depots help across borders."""
 
     items: dict[Id, Item] = Field(default_factory=dict)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
-from sim.scenario.types import Amount, Duration, Id, Section, TimePoint
+from sim.scenario.types import Amount, Duration, Frozen, Id, TimePoint
 
 KIND_PATTERN = r"^[a-z_]+\.[a-z_]+$"
 
@@ -24,7 +24,7 @@ def _as_tuple(value: Any) -> Any:
 Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
 
 
-class Bound(Section):
+class Bound(Frozen):
     """A numeric comparison on a record field: ``{at_least: 4000}`` and/or ``{at_most: 10}``."""
 
     at_least: float | None = None
@@ -34,7 +34,7 @@ class Bound(Section):
 FieldTest = Union[Bound, list[Any], str, int, float, bool, None]  # noqa: UP007
 
 
-class RecordTest(Section):
+class RecordTest(Frozen):
     """True once ``count`` records of kind ``record`` matching ``by``/``subject``/``data`` were written.
 
     ``by`` and ``subject`` list acceptable actors and subjects (empty: any; a team group id also
@@ -49,7 +49,7 @@ class RecordTest(Section):
     count: int = Field(default=1, ge=1)
 
 
-class FactAt(Section):
+class FactAt(Frozen):
     """True when what ``region``'s office knows (summed over incidents) reaches ``at_least``."""
 
     fact: str
@@ -58,26 +58,26 @@ class FactAt(Section):
     incident_kind: Id | None = None
 
 
-class LevelAt(Section):
+class LevelAt(Frozen):
     """True when ``agency`` holds at least ``level_at_least`` (IV lowest … I highest)."""
 
     agency: Id
     level_at_least: Literal["IV", "III", "II", "I"]
 
 
-class After(Section):
+class After(Frozen):
     """True from a moment on (an offset such as ``6h`` or a clock time)."""
 
     after: TimePoint
 
 
-class AllT(Section):
+class AllT(Frozen):
     """True when every trigger is true."""
 
     all: tuple[Trigger, ...] = Field(min_length=1)
 
 
-class AnyT(Section):
+class AnyT(Frozen):
     """True when at least one trigger is true."""
 
     any: tuple[Trigger, ...] = Field(min_length=1)
@@ -119,7 +119,7 @@ AllT.model_rebuild()
 AnyT.model_rebuild()
 
 
-class Contingency(Section):
+class Contingency(Frozen):
     """Deliver the inject only if an expected action has *not* happened within ``window``.
 
     The window opens at the inject's ``at`` time (or when its ``when`` trigger fires); record

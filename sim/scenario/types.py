@@ -31,16 +31,6 @@ from sim import units
 class Frozen(BaseModel):
     """Base of every scenario model: unknown keys are errors, objects are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Section(Frozen):
-    """A :class:`Frozen` model whose defaults are validated too.
-
-    A default written as a plain value (``delay: DurationDist = "30m"``) becomes the same model an
-    author's value would, so the header's definition and the samplers see one representation.
-    """
-
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=True)
 
 
