@@ -160,7 +160,7 @@ def test_earthquake_survival_follows_the_tangshan_curve_over_days():
         ex = Exercise(load("earthquake", few), seed)
         ex.run()
         recs = [r for r in ex.log.records if r[2] != "log.header"]
-        z, var = survival_z(recs)
+        z, _ = survival_z(recs)
         zs.append(z)
         waits += [r[5]["waited"] for r in of(recs, "rescue.completed") if not r[5].get("partial")]
     assert max(waits) > 2 * 1440  # the curve is probed beyond day 2
