@@ -371,7 +371,7 @@ def _effect_kind(value: Any) -> str | None:
 
 
 Effect = Annotated[
-    Union[  # noqa: UP007
+    Union[
         Annotated[RaiseLevel, Tag("raise_level")], Annotated[SetLevel, Tag("set_level")],
         Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
         Annotated[DeliverInject, Tag("inject")],
