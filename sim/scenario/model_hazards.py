@@ -112,7 +112,7 @@ class Outage(Frozen):
 class Rain(Frozen):
     """Rain over regions, evaluated every ``step``."""
 
-    step: Duration = Field(default="1h", gt=0)
+    step: Duration = Field(default="1h", ge=5, description="Evaluation interval (at least 5m).")
     regions: dict[Id, RainRegion] = Field(min_length=1)
     flash_floods: FlashFloods | None = None
     warnings: tuple[RainWarning, ...] = ()
@@ -215,7 +215,7 @@ class Fire(Frozen):
     name: Text | None = None
     cell: Distance = Field(default="50m", gt=0, description="Cell side.")
     size: int = Field(default=80, ge=5, le=400, description="Cells per side.")
-    step: Duration = Field(default="2m", gt=0)
+    step: Duration = Field(default="2m", ge=0.5, description="Spread step (at least 30s).")
     record_every: Duration = Field(default="30m", gt=0, description="Interval of fire.state records.")
     areas: dict[Id, Location | None] = Field(
         min_length=1,
