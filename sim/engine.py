@@ -21,13 +21,23 @@ from typing import Any
 import simpy
 
 from agents.model import DrillModel
-from sim import levels
+from sim import hazards, levels
 from sim.flows.activation import ActivationFlow
+from sim.flows.border import BorderFlow
+from sim.flows.comms import CommsFlow
+from sim.flows.coordination import CoordinationFlow
 from sim.flows.decisions import DecisionFlow
+from sim.flows.duty_reports import DutyReports
+from sim.flows.grassroots import GrassrootsFlow
 from sim.flows.incidents import IncidentFlow
+from sim.flows.materials import MaterialsFlow
 from sim.flows.msel import MselFlow
 from sim.flows.reporting import ReportingFlow
 from sim.flows.rescue import Dispatcher
+from sim.flows.roads import RoadsFlow
+from sim.flows.storage import StorageFlow
+from sim.flows.triggers import Triggers
+from sim.flows.warnings import WarningsFlow
 from sim.log import FORMAT, EventLog, JsonlWriter
 from sim.rng import Streams
 from sim.scenario.load import Loaded
@@ -85,26 +95,43 @@ class Exercise:
         writer = JsonlWriter(log_path) if log_path is not None else None
         self.log = EventLog(lambda: self.env.now, writer, keep)
         self.emit = self.log.emit
-        self.model = DrillModel(scenario, self.streams)
+        self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))
         if unknown:
             raise ValueError(f"unknown role(s) {', '.join(unknown)} (agencies: {', '.join(self.model.agencies)})")
         self.ended = False
         self._stop: simpy.Event | None = None
         self._halted = False
+        self.triggers = Triggers(self)
+        self.comms = CommsFlow(self)
+        self.roads = RoadsFlow(self)
         self.incidents = IncidentFlow(self)
         self.reporting = ReportingFlow(self)
+        self.duty_reports = DutyReports(self)
         self.activation = ActivationFlow(self)
+        self.warnings = WarningsFlow(self)
         self.dispatcher = Dispatcher(self)
+        self.coordination = CoordinationFlow(self)
+        self.border = BorderFlow(self)
+        self.storage = StorageFlow(self)
+        self.materials = MaterialsFlow(self)
+        self.grassroots = GrassrootsFlow(self)
         self.msel = MselFlow(self)
         self.decisions = DecisionFlow(self, set(players), self._halt)
+        self.hazards = hazards.build(self)
         self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,
             "title": scenario.title.as_dict(), "hazard": scenario.hazard})
         self.activation.start()
         self.dispatcher.start()
+        self.coordination.start()
+        self.border.start()
+        self.storage.start()
+        self.duty_reports.start()
         self.incidents.start()
+        for hazard in self.hazards:
+            hazard.start()
         self.msel.start()
         self.decisions.start()
 
@@ -312,7 +339,7 @@ class Exercise:
             if inc.needs_rescue and inc.state != "closed":
                 self.emit("incident.unresolved", inc.region.key, inc.key, {
                     "state": inc.state, "people": inc.people, "alive": inc.alive_after(now - inc.onset),
-                    "team": inc.team.key if inc.team else None})
+                    "rescued": inc.rescued, "team": inc.team.key if inc.team else None})
         summary = self.summary()
         self.emit("exercise.ended", "control", self.scenario.id, {
             "reason": reason, "incidents": summary.incidents, "reports": summary.reports,
