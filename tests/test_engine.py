@@ -95,7 +95,7 @@ def test_inputs_at_unclean_instants_replay_exactly(tmp_path):
         ex.advance(ex.duration)
         for pending in ex.pending:
             unclean += round(ex.now, 4) != ex.now
-            ex.submit({"kind": "decide", "decision": pending.id, "option": list(pending.options)[0]})
+            ex.submit({"kind": "decide", "decision": pending.id, "option": next(iter(pending.options))})
             ex.submit({"kind": "note", "text": f"answered {pending.id}"})
             answered += 1
     ex.finish("duration")
