@@ -141,7 +141,8 @@ def _social_team(x: Any) -> str:
 def _border(x: Any) -> str:
     k, to = x.kind, x.n(x.subject)
     if k == "border.shared":
-        return x.z(f"{x.a} shares {x.d.get('topic')} information with {to}", f"{x.a} 向 {to} 通报{x.d.get('topic')}信息")
+        topic = x.d.get("topic")
+        return x.z(f"{x.a} shares {topic} information with {to}", f"{x.a} 向 {to} 通报{topic}信息")
     if k == "border.notified":
         delay = x.dur(x.d.get("delay"))
         return x.z(f"FIRE NOTICE: {x.a} notifies {to} ({delay} after the fire neared the border)",
