@@ -5,6 +5,10 @@ moment an incident in their area is detected ("1 minute to respond, 3 to arrive,
 long before the report reaches the county and professional teams are dispatched; township
 stations with 24-hour duty (or slower off duty hours); and the township's whistle (吹哨报到), which
 calls departments that must report to the scene within a deadline and bring their teams.
+
+The whistle works inside one jurisdiction (街乡吹哨、部门报到): a township calls the departments of
+its own district, so a department answers only callers inside its agency's region (the caller is
+that region or lies below it). A township with no department above it blows no whistle.
 """
 
 from __future__ import annotations
@@ -95,14 +99,23 @@ class GrassrootsFlow:
         ctx = self.ctx
         w = self.whistle
         assert w is not None
+        lineage = ctx.model.regions[caller].lineage
+        agencies = ctx.model.agencies
+        departments = [
+            (agency, dept)
+            for agency, dept in w.departments.items()
+            if agency in agencies and agencies[agency].region.key in lineage
+        ]
+        if not departments:
+            return  # no department has jurisdiction here: another district's bureau does not answer
         called = ctx.env.now
         ctx.emit(
             "whistle.called",
             caller,
             inc.key,
-            {"departments": list(w.departments), "due": round(called + w.due, 4)},
+            {"departments": [agency for agency, _ in departments], "due": round(called + w.due, 4)},
         )
-        for agency, dept in w.departments.items():
+        for agency, dept in departments:
             ctx.env.process(self._answer_call(agency, dept, inc, called))
 
     def _answer_call(self, agency: str, dept: Any, inc: Incident, called: float) -> Gen[Any, Any, None]:

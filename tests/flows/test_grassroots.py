@@ -56,3 +56,24 @@ def test_whistle_calls_departments_to_the_scene(run_world):
     answered = kinds(recs, "whistle.answered")
     assert [(r[0], r[3], r[5]["delay"]) for r in answered] == [(90.0, "county-hq", 20.0)]
     assert [(r[0], r[4]) for r in kinds(recs, "team.activated")] == [(90.0, "pumps")]
+
+
+OTHER_DISTRICT = """
+incidents:
+  flood-a: {at: 1h, region: county-a, kind: flash_flood, people: 4}
+  flood-b: {at: 2h, region: county-b, kind: flash_flood, people: 4}
+grassroots:
+  whistle:
+    level: county
+    due: 30m
+    departments:
+      county-hq: {answer: 20m}
+"""
+
+
+def test_whistle_calls_only_departments_with_jurisdiction(run_world):
+    # 街乡吹哨、部门报到: County A's department answers its own county, never County B in another province
+    recs = run_world(OTHER_DISTRICT)
+    called = kinds(recs, "whistle.called")
+    assert [(r[3], r[4], r[5]["departments"]) for r in called] == [("county-a", "flood-a", ["county-hq"])]
+    assert [r[4] for r in kinds(recs, "whistle.answered")] == ["flood-a"]
