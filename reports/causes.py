@@ -144,16 +144,22 @@ def _rescue(view: LogView, task: Any) -> Text | None:
     )
 
 
+def _initial(r: Any) -> bool:
+    """A first report (首报): the reporting metrics rate these; updates and final reports come later."""
+    return r.data.get("type", "initial") == "initial"
+
+
 def _reporting(view: LogView, task: Any) -> Text | None:
     incidents = {o.subject for o in _failing(task)}
     sent: dict[tuple[str, str], float] = {}
     for r in view.kind("report.sent"):
-        sent.setdefault((r.subject, r.actor), float(r.t))
+        if _initial(r):
+            sent.setdefault((r.subject, r.actor), float(r.t))
     hops: dict[tuple[str, str], list[float]] = {}
     for r in view.kind("report.received"):
         origin = r.data.get("from")
         start = sent.get((r.subject, origin))
-        if r.subject in incidents and start is not None:
+        if r.subject in incidents and start is not None and _initial(r):
             key = (str(view.region_level(origin) or origin), str(view.region_level(r.actor) or r.actor))
             hops.setdefault(key, []).append(float(r.t) - start)
     detection = [
@@ -175,7 +181,7 @@ def _reporting(view: LogView, task: Any) -> Text | None:
     held = [
         float(r.data["held"])
         for r in view.kind("report.sent")
-        if r.subject in incidents and isinstance(r.data.get("held"), int | float)
+        if r.subject in incidents and _initial(r) and isinstance(r.data.get("held"), int | float)
     ]
     if held:
         extra = bi(
