@@ -20,6 +20,15 @@ inside its reach).
 ``raise_level``/``set_level``/``activate`` effect. Activated teams: ``on_duty`` (the default) or a
 place in an activation list or ``activate`` effect.
 
+Some agencies act without ever holding a response level, because a doctrine flow gives them a
+standing duty (值班值守): a province's command centre in ``cross_region.centres`` (it shares
+information, sends the border-fire notice, sits in joint consultations), the requesting and the
+asked agency of a ``cross_region.support`` request, the lead agency of a coordination desk that can
+open, the ordering and the evacuating agency of a storage area that can be ordered, a department of
+the township whistle, and an agency that issues hazard warnings. An inject to one of them has
+someone to act on it. An inject that expects nothing (no ``expected_action``, no ``expects``) only
+informs: it needs no activated recipient, so it is not checked.
+
 All findings are warnings (a scenario may be incomplete on purpose while it is written);
 ``drillsim validate --lint`` turns warnings into exit status 1.
 """
@@ -33,6 +42,7 @@ from typing import Any
 from sim.errors import Problem
 from sim.scenario.load import Loaded
 from sim.scenario.model import ADMIN_LEVELS, Activate, RaiseLevel, Scenario, SetLevel, SpawnIncident
+from sim.scenario.model_actions import ActivateDesk, OrderStorage
 from sim.scenario.types import dist_params
 from sim.scenario.yamlsafe import Document, PathT
 
@@ -89,6 +99,8 @@ class Facts:
     incident_sources: list[tuple[PathT, Any, tuple[tuple[PathT, str], ...]]] = field(default_factory=list)
     active_agencies: set[str] = field(default_factory=set)
     active_teams: set[str] = field(default_factory=set)
+    duty_agencies: dict[str, str] = field(default_factory=dict)
+    """Agency → the doctrine role that makes it act without a response level (see the module doc)."""
     level_effects: bool = False
 
 
@@ -146,7 +158,44 @@ def scenario_facts(s: Scenario, data: dict[str, Any]) -> Facts:
         elif isinstance(eff, SpawnIncident) and eff.incident.region is not None:
             f.incident_sources.append(((*path, "incident"), eff.incident,
                                        (((*path, "incident", "region"), eff.incident.region),)))
+    f.duty_agencies = _duty_agencies(s)
     return f
+
+
+def _duty_agencies(s: Scenario) -> dict[str, str]:
+    """Agencies a doctrine flow puts on duty without a level, with the role (first one found)."""
+    roles: dict[str, str] = {}
+
+    def add(aid: str | None, role: str) -> None:
+        if aid is not None and aid in s.agencies:
+            roles.setdefault(aid, role)
+
+    effects = [eff for _, eff in _all_effects(s)]
+    opened = {eff.desk for eff in effects if isinstance(eff, ActivateDesk)}
+    ordered = {eff.storage for eff in effects if isinstance(eff, OrderStorage)}
+    for river in s.hazards.rivers.values():
+        for th in river.thresholds:
+            ordered.update(th.storage)
+            add(th.agency, "issues river warnings")
+    if s.hazards.rain is not None:
+        for w in s.hazards.rain.warnings:
+            add(w.agency, "issues rain warnings")
+    for rid, aid in s.cross_region.centres.items():
+        add(aid, f"command centre of {rid} (cross_region.centres)")
+    for sid, sup in s.cross_region.support.items():
+        add(sup.from_, f"requests support {sid}")
+        add(sup.to, f"is asked for support {sid}")
+    for did, desk in s.coordination.desks.items():
+        if desk.activate is not None or did in opened:
+            add(desk.agency, f"leads coordination desk {did}")
+    for aid_, area in s.storage_areas.items():
+        if area.order is not None or aid_ in ordered:
+            add(area.agency, f"orders storage area {aid_}")
+            add(area.evacuating, f"evacuates storage area {aid_}")
+    if s.grassroots.whistle is not None:
+        for aid in s.grassroots.whistle.departments:
+            add(aid, "answers the township whistle")
+    return roles
 
 
 def _all_effects(s: Scenario) -> Iterator[tuple[PathT, Any]]:
@@ -308,11 +357,14 @@ def _inject_recipients(f: Facts, doc: Document) -> list[Problem]:
     out: list[Problem] = []
     s = f.s
     for iid, inj in s.injects.items():
+        if inj.expected_action is None and not inj.expects:
+            continue  # it only informs: nobody needs to act on it
         for i, to in enumerate(inj.to):
-            if to in s.agencies and to not in f.active_agencies:
+            if to in s.agencies and to not in f.active_agencies and to not in f.duty_agencies:
                 out.append(_warn(doc, ("injects", iid, "to", i),
                                  f"agency {to!r} is never activated (no initial_level, no response rule, "
-                                 "in no activation list and raised by no effect): nobody acts on this inject",
+                                 "in no activation list, raised by no effect and no duty in a doctrine flow): "
+                                 "nobody acts on this inject's expected action",
                                  "an activated agency, or an activation for this one"))
             elif to in s.teams and to not in f.active_teams:
                 out.append(_warn(doc, ("injects", iid, "to", i),

@@ -101,15 +101,34 @@ def test_an_inject_to_an_agency_never_activated():
     extra_agency = ("  county-hq: {name: County flood HQ, region: county-a, kind: command}\n",
                     "  county-hq: {name: County flood HQ, region: county-a, kind: command}\n"
                     "  weather: {name: Weather bureau, region: county-a, kind: meteorology}\n")
-    to_weather = ("    to: [county-hq]\n", "    to: [county-hq, weather]\n")
+    to_weather = ("    to: [county-hq]\n", "    to: [county-hq, weather]\n    expected_action: Warn the villages\n")
     found = warnings(extra_agency, to_weather)
     assert [p.path for p in found] == ["injects.I-01.to[1]"]
     assert "agency 'weather' is never activated" in found[0].message
+    # an inject that expects nothing only informs: it needs nobody to act
+    info_only = ("    to: [county-hq]\n", "    to: [county-hq, weather]\n")
+    assert warnings(extra_agency, info_only) == []
     with_level = extra_agency[1].replace("kind: meteorology}", "kind: meteorology, initial_level: IV}")
     assert warnings((extra_agency[0], with_level), to_weather) == []
     raised = "    effects: [{raise_level: {agency: weather, level: IV}}]\n"
     effect = ("    title: Rain warning\n", "    title: Rain warning\n" + raised)
     assert warnings(extra_agency, to_weather, effect) == []
+
+
+@pytest.mark.parametrize("duty", [
+    "cross_region:\n  centres: {county-a: weather}\n",
+    "coordination:\n  desks:\n    desk:\n      name: Desk\n      agency: weather\n      region: county-a\n"
+    "      activate: {after: 1h}\n",
+    "grassroots:\n  whistle:\n    departments: {weather: {answer: 20m}}\n",
+])
+def test_an_agency_with_a_standing_duty_needs_no_level(duty):
+    # a command centre on 24-hour duty, a desk's lead agency, a whistle department: they act without a level
+    extra_agency = ("  county-hq: {name: County flood HQ, region: county-a, kind: command}\n",
+                    "  county-hq: {name: County flood HQ, region: county-a, kind: command}\n"
+                    "  weather: {name: Weather bureau, region: county-a, kind: meteorology}\n")
+    to_weather = ("    to: [county-hq]\n", "    to: [county-hq, weather]\n    expected_action: Share the forecast\n")
+    assert [p.path for p in warnings(extra_agency, to_weather)] == ["injects.I-01.to[1]"]
+    assert warnings(extra_agency, to_weather, extra=duty) == []
 
 
 def test_a_metric_that_can_never_be_measured():
