@@ -57,8 +57,7 @@ def live_score(header: Mapping[str, Any], records: Sequence[tuple[Any, ...]], t:
         card = score(dict(header), records, t)
     except Exception as exc:  # a scoring bug, or a foreign log header: say so, keep the exercise going
         return LiveScore(False, problem=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
-    rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage,
-                           [task.summary for task in o.tasks if task.summary])
+    rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage, _distinct(o.tasks))
             for o in card.objectives]
     return LiveScore(True, rows, card.score, card.rating, card.coverage, seconds=time.perf_counter() - start,
                      card=card)
@@ -117,3 +116,12 @@ def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = 
     else:
         files.scorecard_problem = files.report_problem or "not written"
     return files
+
+
+def _distinct(tasks: Any) -> list[dict[str, str]]:
+    """The tasks' summaries, each once (two tasks not measured for the same reason say it once)."""
+    out: list[dict[str, str]] = []
+    for task in tasks:
+        if task.summary and task.summary not in out:
+            out.append(task.summary)
+    return out

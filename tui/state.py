@@ -78,6 +78,8 @@ class InjectView:
     source: str = "msel"
     delivered_at: float | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    skipped_at: float | None = None
+    """A contingency inject not needed: the expected action showed up in its window (``inject.skipped``)."""
 
 
 @dataclass
@@ -143,7 +145,11 @@ class ExerciseView:
         scheduled = [(inj.get("at"), key, inj) for key, inj in (definition.get("injects") or {}).items()
                      if inj.get("at") is not None and not inj.get("template")]
         for at, key, inj in sorted(scheduled, key=lambda x: x[0]):
-            self.injects[key] = InjectView(key, float(at), inj.get("title"), list(inj.get("to") or ()))
+            # as the engine: only plain timed injects are on the schedule ("run to next inject");
+            # a contingency opens its window at `at` and may never be delivered, a `when` one waits
+            source = "contingency" if inj.get("contingency") else "trigger" if inj.get("when") else "msel"
+            self.injects[key] = InjectView(key, float(at) + float(inj.get("delay") or 0.0), inj.get("title"),
+                                           list(inj.get("to") or ()), source=source)
         decisions = definition.get("decisions") or {}
         self.decision_schedule = sorted(
             ((float(d["at"]), key) for key, d in decisions.items() if d.get("at") is not None),
@@ -435,6 +441,12 @@ def _inject_delivered(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Da
     row.to = list(d.get("to") or row.to)
 
 
+def _inject_skipped(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
+    row = v.injects.get(subject) if subject is not None else None
+    if row is not None and row.delivered_at is None:
+        row.skipped_at = t
+
+
 def _decision_opened(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
     if subject is None:
         return
@@ -495,6 +507,7 @@ _HANDLERS: dict[str, Any] = {
     "team.arrived": _team_arrived,
     "team.withdrawn": _team_withdrawn,
     "inject.delivered": _inject_delivered,
+    "inject.skipped": _inject_skipped,
     "decision.opened": _decision_opened,
     "decision.made": _decision_made,
     "note.added": _note_added,

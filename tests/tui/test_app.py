@@ -49,7 +49,7 @@ def test_next_inject_delivers_it_into_the_msel_pane(run_async):
         app = make_app()
         async with app.run_test(size=(160, 48)) as pilot:
             msel = app.screen.query_one(MselTable)
-            await wait_until(pilot, lambda: msel.row_count == 4)
+            await wait_until(pilot, lambda: msel.row_count == 6)
             assert "▶" in str(msel.get_cell("M-01", "status"))  # next up
             await pilot.press("n")
             delivered = lambda key: not app.clock.active and app.view.injects[key].delivered_at is not None  # noqa: E731
@@ -62,7 +62,7 @@ def test_next_inject_delivers_it_into_the_msel_pane(run_async):
             assert "▶" in str(msel.get_cell("M-03", "status"))
             text = screen_text(app)
             assert "Train K396 stranded" in text
-            assert "2/4 delivered" in text
+            assert "2/6 delivered" in text
             assert "07:00" in text
 
     run_async(go())

@@ -69,3 +69,19 @@ def test_open_samples_shape_the_sparkline():
     view.now = 100.0
     assert view.open_samples(10) == [0.0, 2.0, 2.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
     assert view.open_samples(0) == []
+
+
+def test_contingency_injects_are_not_on_the_schedule_and_show_when_skipped():
+    """A contingency opens a window at its time: "next inject" never stops there, and a skip is shown."""
+    ex = Exercise(load(scenario_file("mentougou-flash-flood")))
+    view = ExerciseView(ex.log.header)
+    view.apply_all(ex.log.records)
+    ex.log.subscribe(view.apply)
+    contingencies = {k for k, i in ex.scenario.injects.items() if i.contingency is not None}
+    assert contingencies and all(view.injects[k].source == "contingency" for k in contingencies)
+    ex.run()
+    skipped = {r[4]: r[0] for r in ex.log.records if r[2] == "inject.skipped"}
+    delivered = {r[4] for r in ex.log.records if r[2] == "inject.delivered"}
+    assert skipped and set(skipped) | (contingencies & delivered) == contingencies
+    for key, t in skipped.items():
+        assert view.injects[key].skipped_at == t and view.injects[key].delivered_at is None

@@ -74,9 +74,9 @@ def test_facilitator_session_in_a_real_terminal(tmp_path: Path):
         screen = tmux.wait_for("space Run/Pause")  # the footer lists the keys (once laid out at 120×40)
         assert "Mentougou flash floods" in screen and "Beijing Flood Control HQ" in screen
         tmux.keys("n")
-        tmux.wait_for("1/4 delivered")
+        tmux.wait_for("1/6 delivered")
         tmux.keys("n")
-        screen = tmux.wait_for("2/4 delivered")
+        screen = tmux.wait_for("2/6 delivered")
         assert "07:00" in screen
         tmux.keys("m")  # run to the decision: the players are asked
         screen = tmux.wait_for("Request the Armed Police now?")

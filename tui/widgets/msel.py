@@ -1,7 +1,8 @@
 """The MSEL pane: scheduled injects with their delivery state, plus chained and ad-hoc ones.
 
 Rows come from the scenario definition in the log header (the schedule) and ``inject.delivered``
-records (what was actually delivered, when). Enter on a row opens the full text, which the
+records (what was actually delivered, when); a contingency inject the players made unnecessary
+(``inject.skipped``) is struck through with the time its window closed. Enter on a row opens the full text, which the
 facilitator reads out to the players.
 """
 
@@ -74,7 +75,7 @@ class MselTable(DataTable):
                 for col, value in zip(("status", "time", "id", "title", "to"), cells, strict=True):
                     self.update_cell(key, col, value, update_width=True)
             self._rows[key] = cells
-            if cursor_key is None and inj.delivered_at is None and inj.at is not None and inj.at == upcoming:
+            if cursor_key is None and _next(inj, upcoming):
                 cursor_key = key
         if cursor_key is not None and not self.has_focus:  # follow the schedule unless the user is browsing
             self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
@@ -91,7 +92,11 @@ class MselTable(DataTable):
             style = "dim" if inj.source == "msel" else "cyan"
             return (mark, Text(when, style=style), Text(inj.key, style=style), Text(title, style=style),
                     Text(to, style=style))
-        nxt = inj.at is not None and inj.at == upcoming
+        if inj.skipped_at is not None:  # a contingency the players made unnecessary
+            when = self.names.clock(inj.skipped_at)
+            return (Text("–", style="dim"), Text(when, style="dim"), Text(inj.key, style="dim"),
+                    Text(title, style="dim strike"), Text(to, style="dim"))
+        nxt = _next(inj, upcoming)
         mark = Text("▶", style="bold yellow") if nxt else Text("·", style="dim")
         when = self.names.clock(inj.at) if inj.at is not None else "--:--"
         style = "bold" if nxt else ""
@@ -103,3 +108,8 @@ class MselTable(DataTable):
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.Selected(str(event.row_key.value)))
+
+
+def _next(inj: InjectView, upcoming: float | None) -> bool:
+    """The row "run to next inject" stops at (a contingency's window may open then, it is not due)."""
+    return inj.source == "msel" and inj.delivered_at is None and inj.at is not None and inj.at == upcoming
