@@ -5,7 +5,7 @@ people; aftershocks; secondary hazards such as sand-mud flows (砂涌).
 
 Intensity follows the scenario's attenuation relation I = a + b·M − c·log10(R + r0) (R epicentral
 distance in km). With a long and a short axis (the elliptical model used for China's intensity
-zoning, e.g. Wang Suyun et al. 2000 for eastern China) the intensity at a point is the one whose
+zoning, e.g. Yu Yanxiang et al. 2013 behind GB 18306-2015) the intensity at a point is the one whose
 iso-intensity ellipse passes through it. A site's collapse share comes from the scenario's
 fragility table; collapses, occupants killed and trapped are binomial draws; trapped people are
 split into rescue sites (incidents) scattered around the site, each with survival drawn from the
