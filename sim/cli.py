@@ -25,6 +25,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "sim.commands.validate"),
     ("schema", "sim.commands.schema"),
     ("report", "sim.commands.report"),
+    ("replay", "sim.commands.replay"),
+    ("compare", "sim.commands.compare"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

@@ -64,6 +64,8 @@ class BranchSpec:
         role: The deciding agency, needed only for a decision the parent never logged.
         later: ``keep`` or ``drop`` the parent's later inputs.
         continuation: 0: the parent's random streams; k ≥ 1: re-keyed at the branch point with salt k.
+        arm: ``branch`` (take ``option``) or ``parent`` (a continuation of the parent's own choice: the
+            same inputs as the parent, re-keyed at the same point; what a fork-and-sweep compares with).
     """
 
     decision: str
@@ -72,6 +74,7 @@ class BranchSpec:
     role: str | None = None
     later: str = "keep"
     continuation: int = 0
+    arm: str = "branch"
 
 
 @dataclass
@@ -123,6 +126,8 @@ def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> Branch
     Raises:
         BranchError: The decision or option does not exist, or the time is outside the decision's window.
     """
+    if spec.arm not in ("branch", "parent"):
+        raise BranchError(f"arm must be branch or parent, not {spec.arm!r}")
     if spec.later not in ("keep", "drop"):
         raise BranchError(f"later must be keep or drop, not {spec.later!r}")
     if spec.continuation < 0:
@@ -201,10 +206,14 @@ def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> Branch
         if answer_at is not None:
             inserted.append(_decide(spec, answer_at))
     by_watch = case == "default" and answer_at is None  # answered (and re-keyed) the moment it opens
+    if spec.arm == "parent":
+        if not spec.continuation:
+            raise BranchError("the parent arm is a re-keyed continuation: give a continuation number ≥ 1")
+        removed, inserted, players, from_start = None, [], list(parent.header.get("players") or ()), False
     steps, point_seq, dropped = _merge(records, inputs, removed, inserted, spec, point_time, reseed=not by_watch)
     if from_start:
         point_seq = int(opened.seq)
-    point_t = _time_of(records, point_seq, point_time)
+    point_t = round(point_time, 4)
     plan = BranchPlan(spec, case, role, steps, point_t, point_seq, parent_choice, answer_at, players, {},
                       ending=recorded_ending(records, float(parent.header.get("duration") or 0.0)),
                       same_instant=same_instant, dropped=dropped)
@@ -230,8 +239,12 @@ def _plan_unasked(parent: LogData, spec: BranchSpec, parent_sha256: str, inputs:
         raise BranchError(f"unknown agency {spec.role!r} (one of {', '.join(agencies)})")
     at = round(spec.at, 4)
     inserted = [Step(at, {"kind": "role", "agency": spec.role, "played": True, "by": BY})]
+    if spec.arm == "parent":
+        if not spec.continuation:
+            raise BranchError("the parent arm is a re-keyed continuation: give a continuation number ≥ 1")
+        inserted = []
     steps, point_seq, dropped = _merge(parent.records, inputs, None, inserted, spec, at)
-    plan = BranchPlan(spec, "unasked", spec.role, steps, _time_of(parent.records, point_seq, at), point_seq, None,
+    plan = BranchPlan(spec, "unasked", spec.role, steps, at, point_seq, None,
                       None, list(parent.header.get("players") or ()), {},
                       ending=recorded_ending(parent.records, float(parent.header.get("duration") or 0.0)),
                       dropped=dropped)
@@ -288,13 +301,6 @@ def _point_seq(records: Sequence[Any], kept: list[Step], removed: int | None, t:
     return int(records[-1].seq) + 1 if records else 1
 
 
-def _time_of(records: Sequence[Any], seq: int, fallback: float) -> float:
-    for r in records:
-        if r.seq == seq:
-            return float(r.t)
-    return fallback
-
-
 def _extras(parent: LogData, plan: BranchPlan, parent_sha256: str) -> dict[str, Any]:
     h = parent.header
     spec = plan.spec
@@ -304,7 +310,8 @@ def _extras(parent: LogData, plan: BranchPlan, parent_sha256: str) -> dict[str, 
                       "complete": parent.complete},
         "branch_point": {"t": plan.point_t, "seq": plan.point_seq, "decision": spec.decision,
                          "option": spec.option, "case": plan.case, "role": plan.role, "at": plan.answer_at,
-                         "parent": plan.parent_choice, "later": spec.later, "continuation": spec.continuation},
+                         "parent": plan.parent_choice, "later": spec.later, "continuation": spec.continuation,
+                         "arm": spec.arm},
     }
 
 
@@ -318,7 +325,10 @@ class _Watch:
         self.plan = plan
         self.parent_pending = parent_pending
         self.handled: set[str] = set()
+        self.parent_arm = plan.spec.arm == "parent"
         self.done = plan.case in ("players", "default") and plan.answer_at is not None
+        if self.parent_arm:  # re-keys the moment the decision opens, when that is the branch point
+            self.done = not (plan.case == "default" and plan.answer_at is None)
 
     def __call__(self, ex: Exercise) -> list[dict[str, Any]]:
         if self.done:
@@ -329,6 +339,9 @@ class _Watch:
         if spec.decision in pending:
             if plan.case == "default" and spec.continuation:
                 out.append({"kind": "reseed", "salt": spec.continuation, "by": BY})
+            if self.parent_arm:
+                self.done = True
+                return out
             if plan.case in ("doctrine", "unasked"):
                 out.append({"kind": "role", "agency": plan.role, "played": False, "by": BY})
             if plan.answer_at is None:
@@ -367,7 +380,7 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
         raise BranchError(f"the branch's own input did not apply: {own[0].reason} (at {_clock(own[0].step.t)})")
     made = next((r for r in ex.log.records if r[2] == "decision.made" and r[4] == plan.spec.decision
                  and r[1] >= plan.point_seq), None)
-    if made is None or made[5].get("option") != plan.spec.option:
+    if plan.spec.arm == "branch" and (made is None or made[5].get("option") != plan.spec.option):
         got = "it never opened" if made is None else f"it was taken as {made[5].get('option')!r} by {made[5].get('by')}"
         raise BranchError(f"{plan.spec.decision} was not taken as {plan.spec.option!r} in the branch: {got}")
     check_prefix(parent.records, ex.log.records, plan.point_seq)

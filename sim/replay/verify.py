@@ -53,6 +53,8 @@ class Divergence:
         if not isinstance(a, dict) or not isinstance(b, dict):
             return ["<record>"]
         out = [k for k in ("t", "seq", "kind", "actor", "subject") if a.get(k) != b.get(k)]
+        if "kind" in out:
+            return [k for k in out if k in ("t", "seq", "kind")]
         da, db = a.get("data"), b.get("data")
         if isinstance(da, dict) and isinstance(db, dict):
             keys = list(da) + [k for k in db if k not in da]
