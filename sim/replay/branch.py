@@ -378,12 +378,12 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
     own = [r for r in outcome.refused if r.step.seq is None]
     if own:
         raise BranchError(f"the branch's own input did not apply: {own[0].reason} (at {_clock(own[0].step.t)})")
+    check_prefix(parent.records, ex.log.records, plan.point_seq)
     made = next((r for r in ex.log.records if r[2] == "decision.made" and r[4] == plan.spec.decision
-                 and r[1] >= plan.point_seq), None)
+                 and r[0] >= plan.point_t - 1e-9), None)
     if plan.spec.arm == "branch" and (made is None or made[5].get("option") != plan.spec.option):
         got = "it never opened" if made is None else f"it was taken as {made[5].get('option')!r} by {made[5].get('by')}"
         raise BranchError(f"{plan.spec.decision} was not taken as {plan.spec.option!r} in the branch: {got}")
-    check_prefix(parent.records, ex.log.records, plan.point_seq)
     return BranchResult(plan, ex, [r for r in outcome.refused if r.step.seq is not None], made,
                         str(log_path) if log_path is not None else None)
 
