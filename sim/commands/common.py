@@ -66,6 +66,21 @@ class ProgressBar:
             self.stream.flush()
 
 
+def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
+    """:func:`sim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
+
+    A log cut by a crash is still usable (its readable part is intact); the user must be told that
+    its last line was dropped or that the run never finished, so a report is not taken for a whole
+    run. A damaged log raises :class:`sim.log.LogError` (the CLI prints it and exits 2).
+    """
+    from sim.log import read_log
+
+    data = read_log(path)
+    for warning in data.warnings:
+        print(f"drillsim: warning: {warning}", file=stream or sys.stderr)
+    return data
+
+
 def thousands(n: Any) -> str:
     """``12345`` → ``12,345``."""
     return f"{n:,}"

@@ -402,6 +402,9 @@ class Inject(Frozen):
     source: str | None = None
     effects: tuple[Effect, ...] = ()
     template: bool = Field(default=False, description="Not scheduled: offered to the facilitator for ad-hoc use.")
+    contingency_for: IdList = Field(
+        default=(), description="For a contingency inject: the injects whose expected action it stands "
+                                "in for (doctrine lint, docs/limits.md).")
 
     @model_validator(mode="after")
     def _when(self) -> Inject:
