@@ -117,8 +117,11 @@ def _lines(path: str) -> list[bytes]:
         lines = fh.read().split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    else:
-        lines = lines[:-1]  # a torn last line is not a record
+    elif lines:
+        try:  # a last line without its newline: kept when complete, as the reader does
+            orjson.loads(lines[-1])
+        except ValueError:
+            lines.pop()
     return lines
 
 

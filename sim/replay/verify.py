@@ -122,6 +122,8 @@ class _Comparer:
                 self.prefix_done = True  # the recorded run stopped here; everything it holds matched
             return
         expected = next(self._lines)
+        if not expected.endswith(b"\n"):
+            expected += b"\n"  # a last line that lost only its newline (the reader keeps it)
         if expected != line:
             self.divergence = Divergence(self.index, expected, line)
         self.index += 1
