@@ -22,7 +22,8 @@ from sim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summ
 from sim.scoring.table import pad, width
 
 LABELS_ZH = {
-    "score": "总分", "rescued": "获救人数", "lost": "遇难人数", "unresolved": "结束时未处置事件",
+    "score": "总分", "rescued": "获救人数", "lost": "遇难人数(截至结束)", "trapped": "结束时仍被困人数",
+    "unresolved": "结束时未处置事件",
     "incidents": "事件数", "late_reports": "迟报数", "dispatches": "队伍出动次数",
 }
 
@@ -99,7 +100,7 @@ def _spread(runs: list[RunSummary], key: str) -> str:
 
 def superiority(a: list[float], b: list[float], better: str) -> float | None:
     """Probability (in %) that a random run of B does better than a random run of A; ties count half."""
-    if not a or not b:
+    if not a or not b or better not in ("higher", "lower"):
         return None
     wins = 0.0
     for y in b:
@@ -191,8 +192,10 @@ def divergence_lines(comp: Comparison, lang: str) -> list[str]:
         out.append(f"  A: {_record(d.a)}")
         out.append(f"  B: {_record(d.b)}")
         return out
+    if comp.kind == "baseline":
+        return []
     parted = [r for r in comp.b if r.divergence is not None]
-    same = len(comp.b) - len(parted)
+    same = sum(1 for r in comp.b if r.identical)
     if parted:
         first = min(parted, key=lambda r: r.divergence.seq if r.divergence else 0)
         last = max(parted, key=lambda r: r.divergence.seq if r.divergence else 0)

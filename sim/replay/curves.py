@@ -1,7 +1,8 @@
 """The key curves of a run, sampled on a time grid so runs can share axes and form bands.
 
 * ``open`` — incidents with people at risk not yet closed;
-* ``rescued`` / ``lost`` — people rescued alive / lost, cumulative (counted when an incident closes);
+* ``rescued`` / ``lost`` — people rescued alive / lost, cumulative (counted when an incident closes,
+  or, for one still open when the exercise ends, its dead then);
 * ``level:<agency>`` — an agency's response level as a rank (0 none, 1 IV … 4 I).
 
 A curve is a step function: its value at grid time g is the value after every record at or
@@ -55,6 +56,10 @@ def _apply(r: Sequence[Any], state: dict[str, float], at_risk: set[str], closed:
         if kind == "incident.closed":
             state["rescued"] += int(data.get("rescued") or 0)
             state["lost"] += int(data.get("lost") or 0)
+    elif kind == "incident.unresolved":
+        people, alive = data.get("people"), data.get("alive")
+        if isinstance(people, int | float) and isinstance(alive, int | float):
+            state["lost"] += max(0, int(people) - int(alive))
     elif kind == "level.changed":
         key = f"level:{subject}"
         if key in state:

@@ -17,13 +17,15 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     # (key, label, better)
     ("score", "overall score", "higher"),
     ("rescued", "people rescued", "higher"),
-    ("lost", "people lost", "lower"),
+    ("lost", "people dead (by the end)", "lower"),
+    ("trapped", "people still trapped at the end", "lower"),
     ("unresolved", "incidents unresolved at the end", "lower"),
-    ("incidents", "incidents", "lower"),
+    ("incidents", "incidents", ""),
     ("late_reports", "reports late", "lower"),
-    ("dispatches", "team dispatches", "higher"),
+    ("dispatches", "team dispatches", ""),
 )
-"""Key metrics in display order, with the direction that is better."""
+"""Key metrics in display order, with the direction that is better ("" for counts that are not a
+performance, such as how many incidents the hazard caused: no percentile is given for them)."""
 
 RATING_ORDER = ("P", "S", "M", "U")
 
@@ -75,7 +77,7 @@ class Outcome:
 def outcome_of(header: dict[str, Any], records: Sequence[Sequence[Any]], label: str = "") -> Outcome:
     """The outcome of a log (header + records after it)."""
     card = score(header, records)
-    rescued = lost = unresolved = incidents = late = dispatches = 0
+    rescued = lost = trapped = unresolved = incidents = late = dispatches = 0
     levels: dict[str, str | None] = dict.fromkeys((header.get("roster") or {}).get("agencies") or {})
     for r in records:
         kind, data = r[2], r[5]
@@ -84,6 +86,10 @@ def outcome_of(header: dict[str, Any], records: Sequence[Sequence[Any]], label: 
             lost += int(data.get("lost") or 0)
         elif kind == "incident.unresolved":
             unresolved += 1
+            people, alive = data.get("people"), data.get("alive")
+            if isinstance(people, int | float) and isinstance(alive, int | float):
+                lost += max(0, int(people) - int(alive))  # died waiting; the rest are still trapped
+                trapped += int(alive)
         elif kind == "incident.occurred":
             incidents += 1
         elif kind == "report.received":
@@ -98,7 +104,8 @@ def outcome_of(header: dict[str, Any], records: Sequence[Sequence[Any]], label: 
                   for o in card.objectives}
     metrics: dict[str, float | None] = {
         "score": None if card.score is None else round(card.score, 1), "rescued": rescued, "lost": lost,
-        "unresolved": unresolved, "incidents": incidents, "late_reports": late, "dispatches": dispatches}
+        "trapped": trapped, "unresolved": unresolved, "incidents": incidents, "late_reports": late,
+        "dispatches": dispatches}
     return Outcome(label, card.rating, metrics["score"], round(card.coverage, 4), objectives, metrics, levels,
                    header.get("seed"), header.get("replicate"), card.final)
 
@@ -106,11 +113,11 @@ def outcome_of(header: dict[str, Any], records: Sequence[Sequence[Any]], label: 
 def percentile(value: float | None, population: Iterable[float | None], better: str = "higher") -> float | None:
     """Share of ``population`` (in %) that ``value`` does better than; ties count half.
 
-    50 means "as good as the typical run", 100 "better than every one". None when there is no value
-    or no population to compare with.
+    50 means "as good as the typical run", 100 "better than every one". None when there is no value,
+    no population to compare with, or no direction (``better`` is neither ``higher`` nor ``lower``).
     """
     pop = [p for p in population if p is not None]
-    if value is None or not pop:
+    if value is None or not pop or better not in ("higher", "lower"):
         return None
     worse = sum(1 for p in pop if (p < value if better == "higher" else p > value))
     ties = sum(1 for p in pop if p == value)
