@@ -60,7 +60,8 @@ def test_time_index_bisects_and_finds_kinds():
     assert records[nxt][2] == "decision.opened" and idx.prev_of(["inject.delivered"], nxt) == first
     assert idx.next_of(["nothing"], 0) is None and idx.prev_of(["decision.opened"], 0) is None
     dispatch = idx.next_matching(0, lambda r: r[2] == "team.dispatched")
-    assert records[dispatch][2] == "team.dispatched" and idx.prev_matching(dispatch, lambda r: r is records[dispatch]) is None
+    assert records[dispatch][2] == "team.dispatched"
+    assert idx.prev_matching(dispatch, lambda r: r is records[dispatch]) is None
 
 
 def test_snapshot_count_is_bounded():
