@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "sim.commands.validate"),
     ("schema", "sim.commands.schema"),
     ("report", "sim.commands.report"),
+    ("play", "sim.commands.play"),
     ("replay", "sim.commands.replay"),
     ("compare", "sim.commands.compare"),
 )

@@ -157,9 +157,14 @@ class Exercise:
                 marker = env.timeout(until - env.now)
                 env.run(until=env.any_of([self._stop, marker]))
                 self._stop = None
-            now = env.now
-            while env.peek() <= now:
+            # Finish the instant reached; when not halted, also every event at or before ``until``
+            # itself: ``now + (until - now)`` can land one ulp short of ``until``, and a replay that
+            # slices differently must still see the same events before an input recorded at ``until``.
+            limit = env.now if self._halted else max(env.now, until)
+            while env.peek() <= limit:
                 env.step()
+                if self._halted:
+                    limit = min(limit, env.now)
         self.log.flush()
         return env.now
 

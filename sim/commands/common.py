@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from sim.units import format_clock
 
 
-def add_scenario_options(p: argparse.ArgumentParser) -> None:
+def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
     """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
@@ -18,7 +18,7 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
                    help="override a value, e.g. --set teams.bluesky-tj.members=40 or a parameter name "
                         "(repeatable)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output directory (default: runs/<scenario-id>-<seed>/)")
+                   help=f"output directory (default: {out_default})")
 
 
 def _seed(text: str) -> int:
