@@ -160,22 +160,10 @@ def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
     return BranchSpec(decision.strip(), option.strip(), at, args.role, args.later, args.continuation)
 
 
-def branch_dir(path: Path, spec: Any) -> Path:
-    """Default output directory of a branch: next to the parent, named by what changed."""
-    name = f"{spec.decision}={spec.option}"
-    if spec.at is not None:
-        total = round(spec.at)
-        name += f"@T+{total // 60:02d}h{total % 60:02d}"
-    if spec.continuation:
-        name += f"-c{spec.continuation}"
-    safe = "".join(c if c.isalnum() or c in "-_=+@." else "_" for c in name)
-    return path.parent / "branches" / safe
-
-
 def _branch(path: Path, args: argparse.Namespace) -> int:
     from sim.errors import InputError, Problem
     from sim.log import read_log
-    from sim.replay.branch import BranchError, file_sha256, plan_branch, run_branch
+    from sim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
     from sim.replay.source import ScenarioChanged, load_for_log
 
     parent = read_log(path)
@@ -191,7 +179,7 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
         plan = plan_branch(parent, spec, file_sha256(path))
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
-    out = args.out if args.out is not None else branch_dir(path, spec)
+    out = args.out if args.out is not None else default_dir(path, spec)
     log_path = out / "events.jsonl"
     if log_path.resolve() == path.resolve():
         raise InputError([Problem("--out", 0, 0, "", "the branch would overwrite its parent", "another directory")])
@@ -284,14 +272,14 @@ def _rs(o: dict[str, Any]) -> str:
 
 def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
     from sim.errors import InputError, Problem
-    from sim.replay.branch import BranchError
+    from sim.replay.branch import BranchError, default_dir
     from sim.replay.fork import fork_and_sweep
     from sim.replay.source import ScenarioChanged
 
     if args.continuation:
         raise InputError([Problem("--continuation", 0, 0, "", "--replicates numbers the continuations itself")])
-    out = args.out if args.out is not None else branch_dir(path, spec).with_name(
-        branch_dir(path, spec).name + f"-x{args.replicates}")
+    out = args.out if args.out is not None else default_dir(path, spec).with_name(
+        default_dir(path, spec).name + f"-x{args.replicates}")
     bar = JobCounter("continuations") if not args.quiet else None
 
     def progress(done: int, total: int) -> None:
@@ -359,6 +347,6 @@ def _view(path: Path, args: argparse.Namespace) -> int:
     if not sys.stdout.isatty():
         raise InputError([Problem(str(path), 0, 0, "", "the replay viewer needs a terminal",
                                   "a terminal, or --verify / --branch")])
-    from tui.replay_app import run_viewer
+    from tui.replay.app import run_viewer
 
     return run_viewer(path, lang=args.lang, start=args.start, scenario=args.scenario)

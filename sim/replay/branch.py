@@ -117,6 +117,18 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def default_dir(parent_log: Path, spec: BranchSpec) -> Path:
+    """Where a branch goes by default: ``<parent's directory>/branches/<DECISION>=<OPTION>[@T+HHhMM][-cK]``."""
+    name = f"{spec.decision}={spec.option}"
+    if spec.at is not None:
+        total = round(spec.at)
+        name += f"@T+{total // 60:02d}h{total % 60:02d}"
+    if spec.continuation:
+        name += f"-c{spec.continuation}"
+    safe = "".join(c if c.isalnum() or c in "-_=+@." else "_" for c in name)
+    return Path(parent_log).parent / "branches" / safe
+
+
 # -- planning ---------------------------------------------------------------------------------------
 
 
