@@ -15,6 +15,7 @@ from tui.replay.app import ReplayViewer
 from tui.replay.dialogs import BranchDialog, GotoDialog
 from tui.state import ExerciseView
 from tui.widgets.feed import EventFeed, FeedFilter
+from tui.widgets.incidents import IncidentsTable
 from tui.widgets.teams import TeamsTable
 
 
@@ -52,6 +53,10 @@ def test_opens_paused_at_the_start_and_goes_to_a_time(played, run_async):
             view, want = app.player.view, fresh_view(app)
             assert view.levels == want.levels and view.counts == want.counts
             assert {i.key for i in view.open_incidents()} == {i.key for i in want.open_incidents()}
+            await pilot.pause(0.1)
+            table = app.screen.query_one(IncidentsTable)
+            shown = [str(table.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(table.row_count)]
+            assert shown == [i.key for i in want.open_incidents()][: len(shown)] and shown
             # a clock time on the current day, and a relative one
             await pilot.press("g", *"09:15", "enter")
             assert app.player.now == 75.0

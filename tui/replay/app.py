@@ -10,6 +10,7 @@ and opened at its branch point; ``p`` comes back to the parent.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from tui import bridge
 from tui.app import ConsoleScreen
 from tui.i18n import Names, text
 from tui.replay.dialogs import BranchDialog, GotoDialog
+from tui.replay.feed import ReplayFeed
 from tui.replay.header import ReplayHeader, ReplayStatus
 from tui.replay.player import DECISION_KINDS, INJECT_KINDS, Player
 from tui.replay.strings import STRINGS, tr
@@ -69,8 +71,9 @@ KEY_DISPLAY = {"space": "space", "plus,equals_sign": "+", "minus,underscore": "-
 PANE_INTERVAL = 0.25
 """Seconds between pane redraws while playing (the header follows every tick)."""
 
-SYNC_SCORING = 0.05
-"""Score on the UI thread when the last scoring took less than this (seconds); else in a worker."""
+SYNC_SCORING = 0.04
+"""Score on the UI thread when scoring is expected to take less than this (seconds); else in a worker.
+The expectation is the last scoring's time per record times the records to score."""
 
 
 def replay_bindings(lang: str, compact: bool = False) -> list[Binding]:
@@ -108,7 +111,7 @@ class ReplayScreen(ConsoleScreen):
             yield MselTable(names, lang, id="msel")
             yield IncidentsTable(names, lang, id="incidents")
             yield TeamsTable(names, lang, id="teams")
-            yield EventFeed(names, lang, id="feed")
+            yield ReplayFeed(names, lang, id="feed")
             yield ScorecardPane(names, lang, id="scorecard")
         yield Footer(compact=True)
 
@@ -132,6 +135,10 @@ class ReplayViewer(App[None]):
         speed: Initial speed (simulated seconds per wall second).
         start: Open at this moment (minutes).
         tick: Seconds between clock ticks while playing.
+        freeze_gc: Move the log and its index out of the cyclic garbage collector's sight once built
+            (``gc.freeze``): they live as long as the viewer, and re-scanning a few million objects
+            at every full collection is what made jumps in a long log stutter. For the process
+            that runs the viewer only (``drillsim replay``), not for tests sharing a process.
     """
 
     TITLE = "drillsim replay"
@@ -142,9 +149,12 @@ class ReplayViewer(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, path: Path, log: LogData, *, lang: str = "en", scenario: Path | None = None,
-                 speed: int = 300, start: float | None = None, tick: float = 0.1) -> None:
+                 speed: int = 300, start: float | None = None, tick: float = 0.1, freeze_gc: bool = False) -> None:
         super().__init__()
         self.opened = Opened(Path(path), Player(log, speed))
+        self.freeze_gc = freeze_gc
+        if freeze_gc:
+            gc.freeze()
         self.parents: list[Opened] = []
         self.names = Names(log.header)
         self.lang = lang if lang in ("zh", "en") else "en"
@@ -156,6 +166,7 @@ class ReplayViewer(App[None]):
         self.scored_position = -1
         self._scores: OrderedDict[tuple[str, int], bridge.LiveScore] = OrderedDict()
         self._last_score_seconds = 0.0
+        self._score_per_record = 0.0
         self._last_wall = time.perf_counter()
         self._panes_wall = 0.0
         self._score_wall = 0.0
@@ -237,7 +248,7 @@ class ReplayViewer(App[None]):
             return
         self._score_wall = wall
         header, records, now = p.header, p.records[: p.position], p.view.now
-        if self._last_score_seconds < SYNC_SCORING:
+        if self._score_per_record * len(records) < SYNC_SCORING:
             self._scored(key, bridge.live_score(header, records, now))
             return
 
@@ -249,6 +260,7 @@ class ReplayViewer(App[None]):
 
     def _scored(self, key: tuple[str, int], score: bridge.LiveScore) -> None:
         self._last_score_seconds = score.seconds
+        self._score_per_record = score.seconds / max(1, key[1])
         self._scores[key] = score
         while len(self._scores) > 64:
             self._scores.popitem(last=False)
@@ -450,6 +462,8 @@ class ReplayViewer(App[None]):
 
     def _open_branch(self, path: Path, player: Player, point: int) -> None:
         self.busy = False
+        if self.freeze_gc:
+            gc.freeze()
         self.parents.append(self.opened)
         self.opened = Opened(path, player)
         player.seek(max(0, point - 1))
@@ -512,5 +526,5 @@ def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenar
             minutes = parse_time(start, begin, float(log.header.get("duration") or 0.0))
         except ValueError as exc:
             raise InputError([Problem("--start", 0, 0, "", str(exc))]) from None
-    ReplayViewer(path, log, lang=lang, start=minutes, scenario=scenario).run()
+    ReplayViewer(path, log, lang=lang, start=minutes, scenario=scenario, freeze_gc=True).run()
     return 0

@@ -63,25 +63,32 @@ class ViewFold:
         self.header = header
         self.records = records
         self.final: ReplayState | None = None
+        self.object_dicts: tuple[str, ...] = ()
 
     def new(self) -> ReplayState:
         """The view before any record; it becomes the index's final state as records are applied."""
-        state = ReplayState(ExerciseView(self.header))
+        view = ExerciseView(self.header)
+        # dicts of objects (incidents, teams, injects, decisions): the ones copy on write guards
+        self.object_dicts = tuple(name for name, value in vars(view).items()
+                                  if type(value) is dict and name not in SHARED
+                                  and all(_is_object(v) for v in value.values()))
+        state = ReplayState(view)
         self.final = state
         return state
 
     def apply(self, state: ReplayState, rec: Sequence[Any]) -> None:
         """Copy what ``rec`` may change if it is shared, then apply it."""
         view, owned = state.view, state.owned
-        keys = (rec[3], rec[4])
-        for value in vars(view).values():
-            if type(value) is not dict or not value:
+        parts = vars(view)
+        for key in (rec[3], rec[4]):
+            if key is None:
                 continue
-            for key in keys:
-                obj = value.get(key) if key is not None else None
-                if obj is not None and id(obj) not in owned and _is_object(obj):
+            for name in self.object_dicts:
+                d = parts[name]
+                obj = d.get(key)
+                if obj is not None and id(obj) not in owned:
                     fresh = copy.copy(obj)
-                    value[key] = fresh
+                    d[key] = fresh
                     owned.add(id(fresh))
         view.apply(rec)  # type: ignore[arg-type]
 
