@@ -394,7 +394,12 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
     made = next((r for r in ex.log.records if r[2] == "decision.made" and r[4] == plan.spec.decision
                  and r[0] >= plan.point_t - 1e-9), None)
     if plan.spec.arm == "branch" and (made is None or made[5].get("option") != plan.spec.option):
-        got = "it never opened" if made is None else f"it was taken as {made[5].get('option')!r} by {made[5].get('by')}"
+        if made is None:
+            got = ("it did not open after the branch point (for a doctrine decision the log never asked, "
+                   "--at must come before it opens: see the response.triggered record)"
+                   if plan.case == "unasked" else "it never opened")
+        else:
+            got = f"it was taken as {made[5].get('option')!r} by {made[5].get('by')}"
         raise BranchError(f"{plan.spec.decision} was not taken as {plan.spec.option!r} in the branch: {got}")
     return BranchResult(plan, ex, [r for r in outcome.refused if r.step.seq is not None], made,
                         str(log_path) if log_path is not None else None)

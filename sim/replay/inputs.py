@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.engine import Exercise
-from sim.log import END_KIND, INPUT_KIND
+from sim.log import END_KIND, INPUT_KIND, LogError
 from sim.scenario.load import Loaded
 
 QUANTUM = 1e-4
@@ -67,7 +67,8 @@ class Outcome:
 
 def recorded_inputs(records: Iterable[Sequence[Any]]) -> list[Step]:
     """Every ``input.received`` record as a :class:`Step`, in log order."""
-    return [Step(float(r[0]), dict(r[5]), int(r[1])) for r in records if r[2] == INPUT_KIND]
+    return [Step(float(r[0]), dict(r[5]) if isinstance(r[5], dict) else {}, int(r[1]))
+            for r in records if r[2] == INPUT_KIND]
 
 
 def recorded_ending(records: Sequence[Sequence[Any]], duration: float) -> Ending | None:
@@ -93,18 +94,27 @@ def header_extras(header: dict[str, Any], loaded: Loaded) -> dict[str, Any]:
     Found by asking the engine which fields it writes (a throwaway exercise, nothing simulated), so
     fields the engine adds later are never mistaken for extras.
     """
-    probe = Exercise(loaded, int(header.get("seed", loaded.scenario.seed)), keep=True)
+    probe = Exercise(loaded, int(header.get("seed", loaded.scenario.seed)), keep=True)  # seed checked by the caller
     own = set(probe.log.header or {})
     return {k: v for k, v in header.items() if k not in own}
 
 
 def exercise_for(header: dict[str, Any], loaded: Loaded, *, log_path: str | Path | None = None, keep: bool = False,
                  extra_header: dict[str, Any] | None = None, players: Iterable[str] | None = None) -> Exercise:
-    """An exercise set up as the header says (seed, replicate, players; extras unless given)."""
-    extras = header_extras(header, loaded) if extra_header is None else extra_header
-    return Exercise(loaded, int(header.get("seed", loaded.scenario.seed)), log_path=log_path, keep=keep,
-                    players=list(header.get("players") or ()) if players is None else players,
-                    replicate=int(header.get("replicate") or 0), extra_header=extras)
+    """An exercise set up as the header says (seed, replicate, players; extras unless given).
+
+    Raises:
+        LogError: The header's seed, replicate or players cannot be used (a damaged or foreign log).
+    """
+    try:
+        seed = int(header.get("seed", loaded.scenario.seed))
+        replicate = int(header.get("replicate") or 0)
+        roles = list(header.get("players") or ()) if players is None else list(players)
+        extras = header_extras(header, loaded) if extra_header is None else extra_header
+        return Exercise(loaded, seed, log_path=log_path, keep=keep, players=roles, replicate=replicate,
+                        extra_header=extras)
+    except (ValueError, TypeError) as exc:
+        raise LogError(f"log header: seed, replicate or players cannot be used: {exc}") from None
 
 
 def clean(t: float) -> float:

@@ -170,7 +170,7 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
         result.ok, result.cause = True, "identical"
         if result.partial:
             how = "a torn last line was dropped" if log.torn else "the log has no exercise.ended record"
-            result.explanation = (f"the recorded run did not finish ({how}); its {total} records are "
+            result.explanation = (f"the recorded run did not finish ({how}); its {total} record(s) are "
                                   f"byte-identical to the start of the re-run.")
         else:
             result.explanation = f"all {total} records are byte-identical."

@@ -202,3 +202,41 @@ def test_header_of_a_partial_log_is_shown(played, tmp_path, run_async):
             assert json.loads(raw.split(b"\n")[0])["data"]["scenario"]["id"] == "whatif"
 
     run_async(go())
+
+
+def test_a_log_from_the_real_console_verifies_and_branches(run_async, tmp_path, capsys):
+    """Played in the facilitator console (decisions, an inject, a note, the end), then replayed."""
+    from sim.cli import main
+    from tests.tui.conftest import make_app
+    from tui.screens.decision import DecisionDialog
+
+    log = tmp_path / "play" / "events.jsonl"
+
+    async def go():
+        app = make_app("whatif", players=("county-hq",), log_path=log)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(8):
+                await pilot.press("plus")
+            await pilot.press("space")
+            await wait_until(pilot, lambda: isinstance(app.screen, DecisionDialog), timeout=30)
+            await pilot.press("2")  # hold
+            await wait_until(pilot, lambda: not isinstance(app.screen, DecisionDialog))
+            app.driver.submit({"kind": "note", "text": "held the reserve", "objective": "O-1", "rating": "M"})
+            app.driver.submit({"kind": "inject", "template": "M-2"})
+            await pilot.press("space")
+            await wait_until(pilot, lambda: app.driver.now > 300 or isinstance(app.screen, DecisionDialog),
+                             timeout=30)
+            if isinstance(app.screen, DecisionDialog):
+                await pilot.press("1")
+            await pilot.press("e", "y")
+            await wait_until(pilot, lambda: app.driver.ended)
+
+    run_async(go())
+    assert main(["replay", str(log), "--verify"]) == 0
+    assert "OK: byte-identical" in capsys.readouterr().out
+    out = tmp_path / "branch"
+    assert main(["replay", str(log), "--branch", "D-1=reinforce", "--out", str(out), "--no-report", "-q"]) == 0
+    assert main(["replay", str(out / "events.jsonl"), "--verify", "-q"]) == 0
+    parent, branch = log.read_bytes().split(b"\n"), (out / "events.jsonl").read_bytes().split(b"\n")
+    point = json.loads(branch[0])["data"]["branch_point"]["seq"]
+    assert parent[1:point] == branch[1:point] and parent[point] != branch[point]
