@@ -21,19 +21,37 @@ from typing import Any
 import simpy
 
 from agents.model import DrillModel
-from sim import levels
+from sim import hazards, levels
 from sim.flows.activation import ActivationFlow
+from sim.flows.border import BorderFlow
+from sim.flows.comms import CommsFlow
+from sim.flows.coordination import CoordinationFlow
 from sim.flows.decisions import DecisionFlow
+from sim.flows.duty_reports import DutyReports
+from sim.flows.grassroots import GrassrootsFlow
 from sim.flows.incidents import IncidentFlow
+from sim.flows.materials import MaterialsFlow
 from sim.flows.msel import MselFlow
 from sim.flows.reporting import ReportingFlow
 from sim.flows.rescue import Dispatcher
+from sim.flows.roads import RoadsFlow
+from sim.flows.storage import StorageFlow
+from sim.flows.triggers import Triggers
+from sim.flows.warnings import WarningsFlow
 from sim.log import FORMAT, EventLog, JsonlWriter
 from sim.rng import Streams
 from sim.scenario.load import Loaded
 from sim.version import __version__
 
 INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+QUANTUM = 1e-4
+"""The log's time resolution in minutes: inputs are applied at multiples of it (see ``submit``)."""
+
+
+def clean_time(t: float) -> float:
+    """The smallest time at or after ``t`` that the log records exactly (4 decimals of a minute)."""
+    r = round(t, 4)
+    return r if r >= t else round(r + QUANTUM, 4)
 
 
 @dataclass(frozen=True)
@@ -75,28 +93,45 @@ class Exercise:
         self.env = simpy.Environment(initial_time=0.0)
         self.streams = Streams(self.seed, replicate)
         writer = JsonlWriter(log_path) if log_path is not None else None
-        self.log = EventLog(lambda: self.env.now, writer, keep)
+        self.log = EventLog(writer=writer, keep=keep, env=self.env)
         self.emit = self.log.emit
-        self.model = DrillModel(scenario, self.streams)
+        self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))
         if unknown:
             raise ValueError(f"unknown role(s) {', '.join(unknown)} (agencies: {', '.join(self.model.agencies)})")
         self.ended = False
         self._stop: simpy.Event | None = None
         self._halted = False
+        self.triggers = Triggers(self)
+        self.comms = CommsFlow(self)
+        self.roads = RoadsFlow(self)
         self.incidents = IncidentFlow(self)
         self.reporting = ReportingFlow(self)
+        self.duty_reports = DutyReports(self)
         self.activation = ActivationFlow(self)
+        self.warnings = WarningsFlow(self)
         self.dispatcher = Dispatcher(self)
+        self.coordination = CoordinationFlow(self)
+        self.border = BorderFlow(self)
+        self.storage = StorageFlow(self)
+        self.materials = MaterialsFlow(self)
+        self.grassroots = GrassrootsFlow(self)
         self.msel = MselFlow(self)
         self.decisions = DecisionFlow(self, set(players), self._halt)
+        self.hazards = hazards.build(self)
         self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,
             "title": scenario.title.as_dict(), "hazard": scenario.hazard})
         self.activation.start()
         self.dispatcher.start()
+        self.coordination.start()
+        self.border.start()
+        self.storage.start()
+        self.duty_reports.start()
         self.incidents.start()
+        for hazard in self.hazards:
+            hazard.start()
         self.msel.start()
         self.decisions.start()
 
@@ -194,14 +229,18 @@ class Exercise:
         """
         step = self.duration / max(1, slices)
         progress = progress or _no_progress  # always sliced, so the cyclic GC runs between slices
-        for t, payload in inputs:
-            self._advance_to(t, step, progress)
-            if self.ended:
-                break
-            self.submit(payload)
-        if not self.ended:
-            self._advance_to(self.duration, step, progress)
-            self.finish("duration")
+        gc.freeze()  # setup objects (scenario, agents, libraries) need not be rescanned by full collections
+        try:
+            for t, payload in inputs:
+                self._advance_to(t, step, progress)
+                if self.ended:
+                    break
+                self.submit(payload)
+            if not self.ended:
+                self._advance_to(self.duration, step, progress)
+                self.finish("duration")
+        finally:
+            gc.unfreeze()
         return self.summary()
 
     def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None]) -> None:
@@ -224,6 +263,12 @@ class Exercise:
         see :meth:`sim.rng.Streams.rekey`).
         Optional ``by`` names who gave it (default ``facilitator``).
 
+        Two rules make every run replayable byte for byte, whoever drives it: the input is applied
+        at a *clean instant* (the clock first moves to the next time the log records exactly, 4
+        decimals of a minute, so the replay re-applies it at the very same time), and the instant is
+        processed to the end afterwards (so a decision's ``decision.made`` and effects are logged
+        before any later input, as a replay will do).
+
         Raises:
             ValueError: the input is malformed or does not apply now (nothing is logged).
         """
@@ -233,6 +278,11 @@ class Exercise:
         if kind not in INPUT_KINDS:
             raise ValueError(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
         self._check(kind, payload)
+        while not self.ended and clean_time(self.env.now) > self.env.now:
+            self.advance(clean_time(self.env.now))
+        if self.ended:
+            raise ValueError("the exercise has ended")
+        self._check(kind, payload)  # the clock moved (by < 0.0001 min): still applicable?
         by = str(payload.get("by", "facilitator"))
         rec = self.emit("input.received", by, kind, dict(payload))
         if kind == "decide":
@@ -250,6 +300,8 @@ class Exercise:
             self.finish(str(payload.get("reason", "facilitator")))
         elif kind == "reseed":
             self.streams.rekey(int(payload["salt"]))
+        if not self.ended:
+            self.advance(self.env.now)
         self.log.flush()
         return rec
 
@@ -299,7 +351,7 @@ class Exercise:
             if inc.needs_rescue and inc.state != "closed":
                 self.emit("incident.unresolved", inc.region.key, inc.key, {
                     "state": inc.state, "people": inc.people, "alive": inc.alive_after(now - inc.onset),
-                    "team": inc.team.key if inc.team else None})
+                    "rescued": inc.rescued, "team": inc.team.key if inc.team else None})
         summary = self.summary()
         self.emit("exercise.ended", "control", self.scenario.id, {
             "reason": reason, "incidents": summary.incidents, "reports": summary.reports,

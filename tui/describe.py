@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
+from tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
 from tui.i18n import STRINGS, Names, duration, text, tr
 
-FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "msel", "decision", "input", "other")
+FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard", "coordination", "border",
+                             "logistics", "msel", "decision", "input", "other")
 """Feed filter groups, in menu order (``kind.<family>`` names them in :mod:`tui.i18n`)."""
 
 _FAMILY_OF_PREFIX = {
     "incident": "incident", "report": "report", "response": "response", "level": "response",
     "agency": "response", "rescue": "rescue", "team": "rescue", "inject": "msel", "decision": "decision",
     "input": "input", "note": "input", "role": "input", "exercise": "input",
+    **FLOW_FAMILIES,
 }
 
 
@@ -273,4 +277,5 @@ _DESCRIBERS: dict[str, Callable[[_Line], str]] = {
     "team.returning": _returning, "team.returned": _returning,
     "inject.delivered": _inject, "decision.opened": _opened, "decision.made": _made,
     "input.received": _input, "note.added": _note, "role.changed": _role,
+    **FLOW_DESCRIBERS,
 }

@@ -10,27 +10,24 @@ Inputs are applied at a **clean** time (a whole number of 1/10 000 minute). Reco
 rounded to four decimals and a replay re-applies each input at its recorded ``t`` after every
 event at or before it. A decision that opens at an arbitrary instant (a doctrine delay drawn from
 a distribution) would otherwise be answered at ``t = 255.15075…`` and recorded as ``255.1508``;
-the replay would then process events in between before the answer. So before an input, the
-driver first advances to the next clean instant, and the input's recorded time is exact.
+the replay would then process events in between before the answer. ``Exercise.submit`` itself
+moves the clock to the next clean instant before an input (so any driver replays exactly); the
+driver also settles there first so the panes show that instant before the input is applied.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sim.engine import QUANTUM, clean_time
 from tui.state import ExerciseView
 
 if TYPE_CHECKING:
     from sim.engine import Exercise
 
-QUANTUM = 1e-4
-"""Inputs are applied at multiples of this many minutes (the log's time resolution)."""
+__all__ = ["QUANTUM", "Driver", "LiveDriver", "clean"]
 
-
-def clean(t: float) -> float:
-    """The smallest time at or after ``t`` that the log records exactly (4 decimals)."""
-    r = round(t, 4)
-    return r if r >= t else round(r + QUANTUM, 4)
+clean = clean_time
 
 
 class Driver(Protocol):
@@ -147,9 +144,7 @@ class LiveDriver:
         if ex.ended:
             raise ValueError("the exercise has ended")
         self.settle()
-        ex.submit(payload)
-        if not ex.ended:
-            ex.advance(ex.now)
+        ex.submit(payload)  # applies at a clean instant and processes the instant afterwards
 
     def finish(self, reason: str) -> None:
         """Close the exercise (log ``exercise.ended`` and close the log)."""

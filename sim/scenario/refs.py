@@ -121,6 +121,9 @@ class _Checker:
             for i, exp in enumerate(inj.expects):
                 for j, actor in enumerate(exp.by):
                     self.ref(("injects", iid, "expects", i, "by", j), actor, originators, "actor")
+        from sim.scenario import refs_flows
+
+        refs_flows.check(self)
         for pid, p in s.parameters.items():
             from sim.scenario.overrides import get_path
 
@@ -193,6 +196,10 @@ class _Checker:
                 self.incident((*p, "incident"), eff.incident, capabilities)
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
+            else:
+                from sim.scenario import refs_flows
+
+                refs_flows.effect(self, p, eff)
 
     def metric(self, path: PathT, task: Any) -> None:
         """Metric name, statistic and required fields, checked against the scoring library."""
