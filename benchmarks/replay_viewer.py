@@ -28,12 +28,16 @@ HERE = Path(__file__).resolve().parent
 
 
 def generate(out: Path, per_hour: int, crews: int) -> Path:
+    import contextlib
+    import io
+
     from sim.cli import main
 
-    code = main(["run", "mentougou-flash-flood", "--set", "duration=96h",
-                 "--set", f"generators.mountain-floods.rate={per_hour}/h",
-                 "--set", "generators.mountain-floods.until=95h", "--set", f"teams.mtg-fire.count={crews}",
-                 "--out", str(out), "--no-report", "-q"])
+    with contextlib.redirect_stdout(io.StringIO()):
+            code = main(["run", "mentougou-flash-flood", "--set", "duration=96h",
+                     "--set", f"generators.mountain-floods.rate={per_hour}/h",
+                     "--set", "generators.mountain-floods.until=95h", "--set", f"teams.mtg-fire.count={crews}",
+                     "--out", str(out), "--no-report", "-q"])
     if code != 0:
         raise SystemExit(code)
     return out / "events.jsonl"
