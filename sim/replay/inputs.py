@@ -20,9 +20,6 @@ from sim.engine import Exercise
 from sim.log import END_KIND, INPUT_KIND, LogError
 from sim.scenario.load import Loaded
 
-QUANTUM = 1e-4
-"""The log's time resolution (records carry ``t`` rounded to 4 decimals)."""
-
 
 @dataclass(frozen=True)
 class Step:
@@ -117,21 +114,6 @@ def exercise_for(header: dict[str, Any], loaded: Loaded, *, log_path: str | Path
         raise LogError(f"log header: seed, replicate or players cannot be used: {exc}") from None
 
 
-def clean(t: float) -> float:
-    """The smallest time at or after ``t`` that the log records exactly (4 decimals)."""
-    r = round(t, 4)
-    return r if r >= t else round(r + QUANTUM, 4)
-
-
-def settle(ex: Exercise) -> None:
-    """Advance to the next clean instant, so an input applied now is recorded at its exact time."""
-    while not ex.ended:
-        target = clean(ex.now)
-        if target == ex.now:
-            return
-        ex.advance(target)
-
-
 Watch = Callable[[Exercise], list[dict[str, Any]]]
 """Called when the exercise halts for a players' decision; returns inputs to apply at once."""
 
@@ -164,11 +146,8 @@ def drive(ex: Exercise, steps: Sequence[Step], *, ending: Ending | None = None, 
             nxt = min(target, (math.floor(ex.now / step_len) + 1) * step_len)
             ex.advance(nxt)
             if watch is not None and ex.halted and not ex.ended:
-                answers = watch(ex)
-                if answers:
-                    settle(ex)
-                    for payload in answers:
-                        _submit(ex, Step(ex.now, payload), out, tolerate)
+                for payload in watch(ex):  # the engine applies each at the next clean instant
+                    _submit(ex, Step(ex.now, payload), out, tolerate)
             if progress is not None:
                 progress(ex.now, ex.duration)
             if should_stop():
