@@ -4,14 +4,14 @@ import hashlib
 import json
 
 import pytest
-from conftest import SCENARIOS
-from scripted import play_log
 
 from sim.cli import main
 from sim.log import read_log
 from sim.replay.branch import BranchError, BranchSpec, plan_branch, run_branch
 from sim.replay.source import load_for_log
 from sim.replay.verify import verify_log
+from tests.conftest import SCENARIOS
+from tests.scripted import play_log
 
 WHATIF = str(SCENARIOS / "whatif.yaml")
 

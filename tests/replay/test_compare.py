@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from conftest import SCENARIOS
-from scripted import play_log
 
 from sim.cli import main
 from sim.replay.outcome import percentile, summary
 from sim.replay.verify import verify_log
+from tests.conftest import SCENARIOS
+from tests.scripted import play_log
 
 WHATIF = str(SCENARIOS / "whatif.yaml")
 

@@ -2,11 +2,10 @@
 
 import random
 
-from conftest import SCENARIOS
-
 from sim.engine import Exercise
 from sim.replay.index import MAX_SNAPSHOTS, SnapshotIndex, TimeIndex, snapshot_interval
 from sim.scenario import load
+from tests.conftest import SCENARIOS
 
 
 def _records():

@@ -5,10 +5,10 @@ import json
 import shutil
 
 import pytest
-from scripted import play_log
 
 from sim.cli import main
 from sim.replay.verify import verify_log
+from tests.scripted import play_log
 
 ACTIONS = [
     (50.0, {"kind": "inject", "title": "Bridge down", "message": "The west bridge collapsed", "to": ["county-hq"]}),
@@ -22,7 +22,7 @@ ACTIONS = [
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     """A private copy of the what-if scenario (tests edit it)."""
-    from conftest import SCENARIOS
+    from tests.conftest import SCENARIOS
 
     d = tmp_path_factory.mktemp("scen")
     path = d / "whatif.yaml"
