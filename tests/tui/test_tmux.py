@@ -248,3 +248,53 @@ def test_ctrl_c_while_the_report_is_written_leaves_at_once(tmp_path: Path):
 
 def _process_table() -> str:
     return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False, timeout=30).stdout
+
+
+FAULTY_PLAY = """
+import sys
+
+from sim.cli import main
+from sim.flows.rescue import Dispatcher
+
+original = Dispatcher.enqueue
+
+
+def enqueue(self, inc):
+    if self.ctx.env.now >= 100:
+        raise RuntimeError("injected fault in Dispatcher.enqueue")
+    return original(self, inc)
+
+
+Dispatcher.enqueue = enqueue
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_internal_error_in_a_real_terminal(tmp_path: Path):
+    out = tmp_path / "play"
+    script = tmp_path / "faulty_play.py"
+    script.write_text(FAULTY_PLAY)
+    play = shlex.join([sys.executable, str(script), "play", "mentougou-flash-flood", "--out", str(out),
+                       "--lang", "en", "--speed", "3600"])
+    tmux = Tmux("fault")
+    tmux.start_shell(100, 30)
+    tmux.type(f'{play}; echo "exit=$?"')
+    try:
+        tmux.wait_for("PAUSED")
+        tmux.keys("Space")
+        screen = tmux.wait_for("The exercise stopped: internal error")
+        assert "RuntimeError: injected fault in Dispatcher.enqueue" in screen
+        tmux.keys("Enter")  # the scorecard so far
+        tmux.wait_for("stopped by an internal error")
+        tmux.keys("q", "q")
+        assert tmux.wait_for_line("exit=") == "exit=1"
+        screen = tmux.screen(joined=True)
+        assert "the exercise stopped after an internal error: RuntimeError: injected fault" in screen
+        assert f"details    {out / 'error.txt'}" in screen
+        assert "Traceback" not in screen  # the traceback is in error.txt, not over the terminal
+        assert_terminal_usable(tmux)
+    finally:
+        tmux.kill()
+    data = read_log(out / "events.jsonl")
+    assert data.complete and data.records[-1].data["reason"] == "error"
+    assert "Traceback" in (out / "error.txt").read_text()
