@@ -50,25 +50,34 @@ class Region(mesa.Agent):
         self.last_news = 0.0
 
     def learn(self, incident: str, kind: str, facts: dict[str, float]) -> None:
-        """Record the latest facts about ``incident`` and update the sums by the difference."""
-        old = self.known.get(incident)
-        self.known[incident] = facts
+        """Record the latest facts about ``incident`` and update the sums by the difference.
+
+        Called at every hop of every report, so it only touches the facts that changed.
+        """
+        known = self.known
+        old = known.get(incident)
+        known[incident] = facts
         by_kind = self.totals_by_kind.get(kind)
         if by_kind is None:
             by_kind = self.totals_by_kind[kind] = dict.fromkeys(FACT_NAMES, 0.0)
         totals = self.totals
+        news = old is None
         for name, value in facts.items():
+            prev = old.get(name, 0.0) if old is not None else 0.0
+            if value == prev:
+                continue
             if name in _MAX:
                 if value > totals.get(name, 0.0):
                     totals[name] = value
                 if value > by_kind.get(name, 0.0):
                     by_kind[name] = value
                 continue
-            delta = value - (old.get(name, 0.0) if old else 0.0)
-            if delta:
-                totals[name] = totals.get(name, 0.0) + delta
-                by_kind[name] = by_kind.get(name, 0.0) + delta
-        if old is None or facts.get("trapped", 0.0) > old.get("trapped", 0.0):
+            delta = value - prev
+            totals[name] = totals.get(name, 0.0) + delta
+            by_kind[name] = by_kind.get(name, 0.0) + delta
+            if name == "trapped" and delta > 0:
+                news = True
+        if news:
             self.last_news = self.model.clock()
 
     def ancestors(self) -> list[Region]:

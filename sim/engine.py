@@ -93,7 +93,7 @@ class Exercise:
         self.env = simpy.Environment(initial_time=0.0)
         self.streams = Streams(self.seed, replicate)
         writer = JsonlWriter(log_path) if log_path is not None else None
-        self.log = EventLog(lambda: self.env.now, writer, keep)
+        self.log = EventLog(writer=writer, keep=keep, env=self.env)
         self.emit = self.log.emit
         self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))
@@ -229,14 +229,18 @@ class Exercise:
         """
         step = self.duration / max(1, slices)
         progress = progress or _no_progress  # always sliced, so the cyclic GC runs between slices
-        for t, payload in inputs:
-            self._advance_to(t, step, progress)
-            if self.ended:
-                break
-            self.submit(payload)
-        if not self.ended:
-            self._advance_to(self.duration, step, progress)
-            self.finish("duration")
+        gc.freeze()  # setup objects (scenario, agents, libraries) need not be rescanned by full collections
+        try:
+            for t, payload in inputs:
+                self._advance_to(t, step, progress)
+                if self.ended:
+                    break
+                self.submit(payload)
+            if not self.ended:
+                self._advance_to(self.duration, step, progress)
+                self.finish("duration")
+        finally:
+            gc.unfreeze()
         return self.summary()
 
     def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None]) -> None:
