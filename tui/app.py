@@ -310,8 +310,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
             throttle: From the clock tick: the header always, the panes at most :data:`PANE_INTERVAL`.
         """
         console = self.console_screen
-        if console is None or not console.is_mounted:
-            return
+        if console is None or not console.is_mounted or self.failure is not None:
+            return  # after a failure the panes are hidden and may be what failed
         view, lang = self.view, self.lang
         wall = time.perf_counter()
         if throttle and wall - self._panes_wall < PANE_INTERVAL:

@@ -27,6 +27,8 @@ from tui.screens.end import EndScreen
 from tui.screens.error import ErrorScreen
 from tui.widgets.teams import TeamsTable
 
+pytestmark = pytest.mark.usefixtures("faults_expected")
+
 FAULT_AT = 100.0
 """Simulated minute from which the injected engine fault raises (the first dispatch after it)."""
 
