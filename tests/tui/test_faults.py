@@ -197,6 +197,12 @@ def test_a_pane_raising_while_it_redraws_stops_the_exercise(run_async, tmp_path,
             await error_screen(pilot, app)
             assert app.failure.source == "console"
             assert "The console failed at" in screen_text(app)
+            for size in ((60, 20), (120, 40)):  # still readable when the window is small
+                await pilot.resize_terminal(*size)
+                await pilot.pause(0.2)
+                text = screen_text(app)
+                assert len(text.splitlines()) == size[1]
+                assert "internal error" in text and "ZeroDivisionError" in text and "leave the console" in text
             await pilot.press("escape")  # to the scorecard, then leave
             await wait_until(pilot, lambda: isinstance(app.screen, EndScreen))
             await pilot.press("q", "q")

@@ -174,7 +174,7 @@ def reference_log(tmp_path: Path, inputs=()) -> bytes:
     return out.read_bytes()
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGKILL"])
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT", "SIGKILL"])
 def test_a_signal_to_the_running_console_leaves_a_readable_log(tmp_path: Path, signame: str):
     out = tmp_path / "play"
     pid_file = tmp_path / "pid"

@@ -28,14 +28,12 @@ class ErrorScreen(Screen[None]):
         Binding("q", "app.leave", "Leave", show=False),
     ]
     DEFAULT_CSS = """
-    ErrorScreen { align: center middle; }
-    ErrorScreen > VerticalScroll {
-        width: 100; max-width: 100%; height: auto; max-height: 100%; border: thick $error; padding: 0 1;
-    }
+    ErrorScreen { border: thick $error; }
+    ErrorScreen > VerticalScroll { height: 1fr; padding: 0 1; }
     ErrorScreen #error-title { text-style: bold; color: $error; }
     ErrorScreen #error-what { text-style: bold; margin: 1 0; }
     ErrorScreen .error-line { margin-bottom: 1; }
-    ErrorScreen #error-keys { color: $text-muted; }
+    ErrorScreen #error-keys { dock: bottom; color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, failure: Failure, names: Names, lang: str, *, scorecard: bool) -> None:
@@ -46,7 +44,7 @@ class ErrorScreen(Screen[None]):
         self.scorecard = scorecard
 
     def compose(self) -> ComposeResult:
-        """Title, what happened, what it means, the log, the details, the keys."""
+        """Title, what happened, what it means, the log, the details; the keys below."""
         f, lang = self.failure, self.lang
         with VerticalScroll():
             yield Static(tr("error.title", lang), id="error-title", markup=False)
@@ -66,8 +64,9 @@ class ErrorScreen(Screen[None]):
             yield Static(self.details(), id="error-details", classes="error-line", markup=False)
             if self.scorecard:
                 yield Static(tr("error.scorecard", lang), classes="error-line", markup=False)
-            yield Static(tr("error.keys" if self.scorecard else "error.keys_leave", lang), id="error-keys",
-                         markup=False)
+        # Outside the scrolled text, so the keys show however small the window is.
+        yield Static(tr("error.keys" if self.scorecard else "error.keys_leave", lang), id="error-keys",
+                     markup=False)
 
     def what(self) -> str:
         """One line: what failed, when, and the error."""
