@@ -75,15 +75,16 @@ class ViewFault:
     count: int = 1
 
 
-_REFUSERS = (Exercise.submit.__code__, Exercise._check.__code__)
+_ENGINE_FILE = Exercise.submit.__code__.co_filename
 
 
 def is_refusal(exc: BaseException) -> bool:
     """True when ``exc`` is ``Exercise.submit`` refusing an input, not an error raised while simulating.
 
-    ``Exercise.submit`` raises ``ValueError`` itself for an input that does not apply (nothing is
-    logged); a ``ValueError`` raised deeper — by a flow, or re-raised by simpy for a process that
-    failed — is a fault. The innermost frame of the traceback tells them apart.
+    ``Exercise.submit`` (and its checks, in ``sim/engine.py``) raises ``ValueError`` itself for an
+    input that does not apply, before anything is logged; a ``ValueError`` raised deeper — by a
+    flow, or re-raised by simpy for a process that failed — is a fault. Where the innermost frame
+    of the traceback is tells them apart.
     """
     if not isinstance(exc, ValueError):
         return False
@@ -92,7 +93,7 @@ def is_refusal(exc: BaseException) -> bool:
         return False
     while tb.tb_next is not None:
         tb = tb.tb_next
-    return tb.tb_frame.f_code in _REFUSERS
+    return tb.tb_frame.f_code.co_filename == _ENGINE_FILE
 
 
 class Driver(Protocol):

@@ -279,3 +279,18 @@ def test_error_file_that_cannot_be_written_is_said_on_screen(run_async, tmp_path
 
     run_async(go())
     assert read_log(out / "events.jsonl").complete
+
+
+def test_a_refused_input_is_only_a_notice(run_async, tmp_path):
+    async def go():
+        app = make_app(log_path=tmp_path / "events.jsonl", out_dir=tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert not app._submit({"kind": "note", "text": "   "})
+            assert not app._submit({"kind": "inject", "title": "x", "to": ["nobody"]})
+            await pilot.pause(0.1)
+            notices = [n.message for n in app._notifications]
+            assert any("Not applied: a note needs text" in m for m in notices)
+            assert any("unknown recipient 'nobody'" in m for m in notices)
+            assert app.failure is None and not app.driver.ended and not isinstance(app.screen, ErrorScreen)
+
+    run_async(go())
