@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import subprocess
 import time
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,7 +30,7 @@ from textual.widgets import Footer
 from tui import bridge
 from tui.clock import Clock
 from tui.driver import LiveDriver, SimulationFault, ViewFault
-from tui.failure import Failure, describe, write_error_file
+from tui.failure import Failure, describe, format_error, write_error_file
 from tui.i18n import STRINGS, Names, text, tr
 from tui.screens.confirm import ConfirmEnd
 from tui.screens.decision import DecisionDialog
@@ -731,15 +730,15 @@ class DrillConsole(App[bridge.EndFiles | None]):
             self.error_screen = ErrorScreen(failure, self.names, self.lang, scorecard=scorecard)
             self.push_screen(self.error_screen)
         except Exception as exc:
-            failure.later.append(_format(exc))
+            failure.later.append(format_error(exc))
             write_error_file(failure, self._error_dir(), driver.header)
-            super().exit(None, return_code=1)
+            self.exit(self.files, return_code=1)
 
     def _fail_again(self, problem: BaseException | ViewFault) -> None:
         failure = self.failure
         assert failure is not None
         self._faults += 1
-        failure.later.append(problem.details if isinstance(problem, ViewFault) else _format(problem))
+        failure.later.append(problem.details if isinstance(problem, ViewFault) else format_error(problem))
         write_error_file(failure, self._error_dir(), self.driver.header)
         if self._faults >= MAX_FAULTS:
             self.exit(self.files, return_code=1)
@@ -803,7 +802,3 @@ class DrillConsole(App[bridge.EndFiles | None]):
         for cmd in super().get_system_commands(screen):
             if cmd.title != "Quit":
                 yield cmd
-
-
-def _format(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

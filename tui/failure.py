@@ -85,11 +85,12 @@ def describe(problem: BaseException | ViewFault, now: float) -> Failure:
     if isinstance(problem, ViewFault):
         return Failure("display", problem.error, float(problem.record[0]), problem.details, record=problem.record)
     if isinstance(problem, SimulationFault):
-        return Failure("simulation", problem.error, problem.t, _format(problem.error), during=problem.during)
-    return Failure("console", problem, now, _format(problem))
+        return Failure("simulation", problem.error, problem.t, format_error(problem.error), during=problem.during)
+    return Failure("console", problem, now, format_error(problem))
 
 
-def _format(exc: BaseException) -> str:
+def format_error(exc: BaseException) -> str:
+    """The traceback of ``exc`` (with its causes) as text."""
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
