@@ -294,3 +294,34 @@ def test_a_refused_input_is_only_a_notice(run_async, tmp_path):
             assert app.failure is None and not app.driver.ended and not isinstance(app.screen, ErrorScreen)
 
     run_async(go())
+
+
+def test_an_error_that_ends_textuals_own_loop_still_closes_the_log(run_async, tmp_path):
+    """The worst case: textual exits by itself — without a traceback, with the log and error.txt written."""
+    import asyncio
+
+    log = tmp_path / "events.jsonl"
+
+    async def go():
+        app = make_app(log_path=log, out_dir=tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n")
+            await wait_until(pilot, lambda: not app.clock.active and app.view.injects["M-01"].delivered_at is not None)
+
+            def broken() -> None:
+                raise RuntimeError("in the app's own message loop")
+
+            app.call_later(broken)
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if not app.is_running:
+                    break
+            assert not app.is_running
+        return app
+
+    app = run_async(go())
+    assert app.failure is not None and app.failure.source == "console"
+    assert app._exception is None  # handled: textual has no traceback to print
+    data = read_log(log)
+    assert data.complete and data.records[-1].data["reason"] == "error"
+    assert "in the app's own message loop" in (tmp_path / "error.txt").read_text()
