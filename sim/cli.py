@@ -26,6 +26,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("schema", "sim.commands.schema"),
     ("report", "sim.commands.report"),
     ("play", "sim.commands.play"),
+    ("replay", "sim.commands.replay"),
+    ("compare", "sim.commands.compare"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

@@ -43,7 +43,7 @@ from sim.rng import Streams
 from sim.scenario.load import Loaded
 from sim.version import __version__
 
-INPUT_KINDS = ("decide", "inject", "note", "role", "end")
+INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
 QUANTUM = 1e-4
 """The log's time resolution in minutes: inputs are applied at multiples of it (see ``submit``)."""
 
@@ -258,7 +258,9 @@ class Exercise:
         """Apply an external input now and log it (``input.received``) before its effects.
 
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
-        ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?}.
+        ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
+        ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
+        see :meth:`sim.rng.Streams.rekey`).
         Optional ``by`` names who gave it (default ``facilitator``).
 
         Two rules make every run replayable byte for byte, whoever drives it: the input is applied
@@ -296,6 +298,8 @@ class Exercise:
             self.emit("role.changed", by, agency, {"played": played})
         elif kind == "end":
             self.finish(str(payload.get("reason", "facilitator")))
+        elif kind == "reseed":
+            self.streams.rekey(int(payload["salt"]))
         if not self.ended:
             self.advance(self.env.now)
         self.log.flush()
@@ -331,6 +335,10 @@ class Exercise:
                 raise ValueError(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
                 raise ValueError("a role input needs `played: true|false`")
+        elif kind == "reseed":
+            salt = p.get("salt")
+            if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:
+                raise ValueError("a reseed input needs `salt`: a whole number ≥ 0")
 
     # -- end ------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from agents.incident import Incident
 from sim.flows.context import Context
-from sim.rng import make_sampler
+from sim.rng import draw_buffer, make_sampler
 
 
 class IncidentFlow:
@@ -50,7 +50,7 @@ class IncidentFlow:
                 return
             arrival = streams.get("gen", gid, "arrival")
             mean = 1.0 / g.rate
-            buf: list[float] = []
+            buf: list[float] = draw_buffer(arrival)  # emptied when a branch re-keys the streams
 
             def gap() -> float:
                 if not buf:
@@ -74,7 +74,7 @@ class IncidentFlow:
         n = 0
         if g.start > env.now:
             yield env.timeout(g.start - env.now)
-        wbuf: list[float] = []
+        wbuf: list[float] = draw_buffer(where)
         while n < limit:
             dt = gap()
             if env.now + dt >= until:
