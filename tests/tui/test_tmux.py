@@ -123,9 +123,9 @@ def assert_terminal_usable(tmux: Tmux) -> None:
 def test_facilitator_session_in_a_real_terminal(tmp_path: Path):
     out = tmp_path / "play"
     tmux = Tmux("play")
-    tmux.start_shell(120, 40)
-    tmux.type(play_command(out, "--role", "mtg-flood-hq"))
     try:
+        tmux.start_shell(120, 40)  # inside try: a failed start still kills the server
+        tmux.type(play_command(out, "--role", "mtg-flood-hq"))
         tmux.wait_for("PAUSED")
         screen = tmux.wait_for("space Run/Pause")  # the footer lists the keys (once laid out at 120×40)
         assert "Mentougou flash floods" in screen and "Beijing Flood Control HQ" in screen
@@ -179,9 +179,9 @@ def test_a_signal_to_the_running_console_leaves_a_readable_log(tmp_path: Path, s
     out = tmp_path / "play"
     pid_file = tmp_path / "pid"
     tmux = Tmux(f"signal-{signame.lower()}")
-    tmux.start_shell(100, 30)
-    tmux.type(play_command(out, "--speed", "3600", pid_file=pid_file))
     try:
+        tmux.start_shell(100, 30)  # inside try: a failed start still kills the server
+        tmux.type(play_command(out, "--speed", "3600", pid_file=pid_file))
         tmux.wait_for("PAUSED")
         tmux.keys("Space")
         tmux.wait_for("RUNNING")
@@ -242,9 +242,9 @@ def test_ctrl_c_while_the_report_is_written_leaves_at_once(tmp_path: Path):
     play = shlex.join([sys.executable, str(script), "play", "mentougou-flash-flood", "--out", str(out),
                        "--lang", "en"])
     tmux = Tmux("report")
-    tmux.start_shell(100, 30)
-    tmux.type(f'{play}; echo "exit=$?"')
     try:
+        tmux.start_shell(100, 30)  # inside try: a failed start still kills the server
+        tmux.type(f'{play}; echo "exit=$?"')
         tmux.wait_for("PAUSED")
         tmux.keys("n", "n")
         tmux.wait_for("2/4 delivered")
@@ -299,9 +299,9 @@ def test_an_internal_error_in_a_real_terminal(tmp_path: Path):
     play = shlex.join([sys.executable, str(script), "play", "mentougou-flash-flood", "--out", str(out),
                        "--lang", "en", "--speed", "3600"])
     tmux = Tmux("fault")
-    tmux.start_shell(100, 30)
-    tmux.type(f'{play}; echo "exit=$?"')
     try:
+        tmux.start_shell(100, 30)  # inside try: a failed start still kills the server
+        tmux.type(f'{play}; echo "exit=$?"')
         tmux.wait_for("PAUSED")
         tmux.keys("Space")
         screen = tmux.wait_for("The exercise stopped: internal error")
