@@ -4,10 +4,16 @@ A timer on the UI thread moves the clock a slice at a time (:mod:`tui.clock`); r
 the engine flow into the view (:mod:`tui.state`) and the panes redraw from it. Every action —
 a decision, an ad-hoc inject, an observation, a role change, the end — goes through the driver
 as an external input, so it is logged with its simulated time and the log replays.
+
+Nothing that raises inside the console may leave a half-dead app or a traceback over the
+terminal: the simulation, a record the view cannot fold, a pane, a dialog or an action — each
+ends in :meth:`DrillConsole.fail`, which stops the clock, closes the log, writes ``error.txt``
+and shows :class:`~tui.screens.error.ErrorScreen` (see :mod:`tui.failure`).
 """
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +21,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
+from textual.command import CommandPalette
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -22,11 +29,13 @@ from textual.widgets import Footer
 
 from tui import bridge
 from tui.clock import Clock
-from tui.driver import LiveDriver
+from tui.driver import LiveDriver, SimulationFault, ViewFault
+from tui.failure import Failure, describe, format_error, write_error_file
 from tui.i18n import STRINGS, Names, text, tr
 from tui.screens.confirm import ConfirmEnd
 from tui.screens.decision import DecisionDialog
 from tui.screens.end import EndScreen
+from tui.screens.error import ErrorScreen
 from tui.screens.filter import FilterDialog
 from tui.screens.inject import InjectDialog
 from tui.screens.inject_detail import InjectDetail
@@ -66,6 +75,10 @@ DISCUSSION_SPEED = 60
 
 PANE_INTERVAL = 0.25
 """Seconds between pane redraws while the clock runs (the header follows every tick)."""
+
+MAX_FAULTS = 4
+"""Errors after the first one that the error screen absorbs before the console leaves (a bug that keeps
+raising, e.g. in drawing, must not trap the facilitator)."""
 
 COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
@@ -233,6 +246,11 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self._score_version = -1
         self._ending = False
         self._leave_asked = False
+        self._leaving = False
+        self._report_proc: subprocess.Popen[str] | None = None
+        self.failure: Failure | None = None
+        self.error_screen: ErrorScreen | None = None
+        self._faults = 0
 
     def _translate_palette_key(self) -> None:
         """The footer's command-palette label in the console's language."""
@@ -252,6 +270,12 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.call_after_refresh(self.refresh_panes, True)
 
     def _tick(self) -> None:
+        try:
+            self._tick_once()
+        except Exception as exc:  # the simulation or a pane raised: stop cleanly (see fail)
+            self.fail(exc)
+
+    def _tick_once(self) -> None:
         now = time.perf_counter()
         wall_dt, self._last_wall = now - self._last_wall, now
         if self.driver.ended or self._ending:
@@ -259,6 +283,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
         was_active = self.clock.active
         result = self.clock.tick(wall_dt)
         self._consume_records()
+        if self._view_failed():
+            return
         if result.at_end and not self.driver.ended:
             self.end_exercise("duration")
             return
@@ -283,8 +309,8 @@ class DrillConsole(App[bridge.EndFiles | None]):
             throttle: From the clock tick: the header always, the panes at most :data:`PANE_INTERVAL`.
         """
         console = self.console_screen
-        if console is None or not console.is_mounted:
-            return
+        if console is None or not console.is_mounted or self.failure is not None:
+            return  # after a failure the panes are hidden and may be what failed
         view, lang = self.view, self.lang
         wall = time.perf_counter()
         if throttle and wall - self._panes_wall < PANE_INTERVAL:
@@ -370,15 +396,26 @@ class DrillConsole(App[bridge.EndFiles | None]):
                                   speed_label(self.clock.speed, self.lang))
 
     def _submit(self, payload: dict[str, Any]) -> bool:
-        """Apply an input through the driver; a refusal is shown, never raised."""
+        """Apply an input through the driver; a refusal is shown, never raised; a fault stops the exercise."""
         try:
             self.driver.submit(payload)
         except ValueError as exc:
             self.notify(tr("notify.refused", self.lang, error=str(exc)), severity="error", timeout=8)
             return False
+        except SimulationFault as exc:
+            self.fail(exc)
+            return False
         finally:
             self._consume_records()
-        return True
+        return not self._view_failed()
+
+    def _view_failed(self) -> bool:
+        """Stop the exercise if the view could not fold a record (checked after every driver call)."""
+        fault = self.driver.view_fault
+        if fault is not None and self.failure is None:
+            self.fail(fault)
+            return True
+        return False
 
     # -- actions (keys, palette) --------------------------------------------------------------------
 
@@ -527,22 +564,49 @@ class DrillConsole(App[bridge.EndFiles | None]):
 
     def on_msel_table_selected(self, message: MselTable.Selected) -> None:
         """Enter on an MSEL row."""
-        self.action_show_inject(message.key)
+        try:
+            self.action_show_inject(message.key)
+        except Exception as exc:  # a handler of the app: raising would end its message loop
+            self.fail(exc)
 
     def action_request_end(self) -> None:
-        """``e``, ``q`` or Ctrl+C: end the exercise after a confirmation (or leave, once ended)."""
+        """``e``, ``q`` or Ctrl+C: end the exercise after a confirmation (or leave, once ended).
+
+        Pressed again while the confirmation is open (even under the command palette), nothing
+        more happens: one question, one answer.
+        """
         if self.driver.ended:
-            if isinstance(self.screen, EndScreen):
-                self.action_leave()
+            self.action_leave()
             return
-        if isinstance(self.screen, ConfirmEnd) or self._ending:
+        if self._ending or any(isinstance(s, ConfirmEnd) for s in self.screen_stack):
             return
+        # The clock holds while the question is open (at ×3600 hours would pass while it is read);
+        # "carry on" picks up where it was.
+        clock = self.clock
+        running, run_to, run_to_kind = clock.running, clock.run_to, clock.run_to_kind
+        clock.pause()
 
         def done(yes: bool | None) -> None:
             if yes:
                 self.end_exercise("facilitator")
+            elif not self.driver.ended and not clock.active:
+                self._last_wall = time.perf_counter()
+                if run_to is not None and run_to_kind is not None:
+                    clock.start_run_to(run_to, run_to_kind)
+                elif running:
+                    clock.resume()
+            self.refresh_panes()
 
         self.push_screen(ConfirmEnd(self.lang), done)
+        self.refresh_panes()
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P, unless a palette is already open under a dialog.
+
+        (textual checks only the top screen and would push a second palette with the same id.)
+        """
+        if not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            super().action_command_palette()
 
     def action_quit(self) -> None:
         """Textual's own quit (palette) asks first, like q."""
@@ -550,11 +614,19 @@ class DrillConsole(App[bridge.EndFiles | None]):
 
     def action_leave(self) -> None:
         """Leave the console after the end (asks once more while the report is still being written)."""
-        if self.files is None and self.driver.ended and not self._leave_asked:
+        if self.files is None and self.end_screen is not None and not self._leave_asked:
             self._leave_asked = True
             self.notify(tr("end.still_writing", self.lang), severity="warning", timeout=8)
             return
-        self.exit(self.files)
+        self.exit(self.files, return_code=1 if self.failure is not None else 0)
+
+    def exit(self, result: bridge.EndFiles | None = None, return_code: int = 0, message: Any = None) -> None:
+        """Leave the app (a key, a signal): a report still being written is stopped, so leaving is prompt."""
+        self._leaving = True
+        proc = self._report_proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()  # the report is written atomically: nothing half-written is left behind
+        super().exit(result, return_code, message)
 
     # -- the end --------------------------------------------------------------------------------------
 
@@ -564,14 +636,24 @@ class DrillConsole(App[bridge.EndFiles | None]):
             return
         self._ending = True
         self.clock.pause()
-        if reason == "duration" or not self.driver.live:
-            self.driver.finish(reason)
-        else:
-            try:
-                self.driver.submit({"kind": "end", "reason": reason})
-            except ValueError:
+        try:
+            if reason == "duration" or not self.driver.live:
                 self.driver.finish(reason)
+            else:
+                try:
+                    self.driver.submit({"kind": "end", "reason": reason})
+                except ValueError:
+                    self.driver.finish(reason)
+        except SimulationFault as exc:
+            self.fail(exc)
+            return
         self._consume_records()
+        if self._view_failed():
+            return
+        self._show_end()
+
+    def _show_end(self) -> None:
+        """The scorecard full screen; the scorecard and report written by a worker thread."""
         view = self.view
         self.score = bridge.live_score(view.header, view.records, view.now)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsoleScreen):
@@ -579,23 +661,125 @@ class DrillConsole(App[bridge.EndFiles | None]):
         self.end_screen = EndScreen(view, self.names, self.lang, self.score)
         self.push_screen(self.end_screen)
         self.notify(tr("notify.ended", self.lang))
-        self.run_worker(self._write_outputs, thread=True, name="after-action report")
+        self.run_worker(self._write_outputs, thread=True, name="after-action report", exit_on_error=False)
 
     def _write_outputs(self) -> None:
-        """Worker thread: scorecard and report from the closed log."""
+        """Worker thread: scorecard and report from the closed log (a failure is reported, never raised)."""
         log = self.driver.log_path
-        if log is None or self.out_dir is None:
-            files = bridge.EndFiles(log or "(memory only)", scorecard_problem="no log file",
-                                    report_problem="no log file")
-        else:
-            files = bridge.write_outputs(log, self.out_dir, self.lang, form=self.report_form,
-                                         report=self.write_report, score=self.score)
-        self.call_from_thread(self._show_files, files)
+        try:
+            if log is None or self.out_dir is None:
+                files = bridge.EndFiles(log or "(memory only)", scorecard_problem="no log file",
+                                        report_problem="no log file")
+            else:
+                files = bridge.write_outputs(log, self.out_dir, self.lang, form=self.report_form,
+                                             report=self.write_report, score=self.score,
+                                             started=self._report_started)
+        except Exception as exc:  # e.g. a full disk: say so on the end screen
+            problem = f"{type(exc).__name__}: {exc}"
+            files = bridge.EndFiles(log or "(memory only)", scorecard_problem=problem, report_problem=problem)
+        if not self._leaving:
+            try:
+                self.call_from_thread(self._show_files, files)
+            except Exception:  # the app closed meanwhile: nobody is left to show them to
+                pass
+
+    def _report_started(self, proc: subprocess.Popen[str]) -> None:
+        """Worker thread: keep the report's process, so leaving early can stop it."""
+        self._report_proc = proc
+        if self._leaving:
+            proc.terminate()
 
     def _show_files(self, files: bridge.EndFiles) -> None:
         self.files = files
-        if self.end_screen is not None:
+        if self.end_screen is not None and self.end_screen.is_mounted:
             self.end_screen.show_files(files)
+
+    # -- failures -------------------------------------------------------------------------------------
+
+    def fail(self, problem: BaseException | ViewFault) -> None:
+        """Something raised: stop the clock, close the log, write ``error.txt``, show what happened.
+
+        Never raises. The exercise cannot go on (see :mod:`tui.failure` for what the log holds
+        for each source); the facilitator still gets the scorecard and report of what happened
+        so far, and leaves with q or Ctrl+C. A later error is added to ``error.txt``; after
+        :data:`MAX_FAULTS` of them the console leaves by itself.
+        """
+        if self.failure is not None:
+            self._fail_again(problem)
+            return
+        driver = self.driver
+        failure = describe(problem, driver.now)
+        failure.after_end = driver.ended
+        self.failure = failure
+        self._ending = True
+        self.clock.pause()
+        driver.stop("error")
+        failure.log_path = driver.log_path
+        failure.log_end_reason = driver.end_reason
+        failure.log_records = driver.exercise.log.next_seq
+        write_error_file(failure, self._error_dir(), driver.header)
+        scorecard = self.end_screen is not None
+        if not scorecard:
+            try:
+                self._consume_records()
+                self._show_end()
+                scorecard = True
+            except Exception as exc:
+                self._fail_again(exc)
+        try:
+            self.error_screen = ErrorScreen(failure, self.names, self.lang, scorecard=scorecard)
+            self.push_screen(self.error_screen)
+        except Exception as exc:
+            failure.later.append(format_error(exc))
+            write_error_file(failure, self._error_dir(), driver.header)
+            self.exit(self.files, return_code=1)
+
+    def _fail_again(self, problem: BaseException | ViewFault) -> None:
+        failure = self.failure
+        assert failure is not None
+        self._faults += 1
+        failure.later.append(problem.details if isinstance(problem, ViewFault) else format_error(problem))
+        write_error_file(failure, self._error_dir(), self.driver.header)
+        if self._faults >= MAX_FAULTS:
+            self.exit(self.files, return_code=1)
+            return
+        try:
+            if self.error_screen is not None:
+                self.error_screen.refresh_details()
+            if failure.error_file:
+                self.notify(tr("error.again", self.lang, path=failure.error_file), severity="error", timeout=8)
+        except Exception:  # the count above bounds how often this can go on
+            pass
+
+    def _error_dir(self) -> Path | None:
+        if self.out_dir is not None:
+            return self.out_dir
+        log = self.driver.log_path
+        return Path(log).parent if log is not None else None
+
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """Every key binding and palette action passes here: one that raises stops the exercise cleanly.
+
+        (Without this an exception in an action would end textual's message loop: the app would
+        exit with a traceback.)
+        """
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            self.fail(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort for an exception nothing caught (a pane drawing, a dialog's callback).
+
+        Instead of exiting with a traceback printed over the terminal, stop the exercise as
+        :meth:`fail` does. If the exception ended the app's own message loop, textual closes the
+        app afterwards anyway; the log and ``error.txt`` are written by then.
+        """
+        try:
+            self.fail(error)
+        except Exception:
+            super()._handle_exception(error)
 
     # -- command palette ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,8 @@ class EndFiles:
 
 
 def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = "aar", report: bool = True,
-                  score: LiveScore | None = None, timeout: float = 900.0) -> EndFiles:
+                  score: LiveScore | None = None, timeout: float = 900.0,
+                  started: Callable[[subprocess.Popen[str]], None] | None = None) -> EndFiles:
     """Scorecard and after-action report from the closed log (blocking: call it from a worker thread).
 
     Args:
@@ -86,6 +87,9 @@ def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = 
         report: False writes only scorecard.json (``--no-report``).
         score: The final score the console computed (written as scorecard.json without a report).
         timeout: Seconds the report may take before it is abandoned.
+        started: Called with the report's child process once it runs, so the console can stop it
+            when the facilitator leaves without waiting (the report is written atomically: a
+            stopped child leaves no half file).
     """
     files = EndFiles(log_path)
     out = Path(out_dir)
@@ -101,15 +105,25 @@ def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = 
     cmd = [sys.executable, "-m", "sim.cli", "report", log_path, "--out", str(out), "--lang", lang,
            "--form", form, "--quiet"]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                stdin=subprocess.DEVNULL)
+    except OSError as exc:
         files.report_problem = str(exc)
     else:
-        written = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+        if started is not None:
+            started(proc)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+            files.report_problem = f"abandoned after {timeout:g} s"
+        written = [line.strip() for line in stdout.splitlines() if line.strip()]
         files.report = [p for p in written if Path(p).suffix in (".md", ".html")]
-        if proc.returncode != 0:
-            lines = (proc.stderr or proc.stdout or "").strip().splitlines()
+        if proc.returncode < 0 and not files.report_problem:
+            files.report_problem = f"stopped (signal {-proc.returncode})"
+        elif proc.returncode != 0 and not files.report_problem:
+            lines = (stderr or stdout or "").strip().splitlines()
             files.report_problem = lines[-1] if lines else f"exit code {proc.returncode}"
     if card.exists():
         files.scorecard = str(card)

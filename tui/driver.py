@@ -13,21 +13,87 @@ a distribution) would otherwise be answered at ``t = 255.15075…`` and recorded
 the replay would then process events in between before the answer. ``Exercise.submit`` itself
 moves the clock to the next clean instant before an input (so any driver replays exactly); the
 driver also settles there first so the panes show that instant before the input is applied.
+
+**Faults.** An exception that escapes the engine (a flow raising inside ``Exercise.advance``)
+leaves the simulation in a state nobody can vouch for: the process that raised is dead, the
+instant was processed only in part. The live driver turns it into a :class:`SimulationFault`,
+never advances that exercise again, and :meth:`LiveDriver.stop` closes its log with
+``finish(reason)`` at the time of the fault (no ``end`` input: applying one would move the broken
+clock). A refusal of an input (``ValueError`` raised by ``Exercise.submit`` itself) stays a
+``ValueError``. An exception in the *view* (a record the console cannot fold) is kept from the
+engine: it is stored in :attr:`LiveDriver.view_fault` and the simulation goes on untouched, so
+the log stays exactly what the scenario, seed and inputs produce.
 """
 
 from __future__ import annotations
 
+import traceback
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sim.engine import QUANTUM, clean_time
+from sim.engine import QUANTUM, Exercise, clean_time
 from tui.state import ExerciseView
 
 if TYPE_CHECKING:
-    from sim.engine import Exercise
+    from types import TracebackType
 
-__all__ = ["QUANTUM", "Driver", "LiveDriver", "clean"]
+__all__ = ["QUANTUM", "Driver", "LiveDriver", "SimulationFault", "ViewFault", "clean", "is_refusal"]
 
 clean = clean_time
+
+
+class SimulationFault(Exception):
+    """The engine raised while simulating: the exercise cannot go on.
+
+    Attributes:
+        error: What the engine raised.
+        t: Simulated minutes when it happened.
+        during: ``advance`` (the clock was moving), ``input`` (applying an input) or ``finish``.
+    """
+
+    def __init__(self, error: BaseException, t: float, during: str) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+        self.t = t
+        self.during = during
+
+
+@dataclass
+class ViewFault:
+    """The first record the console's view failed to fold (a display bug; the simulation is unaffected).
+
+    Attributes:
+        error: What the view raised.
+        record: The record tuple it was folding.
+        details: The formatted traceback.
+        count: Records that failed so far (the view keeps every record; only its handlers failed).
+    """
+
+    error: Exception
+    record: tuple[Any, ...]
+    details: str
+    count: int = 1
+
+
+_ENGINE_FILE = Exercise.submit.__code__.co_filename
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """True when ``exc`` is ``Exercise.submit`` refusing an input, not an error raised while simulating.
+
+    ``Exercise.submit`` (and its checks, in ``sim/engine.py``) raises ``ValueError`` itself for an
+    input that does not apply, before anything is logged; a ``ValueError`` raised deeper — by a
+    flow, or re-raised by simpy for a process that failed — is a fault. Where the innermost frame
+    of the traceback is tells them apart.
+    """
+    if not isinstance(exc, ValueError):
+        return False
+    tb: TracebackType | None = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_filename == _ENGINE_FILE
 
 
 class Driver(Protocol):
@@ -80,8 +146,28 @@ class LiveDriver:
         header = exercise.log.header or {}
         self.header: dict[str, Any] = header
         self.view = ExerciseView(header)
-        self.view.apply_all(exercise.log.records)
-        exercise.log.subscribe(self.view.apply)
+        self.fault: SimulationFault | None = None
+        self.view_fault: ViewFault | None = None
+        self.stopped = False
+        for rec in exercise.log.records:
+            self._show(rec)
+        exercise.log.subscribe(self._show)
+
+    def _show(self, rec: tuple[Any, ...]) -> None:
+        """Log listener: fold the record into the view; a view bug is kept, never raised into the engine."""
+        try:
+            self.view.apply(rec)
+        except Exception as exc:
+            if self.view_fault is None:
+                self.view_fault = ViewFault(exc, rec, traceback.format_exc())
+            else:
+                self.view_fault.count += 1
+
+    def _failed(self, exc: BaseException, during: str) -> SimulationFault:
+        fault = SimulationFault(exc, self.exercise.now, during)
+        if self.fault is None:
+            self.fault = fault
+        return fault
 
     @property
     def now(self) -> float:
@@ -95,13 +181,21 @@ class LiveDriver:
 
     @property
     def ended(self) -> bool:
-        """True once the exercise is over."""
-        return self.exercise.ended
+        """True once the exercise is over (or stopped after a fault: nothing more can happen)."""
+        return self.exercise.ended or self.stopped
 
     @property
     def at_end(self) -> bool:
         """True when the clock has reached the scenario's duration."""
         return self.exercise.at_end
+
+    @property
+    def end_reason(self) -> str | None:
+        """The reason in the log's ``exercise.ended`` record (None: not ended, or closed without one)."""
+        records = self.exercise.log.records
+        if self.exercise.ended and records and records[-1][2] == "exercise.ended":
+            return str(records[-1][5].get("reason"))
+        return None
 
     @property
     def log_path(self) -> str | None:
@@ -112,9 +206,12 @@ class LiveDriver:
     def advance(self, until: float) -> bool:
         """Run to ``until`` (rounded to the log's resolution); True if a players' decision opened."""
         ex = self.exercise
-        if ex.ended:
+        if ex.ended or self.fault is not None:
             return False
-        ex.advance(clean(until))
+        try:
+            ex.advance(clean(until))
+        except Exception as exc:
+            raise self._failed(exc, "advance") from exc
         self.view.advance_clock(ex.now)
         return ex.halted
 
@@ -122,12 +219,15 @@ class LiveDriver:
         """Advance to the next clean instant (see the module docstring); True if a decision opened."""
         ex = self.exercise
         opened = False
-        while not ex.ended:
+        while not ex.ended and self.fault is None:
             now = ex.now
             target = clean(now)
             if target == now:
                 break
-            ex.advance(target)
+            try:
+                ex.advance(target)
+            except Exception as exc:
+                raise self._failed(exc, "advance") from exc
             opened = opened or ex.halted
         self.view.advance_clock(ex.now)
         return opened
@@ -141,15 +241,54 @@ class LiveDriver:
         second input given before the clock moved would be logged before the decision's effects.
         """
         ex = self.exercise
-        if ex.ended:
+        if self.ended:
             raise ValueError("the exercise has ended")
+        if self.fault is not None:
+            raise ValueError("the simulation stopped after an error")
         self.settle()
-        ex.submit(payload)  # applies at a clean instant and processes the instant afterwards
+        try:
+            ex.submit(payload)  # applies at a clean instant and processes the instant afterwards
+        except Exception as exc:
+            if is_refusal(exc):
+                raise
+            raise self._failed(exc, "input") from exc
 
     def finish(self, reason: str) -> None:
         """Close the exercise (log ``exercise.ended`` and close the log)."""
         if not self.exercise.ended:
-            self.exercise.finish(reason)
+            try:
+                self.exercise.finish(reason)
+            except Exception as exc:
+                raise self._failed(exc, "finish") from exc
+
+    def stop(self, reason: str) -> bool:
+        """End the exercise now, whatever state it is in, and close the log; never raises (idempotent).
+
+        A healthy exercise ends through an ``end`` input, so its replay ends at the same moment.
+        After a :class:`SimulationFault` the engine is not advanced again: ``finish(reason)`` logs
+        what is still open and ``exercise.ended`` at the time of the fault. If even that raises, the
+        log is closed as it is — intact, without ``exercise.ended``.
+
+        Returns:
+            True when the log ends with ``exercise.ended``.
+        """
+        ex = self.exercise
+        if not self.stopped and not ex.ended:
+            if self.fault is None:
+                try:
+                    self.submit({"kind": "end", "reason": reason})
+                except Exception:  # a fault is kept in self.fault; the log is closed below
+                    pass
+            # A finish that already failed once is not tried again: it would log its first records twice.
+            if not ex.ended and (self.fault is None or self.fault.during != "finish"):
+                try:
+                    ex.finish(reason)
+                except Exception as exc:
+                    self._failed(exc, "finish")
+        self.stopped = True
+        if not ex.ended:
+            ex.log.close()
+        return ex.ended
 
     def close(self) -> None:
         """Close the log file if the exercise was not finished (a crash: the log stays readable)."""

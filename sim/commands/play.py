@@ -5,6 +5,11 @@ decision; ``i`` delivers an ad-hoc inject, ``o`` logs an observation; ``e``, ``q
 the exercise after a confirmation. The event log is written as the exercise runs (it replays
 like a ``run`` log); the scorecard and after-action report are written at the end, in the
 console's language (``--lang``, switchable with ``l``). See docs/cli.md, "Facilitator console".
+
+However the console stops — the end, SIGTERM/SIGHUP/SIGINT, an internal error — the log is
+closed before this command returns: complete (``exercise.ended``) whenever the engine allows it.
+Exit status: 0 after a normal end, 1 after an internal error (``error.txt`` next to the log has
+the details), 130 when stopped by a signal.
 """
 
 from __future__ import annotations
@@ -86,44 +91,66 @@ def main(args: argparse.Namespace) -> int:
     app = DrillConsole(driver, lang=args.lang or default_lang(), out_dir=out, speed=args.speed,
                        report=not args.no_report, form=args.form)
     files = None
-    restore = _exit_on_signals(app)
+    signals: list[str] = []
+    restore = _exit_on_signals(app, signals)
     try:
         files = app.run()
     finally:
         restore()
-        if not exercise.ended:  # the console died or was killed: leave a complete, replayable log
-            try:
-                driver.submit({"kind": "end", "reason": "interrupted"})
-            except Exception:  # never mask the original problem
-                driver.close()
+        # Killed by a signal, or the console died: leave a complete, replayable log (an `end` input;
+        # after a simulation fault, exercise.ended at the fault; at worst the log closed as it is).
+        driver.stop("interrupted")
+    failure = app.failure
     minutes = exercise.summary().sim_minutes
-    print(f"drillsim play: {scenario.id} (seed {seed}) — {minutes:.0f} simulated minutes")
-    print(f"  log        {log_path}")
+    lines = [f"drillsim play: {scenario.id} (seed {seed}) — {minutes:.0f} simulated minutes"]
+    if failure is not None:
+        lines.append(f"drillsim play: the exercise stopped after an internal error: {failure.summary}")
+        lines.append(f"  details    {failure.error_file or _not_written(failure.error_file_problem)}")
+    elif signals:
+        lines.append(f"drillsim play: interrupted by {signals[0]}")
+    lines.append(f"  log        {log_path}")
     if files is not None:
-        print(f"  scorecard  {files.scorecard or _not_written(files.scorecard_problem)}")
-        print(f"  report     {' '.join(files.report) or _not_written(files.report_problem)}")
+        lines.append(f"  scorecard  {files.scorecard or _not_written(files.scorecard_problem)}")
+        lines.append(f"  report     {' '.join(files.report) or _not_written(files.report_problem)}")
     elif exercise.ended:
-        print(f"  scorecard  not written yet: drillsim report {log_path}")
-    return 0 if app.return_code in (0, None) else 1
+        lines.append(f"  scorecard  not written yet: drillsim report {log_path}")
+    _say(lines, to_stderr=failure is not None)
+    if failure is not None and os.environ.get("DRILLSIM_DEBUG"):
+        _say([failure.details.rstrip()], to_stderr=True)
+    if failure is not None or app.return_code not in (0, None):
+        return 1
+    return 130 if signals else 0
 
 
 def _not_written(problem: str) -> str:
     return f"not written ({problem})" if problem else "not written"
 
 
-def _exit_on_signals(app: Any) -> Callable[[], None]:
-    """SIGTERM or SIGHUP (the terminal closed) leave the console the normal way, so the log is closed.
+def _say(lines: list[str], *, to_stderr: bool = False) -> None:
+    """Print, unless the terminal is gone (SIGHUP: the window was closed) — that must not fail the command."""
+    try:
+        print("\n".join(lines), file=sys.stderr if to_stderr else sys.stdout, flush=True)
+    except OSError:
+        pass
 
-    Returns a function that restores the previous handlers.
+
+def _exit_on_signals(app: Any, received: list[str]) -> Callable[[], None]:
+    """SIGTERM, SIGHUP (the terminal closed) or SIGINT leave the console the normal way, so the log is closed.
+
+    The handler only asks the app to exit: the exercise is never interrupted in the middle of a
+    simulation step (a KeyboardInterrupt could land inside the engine). Ctrl-C typed in the
+    console is a key, not SIGINT (the terminal is in raw mode): it asks before ending.
+    Returns a function that restores the previous handlers; ``received`` collects signal names.
     """
     import signal
 
     previous: dict[int, Any] = {}
 
     def leave(signum: int, frame: Any) -> None:
-        app.exit(None)
+        received.append(signal.Signals(signum).name)
+        app.exit(app.files)  # whatever was written so far is still reported
 
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         sig = getattr(signal, name, None)
         if sig is not None:
             previous[sig] = signal.signal(sig, leave)

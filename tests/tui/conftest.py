@@ -45,3 +45,34 @@ async def wait_until(pilot, predicate: Callable[[], bool], timeout: float = 15.0
 def run_async():
     """Run a coroutine to completion (the suite has no asyncio plugin)."""
     return asyncio.run
+
+
+@pytest.fixture
+def faults_expected():
+    """Requested by tests that make the console fail on purpose (see ``no_unexpected_failures``)."""
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_failures(request, monkeypatch):
+    """A console test fails if the console caught an exception it was not meant to.
+
+    ``DrillConsole.fail`` keeps tracebacks away from the facilitator's terminal; this keeps them in
+    front of the tests: any problem it handled, outside the tests that ask for ``faults_expected``,
+    fails the test with the traceback.
+    """
+    import traceback
+
+    caught: list[BaseException] = []
+    original = DrillConsole.fail
+
+    def fail(self, problem):
+        caught.append(problem)
+        original(self, problem)
+
+    monkeypatch.setattr(DrillConsole, "fail", fail)
+    yield caught
+    if caught and "faults_expected" not in request.fixturenames:
+        first = caught[0]
+        error = getattr(first, "error", first)
+        details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        pytest.fail(f"the console stopped on an unexpected error: {error!r}\n{details}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.engine import Exercise
 from sim.log import read_log
 from sim.scenario import load
@@ -77,3 +79,91 @@ def test_a_refused_input_logs_nothing(tmp_path):
         else:  # pragma: no cover
             raise AssertionError(f"accepted {bad}")
     assert len(d.view.records) == before
+
+
+def test_a_refusal_is_told_apart_from_a_value_error_raised_while_simulating(tmp_path, monkeypatch):
+    from sim.flows.decisions import DecisionFlow
+    from tui.driver import SimulationFault, is_refusal
+
+    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), players=["mtg-flood-hq"]))
+    with pytest.raises(ValueError, match="a note needs text") as refused:
+        d.submit({"kind": "note", "text": " "})
+    assert is_refusal(refused.value)
+    assert d.advance(200.0)  # D-01 opened for the players
+
+    def choose(self, key, option):
+        raise ValueError("a bug, not a refusal")
+
+    monkeypatch.setattr(DecisionFlow, "choose", choose)
+    with pytest.raises(SimulationFault) as caught:
+        d.submit({"kind": "decide", "decision": "D-01", "option": "request"})
+    fault = caught.value
+    assert fault.during == "input" and isinstance(fault.error, ValueError) and not is_refusal(fault.error)
+    assert d.fault is fault
+    assert not d.advance(300.0) and d.now == 180.0  # never advanced again
+    with pytest.raises(ValueError, match="stopped after an error"):
+        d.submit({"kind": "note", "text": "x"})
+
+
+def test_stop_after_a_fault_ends_the_log_at_the_fault_without_moving_the_clock(tmp_path, monkeypatch):
+    from sim.flows.rescue import Dispatcher
+    from tui.driver import SimulationFault
+
+    log = tmp_path / "events.jsonl"
+    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+
+    def enqueue(self, inc):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Dispatcher, "enqueue", enqueue)
+    with pytest.raises(SimulationFault) as caught:
+        d.advance(d.duration)
+    at = caught.value.t
+    assert d.stop("error") and d.ended and d.end_reason == "error"
+    assert d.stop("interrupted")  # idempotent: nothing more is written
+    data = read_log(log)
+    assert data.complete and data.records[-1].t == round(at, 4)
+    assert [r.data["reason"] for r in data.records if r.kind == "exercise.ended"] == ["error"]
+    assert not data.inputs  # no `end` input: applying it would have moved a broken clock
+
+
+def test_a_failing_finish_leaves_the_log_intact_and_closed(tmp_path, monkeypatch):
+    from sim.engine import Exercise as Ex
+    from tui.driver import SimulationFault
+
+    log = tmp_path / "events.jsonl"
+    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d.advance(300.0)
+
+    def summary(self):
+        raise RuntimeError("summary is broken")
+
+    monkeypatch.setattr(Ex, "summary", summary)
+    with pytest.raises(SimulationFault) as caught:
+        d.finish("duration")
+    assert caught.value.during == "finish"
+    before = log.read_bytes()
+    assert not d.stop("error")  # finish is not tried twice (it would log its first records again)
+    assert d.ended and d.end_reason is None
+    data = read_log(log)
+    assert not data.complete and not data.torn and data.header["seed"] == 20230731
+    assert log.read_bytes().startswith(before)
+    kinds = [r.kind for r in data.records]
+    assert len([k for k in kinds if k == "incident.unresolved"]) == len(
+        {r.subject for r in data.records if r.kind == "incident.unresolved"})
+
+
+def test_a_view_that_raises_never_reaches_the_engine(tmp_path, monkeypatch):
+    from tui import state
+
+    def broken(view, t, actor, subject, data):
+        raise KeyError("x")
+
+    monkeypatch.setitem(state._HANDLERS, "report.received", broken)
+    log = tmp_path / "events.jsonl"
+    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d.advance(d.duration)
+    d.finish("duration")
+    assert d.view_fault is not None and d.view_fault.record[2] == "report.received" and d.view_fault.count > 1
+    assert len(d.view.records) == len(d.exercise.log.records) - 1  # every record is kept (not the header)
+    assert replay_bytes(log, tmp_path) == log.read_bytes()
