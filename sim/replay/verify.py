@@ -145,6 +145,10 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
     path = Path(path)
     log = read_log(path)
     header = log.header
+    stopped = _error_close(log)
+    if stopped:  # a run that stopped on an error: its closing records are not reproducible
+        log.records = log.records[: len(log.records) - stopped]
+        log.complete = False
     total = len(log.records) + 1
     inputs = recorded_inputs(log.records)
     result = VerifyResult(False, "", "", str(path), header, total=total, inputs=len(inputs),
@@ -169,7 +173,9 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
     if first.divergence is None:
         result.ok, result.cause = True, "identical"
         if result.partial:
-            how = "a torn last line was dropped" if log.torn else "the log has no exercise.ended record"
+            how = ("a torn last line was dropped" if log.torn else
+                   "it stopped on an error; its closing records were left out" if stopped else
+                   "the log has no exercise.ended record")
             result.explanation = (f"the recorded run did not finish ({how}); its {total} record(s) are "
                                   f"byte-identical to the start of the re-run.")
         else:
@@ -194,6 +200,24 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
         result.explanation = ("two re-runs agree with each other but not with the log: the log was edited after "
                               f"the run, or written by different code under the same version ({__version__}).")
     return result
+
+
+def _error_close(log: Any) -> int:
+    """How many closing records an error-ended run wrote (0 if it did not end on an error).
+
+    The console closes a log with ``exercise.ended`` (reason ``error``) and the open incidents,
+    written directly by ``finish`` when the simulation itself raised (no ``end`` input: the clock's
+    state was unknown). A re-run does not raise, so only the records before those can be verified.
+    """
+    recs = log.records
+    if not recs or recs[-1].kind != "exercise.ended" or recs[-1].data.get("reason") != "error":
+        return 0
+    if any(r.kind == "input.received" and r.subject == "end" for r in recs):
+        return 0  # ended by an input: it replays like any other
+    t, n = recs[-1].t, 1
+    while n < len(recs) and recs[-1 - n].t == t and recs[-1 - n].kind == "incident.unresolved":
+        n += 1
+    return n
 
 
 class _Refusal:

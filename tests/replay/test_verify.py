@@ -183,3 +183,19 @@ def test_bad_logs_exit_2_with_one_line(tmp_path, capsys):
     assert main(["replay", str(junk), "--verify"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_log_ended_by_a_simulation_error_verifies_its_prefix(scenario, tmp_path, capsys):
+    """The console closes a log with finish("error") when the simulation raised: no `end` input was
+    recorded, so the closing records cannot be reproduced, but everything before them must be."""
+    from sim.engine import Exercise
+    from sim.scenario import load
+
+    path = tmp_path / "events.jsonl"
+    ex = Exercise(load(str(scenario)), log_path=path)
+    ex.advance(300.0)
+    ex.finish("error")
+    result = verify_log(path)
+    assert result.ok and result.partial
+    assert "stopped on an error" in result.explanation
+    assert main(["replay", str(path), "--verify"]) == 0
