@@ -8,6 +8,7 @@ same picture from records as they are emitted. Nothing here imports textual.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ class TeamView:
     since: float = 0.0
     eta: float | None = None
     missions: int = 0
+    withdrawing: bool = False
 
 
 @dataclass
@@ -205,10 +207,22 @@ class ExerciseView:
         return next((at for at, key in self.decision_schedule
                      if key not in opened and at >= now and (after is None or at > after)), None)
 
-    def open_incidents(self) -> list[IncidentView]:
-        """Open incidents, most urgent first (priority, then oldest)."""
+    def open_incidents(self, limit: int | None = None) -> list[IncidentView]:
+        """Open incidents, most urgent first (priority, then oldest); the first ``limit`` only if given.
+
+        With ten thousand open incidents a pane shows sixty: picking them with a heap instead of
+        sorting all of them keeps a replay jump on a big log within its time budget.
+        """
         rows = [i for i in self.incidents.values() if i.open]
-        return sorted(rows, key=lambda i: (i.priority, i.onset, i.key))
+        key = lambda i: (i.priority, i.onset, i.key)  # noqa: E731
+        if limit is not None and limit < len(rows):
+            return heapq.nsmallest(limit, rows, key=key)
+        return sorted(rows, key=key)
+
+    @property
+    def open_total(self) -> int:
+        """How many incidents are open."""
+        return sum(1 for i in self.incidents.values() if i.open)
 
     def open_at(self, t: float) -> int:
         """Open incidents at time ``t`` (from the series)."""
@@ -387,13 +401,15 @@ def _rescue_completed(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Da
         team.toward = False
         team.incident = None
         team.place = subject
-    _incident_closed(v, t, actor, subject, d)
+    if not d.get("partial"):  # a first responder's partial rescue leaves the incident open
+        _incident_closed(v, t, actor, subject, d)
 
 
 def _team_returned(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
     team = v._team(actor)
     if team is not None:
-        team.state, team.since, team.toward = "idle", t, False
+        # a team home after withdrawing (撤离) is off duty, as in the engine
+        team.state, team.since, team.toward = ("off_duty" if team.withdrawing else "idle"), t, False
         team.place, team.eta, team.incident = team.base, None, None
 
 
@@ -417,13 +433,24 @@ def _team_subject(state: str) -> Any:
 def _team_arrived(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
     team = v._team(actor)
     if team is not None:
-        team.state, team.since, team.place, team.toward = "registering", t, subject, False
+        # a self-deployed team skips the desk and goes to work unregistered (a coordination failure)
+        state = "idle" if d.get("self_deployed") else "registering"
+        team.state, team.since, team.place, team.toward = state, t, subject, False
 
 
 def _team_withdrawn(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
     team = v._team(actor)
     if team is not None:
         team.state, team.since, team.incident, team.toward = "withdrawn", t, None, False
+        team.withdrawing = True
+
+
+def _support_arrived(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
+    """Cross-border support teams arrive on duty (联动响应)."""
+    for key in d.get("teams") or ():
+        team = v._team(key)
+        if team is not None and team.state == "off_duty":
+            team.state, team.since, team.place, team.toward = "idle", t, d.get("region"), False
 
 
 def _inject_delivered(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
@@ -506,6 +533,7 @@ _HANDLERS: dict[str, Any] = {
     "team.refused": _team_subject("refused"),
     "team.arrived": _team_arrived,
     "team.withdrawn": _team_withdrawn,
+    "border.support_arrived": _support_arrived,
     "inject.delivered": _inject_delivered,
     "inject.skipped": _inject_skipped,
     "decision.opened": _decision_opened,

@@ -89,11 +89,8 @@ def test_player_moves_match_a_fresh_fold():
         assert got == want, move
 
 
-ENGINE_COMPARABLE = ("mentougou-flash-flood", "whatif")
-"""Scenarios whose record kinds the console's view folds completely. In the flagship scenarios the
-view (tui/state.py, shared with the live console) does not yet follow every doctrine-flow record —
-partial first-response rescues, teams arriving through border support, registration and withdrawal —
-so there the viewer is compared with the live console's view and with the engine's levels only."""
+ENGINE_COMPARABLE = (*BUNDLED, "whatif")
+"""Scenarios whose record kinds the console's view folds completely: all of them."""
 
 
 @pytest.mark.parametrize("name", [*BUNDLED, "whatif"])

@@ -247,7 +247,7 @@ def test_ctrl_c_while_the_report_is_written_leaves_at_once(tmp_path: Path):
         tmux.type(f'{play}; echo "exit=$?"')
         tmux.wait_for("PAUSED")
         tmux.keys("n", "n")
-        tmux.wait_for("2/4 delivered")
+        tmux.wait_for("2/6 delivered")
         tmux.keys("C-c")
         tmux.wait_for("End the exercise now?")
         tmux.keys("C-c")  # a second Ctrl-C while asked: still the one question

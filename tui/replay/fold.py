@@ -80,9 +80,7 @@ class ViewFold:
         """Copy what ``rec`` may change if it is shared, then apply it."""
         view, owned = state.view, state.owned
         parts = vars(view)
-        for key in (rec[3], rec[4]):
-            if key is None:
-                continue
+        for key in _touched(rec):
             for name in self.object_dicts:
                 d = parts[name]
                 obj = d.get(key)
@@ -133,3 +131,17 @@ class ViewFold:
         for name, members in snap.sets.items():
             parts[name] = set(members)
         return ReplayState(view)
+
+
+def _touched(rec: Sequence[Any]) -> list[str]:
+    """Ids of the objects a record may change: its actor, its subject, and teams it names in data.
+
+    (``border.support_arrived`` puts the arriving teams on duty through ``data["teams"]``.)
+    """
+    keys = [k for k in (rec[3], rec[4]) if isinstance(k, str)]
+    data = rec[5] if len(rec) > 5 else None
+    if isinstance(data, dict):
+        teams = data.get("teams")
+        if isinstance(teams, list):
+            keys.extend(k for k in teams if isinstance(k, str))
+    return keys

@@ -57,8 +57,8 @@ class IncidentsTable(DataTable):
         if stamp == self._stamp:
             return
         self._stamp = stamp
-        everything = view.open_incidents()
-        rows = everything[:MAX_ROWS]  # the most urgent; the subtitle counts them all
+        rows = view.open_incidents(MAX_ROWS)  # the most urgent; the subtitle counts them all
+        total = view.open_total
         keys = [i.key for i in rows]
         if keys != self._keys:
             self.clear()
@@ -77,7 +77,7 @@ class IncidentsTable(DataTable):
                         self.update_cell(inc.key, col, value)
                 self._rows[inc.key] = cells
         closed = sum(1 for i in view.incidents.values() if i.state == "closed")
-        self.border_subtitle = tr("incident.summary", lang, open=len(everything), closed=closed,
+        self.border_subtitle = tr("incident.summary", lang, open=total, closed=closed,
                                   total=len(view.incidents))
 
     def _cells(self, inc: IncidentView, view: ExerciseView) -> tuple[Any, ...]:
