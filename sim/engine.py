@@ -44,6 +44,14 @@ from sim.scenario.load import Loaded
 from sim.version import __version__
 
 INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+class InputRefused(ValueError):
+    """An external input that does not apply now (nothing was logged); a console shows it as a notice.
+
+    A distinct type so a driver can tell a refused input from a ``ValueError`` raised by a fault
+    while simulating.
+    """
+
+
 QUANTUM = 1e-4
 """The log's time resolution in minutes: inputs are applied at multiples of it (see ``submit``)."""
 
@@ -273,15 +281,15 @@ class Exercise:
             ValueError: the input is malformed or does not apply now (nothing is logged).
         """
         if self.ended:
-            raise ValueError("the exercise has ended")
+            raise InputRefused("the exercise has ended")
         kind = payload.get("kind")
         if kind not in INPUT_KINDS:
-            raise ValueError(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
+            raise InputRefused(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
         self._check(kind, payload)
         while not self.ended and clean_time(self.env.now) > self.env.now:
             self.advance(clean_time(self.env.now))
         if self.ended:
-            raise ValueError("the exercise has ended")
+            raise InputRefused("the exercise has ended")
         self._check(kind, payload)  # the clock moved (by < 0.0001 min): still applicable?
         by = str(payload.get("by", "facilitator"))
         rec = self.emit("input.received", by, kind, dict(payload))
@@ -311,34 +319,34 @@ class Exercise:
             key, option = p.get("decision"), p.get("option")
             pend = self.decisions.pending.get(key)
             if pend is None:
-                raise ValueError(f"decision {key!r} is not waiting for an answer")
+                raise InputRefused(f"decision {key!r} is not waiting for an answer")
             if option not in pend.options:
-                raise ValueError(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
+                raise InputRefused(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
         elif kind == "inject":
             template = p.get("template")
             if template is not None and template not in s.injects:
-                raise ValueError(f"unknown inject template {template!r}")
+                raise InputRefused(f"unknown inject template {template!r}")
             if template is None and not (p.get("title") or p.get("message")):
-                raise ValueError("an ad-hoc inject needs a template or a title/message")
+                raise InputRefused("an ad-hoc inject needs a template or a title/message")
             for to in p.get("to") or ():
                 if to not in self.model.agencies and to not in self.model.teams and to != "all":
-                    raise ValueError(f"unknown recipient {to!r}")
+                    raise InputRefused(f"unknown recipient {to!r}")
         elif kind == "note":
             if not str(p.get("text", "")).strip():
-                raise ValueError("a note needs text")
+                raise InputRefused("a note needs text")
             if p.get("objective") is not None and p["objective"] not in s.objectives:
-                raise ValueError(f"unknown objective {p['objective']!r}")
+                raise InputRefused(f"unknown objective {p['objective']!r}")
             if p.get("rating") not in (None, "P", "S", "M", "U"):
-                raise ValueError("rating must be P, S, M or U")
+                raise InputRefused("rating must be P, S, M or U")
         elif kind == "role":
             if p.get("agency") not in self.model.agencies:
-                raise ValueError(f"unknown agency {p.get('agency')!r}")
+                raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
-                raise ValueError("a role input needs `played: true|false`")
+                raise InputRefused("a role input needs `played: true|false`")
         elif kind == "reseed":
             salt = p.get("salt")
             if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:
-                raise ValueError("a reseed input needs `salt`: a whole number ≥ 0")
+                raise InputRefused("a reseed input needs `salt`: a whole number ≥ 0")
 
     # -- end ------------------------------------------------------------------------------------------
 

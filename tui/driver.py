@@ -31,11 +31,11 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sim.engine import QUANTUM, Exercise, clean_time
+from sim.engine import QUANTUM, Exercise, InputRefused, clean_time
 from tui.state import ExerciseView
 
 if TYPE_CHECKING:
-    from types import TracebackType
+    pass
 
 __all__ = ["QUANTUM", "Driver", "LiveDriver", "SimulationFault", "ViewFault", "clean", "is_refusal"]
 
@@ -75,25 +75,9 @@ class ViewFault:
     count: int = 1
 
 
-_ENGINE_FILE = Exercise.submit.__code__.co_filename
-
-
 def is_refusal(exc: BaseException) -> bool:
-    """True when ``exc`` is ``Exercise.submit`` refusing an input, not an error raised while simulating.
-
-    ``Exercise.submit`` (and its checks, in ``sim/engine.py``) raises ``ValueError`` itself for an
-    input that does not apply, before anything is logged; a ``ValueError`` raised deeper — by a
-    flow, or re-raised by simpy for a process that failed — is a fault. Where the innermost frame
-    of the traceback is tells them apart.
-    """
-    if not isinstance(exc, ValueError):
-        return False
-    tb: TracebackType | None = exc.__traceback__
-    if tb is None:
-        return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb.tb_frame.f_code.co_filename == _ENGINE_FILE
+    """True when ``exc`` is ``Exercise.submit`` refusing an input, not an error raised while simulating."""
+    return isinstance(exc, InputRefused)
 
 
 class Driver(Protocol):
