@@ -208,6 +208,11 @@ class Exercise:
                 env.step()
                 if self._halted:
                     limit = min(limit, env.now)
+            if not self._halted and env.now < until:
+                # Every event at or before ``until`` is processed; the clock stopped an ulp short
+                # (``now + (until - now)`` rounding). Nothing can happen in between: set it exactly,
+                # so a caller waiting for ``now >= until`` is never left spinning.
+                env._now = until
         self.log.flush()
         return env.now
 
@@ -253,12 +258,18 @@ class Exercise:
 
     def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None]) -> None:
         target = min(target, self.duration)
-        while not self.ended:
-            nxt = min(target, (math.floor(self.env.now / step) + 1) * step)
-            self.advance(nxt)
-            progress(self.env.now, self.duration)
-            if self.env.now >= target:
-                break
+        k = math.floor(self.env.now / step) + 1
+        while not self.ended and self.env.now < target:
+            # Slice boundaries by index, never recomputed from the clock: ``now / step`` can round
+            # down at a boundary, and recomputing from it would ask for the same boundary forever.
+            nxt = min(target, k * step)
+            if nxt > self.env.now:
+                self.advance(nxt)
+                progress(self.env.now, self.duration)
+            if not self.halted:
+                k += 1
+        if not self.ended and self.env.now >= target:
+            self.advance(target)  # the instant itself (inputs apply after every event at their time)
 
     # -- inputs -------------------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sim.engine import Exercise
 from sim.log import read_log
 from sim.scenario import load
@@ -107,3 +109,22 @@ def test_inputs_at_unclean_instants_replay_exactly(tmp_path):
     Exercise(load("mentougou-flash-flood"), log_path=replay, players=log.header["players"]).run(
         [(r.t, r.data) for r in log.inputs])
     assert replay.read_bytes() == live.read_bytes()
+
+
+@pytest.mark.parametrize("duration", ["774h", "1h37m", "3d7h11m", "46440.3m"])
+def test_run_finishes_whatever_the_slice_arithmetic(scenario_path, duration):
+    """Slice boundaries that float arithmetic cannot hit exactly must not stall run() (a hang once)."""
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError("run() did not finish")
+
+    old = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        ex = Exercise(load(scenario_path("one-incident"), [f"duration={duration}"]))
+        ex.run(slices=200)
+        assert ex.ended and ex.now == ex.duration
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
