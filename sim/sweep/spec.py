@@ -309,9 +309,7 @@ def _resolve(req: VaryRequest, loaded: Loaded, dump: Mapping[str, Any]) -> Facto
     try:
         raw = get_path(loaded.data, req.name)
     except (KeyError, ValueError):
-        known = ", ".join(params) or "none declared"
-        raise InputError([req.where(f"`{req.name}` is neither a parameter of this scenario nor a path in it",
-                                    f"a parameter ({known}) or a dotted path such as teams.<id>.members")]) from None
+        raw = _default_value(req, loaded, dump)
     if isinstance(raw, dict | list):
         raise InputError([req.where(f"`{req.name}` holds a {'mapping' if isinstance(raw, dict) else 'list'}, "
                                     "not a single value", "a path to one value, e.g. reporting.deadlines.county")])
@@ -324,7 +322,8 @@ def _resolve(req: VaryRequest, loaded: Loaded, dump: Mapping[str, Any]) -> Facto
             validated = get_path(dump, req.name)
         except (KeyError, ValueError):
             validated = None
-        kind = infer_kind(raw, validated)
+        sample = raw if raw is not None else (req.low if req.values is None else req.values[0])
+        kind = infer_kind(sample, validated)
         if kind is None:
             raise InputError([req.where(f"cannot tell what kind of value `{req.name}` holds ({raw!r})",
                                         "declare it under parameters: with a kind, or give kind: in a sweep file")])
@@ -343,6 +342,21 @@ def _split(exc: ValueError, kind: str) -> tuple[str, str]:
         head, _, tail = msg.rpartition(" (")
         return head, tail[:-1]
     return msg, hint(kind)
+
+
+def _default_value(req: VaryRequest, loaded: Loaded, dump: Mapping[str, Any]) -> Any:
+    """A path not written in the file but holding a default (``teams.x.count``): allowed, like ``--set``."""
+    parent = req.name.rpartition(".")[0]
+    try:
+        get_path(dump, req.name)
+        holder = get_path(loaded.data, parent) if parent else None
+    except (KeyError, ValueError):
+        holder = None
+    if not isinstance(holder, dict):
+        known = ", ".join(loaded.scenario.parameters) or "none declared"
+        raise InputError([req.where(f"`{req.name}` is neither a parameter of this scenario nor a path in it",
+                                    f"a parameter ({known}) or a dotted path such as teams.<id>.members")])
+    return None
 
 
 def _with_values(req: VaryRequest, kind: str, values: Sequence[Any], *, declared: bool) -> Factor:
