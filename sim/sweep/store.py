@@ -158,22 +158,28 @@ class Store:
         return normalise(frame)
 
     def compact(self) -> Any:
-        """Merge parts into ``results.parquet`` atomically, then delete them; returns the table."""
+        """Merge parts into ``results.parquet`` atomically, then delete them.
+
+        Returns:
+            The table as read back from ``results.parquet`` (what any later reader sees), or None
+            when no run has finished.
+        """
+        import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         parts = self.part_paths()
-        frame = self.read_all()
-        if frame is None:
-            return None
         if parts or not self.results_path.exists():
+            frame = self.read_all()
+            if frame is None:
+                return None
             table = pa.Table.from_pandas(frame, preserve_index=False)
             sink = pa.BufferOutputStream()
             pq.write_table(table, sink)
             atomic_write_bytes(self.results_path, sink.getvalue().to_pybytes())
             for p in parts:
                 p.unlink(missing_ok=True)
-        return frame
+        return pd.read_parquet(self.results_path)
 
     def write_csv(self, frame: Any) -> Path:
         """``results.csv`` next to the Parquet file (atomically)."""
