@@ -1,0 +1,1 @@
+"""Reproducible speed and scale measurements (``python -m benchmarks``); ratios, not absolute times."""

@@ -1,0 +1,130 @@
+"""The individual measurements. Each returns a plain dict that goes into results.json."""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.workload import plain_simpy, scenario_data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_generated(n: int) -> Any:
+    from sim.scenario.load import load_document
+    from sim.scenario.yamlsafe import Document
+
+    return load_document(Document(f"bench-{n}", scenario_data(n)), f"bench:{n}")
+
+
+def engine_run(n: int, log_dir: Path) -> tuple[int, float, int]:
+    """Run the generated scenario with logging to file on; return (events, wall seconds, records)."""
+    from sim.engine import Exercise
+
+    loaded = _load_generated(n)
+    gc.collect()
+    t0 = time.perf_counter()
+    ex = Exercise(loaded, log_path=log_dir / "events.jsonl", keep=False)
+    ex.run()
+    wall = time.perf_counter() - t0
+    return next(ex.env._eid), wall, ex.log.next_seq
+
+
+def efficiency(n: int = 10_000, repeats: int = 3) -> dict[str, Any]:
+    """Engine vs plain simpy, interleaved in one process; best of ``repeats`` for each."""
+    eng: list[tuple[int, float, int]] = []
+    base: list[tuple[int, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            eng.append(engine_run(n, Path(tmp)))
+            gc.collect()
+            t0 = time.perf_counter()
+            events, _ = plain_simpy(n)
+            base.append((events, time.perf_counter() - t0))
+    e_events, e_wall, records = min(eng, key=lambda x: x[1])
+    b_events, b_wall = min(base, key=lambda x: x[1])
+    e_rate, b_rate = e_events / e_wall, b_events / b_wall
+    return {"incidents": n, "engine_events": e_events, "engine_wall_s": round(e_wall, 4),
+            "engine_records": records, "engine_events_per_s": round(e_rate),
+            "baseline_events": b_events, "baseline_wall_s": round(b_wall, 4),
+            "baseline_events_per_s": round(b_rate), "ratio": round(e_rate / b_rate, 3),
+            "baseline_does_at_least_as_many_events": b_events >= e_events, "target_ratio": 0.5}
+
+
+_SCALE_CHILD = """
+import json, resource, sys, tempfile, pathlib
+from benchmarks.measure import engine_run
+n = int(sys.argv[1])
+with tempfile.TemporaryDirectory() as tmp:
+    events, wall, records = engine_run(n, pathlib.Path(tmp))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"incidents": n, "events": events, "records": records, "wall_s": wall, "peak_bytes": peak}))
+"""
+
+
+def scale(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
+    """Wall time, events and peak memory per size (each in a fresh process); fitted exponent."""
+    rows = []
+    for n in sizes:
+        out = subprocess.run([sys.executable, "-c", _SCALE_CHILD, str(n)], capture_output=True, text=True,
+                             cwd=ROOT, check=True)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    xs = [math.log(r["incidents"]) for r in rows]
+    ys = [math.log(r["wall_s"]) for r in rows]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    biggest = max(rows, key=lambda r: r["incidents"])
+    return {"rows": rows, "exponent": round(slope, 3), "target_exponent": 1.1,
+            "largest_peak_mib": round(biggest["peak_bytes"] / 2**20, 1), "memory_limit_mib": 1024}
+
+
+def flagships() -> list[dict[str, Any]]:
+    """Each bundled scenario, single run, default seed, log to file."""
+    from scenarios import bundled
+    from sim.engine import Exercise
+    from sim.scenario import load
+
+    rows = []
+    for path in bundled():
+        loaded = load(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            gc.collect()
+            t0 = time.perf_counter()
+            ex = Exercise(loaded, log_path=Path(tmp) / "events.jsonl", keep=False)
+            ex.run()
+            wall = time.perf_counter() - t0
+        events = next(ex.env._eid)
+        rows.append({"scenario": loaded.scenario.id, "wall_s": round(wall, 4), "events": events,
+                     "records": ex.log.next_seq, "events_per_s": round(events / wall)})
+    return rows
+
+
+def _best_of(cmd: list[str], repeats: int = 5) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, cwd=ROOT, check=False,
+                       env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def startup() -> dict[str, Any]:
+    """``drillsim --help`` and ``drillsim validate`` vs a bare interpreter start (best of 5)."""
+    from scenarios import bundled
+
+    py = sys.executable
+    flagship = str(max(bundled(), key=lambda p: p.stat().st_size))
+    bare = _best_of([py, "-c", "pass"])
+    help_s = _best_of([py, "-m", "sim.cli", "--help"])
+    validate_s = _best_of([py, "-m", "sim.cli", "validate", "-q", flagship])
+    return {"python_bare_s": round(bare, 4), "help_s": round(help_s, 4), "validate_s": round(validate_s, 4),
+            "validate_scenario": Path(flagship).stem, "help_target_s": 0.3}
