@@ -129,9 +129,9 @@ class Store:
             raise
         return path
 
-    def write_log(self, run_id: str, text: str) -> None:
-        """Keep one run's event log (``--keep-logs``): ``logs/<run_id>.jsonl``."""
-        atomic_write_text(self.out / LOGS / f"{run_id}.jsonl", text)
+    def write_log(self, run_id: str, data: bytes) -> None:
+        """Keep one run's event log (``--keep-logs``): ``logs/<run_id>.jsonl``, the bytes ``drillsim run`` writes."""
+        atomic_write_bytes(self.out / LOGS / f"{run_id}.jsonl", data)
 
     # -- reading and compacting ----------------------------------------------------------------------
 

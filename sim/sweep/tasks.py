@@ -61,7 +61,7 @@ class Outcome:
     metrics: dict[str, float | None] = field(default_factory=dict)
     ratings: dict[str, str | None] = field(default_factory=dict)
     score: float | None = None
-    log: str | None = field(default=None, repr=False)
+    log: bytes | None = field(default=None, repr=False)
 
 
 @functools.lru_cache(maxsize=4)
@@ -107,7 +107,7 @@ def _run(loaded: Any, job: Job, keep_logs: bool, t0: float) -> Outcome:
         exercise.run()
         records = exercise.log.records
         score = run_metrics(exercise.log.header or {}, records)
-        log = "".join(encode(r) for r in records) if keep_logs else None
+        log = b"".join(encode(r) for r in records) if keep_logs else None
     finally:
         release_model(exercise.model)
     return Outcome(job.run_id, OK, None, time.perf_counter() - t0, score.metrics, score.ratings, score.score, log)
