@@ -5,23 +5,7 @@ Python API; all three end up as :class:`VaryRequest` s resolved against the load
 every mistake (unknown parameter, bad range, wrong unit) is one located problem and exit code 2
 before any run starts.
 
-Sweep file::
-
-    scenario: mentougou-flash-flood     # optional when given on the command line
-    design: lhs                         # grid | lhs | sobol | list
-    points: 64
-    replicates: 5
-    seed: 42
-    crn: true
-    set: {teams.bluesky-mtg.members: 30}
-    vary:
-      county-deadline: [30m, 2h]                 # a range
-      flood-rate: {range: [0.5/h, 4/h]}
-      reporter-probability: {values: [0.6, 0.8, 1.0]}
-      teams.bluesky-mtg.count: {range: [1, 4], kind: count}
-      reporting.reporters.count:                 # a declared parameter's own range: leave empty
-    list:                                        # the points of design: list
-      - {county-deadline: 30m, flood-rate: 1/h}
+The sweep file format is documented, with an example, in docs/sweeps.md ("Sweep files").
 """
 
 from __future__ import annotations

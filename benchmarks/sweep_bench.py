@@ -1,0 +1,152 @@
+"""Sweep benchmark: parallel efficiency of the local backend, per-run overhead of Dask.
+
+    python -m benchmarks.sweep_bench [--runs 1000] [--repeats 3] [--out benchmarks/sweep_results.json]
+
+1. **Parallel efficiency** of ``--backend local``: the same sweep of a bundled scenario (an LHS
+   over its declared parameters, ``--runs`` runs) with 1 worker and with 2, end to end as a user
+   sees it (pool start, batching, part files, compaction; no report). Efficiency =
+   T(1) / (2 · T(2)). The two are interleaved and the best of ``--repeats`` is kept for each, so
+   a burst of load from another process hurts both alike; the 1-minute load average is recorded
+   before every measurement, and when it shows the machine busy the script waits (up to
+   ``--wait`` s) for it to calm down and says so in the results.
+2. **Dask overhead**: the same sweep on a Dask ``LocalCluster`` with 2 single-threaded workers
+   against ``local`` with 2 processes. Start-up (cluster vs pool) is timed on its own; the
+   per-run overhead is the difference of the remaining time divided by the number of runs.
+
+Writes a JSON file (``benchmarks/sweep_results.json`` by default, which ``python -m benchmarks``
+includes in its results) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SCENARIO = "mentougou-flash-flood"
+BUSY = 0.6
+"""A 1-minute load average above this (on an otherwise idle 2-core machine) means someone else is running."""
+
+
+def load1() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def wait_quiet(limit: float) -> dict[str, Any]:
+    """Wait until the load average drops below BUSY (or ``limit`` seconds pass)."""
+    t0 = time.monotonic()
+    before = load1()
+    while load1() > BUSY and time.monotonic() - t0 < limit:
+        time.sleep(5)
+    return {"load1_before_wait": before, "waited_s": round(time.monotonic() - t0, 1), "load1": load1()}
+
+
+def timed_sweep(prepared: Any, backend: str, workers: int) -> dict[str, Any]:
+    from sim.sweep.api import run
+
+    tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
+    try:
+        t0 = time.perf_counter()
+        result = run(prepared, tmp / "out", backend=backend, workers=workers)
+        wall = time.perf_counter() - t0
+        frame = result.frame
+        assert len(frame) == prepared.plan.total and (frame["status"] == "ok").all()
+        return {"wall_s": round(wall, 4), "run_wall_mean_ms": round(float(frame["wall_s"].mean()) * 1000, 3),
+                "cpu_load1_after": load1()}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def startup(backend: str, workers: int) -> float:
+    from sim.sweep.backends import open_backend
+    from sim.sweep.tasks import ScenarioSource, run_batch
+
+    t0 = time.perf_counter()
+    b = open_backend(backend, workers=workers)
+    # one trivial task per slot: the pool is up only once its workers answer
+    futures = [b.executor.submit(run_batch, ScenarioSource(b"", "-", "-"), [], False) for _ in range(workers)]
+    for f in futures:
+        f.result()
+    took = time.perf_counter() - t0
+    b.close()
+    return round(took, 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.sweep_bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=1000, help="runs per sweep (at least 100)")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--wait", type=float, default=120.0, help="seconds to wait for a busy machine to calm down")
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--out", type=Path, default=HERE / "sweep_results.json")
+    args = ap.parse_args(argv)
+    if args.runs < 100:
+        ap.error("--runs must be at least 100")
+    from sim.sweep.api import prepare
+
+    replicates = 4
+    prepared = prepare(SCENARIO, ["county-deadline", "flood-rate", "reporter-probability"], design="lhs",
+                       points=args.runs // replicates, replicates=replicates, seed=2024)
+    runs = prepared.plan.total
+    timed_sweep(prepared, "local", 2)  # warm the page cache and imports
+    quiet = wait_quiet(args.wait)
+    one: list[dict[str, Any]] = []
+    two: list[dict[str, Any]] = []
+    for _ in range(args.repeats):
+        one.append({"load1_before": load1(), **timed_sweep(prepared, "local", 1)})
+        two.append({"load1_before": load1(), **timed_sweep(prepared, "local", 2)})
+    t1 = min(m["wall_s"] for m in one)
+    t2 = min(m["wall_s"] for m in two)
+    busy = max(m["load1_before"] for m in one + two) > BUSY + 1.0
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "scenario": SCENARIO,
+        "runs": runs,
+        "quiet_check": quiet,
+        "local_parallel_efficiency": {
+            "workers_1": one, "workers_2": two, "best_1_s": t1, "best_2_s": t2,
+            "speedup": round(t1 / t2, 3), "efficiency": round(t1 / (2 * t2), 3), "target": 0.85,
+            "runs_per_s_1": round(runs / t1, 1), "runs_per_s_2": round(runs / t2, 1),
+            "machine_was_busy": busy,
+        },
+    }
+    if not args.no_dask:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            results["dask"] = {"skipped": "dask.distributed is not installed"}
+        else:
+            local_start = [startup("local", 2) for _ in range(args.repeats)]
+            dask_start = [startup("dask", 2) for _ in range(args.repeats)]
+            local, dask = [], []
+            for _ in range(args.repeats):
+                local.append({"load1_before": load1(), **timed_sweep(prepared, "local", 2)})
+                dask.append({"load1_before": load1(), **timed_sweep(prepared, "dask", 2)})
+            tl, td = min(m["wall_s"] for m in local), min(m["wall_s"] for m in dask)
+            sl, sd = min(local_start), min(dask_start)
+            results["dask"] = {
+                "local_2": local, "dask_localcluster_2": dask, "best_local_s": tl, "best_dask_s": td,
+                "startup_local_s": sl, "startup_dask_s": sd,
+                "overhead_per_run_ms": round(((td - sd) - (tl - sl)) / runs * 1000, 3),
+                "overhead_per_run_ms_incl_startup": round((td - tl) / runs * 1000, 3),
+            }
+    from sim.fileio import atomic_write_text
+
+    text = json.dumps(results, indent=1)
+    atomic_write_text(args.out, text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
