@@ -16,14 +16,13 @@ from typing import Any
 __all__ = ["write_report"]
 
 
-def write_report(out: str | Path, *, frame: Any = None, plan: Any = None) -> Path:
+def write_report(out: str | Path, *, frame: Any = None) -> Path:
     """Write ``out/report/index.html`` and its PNG figures; return the HTML path.
 
     Args:
         out: The sweep's output directory.
-        frame: The results table, if already in memory (else read from ``results.parquet``).
-        plan: Unused by the report itself (kept so callers may pass what they have); the report
-            is built from the files so that it can be regenerated at any time.
+        frame: The results table as a DataFrame, if already in memory (else read from
+            ``results.parquet``).
     """
     import json
 

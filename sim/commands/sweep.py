@@ -101,17 +101,17 @@ def main(args: argparse.Namespace) -> int:
     result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
                  resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
                  progress=None if args.quiet else sys.stderr, on_start=started)
-    frame = result.frame
-    rows = 0 if frame is None else len(frame)
+    rows = result.rows
     if result.interrupted:
         print(f"\ndrillsim sweep: interrupted; {rows:,} of {plan.total:,} runs are saved in {result.results}; "
               f"continue with the same command and --resume", file=sys.stderr)
         return 130
+    frame = result.frame if (args.csv or not args.no_report or result.failures) and rows else None
     if args.csv and frame is not None:
         from sim.sweep.store import Store
 
         Store(result.out).write_csv(frame)
-    failed = 0 if frame is None else int((frame["status"] == "failed").sum())
+    failed = result.failures
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0
     say(f"  finished    {rows:,} runs ({rows - failed:,} ok, {failed:,} failed); this session {result.ran:,} "
         f"runs in {result.seconds:.1f} s ({rate:,.1f} runs/s)")
@@ -122,7 +122,7 @@ def main(args: argparse.Namespace) -> int:
     if not args.no_report and frame is not None:
         from reports.sweep import write_report
 
-        report = write_report(result.out, frame=frame, plan=plan)
+        report = write_report(result.out, frame=frame)
         say(f"  report      {report}")
     if args.quiet:
         print(result.results)

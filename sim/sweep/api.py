@@ -52,7 +52,7 @@ class SweepResult:
     """What :func:`run` did.
 
     Attributes:
-        frame: The results table (one row per finished run).
+        table: The results (one row per finished run) as an Arrow table; :attr:`frame` as pandas.
         out: The output directory.
         ran: Runs finished in this call.
         failed: Failures among them.
@@ -62,7 +62,7 @@ class SweepResult:
         interrupted: True when stopped by Ctrl-C (the store is consistent and resumable).
     """
 
-    frame: Any
+    table: Any
     out: Path
     ran: int
     failed: int
@@ -75,6 +75,27 @@ class SweepResult:
     def results(self) -> Path:
         """``out/results.parquet``."""
         return self.out / "results.parquet"
+
+    @property
+    def rows(self) -> int:
+        """Rows in the results (finished runs)."""
+        return 0 if self.table is None else int(self.table.num_rows)
+
+    @property
+    def failures(self) -> int:
+        """Failed runs in the results."""
+        if self.table is None:
+            return 0
+        return sum(1 for s in self.table.column("status").to_pylist() if s != "ok")
+
+    @property
+    def frame(self) -> Any:
+        """The results as a pandas DataFrame (as ``pandas.read_parquet`` reads ``results.parquet``)."""
+        if self.table is None:
+            return None
+        import pandas as pd
+
+        return pd.read_parquet(self.results)
 
 
 def _requests(vary: VaryArg | None) -> list[VaryRequest]:
@@ -217,11 +238,10 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
     done = store.open(plan.manifest(prepared.sha256), resume=resume)
     jobs = list(plan.jobs(skip=done))
     before = store.read_all() if done else None
-    failed_before = int((before["status"] == "failed").sum()) if before is not None else 0
+    failed_before = 0 if before is None else sum(1 for s in before.column("status").to_pylist() if s != "ok")
     started = time.perf_counter()
     if not jobs:
-        frame = store.compact()
-        return SweepResult(frame, store.out, 0, 0, len(done), 0.0, "nothing to run")
+        return SweepResult(store.compact(), store.out, 0, 0, len(done), 0.0, "nothing to run")
     back = open_backend(backend, workers=workers, address=address)
     if on_start is not None:
         on_start(back.description, len(jobs), len(done))
@@ -243,11 +263,11 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
         back.close()
     if bar is not None:
         bar.close()
+    table = store.compact()
     seconds = time.perf_counter() - started
-    frame = store.compact()
-    ran = tally.ran if tally else (0 if frame is None else len(frame) - len(done))
+    ran = tally.ran if tally else (0 if table is None else table.num_rows - len(done))
     failed = tally.failed if tally else 0
-    return SweepResult(frame, store.out, ran, failed, len(done), seconds, back.description, interrupted)
+    return SweepResult(table, store.out, ran, failed, len(done), seconds, back.description, interrupted)
 
 
 def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: str | None = None,
@@ -291,9 +311,11 @@ def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: s
         with tempfile.TemporaryDirectory(prefix="drillsim-sweep-") as tmp:
             result = run(prepared, tmp, backend=backend, address=address, workers=workers, batch=batch,
                          progress=progress)
+            frame = result.frame  # read before the directory goes
     else:
         result = run(prepared, out, backend=backend, address=address, workers=workers, resume=resume,
                      keep_logs=keep_logs, batch=batch, progress=progress)
+        frame = result.frame
     if result.interrupted:
         raise KeyboardInterrupt
-    return result.frame
+    return frame
