@@ -1,9 +1,13 @@
 """One run summarised as a row: metrics, objective ratings and an overall score.
 
 The sweep needs only :func:`run_metrics`, a pure function of the log header and records (the same
-inputs the scoring package reads), so the sweep never depends on how a run was executed. Until
-the scoring package (``sim.scoring``) is on this branch, ratings and the overall score are empty
-and the metrics are the ones below, derived from the records alone:
+inputs the scoring package reads), so the sweep never depends on how a run was executed.
+
+When the scoring package (``sim.scoring``) is installed, every run is scored: each critical task's
+value becomes a metric ``OBJECTIVE.TASK``, each objective's band a rating ``OBJECTIVE`` (and each
+task's ``OBJECTIVE.TASK``), the overall band ``overall``, and the overall score 0–100 the row's
+``score``. Without it, ratings and score are empty. In both cases the row also carries these
+metrics, derived from the records alone:
 
 - the counts of ``exercise.ended`` (incidents, reports, dispatches, rescues, rescued, lost,
   unresolved) and ``people_at_risk`` (people in incidents that needed rescue);
@@ -20,6 +24,7 @@ and the metrics are the ones below, derived from the records alone:
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +51,24 @@ class RunScore:
 
 def run_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
     """Summarise one run from its header and records (tuples or :class:`sim.log.Record`)."""
+    records = records if isinstance(records, list) else list(records)
+    base = record_metrics(header, records)
+    if importlib.util.find_spec("sim.scoring") is None:
+        return base
+    from sim.scoring import score
+
+    card = score(dict(header), records)
+    metrics = {**base.metrics, **card.task_values()}
+    ratings: dict[str, str | None] = {"overall": card.rating}
+    for objective in card.objectives:
+        ratings[objective.id] = objective.rating
+        for task in objective.tasks:
+            ratings[f"{objective.id}.{task.id}"] = task.rating
+    return RunScore(metrics, ratings, card.score)
+
+
+def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
+    """The metrics computed here from the records (no ratings, no score)."""
     ended: dict[str, Any] = {}
     at_risk = 0.0
     latency: dict[str, list[float]] = {}
