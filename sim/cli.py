@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("list", "sim.commands.list_cmd"),
     ("validate", "sim.commands.validate"),
     ("schema", "sim.commands.schema"),
+    ("report", "sim.commands.report"),
     ("sweep", "sim.commands.sweep"),
 )
 """(command, module) pairs; add a line here to add a command."""

@@ -1,4 +1,8 @@
-"""Run a scenario headless and write its event log (events.jsonl) into the run directory."""
+"""Run a scenario headless; write its event log (events.jsonl), scorecard.json and the after-action report.
+
+The scorecard is printed as a table. ``--no-report`` skips report.md / report.html / figures (matplotlib
+is then never imported).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,24 @@ import time
 from pathlib import Path
 
 from sim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
+from sim.commands.report import add_report_options, write_outputs
 
-HELP = "run a scenario headless and write its event log"
+HELP = "run a scenario headless; write its event log, scorecard and after-action report"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim run``."""
     add_scenario_options(p)
-    p.add_argument("--quiet", "-q", action="store_true", help="print only the log path")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written (the log last)")
+    p.add_argument("--no-report", action="store_true",
+                   help="write only events.jsonl and scorecard.json (skip report.md/report.html/figures)")
+    add_report_options(p)
 
 
 def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
     from sim.engine import Exercise
+    from sim.log import LogData, Record
     from sim.scenario import load
     from sim.units import format_duration
 
@@ -38,7 +47,10 @@ def main(args: argparse.Namespace) -> int:
             bar.close()
         exercise.log.close()
     wall = time.perf_counter() - wall0
+    log = LogData(exercise.log.header or {}, [Record(*r) for r in exercise.log.records[1:]], exercise.ended,
+                  False, str(log_path))
     if args.quiet:
+        write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report, quiet=True)
         print(log_path)
         return 0
     title = scenario.title.get("en")
@@ -52,4 +64,6 @@ def main(args: argparse.Namespace) -> int:
     rate = summary.records / wall if wall > 0 else 0.0
     print(f"  wall time   {wall:.2f} s ({thousands(summary.records)} records, {rate:,.0f} records/s)")
     print(f"  log         {log_path}")
+    print()
+    write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report)
     return 0

@@ -368,6 +368,22 @@ InjectType = Literal["informational", "event", "media", "contingency"]
 DeliveryMethod = Literal["phone", "email", "fax", "radio", "message", "handout", "verbal", "simcell", "system"]
 
 
+class Expectation(Frozen):
+    """Evidence in the log that an inject's expected action was taken (scored by injects_answered_ratio).
+
+    The inject is *answered* when, for every expectation, a record of ``kind`` by one of ``by``
+    (any actor when empty; a team id also matches its numbered copies) about one of ``subject``
+    appears after delivery and within ``within``, with every ``data`` field equal to the given value
+    (or one of the given values when a list is written).
+    """
+
+    kind: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$", description="A record kind, e.g. level.changed.")
+    by: IdList = Field(default=(), description="Actors that count (agency, team, region); empty: anyone.")
+    subject: IdList = Field(default=(), description="Subjects that count (incident, team, level, …); empty: any.")
+    within: Duration | None = Field(default=None, description="Deadline after delivery; none: by the end.")
+    data: dict[str, Any] = Field(default_factory=dict, description="Fields the record's data must have.")
+
+
 class Inject(Frozen):
     """One row of the Master Scenario Events List."""
 
@@ -379,6 +395,8 @@ class Inject(Frozen):
     title: Text
     message: Text
     expected_action: Text | None = None
+    expects: tuple[Expectation, ...] = Field(
+        default=(), description="Records that show the expected action was taken (for scoring).")
     objectives: IdList = ()
     capability: str | None = None
     source: str | None = None
@@ -455,6 +473,7 @@ class Scope(Frozen):
     incident_kinds: IdList = ()
     injects: IdList = ()
     decisions: IdList = ()
+    hazards: IdList = ()
 
 
 class CriticalTask(Frozen):
@@ -467,6 +486,7 @@ class CriticalTask(Frozen):
     better: Literal["lower", "higher"] = "lower"
     thresholds: dict[Literal["P", "S", "M"], Threshold] = Field(
         description="Rating bands: the value meets P, S or M, else U.")
+    level: ResponseLevel | None = Field(default=None, description="The response level time_to_level waits for.")
     weight: float = Field(default=1.0, ge=0)
     source: str | None = None
 

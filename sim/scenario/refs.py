@@ -103,6 +103,11 @@ class _Checker:
             self.ref(("objectives", oid, "responsible"), obj.responsible, s.agencies, "agency")
             for tid, task in obj.tasks.items():
                 self.scope(("objectives", oid, "tasks", tid, "scope"), task.scope)
+                self.metric(("objectives", oid, "tasks", tid), task)
+        for iid, inj in s.injects.items():
+            for i, exp in enumerate(inj.expects):
+                for j, actor in enumerate(exp.by):
+                    self.ref(("injects", iid, "expects", i, "by", j), actor, originators, "actor")
         for pid, p in s.parameters.items():
             from sim.scenario.overrides import get_path
 
@@ -172,6 +177,13 @@ class _Checker:
                 self.incident((*p, "incident"), eff.incident, capabilities)
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
+
+    def metric(self, path: PathT, task: Any) -> None:
+        """Metric name, statistic and required fields, checked against the scoring library."""
+        from sim.scoring.library import check_task
+
+        for field, severity, message, expected in check_task(task.model_dump(mode="json")):
+            (self.err if severity == "error" else self.warn)((*path, *field.split(".")), message, expected)
 
     def scope(self, path: PathT, scope: Any) -> None:
         pools = {"agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),

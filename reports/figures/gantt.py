@@ -1,0 +1,61 @@
+"""Team activity Gantt chart: travel, work on scene, return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.figures.common import COLOURS, L, hours_axis, new_figure
+from sim.scoring.text import pick
+from sim.scoring.timelines import team_intervals
+from sim.scoring.view import LogView
+
+KEY = "teams"
+KINDS = ("team.dispatched", "rescue.started", "team.returning")
+MAX_ROWS = 40
+"""Teams shown (the busiest); a note in the caption says how many were left out."""
+
+
+def caption(lang: str) -> str:
+    """Figure caption."""
+    return L(
+        lang,
+        "Team activity: travel to scene, work on scene, return to base",
+        "救援队伍任务甘特图:出动、现场处置、返回",
+    )
+
+
+def draw(view: LogView, lang: str) -> Any | None:
+    """One row per team (busiest first, up to 40), or None when no team moved."""
+    intervals = team_intervals(view)
+    if not intervals:
+        return None
+    busy = sorted(intervals, key=lambda t: (-sum(e - s for s, e, _, _ in intervals[t]), t))
+    shown = sorted(busy[:MAX_ROWS])
+    fig, ax = new_figure(height=max(2.8, 1.3 + 0.32 * len(shown)))
+    labels = {
+        "travel": L(lang, "travel", "出动途中"),
+        "work": L(lang, "work on scene", "现场处置"),
+        "return": L(lang, "return", "返回"),
+    }
+    seen: set[str] = set()
+    for row, team in enumerate(shown):
+        for start, end, phase, _ in intervals[team]:
+            ax.barh(
+                row,
+                (end - start) / 60.0,
+                left=start / 60.0,
+                height=0.7,
+                color=COLOURS[phase],
+                label=labels[phase] if phase not in seen else None,
+            )
+            seen.add(phase)
+    ax.set_yticks(range(len(shown)))
+    ax.set_yticklabels([pick(view.name(t), lang) for t in shown], fontsize=8)
+    ax.invert_yaxis()
+    hours_axis(ax, lang, view.horizon)
+    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    title = caption(lang)
+    if len(busy) > MAX_ROWS:
+        title += L(lang, f" ({MAX_ROWS} busiest of {len(busy)})", f"(任务最多的{MAX_ROWS}支,共{len(busy)}支)")
+    ax.set_title(title)
+    return fig

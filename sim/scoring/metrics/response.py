@@ -1,0 +1,179 @@
+"""Graded response (分级响应): how fast agencies reach a level, and from trigger to the level change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sim.scoring.observation import Observation, absent, observe
+from sim.scoring.scope import ScopeFilter
+from sim.scoring.spec import MetricSpec, T
+from sim.scoring.text import Clock, Minutes, bi
+from sim.scoring.view import LogView, level_rank
+
+
+def _first_knowledge(view: LogView) -> dict[str, float]:
+    """When each region first heard of an incident (detection there, or a report received)."""
+    out: dict[str, float] = {}
+    for r in view.kind("incident.detected", "report.received"):
+        region = r.actor if r.kind == "report.received" else (r.data.get("region") or r.actor)
+        if region is not None:
+            out.setdefault(region, float(r.t))
+    return out
+
+
+def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """Minutes from an agency's office first hearing of an incident to reaching ``level`` (or higher).
+
+    The clock starts at the exercise start when the office never heard of an incident; a level held
+    before the first report (an initial level) counts as 0. Agencies named in the scope that never
+    reach the level are censored at the horizon; without named agencies only those that reached it count.
+    """
+    target = level_rank(params.get("level"))
+    if target == 0:
+        return []
+    known = _first_knowledge(view)
+    reached: dict[str, Any] = {}
+    for r in view.kind("level.changed"):
+        agency = r.subject or r.actor
+        if agency not in reached and level_rank(r.data.get("to")) >= target and scope.agency(agency):
+            reached[agency] = r
+    agencies = sorted(scope.fields["agencies"]) or list(reached)
+    out: list[Observation] = []
+    level = params.get("level")
+    for agency in agencies:
+        region = view.agency_region(agency)
+        if not scope.region(region):
+            continue
+        origin = known.get(region or "", 0.0)
+        rec = reached.get(agency)
+        if rec is not None:
+            value = max(0.0, rec.t - origin)
+            out.append(
+                observe(
+                    rec,
+                    value,
+                    bi(
+                        "{ag} reached Level {lv} at {at}, {v} after its office first heard of an "
+                        "incident ({o})",
+                        "{ag}于{at}启动{lv}级响应,距本级首次获悉灾情({o}){v}",
+                        ag=view.name(agency),
+                        lv=level,
+                        at=Clock(rec.t),
+                        v=Minutes(value),
+                        o=Clock(origin),
+                    ),
+                )
+            )
+        else:
+            value = max(0.0, view.horizon - origin)
+            out.append(
+                absent(
+                    view.horizon,
+                    agency,
+                    value,
+                    bi(
+                        "{ag} had not reached Level {lv} by {at} ({v} after first hearing of an incident)",
+                        "{ag}截至{at}仍未启动{lv}级响应(距首次获悉灾情{v})",
+                        ag=view.name(agency),
+                        lv=level,
+                        at=Clock(view.horizon),
+                        v=Minutes(value),
+                    ),
+                    actor=agency,
+                )
+            )
+    return out
+
+
+def trigger_to_activation(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """Minutes from a response rule firing (``response.triggered``) to the agency's level change."""
+    changes = view.kind("level.changed")
+    out: list[Observation] = []
+    for trig in view.kind("response.triggered"):
+        agency = trig.actor
+        if not (scope.agency(agency) and scope.region(view.agency_region(agency))):
+            continue
+        level = trig.data.get("level") or trig.subject
+        rank = level_rank(level)
+        names = {"ag": view.name(agency), "lv": level, "at": Clock(trig.t)}
+        done = next(
+            (
+                c
+                for c in changes
+                if c.seq > trig.seq
+                and (c.subject or c.actor) == agency
+                and level_rank(c.data.get("to")) >= rank
+            ),
+            None,
+        )
+        if done is not None:
+            value = done.t - trig.t
+            out.append(
+                observe(
+                    done,
+                    value,
+                    bi(
+                        "{ag}: Level {lv} triggered at {at}, in force {v} later",
+                        "{ag}:{at}触发{lv}级响应条件,{v}后启动",
+                        v=Minutes(value),
+                        **names,
+                    ),
+                    refs=(trig.seq,),
+                )
+            )
+        else:
+            value = view.horizon - trig.t
+            out.append(
+                absent(
+                    view.horizon,
+                    agency,
+                    value,
+                    bi(
+                        "{ag}: Level {lv} triggered at {at}, not in force {v} later",
+                        "{ag}:{at}触发{lv}级响应条件,{v}后仍未启动",
+                        v=Minutes(value),
+                        **names,
+                    ),
+                    actor=agency,
+                    refs=(trig.seq,),
+                )
+            )
+    return out
+
+
+SPECS = (
+    MetricSpec(
+        "time_to_level",
+        time_to_level,
+        "duration",
+        T("Time to response level", "启动响应用时"),
+        T("agencies", "单位"),
+        ("level.changed", "incident.detected", "report.received"),
+        ("agencies", "regions"),
+        "lower",
+        T(
+            "Pre-agree the consultation and signature steps for raising the response level so a level can be "
+            "declared as soon as its trigger is met.",
+            "预先明确提升响应级别的会商和签发程序,确保达到启动条件后立即启动响应。",
+        ),
+        T("no agency in the scope reached the level", "考核范围内没有单位达到该响应级别"),
+        needs=("level",),
+    ),
+    MetricSpec(
+        "trigger_to_activation",
+        trigger_to_activation,
+        "duration",
+        T("Trigger to activation", "触发至启动用时"),
+        T("triggered levels", "触发的响应"),
+        ("response.triggered", "level.changed"),
+        ("agencies", "regions"),
+        "lower",
+        T(
+            "Shorten the time from a met trigger to a declared level: delegate authority to the duty leader, "
+            "use standing consultation slots.",
+            "缩短从满足条件到启动响应的时间:授权值班领导先行启动,建立常态化会商机制。",
+        ),
+        T("no response rule fired in the scope", "考核范围内没有触发响应条件"),
+    ),
+)

@@ -1,0 +1,106 @@
+"""Bilingual phrases for evidence: every sentence a rating shows is built in Chinese and English.
+
+Scorecards are language-neutral (each text is ``{"zh": ..., "en": ...}``); reports and the terminal
+table pick a language. :func:`bi` fills one English and one Chinese template with the same values,
+where a value may itself be bilingual (a name) or a quantity that is written differently per
+language (:class:`Minutes`, :class:`Share`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Text = dict[str, str]
+"""``{"zh": ..., "en": ...}`` as in the event log."""
+
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """A duration in minutes, written ``41 min`` / ``41分钟`` or ``2h05m`` / ``2小时05分``."""
+
+    value: float
+
+    def render(self, lang: str) -> str:
+        """Compact duration text in ``lang``."""
+        return format_minutes(self.value, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A share 0..1 written as a percentage."""
+
+    value: float
+
+    def render(self, lang: str) -> str:
+        """``0.789`` → ``78.9%``."""
+        return f"{self.value * 100:.1f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """A moment as ``T+HH:MM`` (simulated minutes after the exercise start)."""
+
+    value: float
+
+    def render(self, lang: str) -> str:
+        """``T+04:35``."""
+        return format_clock(self.value)
+
+
+def format_minutes(minutes: float, lang: str = "en") -> str:
+    """``41`` → ``41 min``; ``125`` → ``2h05m`` (zh: ``41分钟``, ``2小时05分``)."""
+    if minutes != minutes:  # NaN
+        return "—"
+    sign = "-" if minutes < 0 else ""
+    m = round(abs(minutes), 1)
+    if m < 60:
+        text = f"{m:.0f}" if abs(m - round(m)) < 0.05 or m >= 10 else f"{m:.1f}"
+        return sign + (f"{text}分钟" if lang == "zh" else f"{text} min")
+    total = round(m)
+    d, rem = divmod(total, 1440)
+    h, mm = divmod(rem, 60)
+    if lang == "zh":
+        out = (f"{d}天{h:02d}小时" if d else f"{h}小时") + f"{mm:02d}分"
+    else:
+        out = (f"{d}d{h:02d}h" if d else f"{h}h") + f"{mm:02d}m"
+    return sign + out
+
+
+def format_clock(minutes: float) -> str:
+    """``T+HH:MM`` (hours may pass 24)."""
+    sign = "-" if minutes < 0 else "+"
+    total = round(abs(minutes))
+    return f"T{sign}{total // 60:02d}:{total % 60:02d}"
+
+
+def _pick(value: Any, lang: str) -> Any:
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("en") or value.get("zh") or ""
+    if isinstance(value, Minutes | Share | Clock):
+        return value.render(lang)
+    return value
+
+
+def bi(en: str, zh: str, **values: Any) -> Text:
+    """Fill an English and a Chinese template with the same (possibly bilingual) values."""
+    return {
+        "en": en.format(**{k: _pick(v, "en") for k, v in values.items()}),
+        "zh": zh.format(**{k: _pick(v, "zh") for k, v in values.items()}),
+    }
+
+
+def pick(text: Text | str | None, lang: str) -> str:
+    """One language of a bilingual text (falling back to the other)."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get("en") or text.get("zh") or ""
+
+
+def join(items: list[Text], sep_en: str = ", ", sep_zh: str = ",") -> Text:
+    """Join bilingual items per language."""
+    return {"en": sep_en.join(pick(i, "en") for i in items), "zh": sep_zh.join(pick(i, "zh") for i in items)}

@@ -1,0 +1,203 @@
+"""A read-only index of an event log up to a moment: what scoring and reports look things up in.
+
+Built once per scoring call from the header and the records (``Record`` named tuples, or the plain
+tuples the engine keeps in memory). It never touches engine state: names, the region tree, team
+kinds and the scenario's objectives all come from the header (roster and ``definition``), so a log
+file is scored the same way on any machine, long after the run.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sim.log import END_KIND, HEADER_KIND, Record
+from sim.scoring.text import Text
+
+LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
+"""Response levels (分级响应) as ranks; None / unknown is 0."""
+
+ADMIN_RANK = {
+    name: i for i, name in enumerate(("village", "township", "county", "city", "province", "nation"))
+}
+
+
+def level_rank(level: Any) -> int:
+    """``"II"`` → 3; anything else → 0."""
+    return LEVEL_RANK.get(level, 0) if isinstance(level, str) else 0
+
+
+class LogView:
+    """Records up to ``until`` (all when None), grouped by kind, with the header's lookups.
+
+    Attributes:
+        header: The header's data (roster, definition, start, seed, ...).
+        records: Records with ``t <= until``, in log order.
+        horizon: The time scored to: ``until``, else the end of the exercise, else the last record.
+        final: True when the exercise had ended by the horizon (no more records will come).
+    """
+
+    def __init__(
+        self, header: dict[str, Any], records: Iterable[Sequence[Any]], until: float | None = None
+    ) -> None:
+        self.header = header
+        recs: list[Record] = []
+        for r in records:
+            rec = r if isinstance(r, Record) else Record(*r)
+            if rec.kind == HEADER_KIND:
+                continue
+            if until is not None and rec.t > until:
+                break
+            recs.append(rec)
+        self.records = recs
+        self._seqs = [r.seq for r in recs]
+        self.by_kind: dict[str, list[Record]] = {}
+        for rec in recs:
+            self.by_kind.setdefault(rec.kind, []).append(rec)
+        ended = self.by_kind.get(END_KIND)
+        self.final = bool(ended)
+        if until is not None:
+            self.horizon = float(until)
+        elif ended:
+            self.horizon = float(ended[-1].t)
+        else:
+            self.horizon = float(recs[-1].t) if recs else 0.0
+        roster = header.get("roster") or {}
+        self.regions: dict[str, dict[str, Any]] = roster.get("regions") or {}
+        self.agencies: dict[str, dict[str, Any]] = roster.get("agencies") or {}
+        self.teams: dict[str, dict[str, Any]] = roster.get("teams") or {}
+        self.definition: dict[str, Any] = header.get("definition") or {}
+        self.incidents: dict[str, Record] = {
+            r.subject: r for r in self.kind("incident.occurred") if r.subject is not None
+        }
+
+    # -- records -------------------------------------------------------------------------------
+
+    def kind(self, *kinds: str) -> list[Record]:
+        """Records of the given kinds, in log order."""
+        if len(kinds) == 1:
+            return self.by_kind.get(kinds[0], [])
+        out = [r for k in kinds for r in self.by_kind.get(k, [])]
+        out.sort(key=lambda r: r.seq)
+        return out
+
+    def after(self, seq: int) -> Iterator[Record]:
+        """Records after ``seq``, in log order."""
+        pos = bisect_right(self._seqs, seq)
+        return (self.records[i] for i in range(pos, len(self.records)))
+
+    @property
+    def start(self) -> datetime | None:
+        """The scenario's start as a date-time (from the header)."""
+        text = self.header.get("start")
+        try:
+            return datetime.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:
+            return None
+
+    def wall(self, t: float) -> datetime | None:
+        """Wall-clock time of a simulated minute."""
+        start = self.start
+        return start + timedelta(minutes=t) if start is not None else None
+
+    # -- names ---------------------------------------------------------------------------------
+
+    def name(self, key: str | None) -> Text:
+        """A person-readable name for a region, agency, team, incident, inject or decision id."""
+        if key is None:
+            return {"en": "—", "zh": "—"}
+        for pool in (self.agencies, self.regions, self.teams):
+            entry = pool.get(key)
+            if entry and isinstance(entry.get("name"), dict):
+                name = dict(entry["name"])
+                if pool is self.teams and entry.get("group") != key:
+                    suffix = (
+                        key[len(entry.get("group", "")) :] if key.startswith(str(entry.get("group"))) else ""
+                    )
+                    name = {lang: f"{v}{suffix}" for lang, v in name.items()}
+                return _both(name, key)
+        named = self._defined_name(key)
+        if named is not None:
+            return named
+        inc = self.incidents.get(key)
+        if inc is not None:
+            data = inc.data
+            if isinstance(data.get("name"), dict):
+                return _both(data["name"], key)
+            region = self.name(data.get("region"))
+            return {"en": f"{key} ({region['en']})", "zh": f"{key}({region['zh']})"}
+        return {"en": key, "zh": key}
+
+    def _defined_name(self, key: str) -> Text | None:
+        """Names of depots, items and hazards, from the scenario definition (not in the roster)."""
+        materials = self.definition.get("materials") or {}
+        for pool in (materials.get("depots"), materials.get("items"), self.definition.get("hazards")):
+            entry = pool.get(key) if isinstance(pool, dict) else None
+            if isinstance(entry, dict) and isinstance(entry.get("name"), dict):
+                return _both(entry["name"], key)
+        return None
+
+    # -- region tree ---------------------------------------------------------------------------
+
+    def parent(self, region: str | None) -> str | None:
+        """The parent region id (None at the top or when unknown)."""
+        entry = self.regions.get(region) if region else None
+        return entry.get("parent") if entry else None
+
+    def ancestors(self, region: str | None) -> list[str]:
+        """The region and every region above it, bottom-up."""
+        out: list[str] = []
+        while region is not None and region not in out and len(out) < 16:
+            out.append(region)
+            region = self.parent(region)
+        return out
+
+    def region_level(self, region: str | None) -> str | None:
+        """Administrative level (village … nation) of a region."""
+        entry = self.regions.get(region) if region else None
+        return entry.get("level") if entry else None
+
+    def agency_region(self, agency: str | None) -> str | None:
+        """The region an agency sits in."""
+        entry = self.agencies.get(agency) if agency else None
+        return entry.get("region") if entry else None
+
+    def location(self, region: str | None) -> tuple[float, float] | None:
+        """A region's [lon, lat], or its nearest ancestor's."""
+        for rid in self.ancestors(region):
+            loc = self.regions.get(rid, {}).get("location")
+            if loc:
+                return float(loc[0]), float(loc[1])
+        return None
+
+    # -- teams ---------------------------------------------------------------------------------
+
+    def team_group(self, team: str | None) -> str | None:
+        """The scenario team id a numbered team copy belongs to (``mtg-fire-02`` → ``mtg-fire``)."""
+        entry = self.teams.get(team) if team else None
+        return entry.get("group", team) if entry else team
+
+    def team_kind(self, team: str | None) -> str | None:
+        """A team's kind (fire_rescue, social, …)."""
+        entry = self.teams.get(team) if team else None
+        return entry.get("kind") if entry else None
+
+    def team_on_duty_at_start(self, team: str) -> bool:
+        """True unless the scenario says the team waits for activation (``on_duty: false``)."""
+        spec = (self.definition.get("teams") or {}).get(self.team_group(team) or team) or {}
+        return bool(spec.get("on_duty", True))
+
+    # -- scenario ------------------------------------------------------------------------------
+
+    def inject_spec(self, key: str | None) -> dict[str, Any]:
+        """The scenario's definition of an inject (or {} for an ad-hoc one without a template)."""
+        injects = self.definition.get("injects") or {}
+        return injects.get(key) or {} if key else {}
+
+
+def _both(name: dict[str, str], key: str) -> Text:
+    en = name.get("en") or name.get("zh") or key
+    zh = name.get("zh") or name.get("en") or key
+    return {"en": en, "zh": zh}
