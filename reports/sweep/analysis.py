@@ -98,6 +98,8 @@ class Analysis:
     best: list[dict[str, Any]] = field(default_factory=list)
     worst: list[dict[str, Any]] = field(default_factory=list)
     errors: list[tuple[str, int, str]] = field(default_factory=list)
+    ratings: list[str] = field(default_factory=list)
+    rating_groups: dict[str, list[tuple[str, dict[str, dict[str, int]]]]] = field(default_factory=dict)
 
 
 def factors_of(manifest: Mapping[str, Any]) -> list[FactorInfo]:
@@ -201,6 +203,29 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else math.nan
 
 
+def rating_columns(frame: Any) -> list[str]:
+    """``rating.overall`` then one column per objective (task ratings are left to the table)."""
+    cols = [c for c in frame.columns if c.startswith("rating.") and "." not in c.removeprefix("rating.")
+            and frame[c].notna().any()]
+    return sorted(cols, key=lambda c: (c != "rating.overall", c))
+
+
+def rating_shares(frame: Any, factor: FactorInfo, columns: Sequence[str], bins: int = BINS
+                  ) -> list[tuple[str, dict[str, dict[str, int]]]]:
+    """For each value (or bin) of the factor: how many runs got each band, per rating column."""
+    if frame.empty:
+        return []
+    keys = _assign(frame, factor, bins)
+    groups: dict[tuple[float, str], dict[str, dict[str, int]]] = {}
+    for i, key in enumerate(keys):
+        cell = groups.setdefault(key, {c: {} for c in columns})
+        for c in columns:
+            band = frame[c].iloc[i]
+            band = band if isinstance(band, str) else "–"
+            cell[c][band] = cell[c].get(band, 0) + 1
+    return [(label, counts) for (_, label), counts in sorted(groups.items(), key=lambda kv: kv[0][0])]
+
+
 def sobol_indices(frame: Any, manifest: Mapping[str, Any], factors: Sequence[FactorInfo], column: str
                   ) -> tuple[dict[str, list[float]] | None, str | None]:
     """First-order and total Sobol' indices of the per-point mean of ``column`` (SALib ``analyze``)."""
@@ -257,6 +282,9 @@ def analyse(frame: Any, manifest: dict[str, Any], top: int = 5) -> Analysis:
                  float(frame["wall_s"].sum()) if "wall_s" in frame.columns else 0.0)
     for col in a.metrics:
         a.groups[col] = {f.name: group_by_factor(ok, f, col) for f in factors}
+    a.ratings = rating_columns(ok)
+    if a.ratings:
+        a.rating_groups = {f.name: rating_shares(ok, f, a.ratings) for f in factors}
     if response and manifest.get("spec", {}).get("design") == "sobol" and factors:
         indices, a.sobol_note = sobol_indices(frame, manifest, factors, response)
         if indices:

@@ -98,6 +98,11 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
         if f"dist:{col}" in figures:
             parts.append(img(figures[f"dist:{col}"], f"{nice(col)} by parameter value"))
         parts.append(_group_tables(a.groups.get(col, {}), {f.name: f.unit for f in a.factors}))
+    if a.rating_groups:
+        parts.append("<h2>Ratings by parameter value</h2><p class='muted'>Share of runs rated P (performed "
+                     "without challenges), S (some challenges), M (major challenges), U (unable to be performed); "
+                     "– not rated.</p>")
+        parts.append(_rating_tables(a))
     if a.sobol or a.sobol_note:
         parts.append("<h2>Sobol' sensitivity indices</h2>")
         if a.sobol_note:
@@ -129,6 +134,29 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
                                                           for err, c, first in a.errors], numeric=(0,)))
     parts.append("<p class='muted'>Written by drillsim sweep from results.parquet and sweep.json.</p></body></html>")
     return "\n".join(parts)
+
+
+BANDS = ("P", "S", "M", "U", "–")
+
+
+def _rating_tables(a: Analysis) -> str:
+    out = []
+    names = [c.removeprefix("rating.") for c in a.ratings]
+    units = {f.name: f.unit for f in a.factors}
+    for factor, groups in a.rating_groups.items():
+        if not groups:
+            continue
+        rows = []
+        for label, counts in groups:
+            cells = []
+            for c in a.ratings:
+                n = sum(counts[c].values())
+                cells.append(" · ".join(f"{b} {100 * counts[c][b] / n:.0f}%" for b in BANDS if counts[c].get(b)))
+            rows.append([esc(label), *map(esc, cells)])
+        unit = f" ({esc(units[factor])})" if units.get(factor) else ""
+        out.append(f"<h3><code>{esc(factor)}</code>{unit}</h3>")
+        out.append(table(["value", *names], rows))
+    return "".join(out)
 
 
 def _group_tables(groups: Mapping[str, list[Group]], units: Mapping[str, str]) -> str:

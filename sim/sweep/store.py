@@ -16,9 +16,7 @@ deletes the parts; a crash in between leaves duplicates that the next compaction
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -107,26 +105,15 @@ class Store:
     # -- writing -----------------------------------------------------------------------------------
 
     def write_part(self, rows: Sequence[dict[str, Any]]) -> Path:
-        """Make ``rows`` durable as one part file (temp + fsync + rename)."""
+        """Make ``rows`` durable as one part file (temp + fsync + rename, via :mod:`sim.fileio`)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         path = self.parts / f"part-{self._next:06d}.parquet"
         self._next += 1
-        table = pa.Table.from_pylist(list(rows))
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.parts)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pq.write_table(table, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pylist(list(rows)), sink)
+        atomic_write_bytes(path, sink.getvalue().to_pybytes())
         return path
 
     def write_log(self, run_id: str, data: bytes) -> None:
