@@ -236,19 +236,19 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
     plan = prepared.plan
     store = Store(out)
     done = store.open(plan.manifest(prepared.sha256), resume=resume)
-    jobs = list(plan.jobs(skip=done))
+    todo = plan.total - len(done & plan.run_ids()) if done else plan.total
     before = store.read_all() if done else None
     failed_before = 0 if before is None else sum(1 for s in before.column("status").to_pylist() if s != "ok")
     started = time.perf_counter()
-    if not jobs:
+    if not todo:
         return SweepResult(store.compact(), store.out, 0, 0, len(done), 0.0, "nothing to run")
     back = open_backend(backend, workers=workers, address=address)
     if on_start is not None:
-        on_start(back.description, len(jobs), len(done))
+        on_start(back.description, todo, len(done))
     bar = Progress(plan.total, len(done), failed_before, stream=progress) if progress is not None else None
     interrupted = False
     try:
-        tally = execute(back, plan, jobs, store, bar, keep_logs=keep_logs, batch=batch)
+        tally = execute(back, plan, plan.jobs(skip=done), todo, store, bar, keep_logs=keep_logs, batch=batch)
     except KeyboardInterrupt:
         interrupted = True
         back.abort()

@@ -65,6 +65,10 @@ class Plan:
         return Job(run_id(point, replicate), point, replicate,
                    run_seed(spec.seed, point, replicate, crn=spec.crn), (*spec.overrides, *values))
 
+    def run_ids(self) -> set[str]:
+        """Every run id of the sweep."""
+        return {run_id(p, r) for p in range(len(self.points)) for r in range(self.spec.replicates)}
+
     def jobs(self, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[Job]:
         """Every run not in ``skip``, point by point (replicates of a point together)."""
         for p in range(len(self.points)):

@@ -13,10 +13,10 @@ Each finished batch becomes one part file before the next result is taken (see
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
 
@@ -73,30 +73,37 @@ class BatchSizer:
         return max(1, min(size, guided, MAX_BATCH, remaining))
 
 
-def execute(backend: Backend, plan: Plan, jobs: Sequence[Job], store: Store, progress: Progress | None = None,
-            *, keep_logs: bool = False, batch: int | None = None,
+def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store: Store,
+            progress: Progress | None = None, *, keep_logs: bool = False, batch: int | None = None,
             on_rows: Callable[[list[dict[str, object]]], None] | None = None) -> Tally:
     """Run ``jobs`` on ``backend``; every finished batch is stored before the next is looked at.
+
+    ``jobs`` is consumed lazily (a sweep of millions of runs never holds them all); ``count`` says
+    how many there are, for batch sizing.
 
     Raises:
         SweepBroken: the executor broke (e.g. a local worker was killed); the caller aborts.
         KeyboardInterrupt: passed through; the caller aborts and compacts.
     """
-    pending = deque(jobs)
+    pending = iter(jobs)
+    remaining = count
     inflight: dict[Future[object], list[Job]] = {}
     sizer = BatchSizer(backend.target_task_s, batch)
     tally = Tally()
     refreshed = time.monotonic()
     order = 0
     submitted: dict[Future[object], int] = {}
-    while pending or inflight:
+    while remaining or inflight:
         if time.monotonic() - refreshed > REFRESH_S:
             backend.refresh()
             refreshed = time.monotonic()
         slots = backend.slots
-        while pending and len(inflight) < 2 * slots:
-            size = sizer.next(len(pending), slots)
-            chunk = [pending.popleft() for _ in range(size)]
+        while remaining and len(inflight) < 2 * slots:
+            size = sizer.next(remaining, slots)
+            chunk = list(itertools.islice(pending, size))
+            remaining = remaining - len(chunk) if chunk else 0
+            if not chunk:
+                break
             try:
                 future = backend.executor.submit(run_batch, plan.scenario, chunk, keep_logs)
             except BrokenExecutor as exc:
