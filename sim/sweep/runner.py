@@ -3,7 +3,7 @@
 Batching: a run of a small scenario takes a few milliseconds, less than the cost of shipping a task
 to a process (and far less than a Dask task's), so runs go out in batches sized to take about
 ``target_task_s`` each, measured from the runs already finished. Batch sizes shrink towards the
-end (at most the remaining runs over twice the slots, guided self-scheduling) so no worker is left
+end (at most the remaining runs over four times the slots, guided self-scheduling) so no worker is left
 with a long last batch while the others idle. At most two tasks per slot are in flight, so a sweep
 of a million runs does not queue a million tasks, and a Ctrl-C has little to cancel.
 
@@ -28,6 +28,9 @@ from sim.sweep.tasks import FAILED, Job, describe_error, run_batch
 
 MAX_BATCH = 1000
 REFRESH_S = 5.0
+GUIDED = 4
+"""A batch holds at most the remaining runs over GUIDED × slots: with two tasks per slot in flight,
+the last tasks are small enough that no worker idles long at the end of the sweep."""
 
 
 class SweepBroken(RuntimeError):
@@ -69,7 +72,7 @@ class BatchSizer:
             size = 2  # learn the run time before committing to big batches
         else:
             size = max(1, round(self.target_s / (self._seconds / self._runs)))
-        guided = math.ceil(remaining / (2 * max(1, slots)))
+        guided = math.ceil(remaining / (GUIDED * max(1, slots)))
         return max(1, min(size, guided, MAX_BATCH, remaining))
 
 
