@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
                                           round(best2["foreign_cpu_s"] / best2["wall_s"], 3)],
         },
     }
+    from sim.fileio import atomic_write_text
+
+    atomic_write_text(args.out, json.dumps(results, indent=1) + "\n")  # kept if the Dask part is cut short
     if not args.no_dask:
         try:
             import distributed  # noqa: F401
@@ -189,8 +192,6 @@ def main(argv: list[str] | None = None) -> int:
                 "overhead_per_run_ms": round(((td - sd) - (tl - sl)) / runs * 1000, 3),
                 "overhead_per_run_ms_incl_startup": round((td - tl) / runs * 1000, 3),
             }
-    from sim.fileio import atomic_write_text
-
     text = json.dumps(results, indent=1)
     atomic_write_text(args.out, text + "\n")
     print(text)

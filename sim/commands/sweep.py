@@ -98,9 +98,16 @@ def main(args: argparse.Namespace) -> int:
         extra = f", {done:,} already done" if done else ""
         say(f"  backend     {backend}; {todo:,} runs to do{extra}")
 
-    result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
-                 resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
-                 progress=None if args.quiet else sys.stderr, on_start=started)
+    from sim.sweep.runner import SweepBroken
+
+    try:
+        result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
+                     resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
+                     progress=None if args.quiet else sys.stderr, on_start=started)
+    except SweepBroken as exc:
+        print(f"drillsim sweep: stopped: {exc}; finished runs are saved in {out / 'results.parquet'}; "
+              "continue with the same command and --resume", file=sys.stderr)
+        return 1
     rows = result.rows
     if result.interrupted:
         print(f"\ndrillsim sweep: interrupted; {rows:,} of {plan.total:,} runs are saved in {result.results}; "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
 
@@ -77,8 +77,7 @@ class BatchSizer:
 
 
 def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store: Store,
-            progress: Progress | None = None, *, keep_logs: bool = False, batch: int | None = None,
-            on_rows: Callable[[list[dict[str, object]]], None] | None = None) -> Tally:
+            progress: Progress | None = None, *, keep_logs: bool = False, batch: int | None = None) -> Tally:
     """Run ``jobs`` on ``backend``; every finished batch is stored before the next is looked at.
 
     ``jobs`` is consumed lazily (a sweep of millions of runs never holds them all); ``count`` says
@@ -125,8 +124,6 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
             tally.failed += failed
             if progress is not None:
                 progress.update(len(rows), failed)
-            if on_rows is not None:
-                on_rows(rows)
     return tally
 
 

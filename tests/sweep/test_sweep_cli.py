@@ -154,3 +154,18 @@ def test_sweep_file_list_design_csv_and_report(drillsim, tmp_path):
     manifest = json.loads((out / "sweep.json").read_text())
     assert manifest["spec"]["overrides"] == [["teams.bluesky-mtg.members", 30]]
     assert (out / "report" / "index.html").exists()
+
+
+def test_a_killed_worker_process_stops_the_sweep_with_its_runs_saved(drillsim, tmp_path):
+    out = tmp_path / "s"
+    proc = _start([*LONG, "--out", str(out)])
+    _wait_for_parts(out, 3, proc)
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)  # e.g. the out-of-memory killer
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1, stderr
+    assert "worker process died" in stderr and "--resume" in stderr and "Traceback" not in stderr
+    saved = pd.read_parquet(out / "results.parquet")
+    assert 0 < len(saved) < 1200 and saved["run_id"].is_unique
+    r = drillsim("sweep", *LONG, "--out", str(out), "--resume")
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_parquet(out / "results.parquet")) == 1200
