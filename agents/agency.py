@@ -31,3 +31,4 @@ class Agency(mesa.Agent):
         self.activates: dict[int, Any] = {}
         self.pending: set[int] = set()
         self.active = True
+        self.changed_at = 0.0

@@ -45,6 +45,13 @@ class Incident(mesa.Agent):
         self.team: Team | None = None
         self.rescued = 0
         self.lost = 0
+        self.extra: dict[str, float] = {}
+        self.owner: Any = None
+        self.active = False
+        self.dirty = False
+        self.changed: Any = None
+        self.materials_requested = False
+        self.dispatch_known = False
 
     @property
     def needs_rescue(self) -> bool:
@@ -52,12 +59,40 @@ class Incident(mesa.Agent):
         return self.people > 0
 
     def facts(self) -> dict[str, float]:
-        """What a report about this incident states (the initial report: 初报)."""
+        """What a report about this incident states now (初报, then 续报 as it changes).
+
+        ``extra`` holds hazard facts (burned area, magnitude, collapsed buildings …) kept current
+        by the hazard model that owns the incident.
+        """
         trapped = self.people - self.rescued - self.lost if self.state != "closed" else 0
         dead = self.dead + self.lost
-        return {"incidents": 1, "people": self.people, "trapped": trapped, "dead": dead,
-                "missing": self.missing, "dead_or_missing": dead + self.missing, "injured": self.injured}
+        facts = {"incidents": 1, "people": self.people, "trapped": trapped, "dead": dead,
+                 "missing": self.missing, "dead_or_missing": dead + self.missing, "injured": self.injured}
+        if self.extra:
+            facts.update(self.extra)
+        return facts
+
+    @property
+    def remaining(self) -> int:
+        """People still at the site (alive or not): not yet extracted."""
+        return self.people - self.rescued - self.lost
+
+    def extract(self, count: int, waited: float, gen: Any) -> int:
+        """Free ``count`` of the people still alive after ``waited`` minutes; return how many.
+
+        They are chosen at random: first responders reach the lightly trapped, whoever they are.
+        """
+        alive = [i for i, t in enumerate(self.death_times) if t > waited]
+        if count <= 0 or not alive:
+            return 0
+        count = min(count, len(alive))
+        picked = sorted(gen.choice(len(alive), size=count, replace=False).tolist()) if count < len(alive) else \
+            list(range(len(alive)))
+        drop = {alive[i] for i in picked}
+        self.death_times = [t for i, t in enumerate(self.death_times) if i not in drop]
+        self.rescued += count
+        return count
 
     def alive_after(self, waited: float) -> int:
-        """How many of the people at risk are still alive after waiting ``waited`` minutes."""
+        """How many of the people still at the site are alive after waiting ``waited`` minutes."""
         return len(self.death_times) - bisect_right(self.death_times, waited)

@@ -7,6 +7,7 @@ reach an unseeded generator by accident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import mesa
@@ -34,10 +35,11 @@ class DrillModel(mesa.Model):
         team_groups: scenario team id → the teams it expanded to (``count`` > 1).
     """
 
-    def __init__(self, scenario: Any, streams: Streams) -> None:
+    def __init__(self, scenario: Any, streams: Streams, clock: Callable[[], float] | None = None) -> None:
         super().__init__(rng=streams.get("mesa"))
         self.spec = scenario
         self.streams = streams
+        self.clock: Callable[[], float] = clock or (lambda: 0.0)
         self.regions: dict[str, Region] = {}
         self.agencies: dict[str, Agency] = {}
         self.teams: dict[str, Team] = {}
@@ -62,6 +64,10 @@ class DrillModel(mesa.Model):
                 if region not in n.neighbours:
                     n.neighbours.append(region)
         for region in self.regions.values():
+            chain = region.ancestors()
+            region.lineage = frozenset((region.key, *(a.key for a in chain)))
+            region.province = next((r for r in (region, *chain) if r.level == "province"),
+                                   chain[-1] if chain else region)
             if region.location is None:
                 for anc in region.ancestors():
                     if anc.location is not None:
@@ -107,6 +113,8 @@ class DrillModel(mesa.Model):
                     return make_sampler(dist, gen, factor)
 
                 team = Team(self, key, gid, spec, base, home, work)
+                team.province = self.regions[spec.province].province.key if spec.province else base.province.key
+                team.zones = None
                 self.teams[key] = team
                 group.append(team)
             self.team_groups[gid] = group

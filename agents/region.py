@@ -7,19 +7,27 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 from sim.geo import Point
+from sim.scenario.model import FACTS, MAX_FACTS
 
 if TYPE_CHECKING:
     from agents.agency import Agency
     from agents.reporter import ReporterPool
 
-FACT_NAMES = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured")
+FACT_NAMES = FACTS
+_MAX = frozenset(MAX_FACTS)
 
 
 class Region(mesa.Agent):
     """A village, township, county, city, province or the nation, with its office's knowledge.
 
     ``known`` holds the latest facts this region's office has received for each incident, and
-    ``totals`` their sums, kept incrementally so response rules test a dict lookup, not a scan.
+    ``totals`` their sums (the largest value for magnitudes and warnings), kept incrementally so
+    response rules test a dict lookup, not a scan.
+
+    Attributes:
+        lineage: This region's id and its ancestors' (zone and outage checks are set lookups).
+        province: The province-level ancestor (or the root): the side of a border a region is on.
+        last_news: When the office last learned of a new incident or of people trapped.
     """
 
     def __init__(self, model: mesa.Model, key: str, spec: Any, rank: int) -> None:
@@ -37,20 +45,40 @@ class Region(mesa.Agent):
         self.known: dict[str, dict[str, float]] = {}
         self.totals: dict[str, float] = dict.fromkeys(FACT_NAMES, 0.0)
         self.totals_by_kind: dict[str, dict[str, float]] = {}
+        self.lineage: frozenset[str] = frozenset((key,))
+        self.province: Region = self
+        self.last_news = 0.0
 
     def learn(self, incident: str, kind: str, facts: dict[str, float]) -> None:
-        """Record the latest facts about ``incident`` and update the sums by the difference."""
-        old = self.known.get(incident)
-        self.known[incident] = facts
+        """Record the latest facts about ``incident`` and update the sums by the difference.
+
+        Called at every hop of every report, so it only touches the facts that changed.
+        """
+        known = self.known
+        old = known.get(incident)
+        known[incident] = facts
         by_kind = self.totals_by_kind.get(kind)
         if by_kind is None:
             by_kind = self.totals_by_kind[kind] = dict.fromkeys(FACT_NAMES, 0.0)
         totals = self.totals
+        news = old is None
         for name, value in facts.items():
-            delta = value - (old.get(name, 0.0) if old else 0.0)
-            if delta:
-                totals[name] = totals.get(name, 0.0) + delta
-                by_kind[name] = by_kind.get(name, 0.0) + delta
+            prev = old.get(name, 0.0) if old is not None else 0.0
+            if value == prev:
+                continue
+            if name in _MAX:
+                if value > totals.get(name, 0.0):
+                    totals[name] = value
+                if value > by_kind.get(name, 0.0):
+                    by_kind[name] = value
+                continue
+            delta = value - prev
+            totals[name] = totals.get(name, 0.0) + delta
+            by_kind[name] = by_kind.get(name, 0.0) + delta
+            if name == "trapped" and delta > 0:
+                news = True
+        if news:
+            self.last_news = self.model.clock()
 
     def ancestors(self) -> list[Region]:
         """Parent, grandparent, … up to the root."""

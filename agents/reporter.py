@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from sim.rng import draw_buffer
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -30,7 +32,7 @@ class ReporterPool(mesa.Agent):
         self.delay = delay
         self.fallback = fallback
         self._gen = gen
-        self._u: list[float] = []
+        self._u: list[float] = draw_buffer(gen)  # emptied when a branch re-keys the streams
 
     def notices(self) -> bool:
         """One Bernoulli draw: does a reporter notice this incident?"""

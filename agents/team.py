@@ -26,7 +26,15 @@ class Team(mesa.Agent):
     Attributes:
         state: One of :data:`STATES`.
         position: Last known position; while travelling see :meth:`position_at`.
+        region: The region the team is in (its base, a staging area, or its last incident's region).
         assigned: The incident the team is tasked with, if any.
+        province: Home province (region id): which side of a border the team belongs to.
+        zones: Regions the team may be tasked in (none: anywhere), e.g. a coordination desk's zones.
+        cleared: Provinces the team may also work in (sent on a support request, joint command).
+        requires_registration / registered / desk: social forces register (报备登记) at a desk first.
+        self_deployed: Came in without registering (its tasks are coordination failures).
+        withdrawing: Finishes its task, then files withdrawal and goes home.
+        first_response: Grassroots station spec while on a first-response mission.
     """
 
     def __init__(self, model: mesa.Model, key: str, group: str, spec: Any, base: Region,
@@ -51,6 +59,20 @@ class Team(mesa.Agent):
         self._samplers: dict[int, Callable[[], float]] = {}
         self.busy_minutes = 0.0
         self.missions = 0
+        self.region: Region = base
+        self.province: str = base.key
+        self.zones: frozenset[str] | None = None
+        self.cleared: set[str] = set()
+        self.requires_registration: bool = spec.requires_registration
+        self.registered = False
+        self.desk: str | None = None
+        self.self_deployed = False
+        self.tasked_once = False
+        self.withdrawing = False
+        self.called = False
+        self.progress_every: float | None = None
+        self.first_response: Any = None
+        self.origin_home: Point | None = None
 
     @property
     def available(self) -> bool:

@@ -144,38 +144,59 @@ def _rescue(view: LogView, task: Any) -> Text | None:
     )
 
 
+def _initial(r: Any) -> bool:
+    """A first report (首报): the reporting metrics rate these; updates and final reports come later."""
+    return r.data.get("type", "initial") == "initial"
+
+
 def _reporting(view: LogView, task: Any) -> Text | None:
     incidents = {o.subject for o in _failing(task)}
-    sent: dict[tuple[str, str], float] = {}
+    # a hop starts when the sender is ready: a report held by an outage is sent after the hold
+    sent: dict[tuple[str, str], tuple[float, float]] = {}
     for r in view.kind("report.sent"):
-        sent.setdefault((r.subject, r.actor), float(r.t))
-    hops: dict[tuple[str, str], list[float]] = {}
+        if _initial(r):
+            held = r.data.get("held")
+            sent.setdefault((r.subject, r.actor), (float(r.t), float(held) if isinstance(held, int | float) else 0.0))
+    hops: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for r in view.kind("report.received"):
         origin = r.data.get("from")
         start = sent.get((r.subject, origin))
-        if r.subject in incidents and start is not None:
+        if r.subject in incidents and start is not None and _initial(r):
             key = (str(view.region_level(origin) or origin), str(view.region_level(r.actor) or r.actor))
-            hops.setdefault(key, []).append(float(r.t) - start)
+            hops.setdefault(key, []).append((float(r.t) - start[0] + start[1], start[1]))
     detection = [
         float(r.data.get("delay") or 0) for r in view.kind("incident.detected") if r.subject in incidents
     ]
     if not hops:
         return None
-    (frm, to), times = max(hops.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
-    mean = sum(times) / len(times)
-    text = bi(
-        "The slowest hop for the late or slow reports was {frm} → {to} (mean {m} over {n} reports): "
-        "processing at the {frm} level holds reports up.",
-        "迟报或慢报主要卡在{frm}→{to}环节(平均{m},共{n}份):{frm}级接报处理耗时过长。",
-        frm=frm,
-        to=to,
-        m=Minutes(mean),
-        n=len(times),
-    )
+    (frm, to), times = max(hops.items(), key=lambda kv: sum(t for t, _ in kv[1]) / len(kv[1]))
+    total = sum(t for t, _ in times)
+    mean = total / len(times)
+    waiting = sum(h for _, h in times)
+    if waiting > total / 2:
+        text = bi(
+            "The slowest hop for the late or slow reports was {frm} → {to} (mean {m} over {n} reports), "
+            "mostly reports waiting at the {frm} level for communications to come back.",
+            "迟报或慢报主要卡在{frm}→{to}环节(平均{m},共{n}份),主要是{frm}级通信中断、报告无法发出。",
+            frm=frm,
+            to=to,
+            m=Minutes(mean),
+            n=len(times),
+        )
+    else:
+        text = bi(
+            "The slowest hop for the late or slow reports was {frm} → {to} (mean {m} over {n} reports): "
+            "processing at the {frm} level holds reports up.",
+            "迟报或慢报主要卡在{frm}→{to}环节(平均{m},共{n}份):{frm}级接报处理耗时过长。",
+            frm=frm,
+            to=to,
+            m=Minutes(mean),
+            n=len(times),
+        )
     held = [
         float(r.data["held"])
         for r in view.kind("report.sent")
-        if r.subject in incidents and isinstance(r.data.get("held"), int | float)
+        if r.subject in incidents and _initial(r) and isinstance(r.data.get("held"), int | float)
     ]
     if held:
         extra = bi(

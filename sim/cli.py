@@ -25,6 +25,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("validate", "sim.commands.validate"),
     ("schema", "sim.commands.schema"),
     ("report", "sim.commands.report"),
+    ("play", "sim.commands.play"),
+    ("replay", "sim.commands.replay"),
+    ("compare", "sim.commands.compare"),
     ("sweep", "sim.commands.sweep"),
 )
 """(command, module) pairs; add a line here to add a command."""
@@ -50,15 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the command, map errors to exit codes (no tracebacks for bad input)."""
-    from sim.errors import InputError
+    from sim.errors import InputError, format_problems
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args._module.main(args) or 0)
     except InputError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
+        for line in format_problems(exc.problems, omitted=exc.omitted):
+            print(line, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ndrillsim: interrupted", file=sys.stderr)
@@ -69,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as exc:  # a full disk, a directory we may not write: the system's words, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"drillsim: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:
         from sim.log import LogError
 

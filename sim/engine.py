@@ -21,19 +21,45 @@ from typing import Any
 import simpy
 
 from agents.model import DrillModel
-from sim import levels
+from sim import hazards, levels
 from sim.flows.activation import ActivationFlow
+from sim.flows.border import BorderFlow
+from sim.flows.comms import CommsFlow
+from sim.flows.coordination import CoordinationFlow
 from sim.flows.decisions import DecisionFlow
+from sim.flows.duty_reports import DutyReports
+from sim.flows.grassroots import GrassrootsFlow
 from sim.flows.incidents import IncidentFlow
+from sim.flows.materials import MaterialsFlow
 from sim.flows.msel import MselFlow
 from sim.flows.reporting import ReportingFlow
 from sim.flows.rescue import Dispatcher
+from sim.flows.roads import RoadsFlow
+from sim.flows.storage import StorageFlow
+from sim.flows.triggers import Triggers
+from sim.flows.warnings import WarningsFlow
 from sim.log import FORMAT, EventLog, JsonlWriter
 from sim.rng import Streams
 from sim.scenario.load import Loaded
 from sim.version import __version__
 
-INPUT_KINDS = ("decide", "inject", "note", "role", "end")
+INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+class InputRefused(ValueError):
+    """An external input that does not apply now (nothing was logged); a console shows it as a notice.
+
+    A distinct type so a driver can tell a refused input from a ``ValueError`` raised by a fault
+    while simulating.
+    """
+
+
+QUANTUM = 1e-4
+"""The log's time resolution in minutes: inputs are applied at multiples of it (see ``submit``)."""
+
+
+def clean_time(t: float) -> float:
+    """The smallest time at or after ``t`` that the log records exactly (4 decimals of a minute)."""
+    r = round(t, 4)
+    return r if r >= t else round(r + QUANTUM, 4)
 
 
 @dataclass(frozen=True)
@@ -75,28 +101,45 @@ class Exercise:
         self.env = simpy.Environment(initial_time=0.0)
         self.streams = Streams(self.seed, replicate)
         writer = JsonlWriter(log_path) if log_path is not None else None
-        self.log = EventLog(lambda: self.env.now, writer, keep)
+        self.log = EventLog(writer=writer, keep=keep, env=self.env)
         self.emit = self.log.emit
-        self.model = DrillModel(scenario, self.streams)
+        self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))
         if unknown:
             raise ValueError(f"unknown role(s) {', '.join(unknown)} (agencies: {', '.join(self.model.agencies)})")
         self.ended = False
         self._stop: simpy.Event | None = None
         self._halted = False
+        self.triggers = Triggers(self)
+        self.comms = CommsFlow(self)
+        self.roads = RoadsFlow(self)
         self.incidents = IncidentFlow(self)
         self.reporting = ReportingFlow(self)
+        self.duty_reports = DutyReports(self)
         self.activation = ActivationFlow(self)
+        self.warnings = WarningsFlow(self)
         self.dispatcher = Dispatcher(self)
+        self.coordination = CoordinationFlow(self)
+        self.border = BorderFlow(self)
+        self.storage = StorageFlow(self)
+        self.materials = MaterialsFlow(self)
+        self.grassroots = GrassrootsFlow(self)
         self.msel = MselFlow(self)
         self.decisions = DecisionFlow(self, set(players), self._halt)
+        self.hazards = hazards.build(self)
         self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,
             "title": scenario.title.as_dict(), "hazard": scenario.hazard})
         self.activation.start()
         self.dispatcher.start()
+        self.coordination.start()
+        self.border.start()
+        self.storage.start()
+        self.duty_reports.start()
         self.incidents.start()
+        for hazard in self.hazards:
+            hazard.start()
         self.msel.start()
         self.decisions.start()
 
@@ -157,9 +200,14 @@ class Exercise:
                 marker = env.timeout(until - env.now)
                 env.run(until=env.any_of([self._stop, marker]))
                 self._stop = None
-            now = env.now
-            while env.peek() <= now:
+            # Finish the instant reached; when not halted, also every event at or before ``until``
+            # itself: ``now + (until - now)`` can land one ulp short of ``until``, and a replay that
+            # slices differently must still see the same events before an input recorded at ``until``.
+            limit = env.now if self._halted else max(env.now, until)
+            while env.peek() <= limit:
                 env.step()
+                if self._halted:
+                    limit = min(limit, env.now)
         self.log.flush()
         return env.now
 
@@ -189,14 +237,18 @@ class Exercise:
         """
         step = self.duration / max(1, slices)
         progress = progress or _no_progress  # always sliced, so the cyclic GC runs between slices
-        for t, payload in inputs:
-            self._advance_to(t, step, progress)
-            if self.ended:
-                break
-            self.submit(payload)
-        if not self.ended:
-            self._advance_to(self.duration, step, progress)
-            self.finish("duration")
+        gc.freeze()  # setup objects (scenario, agents, libraries) need not be rescanned by full collections
+        try:
+            for t, payload in inputs:
+                self._advance_to(t, step, progress)
+                if self.ended:
+                    break
+                self.submit(payload)
+            if not self.ended:
+                self._advance_to(self.duration, step, progress)
+                self.finish("duration")
+        finally:
+            gc.unfreeze()
         return self.summary()
 
     def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None]) -> None:
@@ -214,18 +266,31 @@ class Exercise:
         """Apply an external input now and log it (``input.received``) before its effects.
 
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
-        ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?}.
+        ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
+        ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
+        see :meth:`sim.rng.Streams.rekey`).
         Optional ``by`` names who gave it (default ``facilitator``).
+
+        Two rules make every run replayable byte for byte, whoever drives it: the input is applied
+        at a *clean instant* (the clock first moves to the next time the log records exactly, 4
+        decimals of a minute, so the replay re-applies it at the very same time), and the instant is
+        processed to the end afterwards (so a decision's ``decision.made`` and effects are logged
+        before any later input, as a replay will do).
 
         Raises:
             ValueError: the input is malformed or does not apply now (nothing is logged).
         """
         if self.ended:
-            raise ValueError("the exercise has ended")
+            raise InputRefused("the exercise has ended")
         kind = payload.get("kind")
         if kind not in INPUT_KINDS:
-            raise ValueError(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
+            raise InputRefused(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
         self._check(kind, payload)
+        while not self.ended and clean_time(self.env.now) > self.env.now:
+            self.advance(clean_time(self.env.now))
+        if self.ended:
+            raise InputRefused("the exercise has ended")
+        self._check(kind, payload)  # the clock moved (by < 0.0001 min): still applicable?
         by = str(payload.get("by", "facilitator"))
         rec = self.emit("input.received", by, kind, dict(payload))
         if kind == "decide":
@@ -241,6 +306,10 @@ class Exercise:
             self.emit("role.changed", by, agency, {"played": played})
         elif kind == "end":
             self.finish(str(payload.get("reason", "facilitator")))
+        elif kind == "reseed":
+            self.streams.rekey(int(payload["salt"]))
+        if not self.ended:
+            self.advance(self.env.now)
         self.log.flush()
         return rec
 
@@ -250,30 +319,34 @@ class Exercise:
             key, option = p.get("decision"), p.get("option")
             pend = self.decisions.pending.get(key)
             if pend is None:
-                raise ValueError(f"decision {key!r} is not waiting for an answer")
+                raise InputRefused(f"decision {key!r} is not waiting for an answer")
             if option not in pend.options:
-                raise ValueError(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
+                raise InputRefused(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
         elif kind == "inject":
             template = p.get("template")
             if template is not None and template not in s.injects:
-                raise ValueError(f"unknown inject template {template!r}")
+                raise InputRefused(f"unknown inject template {template!r}")
             if template is None and not (p.get("title") or p.get("message")):
-                raise ValueError("an ad-hoc inject needs a template or a title/message")
+                raise InputRefused("an ad-hoc inject needs a template or a title/message")
             for to in p.get("to") or ():
                 if to not in self.model.agencies and to not in self.model.teams and to != "all":
-                    raise ValueError(f"unknown recipient {to!r}")
+                    raise InputRefused(f"unknown recipient {to!r}")
         elif kind == "note":
             if not str(p.get("text", "")).strip():
-                raise ValueError("a note needs text")
+                raise InputRefused("a note needs text")
             if p.get("objective") is not None and p["objective"] not in s.objectives:
-                raise ValueError(f"unknown objective {p['objective']!r}")
+                raise InputRefused(f"unknown objective {p['objective']!r}")
             if p.get("rating") not in (None, "P", "S", "M", "U"):
-                raise ValueError("rating must be P, S, M or U")
+                raise InputRefused("rating must be P, S, M or U")
         elif kind == "role":
             if p.get("agency") not in self.model.agencies:
-                raise ValueError(f"unknown agency {p.get('agency')!r}")
+                raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
-                raise ValueError("a role input needs `played: true|false`")
+                raise InputRefused("a role input needs `played: true|false`")
+        elif kind == "reseed":
+            salt = p.get("salt")
+            if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:
+                raise InputRefused("a reseed input needs `salt`: a whole number ≥ 0")
 
     # -- end ------------------------------------------------------------------------------------------
 
@@ -286,7 +359,7 @@ class Exercise:
             if inc.needs_rescue and inc.state != "closed":
                 self.emit("incident.unresolved", inc.region.key, inc.key, {
                     "state": inc.state, "people": inc.people, "alive": inc.alive_after(now - inc.onset),
-                    "team": inc.team.key if inc.team else None})
+                    "rescued": inc.rescued, "team": inc.team.key if inc.team else None})
         summary = self.summary()
         self.emit("exercise.ended", "control", self.scenario.id, {
             "reason": reason, "incidents": summary.incidents, "reports": summary.reports,

@@ -6,7 +6,11 @@ list of them so the CLI can print all problems at once and exit 2 without a trac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+MAX_SHOWN = 50
+"""How many problems a command prints before summarising the rest as ``… and N more``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +43,48 @@ class Problem:
         return f"{where}: {self.path or '<document>'}: {prefix}{text}"
 
 
-class InputError(Exception):
-    """Bad user input: one or more located problems. The CLI prints them and exits 2."""
+def format_problems(problems: Sequence[Problem], limit: int | None = MAX_SHOWN,
+                    omitted: int = 0) -> list[str]:
+    """Lines to print for ``problems``: at most ``limit`` of them, then ``… and N more``.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    A file with 100 000 bad items must not flood the terminal: the first problems say what is
+    wrong, and fixing them usually fixes the rest. ``limit=None`` (or 0) prints every problem that
+    was listed; ``omitted`` counts further errors the loader found but did not list (see
+    :data:`MAX_LISTED`).
+    """
+    shown = list(problems) if not limit else list(problems[:limit])
+    hidden = len(problems) - len(shown) + omitted
+    lines = [p.format() for p in shown]
+    if hidden <= 0:
+        return lines
+    errors = sum(1 for p in problems[len(shown):] if p.severity != "warning") + omitted
+    what = f"{hidden} more problem{'s' if hidden != 1 else ''}"
+    if errors != hidden:
+        what += f" ({errors} error{'s' if errors != 1 else ''}, {hidden - errors} warning"
+        what += "s)" if hidden - errors != 1 else ")"
+    return [*lines, f"… and {what}"]
+
+
+MAX_LISTED = 1000
+"""Validation errors described one by one per file; beyond this they are only counted (describing
+120 000 errors took 0.7 s and 50 MB for lines nobody reads)."""
+
+
+class InputError(Exception):
+    """Bad user input: one or more located problems. The CLI prints them and exits 2.
+
+    Attributes:
+        problems: The problems, in file order.
+        omitted: Further errors that were counted but not described (over :data:`MAX_LISTED`).
+    """
+
+    def __init__(self, problems: list[Problem], omitted: int = 0) -> None:
         self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
+        self.omitted = omitted
+        super().__init__(f"{len(problems) + omitted} problem(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(format_problems(self.problems, omitted=self.omitted))
 
 
 class Refusal(InputError):

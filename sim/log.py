@@ -97,14 +97,22 @@ class EventLog:
     """Numbered, timestamped records, written to a file and/or kept in memory and/or streamed.
 
     Args:
-        clock: Returns the current simulated time in minutes (``env.now``).
+        clock: Returns the current simulated time in minutes.
         writer: Where lines go (None: not written).
         keep: Keep record tuples in :attr:`records` (scoring and the TUI read them from memory).
+        env: A simpy environment whose time is read directly (faster than ``clock`` on the hot path).
     """
 
-    def __init__(self, clock: Callable[[], float], writer: JsonlWriter | None = None, keep: bool = True) -> None:
+    def __init__(self, clock: Callable[[], float] | None = None, writer: JsonlWriter | None = None,
+                 keep: bool = True, *, env: Any = None) -> None:
+        if env is not None:
+            clock = lambda: env.now  # noqa: E731 - only for callers of clock(); emit reads env directly
+        if clock is None:
+            raise ValueError("an event log needs a clock or an environment")
         self._clock = clock
+        self._env = env
         self.writer = writer
+        self._wbuf: list[bytes] | None = writer._buf if writer is not None else None
         self.keep = keep
         self.records: list[tuple[Any, ...]] = []
         self.header: dict[str, Any] | None = None
@@ -121,18 +129,29 @@ class EventLog:
         assert self._seq == 0, "the header must be the first record"
         self.header = data
         self.emit(HEADER_KIND, "drillsim", subject, data)
+        self.flush()  # a log that exists on disk always has its header, however early the run dies
 
     def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> tuple[Any, ...]:
-        """Append one record at the current simulated time and return it."""
+        """Append one record at the current simulated time and return it.
+
+        The hot path of every run (tens of records per incident): encoding is inlined rather than
+        delegated to :func:`encode` / :meth:`JsonlWriter.write`, which halves its overhead.
+        """
         seq = self._seq
         self._seq = seq + 1
-        rec = (round(self._clock(), 4), seq, kind, actor, subject, data)
+        env = self._env
+        t = round(env._now if env is not None else self._clock(), 4)
+        rec = (t, seq, kind, actor, subject, data)
         counts = self.counts
         counts[kind] = counts.get(kind, 0) + 1
         if self.keep:
             self.records.append(rec)
-        if self.writer is not None:
-            self.writer.write(rec)
+        buf = self._wbuf
+        if buf is not None:
+            buf.append(_dumps({"t": t, "seq": seq, "kind": kind, "actor": actor, "subject": subject, "data": data},
+                              option=_NEWLINE))
+            if len(buf) >= 512:
+                self.writer.flush()  # type: ignore[union-attr]
         for listener in self._listeners:
             listener(rec)
         return rec
@@ -163,6 +182,8 @@ class LogData:
         complete: True when the run ended normally (an ``exercise.ended`` record is present).
         torn: True when a partial last line (a run killed mid-write) was dropped.
         path: Where it was read from.
+        warnings: What a reader should be told about this log, one sentence each (a dropped torn
+            line, a run that did not finish); commands print them as ``warning: ...``.
     """
 
     header: dict[str, Any]
@@ -170,6 +191,7 @@ class LogData:
     complete: bool = False
     torn: bool = False
     path: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def inputs(self) -> list[Record]:
@@ -178,7 +200,14 @@ class LogData:
 
 
 def read_log(path: str | Path) -> LogData:
-    """Read a log; drop (and flag) a torn last line; raise :class:`LogError` for anything worse."""
+    """Read a log; drop (and report) a torn last line; raise :class:`LogError` for anything worse.
+
+    A run killed while writing (``kill -9``, a power cut) can leave a last line without its
+    newline, cut anywhere. That line is dropped if it does not parse, kept if it does (only the
+    newline was lost), and either way :attr:`LogData.torn` is set and :attr:`LogData.warnings`
+    says what happened. Every earlier line must be a complete record: anything else is not a
+    crash artefact but a damaged file, and raises :class:`LogError` with its line number.
+    """
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -192,13 +221,15 @@ def read_log(path: str | Path) -> LogData:
         torn = True  # no newline at the end: the last write was cut
     header: dict[str, Any] | None = None
     records: list[Record] = []
+    warnings: list[str] = []
     for i, line in enumerate(lines, start=1):
         try:
-            obj = orjson.loads(line)
-            rec = Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
-        except (orjson.JSONDecodeError, KeyError, TypeError):
+            rec = _parse(line)
+        except (ValueError, KeyError, TypeError):  # orjson.JSONDecodeError is a ValueError
             if i == len(lines):
                 torn = True
+                warnings.append(f"{p}:{i}: dropped an incomplete last line ({len(line)} bytes): the run was "
+                                "interrupted while writing it")
                 break
             raise LogError(f"{p}:{i}: not a drillsim log record (corrupt line)") from None
         if i == 1:
@@ -206,20 +237,46 @@ def read_log(path: str | Path) -> LogData:
                 raise LogError(f"{p}:1: not a drillsim event log (the first record is not a header)")
             header = rec.data
             if header.get("format") != FORMAT:
-                raise LogError(f"{p}:1: log format {header.get('format')!r} is not supported (expected {FORMAT})")
+                raise LogError(f"{p}:1: log format {header.get('format')!r} is not supported "
+                               f"(expected {FORMAT})")
             continue
+        if i == len(lines) and torn:
+            warnings.append(f"{p}:{i}: the last line has no newline: the run was interrupted just after "
+                            "writing it (the record is complete and kept)")
         records.append(rec)
     if header is None:
         raise LogError(f"{p}: empty or torn before the header was written")
     complete = bool(records) and records[-1].kind == END_KIND
-    return LogData(header, records, complete, torn, str(p))
+    if not complete:
+        last = f"t={records[-1].t} (seq {records[-1].seq})" if records else "the header"
+        warnings.append(f"{p}: the run did not finish (no {END_KIND} record; the log stops at {last}): "
+                        "it was interrupted, crashed or is still running")
+    return LogData(header, records, complete, torn, str(p), warnings)
 
 
-def iter_records(path: str | Path) -> Iterator[Record]:
-    """Stream records (header included) without holding the file in memory; stops at a torn line."""
+def _parse(line: bytes | str) -> Record:
+    obj = orjson.loads(line)
+    if not isinstance(obj, dict):
+        raise TypeError("not an object")
+    return Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
+
+
+def iter_records(path: str | Path, on_torn: Callable[[str], None] | None = None) -> Iterator[Record]:
+    """Stream records (header included) without holding the file in memory.
+
+    Stops at a torn last line (an interrupted write) and calls ``on_torn`` with a sentence saying
+    so; a damaged line before the end raises :class:`LogError`.
+    """
     with open(path, "rb") as fh:
+        number = 0
         for line in fh:
+            number += 1
             if not line.endswith(b"\n"):
+                if on_torn is not None:
+                    on_torn(f"{path}:{number}: stopped at an incomplete last line: the run was interrupted "
+                            "while writing it")
                 return
-            obj = orjson.loads(line)
-            yield Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
+            try:
+                yield _parse(line)
+            except (ValueError, KeyError, TypeError):
+                raise LogError(f"{path}:{number}: not a drillsim log record (corrupt line)") from None

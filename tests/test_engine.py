@@ -83,3 +83,27 @@ def test_adding_a_team_does_not_shift_other_streams(tmp_path):
         return [(r["t"], r["subject"], r["data"]) for r in recs if r["kind"] == "incident.detected"]
 
     assert detections(base) == detections(out.read_bytes())
+
+
+def test_inputs_at_unclean_instants_replay_exactly(tmp_path):
+    """Answers given the moment a played decision opens (at an arbitrary float time), followed by a
+    second input in the same instant, replay byte for byte without any help from the driver."""
+    live = tmp_path / "live.jsonl"
+    ex = Exercise(load("mentougou-flash-flood"), log_path=live, players=["mtg-flood-hq"])
+    answered = unclean = 0
+    while not ex.ended and not ex.at_end:
+        ex.advance(ex.duration)
+        for pending in ex.pending:
+            unclean += round(ex.now, 4) != ex.now
+            ex.submit({"kind": "decide", "decision": pending.id, "option": next(iter(pending.options))})
+            ex.submit({"kind": "note", "text": f"answered {pending.id}"})
+            answered += 1
+    ex.finish("duration")
+    assert answered >= 2 and unclean >= 1
+    log = read_log(live)
+    made = [r for r in log.records if r.kind == "decision.made" and r.data["by"] == "players"]
+    assert len(made) == answered
+    replay = tmp_path / "replay.jsonl"
+    Exercise(load("mentougou-flash-flood"), log_path=replay, players=log.header["players"]).run(
+        [(r.t, r.data) for r in log.inputs])
+    assert replay.read_bytes() == live.read_bytes()

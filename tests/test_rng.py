@@ -36,3 +36,38 @@ def test_each_family_samples_in_range():
                          ({"empirical": ["1m", "3m"]}, 1, 3), ({"exponential": {"mean": "10m"}}, 0, 1e9)):
         s = make_sampler(dist.validate_python(spec), rng)
         assert all(lo <= s() <= hi for _ in range(200))
+
+
+def test_rekey_changes_only_later_draws_and_drops_buffered_ones():
+    d = dist.validate_python({"exponential": {"mean": "10m"}})
+    parent, branch = Streams(7), Streams(7)
+    p, b = make_sampler(d, parent.get("team", "x")), make_sampler(d, branch.get("team", "x"))
+    before = [p() for _ in range(5)]
+    assert [b() for _ in range(5)] == before  # same history up to the branch point
+    branch.rekey(1)
+    after_parent = [p() for _ in range(5)]
+    after_branch = [b() for _ in range(5)]
+    assert after_branch != after_parent
+    # the buffered 59 values of the parent's block were dropped: the first value after the re-key is
+    # the first value of the salted stream, not the parent's sixth draw
+    again = Streams(7)
+    again.salts = branch.salts
+    fresh = make_sampler(d, again.get("team", "x"))
+    assert after_branch == [fresh() for _ in range(5)]
+    # streams created after the re-key are salted too; the same salt gives the same continuation
+    twin = Streams(7)
+    twin.get("team", "x").random(3)
+    twin.rekey(1)
+    assert np.array_equal(twin.get("later").random(3), branch.get("later").random(3))
+    assert not np.array_equal(Streams(7).get("later").random(3), branch.get("later").random(3))
+
+
+def test_rekey_salts_differ_and_accumulate():
+    a, b = Streams(3), Streams(3)
+    a.get("k")
+    b.get("k")
+    a.rekey(1)
+    b.rekey(2)
+    assert not np.array_equal(a.get("k").random(4), b.get("k").random(4))
+    a.rekey(2)
+    assert a.salts != b.salts and len(a.salts) == 2

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from sim.units import format_clock
 
 
-def add_scenario_options(p: argparse.ArgumentParser) -> None:
+def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
     """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
@@ -18,7 +18,7 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
                    help="override a value, e.g. --set teams.bluesky-tj.members=40 or a parameter name "
                         "(repeatable)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output directory (default: runs/<scenario-id>-<seed>/)")
+                   help=f"output directory (default: {out_default})")
 
 
 def _seed(text: str) -> int:
@@ -64,6 +64,21 @@ class ProgressBar:
         if self.enabled and self._last >= 0:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
+    """:func:`sim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
+
+    A log cut by a crash is still usable (its readable part is intact); the user must be told that
+    its last line was dropped or that the run never finished, so a report is not taken for a whole
+    run. A damaged log raises :class:`sim.log.LogError` (the CLI prints it and exits 2).
+    """
+    from sim.log import read_log
+
+    data = read_log(path)
+    for warning in data.warnings:
+        print(f"drillsim: warning: {warning}", file=stream or sys.stderr)
+    return data
 
 
 def thousands(n: Any) -> str:

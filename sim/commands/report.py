@@ -9,7 +9,6 @@ writes the Chinese drill evaluation report (演练评估报告) as report-gbt.md
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -87,20 +86,10 @@ def write_outputs(
 
 def main(args: argparse.Namespace) -> int:
     """Read, score, write."""
-    from sim.log import read_log
+    from sim.commands.common import read_run_log
 
     path = resolve_log(args.log)
-    log = read_log(path)
-    if log.torn:
-        print(
-            f"drillsim: warning: {path}: the last line was cut (a killed run); it was ignored",
-            file=sys.stderr,
-        )
-    if not log.complete:
-        print(
-            f"drillsim: warning: {path}: the exercise did not end in this log; scoring what it holds",
-            file=sys.stderr,
-        )
+    log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds
     out = args.out if args.out is not None else path.parent
     write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet)
     return 0

@@ -2,8 +2,11 @@
 
 A rule fires once, when the facts known at the agency's region first satisfy it; after the rule's
 delay (consultation, signature) the level changes, unless it was already reached. Raising a level
-applies the activation list of every level passed on the way up. When the agency's role is played
-by people, the doctrine's decision is asked of them instead (see :mod:`sim.flows.decisions`).
+applies the activation list of every level passed on the way up (social teams that must register
+go to a coordination desk instead of straight on duty). When the agency's role is played by people,
+the doctrine's decision is asked of them instead (see :mod:`sim.flows.decisions`). An agency with a
+``stand_down`` rule lowers its level step by step once its office has known no trapped people and
+no new incident for the quiet period.
 """
 
 from __future__ import annotations
@@ -31,10 +34,30 @@ class ActivationFlow:
                 self._delay[(agency.key, i)] = make_sampler(rule.delay, ctx.streams.get("response", agency.key, i))
 
     def start(self) -> None:
-        """Apply initial levels (logged at t=0, reason ``initial``)."""
-        for agency in self.ctx.model.agencies.values():
+        """Apply initial levels (logged at t=0, reason ``initial``); start stand-down watches."""
+        ctx = self.ctx
+        for agency in ctx.model.agencies.values():
             if agency.spec.initial_level:
                 self.set_level(agency, levels.rank(agency.spec.initial_level), "initial", None)
+        for aid, resp in ctx.scenario.response.items():
+            if resp.stand_down is not None:
+                ctx.env.process(self._stand_down(ctx.model.agencies[aid], resp.stand_down))
+
+    def _stand_down(self, agency: Agency, rule: Any) -> Gen[Any, Any, None]:
+        """Lower the level one step at a time while the agency's office has quiet news."""
+        env = self.ctx.env
+        floor = levels.rank(rule.to)
+        check = max(10.0, min(rule.quiet, rule.step or rule.quiet) / 4.0)
+        region = agency.region
+        while True:
+            yield env.timeout(check)
+            if agency.level <= floor:
+                continue
+            if region.totals.get("trapped", 0.0) > 0 or env.now - region.last_news < rule.quiet:
+                continue
+            if env.now - agency.changed_at < rule.step:
+                continue
+            self.set_level(agency, agency.level - 1, "stand_down", None)
 
     def on_knowledge(self, region: Region) -> None:
         """Test the rules of every agency seated in ``region`` against what it now knows."""
@@ -73,8 +96,10 @@ class ActivationFlow:
             return
         agency.level = rank
         agency.active = True
+        agency.changed_at = self.ctx.env.now
         self.ctx.emit("level.changed", agency.key, agency.key, {
             "from": levels.name(old), "to": levels.name(rank), "reason": reason, "cause": cause})
+        self.ctx.border.share("level", agency.key, {"agency": agency.key, "to": levels.name(rank)})
         for r in range(old + 1, rank + 1):
             act = agency.activates.get(r)
             if act is not None:
@@ -88,9 +113,12 @@ class ActivationFlow:
             ctx.emit("agency.activated", by, aid, {})
             target.active = True
         for team in ctx.model.teams_in(act.teams):
-            if team.state == "off_duty":
+            if team.state == "off_duty" and not team.called:
                 ctx.emit("team.activated", by, team.key, {"kind": team.kind})
-                ctx.dispatcher.put_on_duty(team)
+                if team.requires_registration and ctx.coordination.desks:
+                    ctx.coordination.mobilise(team, by)
+                else:
+                    ctx.dispatcher.put_on_duty(team)
 
 
 def holds(cond: Any, region: Region) -> bool:

@@ -1,7 +1,9 @@
 """Effects of injects and decision options.
 
-Raise or set a level, activate forces, spawn an incident, deliver another inject: a small
-vocabulary that scenario authors combine, applied in one place.
+Raise or set a level, activate forces, spawn an incident, deliver another inject, and the doctrine
+actions (warnings, outages, storage areas, consultation, support requests, coordination desks,
+calls for teams, rules, materials). Each effect is handed to the flow that owns its mechanism, so
+an inject and a rule do the same thing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,21 @@ from typing import Any
 from sim import levels
 from sim.flows.context import Context
 from sim.scenario.model import Activate, DeliverInject, RaiseLevel, SetLevel, SpawnIncident
+from sim.scenario.model_actions import (
+    ActivateDesk,
+    CallTeams,
+    CommsLost,
+    CommsRestored,
+    Consult,
+    IssueWarning,
+    OrderStorage,
+    RequestMaterial,
+    RequestSupport,
+    RoadCut,
+    RoadRestored,
+    SetRule,
+    StandDownDesk,
+)
 
 
 def apply(ctx: Context, effects: tuple[Any, ...], cause: str) -> None:
@@ -30,5 +47,41 @@ def apply(ctx: Context, effects: tuple[Any, ...], cause: str) -> None:
             ctx.incidents.spawn(eff.incident, cause)
         elif isinstance(eff, DeliverInject):
             ctx.msel.deliver(eff.inject, source="effect", cause=cause)
-        else:  # pragma: no cover - the schema admits nothing else
-            raise TypeError(f"unknown effect {eff!r}")
+        else:
+            _doctrine(ctx, eff, cause)
+
+
+def _doctrine(ctx: Context, eff: Any, cause: str) -> None:
+    if isinstance(eff, IssueWarning):
+        w = eff.warning
+        ctx.warnings.issue(w.agency, w.region, w.level, w.hazard, w.text.as_dict() if w.text else None, cause)
+    elif isinstance(eff, CommsLost):
+        ctx.comms.lose(eff.comms_lost.region, eff.comms_lost.cause or cause, eff.comms_lost.for_)
+    elif isinstance(eff, CommsRestored):
+        ctx.comms.restore(eff.comms_restored.region, cause)
+    elif isinstance(eff, RoadCut):
+        o = eff.road_cut
+        ctx.roads.cut_road(o.region, o.factor, o.cause or cause, o.for_)
+    elif isinstance(eff, RoadRestored):
+        ctx.roads.restore(eff.road_restored.region)
+    elif isinstance(eff, OrderStorage):
+        ctx.storage.order(eff.storage, cause)
+    elif isinstance(eff, Consult):
+        c = eff.consult
+        ctx.border.consult(c.convener, tuple(c.participants), c.topic, c.delay, cause)
+    elif isinstance(eff, RequestSupport):
+        ctx.border.request(eff.request_support, cause)
+    elif isinstance(eff, ActivateDesk):
+        ctx.coordination.activate(eff.desk, cause)
+    elif isinstance(eff, StandDownDesk):
+        ctx.coordination.stand_down(eff.stand_down, cause)
+    elif isinstance(eff, CallTeams):
+        ctx.coordination.call(eff.call, cause)
+    elif isinstance(eff, SetRule):
+        if eff.rule.invitation_letter is not None:
+            ctx.coordination.set_invitation_rule(eff.rule.invitation_letter, cause)
+    elif isinstance(eff, RequestMaterial):
+        m = eff.request_material
+        ctx.materials.request(m.item, m.quantity, m.for_, m.by or m.for_, cause)
+    else:  # pragma: no cover - the schema admits nothing else
+        raise TypeError(f"unknown effect {eff!r}")

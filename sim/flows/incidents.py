@@ -13,7 +13,7 @@ from typing import Any
 
 from agents.incident import Incident
 from sim.flows.context import Context
-from sim.rng import make_sampler
+from sim.rng import draw_buffer, make_sampler
 
 
 class IncidentFlow:
@@ -50,7 +50,7 @@ class IncidentFlow:
                 return
             arrival = streams.get("gen", gid, "arrival")
             mean = 1.0 / g.rate
-            buf: list[float] = []
+            buf: list[float] = draw_buffer(arrival)  # emptied when a branch re-keys the streams
 
             def gap() -> float:
                 if not buf:
@@ -74,7 +74,7 @@ class IncidentFlow:
         n = 0
         if g.start > env.now:
             yield env.timeout(g.start - env.now)
-        wbuf: list[float] = []
+        wbuf: list[float] = draw_buffer(where)
         while n < limit:
             dt = gap()
             if env.now + dt >= until:
@@ -98,23 +98,38 @@ class IncidentFlow:
         return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key))
 
     def occur(self, spec: Any, region_key: str, *, source: str, key: str, gen: Any,
-              people: int | None = None) -> Incident:
-        """Create the incident agent, draw its people's fates, log it and hand it to reporting."""
+              people: int | None = None, location: Any = None, dead: int | None = None,
+              extra: dict[str, float] | None = None, owner: Any = None, report: bool = True,
+              detect: Any = None, by: str = "reporters") -> Incident:
+        """Create the incident agent, draw its people's fates, log it and hand it to reporting.
+
+        Hazard models pass what they computed (``people``, ``location``, ``dead``, hazard facts in
+        ``extra``), an ``owner`` that manages the incident, and ``detect``/``by`` when something
+        other than the region's reporters detects it (the seismic network). ``report=False`` makes
+        a work item that never enters the reporting chain (a fire-line task).
+        """
         ctx = self.ctx
         region = ctx.model.regions[region_key]
         if people is None:
             people = round(make_sampler(spec.people, gen)())
-        location = tuple(spec.location) if spec.location else region.location
+        if location is None:
+            location = tuple(spec.location) if spec.location else region.location
         death_times = self._fates(spec, people, gen)
         inc = Incident(ctx.model, key, spec, region, location, ctx.env.now, people, death_times, source)
+        if dead is not None:
+            inc.dead = dead
+        if extra:
+            inc.extra = dict(extra)
+        inc.owner = owner
         ctx.model.incidents[key] = inc
         ctx.emit("incident.occurred", region_key, key, {
             "kind": inc.kind, "region": region_key, "location": list(location) if location else None,
             "people": people, "dead": inc.dead, "missing": inc.missing, "injured": inc.injured,
             "needs": sorted(inc.needs), "priority": inc.priority, "source": source,
-            "name": spec.name.as_dict() if spec.name else None,
+            "name": spec.name.as_dict() if spec.name else None, **({"facts": dict(inc.extra)} if inc.extra else {}),
         })
-        ctx.reporting.on_incident(inc)
+        if report:
+            ctx.reporting.on_incident(inc, detect, by)
         return inc
 
     def _fates(self, spec: Any, people: int, gen: Any) -> list[float]:

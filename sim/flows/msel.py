@@ -1,4 +1,13 @@
-"""The Master Scenario Events List: injects delivered on time, chained, or ad hoc by a facilitator."""
+"""The Master Scenario Events List.
+
+The Master Scenario Events List: injects delivered on time, on a state trigger, as a contingency,
+chained, or ad hoc by a facilitator.
+
+A state-driven inject (``when:``) is delivered once its trigger holds ("when the 卢沟桥 flow passes
+4,000 m³/s", "when any team capsizes"). A contingency inject (``contingency: {unless, window}``)
+opens a window at its time or trigger and is delivered only if the expected action has not shown
+up in the log by the end of the window; otherwise ``inject.skipped`` records why it was not needed.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +23,53 @@ class MselFlow:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.schedule = sorted(((inj.at, key) for key, inj in ctx.scenario.injects.items()
-                                if inj.at is not None and not inj.template), key=lambda x: x[0])
+        self.schedule = sorted(((inj.at + inj.delay, key) for key, inj in ctx.scenario.injects.items()
+                                if inj.at is not None and inj.when is None and inj.contingency is None
+                                and not inj.template), key=lambda x: x[0])
         self.delivered: list[str] = []
         self._adhoc = 0
 
     def start(self) -> None:
-        """Start the delivery process."""
+        """Start the delivery process and the watches of state-driven and contingency injects."""
         if self.schedule:
             self.ctx.env.process(self._run())
+        for key, inj in self.ctx.scenario.injects.items():
+            if inj.template or (inj.when is None and inj.contingency is None):
+                continue
+            if inj.when is not None:
+                self.ctx.triggers.watch(inj.when, lambda key=key: self._opened(key))
+            else:
+                self.ctx.env.process(self._at(key, inj.at))
+
+    def _at(self, key: str, at: float) -> Gen[Any, Any, None]:
+        env = self.ctx.env
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        self._opened(key)
+
+    def _opened(self, key: str) -> None:
+        """The inject's time or trigger has come: deliver after its delay, or open its window."""
+        inj = self.ctx.scenario.injects[key]
+        if inj.contingency is not None:
+            self.ctx.env.process(self._contingency(key, inj))
+        else:
+            self.ctx.env.process(self._later(key, inj.delay, "trigger" if inj.when is not None else "msel"))
+
+    def _later(self, key: str, delay: float, source: str) -> Gen[Any, Any, None]:
+        if delay > 0:
+            yield self.ctx.env.timeout(delay)
+        self.deliver(key, source=source)
+
+    def _contingency(self, key: str, inj: Any) -> Gen[Any, Any, None]:
+        env = self.ctx.env
+        opened = env.now
+        done = self.ctx.triggers.event(inj.contingency.unless)
+        yield done | env.timeout(inj.contingency.window + inj.delay)
+        if done.triggered:
+            self.ctx.emit("inject.skipped", inj.from_, key, {
+                "reason": "expected_action", "opened": round(opened, 4), "after": round(env.now - opened, 4)})
+            return
+        self.deliver(key, source="contingency")
 
     def _run(self) -> Gen[Any, Any, None]:
         env = self.ctx.env

@@ -1,9 +1,13 @@
 """Information reporting (信息报送): detection by grid workers, then hop by hop up the region tree.
 
-Each hop logs ``report.sent`` by the lower office and ``report.received`` by the upper one, with
-the deadline (``due``) that applies at the receiving level, so scoring can rate punctuality from
-the log alone. When a report arrives, the receiving region's knowledge is updated; that is what
-response rules test and what puts incidents in the dispatch queue.
+Each incident has one reporting process: detection, the initial report (初报), then update reports
+(续报) whenever its facts change (rate-limited), and the final report (核报) once it is closed and
+stable. Each hop logs ``report.sent`` by the lower office and ``report.received`` by the upper one,
+with the deadline (``due``) at the receiving level, so scoring can rate punctuality from the log
+alone. A hop out of a region whose communications are down waits for restoration (or the
+scenario's fallback, e.g. a satellite phone). When a report arrives, the receiving office's
+knowledge is updated: that is what response rules test and what puts incidents in the dispatch
+queue. Skip-level and zero reports live in :mod:`sim.flows.duty_reports`.
 """
 
 from __future__ import annotations
@@ -35,56 +39,159 @@ class ReportingFlow:
             dist = rep.hop_delay.get(level, default)
             self._hop[rid] = make_sampler(dist, ctx.streams.get("report", rid, "hop"))
         self.dispatch_rank = RANK[ctx.scenario.rescue.dispatch_level]
+        self.updates = rep.updates if rep.updates.enabled else None
+        self.update_facts = tuple(rep.updates.facts)
+        self.final = rep.final if rep.final.enabled else None
+        self._fallback = (
+            make_sampler(rep.comms_fallback, ctx.streams.get("report", "comms-fallback"))
+            if rep.comms_fallback is not None
+            else None
+        )
 
-    def on_incident(self, inc: Incident) -> None:
-        """Start detection and reporting for a new incident."""
-        self.ctx.env.process(self._chain(inc))
+    def on_incident(self, inc: Incident, detect: Any = None, by: str = "reporters") -> None:
+        """Start detection and reporting for a new incident.
 
-    def _chain(self, inc: Incident) -> Gen[Any, Any, None]:
+        Start detection and reporting for a new incident (``detect``: a delay sampler that
+        replaces the region's reporters, e.g. the seismic network's automatic report).
+        """
+        self.ctx.env.process(self._life(inc, detect, by))
+
+    def changed(self, inc: Incident) -> None:
+        """An incident's facts changed (rescue, deaths, growth): an update report will follow."""
+        inc.dirty = True
+        ev = inc.changed
+        if ev is not None and not ev.triggered:
+            ev.succeed()
+
+    # -- the incident's reporting life ------------------------------------------------------------
+
+    def _life(self, inc: Incident, detect: Any, by: str) -> Gen[Any, Any, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         region = inc.region
-        pool = region.reporters
-        by = "reporters"
-        if pool is None or not pool.notices():
-            if pool is None or pool.fallback is None:
-                emit("incident.missed", region.key, inc.key, {"region": region.key, "fallback": False})
-                return
-            emit("incident.missed", region.key, inc.key, {"region": region.key, "fallback": True})
-            delay = pool.fallback()
-            by = "fallback"
+        if detect is not None:
+            delay = detect()
         else:
-            delay = pool.delay()
+            pool = region.reporters
+            if pool is None or not pool.notices():
+                if pool is None or pool.fallback is None:
+                    emit("incident.missed", region.key, inc.key, {"region": region.key, "fallback": False})
+                    return
+                emit("incident.missed", region.key, inc.key, {"region": region.key, "fallback": True})
+                delay = pool.fallback()
+                by = "fallback"
+            else:
+                delay = pool.delay()
         if delay > 0:
             yield env.timeout(delay)
         inc.detected_at = detected = env.now
-        inc.state = "detected"
+        if inc.state == "occurred":
+            inc.state = "detected"
         facts = inc.facts()
-        emit("incident.detected", region.key, inc.key, {"region": region.key, "by": by,
-                                                         "delay": round(detected - inc.onset, 4)})
-        self._receive(region, inc, facts, detected)
-        node: Region = region
+        inc.dirty = False
+        emit(
+            "incident.detected",
+            region.key,
+            inc.key,
+            {"region": region.key, "by": by, "delay": round(detected - inc.onset, 4)},
+        )
+        self._receive(region, inc, facts)
+        ctx.grassroots.on_detected(inc)
+        yield from self._climb(inc, "initial", facts, detected)
+        if self.updates is None and self.final is None:
+            return
+        yield from self._follow_up(inc, facts, detected)
+
+    def _follow_up(self, inc: Incident, last: dict[str, float], last_sent: float) -> Gen[Any, Any, None]:
+        """续报 on each change (at most one per ``min_interval``), then 核报 once stable."""
+        env = self.ctx.env
+        upd = self.updates
+        final = self.final
+        while True:
+            if inc.dirty and upd is not None:
+                ready = last_sent + upd.min_interval
+                if ready > env.now:
+                    yield env.timeout(ready - env.now)
+                inc.dirty = False
+                facts = inc.facts()
+                if any(facts.get(k, 0.0) != last.get(k, 0.0) for k in self.update_facts):
+                    last, last_sent = facts, env.now
+                    self.region_learns(inc.region, inc, facts)
+                    yield from self._climb(inc, "update", facts, env.now)
+                continue
+            inc.changed = env.event()
+            stable = final is not None and not inc.active and (inc.state == "closed" or not inc.needs_rescue)
+            if stable:
+                yield inc.changed | env.timeout(final.after)
+            else:
+                yield inc.changed
+            woke = inc.changed.triggered
+            inc.changed = None
+            if stable and not woke:
+                facts = inc.facts()
+                self.region_learns(inc.region, inc, facts)
+                yield from self._climb(inc, "final", facts, env.now)
+                return
+            if upd is None:
+                inc.dirty = False
+
+    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[Any, Any, None]:
+        """Send one report up the chain, hop by hop, from the incident's region."""
+        ctx = self.ctx
+        env = ctx.env
+        emit = ctx.emit
+        comms = ctx.comms
+        node: Region = inc.region
         while node.parent is not None and node.rank < self.top_rank:
             upper = node.parent
-            emit("report.sent", node.key, inc.key, {"to": upper.key, "level": upper.level, "type": "initial",
-                                                    "facts": facts})
+            held = 0.0
+            if comms.down and comms.blocked(node) is not None:
+                t0 = env.now
+                yield from comms.wait_clear(node, self._fallback() if self._fallback else None)
+                held = env.now - t0
+            data: dict[str, Any] = {"to": upper.key, "level": upper.level, "type": kind, "facts": facts}
+            if held:
+                data["held"] = round(held, 4)
+            emit("report.sent", node.key, inc.key, data)
             yield env.timeout(self._hop[node.key]())
-            due = self.deadlines.get(upper.level)
-            emit("report.received", upper.key, inc.key, {
-                "from": node.key, "level": upper.level, "type": "initial", "facts": facts,
-                "latency": round(env.now - detected, 4),
-                "due": round(detected + due, 4) if due is not None else None,
-            })
-            self._receive(upper, inc, facts, detected)
+            if kind == "initial":
+                due = self.deadlines.get(upper.level)
+            else:
+                due = self.updates.deadline if kind == "update" and self.updates is not None else None
+            emit(
+                "report.received",
+                upper.key,
+                inc.key,
+                {
+                    "from": node.key,
+                    "level": upper.level,
+                    "type": kind,
+                    "facts": facts,
+                    "latency": round(env.now - since, 4),
+                    "due": round(since + due, 4) if due is not None else None,
+                },
+            )
+            self._receive(upper, inc, facts)
             node = upper
 
-    def _receive(self, region: Region, inc: Incident, facts: dict[str, float], detected: float) -> None:
-        """An office learns about an incident: update knowledge, test triggers, queue rescue."""
+    def region_learns(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
+        """The incident's own office learns new facts first (it writes the update)."""
         region.learn(inc.key, inc.kind, facts)
         if region.agencies:
             self.ctx.activation.on_knowledge(region)
-        if inc.queued_at is None and inc.needs_rescue and (
+        self.ctx.duty_reports.on_knowledge(region, inc)
+
+    def _receive(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
+        """An office learns about an incident: update knowledge, test triggers, queue the work."""
+        self.region_learns(region, inc, facts)
+        if not inc.dispatch_known and (
             region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
         ):
-            self.ctx.dispatcher.enqueue(inc)
+            inc.dispatch_known = True
+            ctx = self.ctx
+            ctx.materials.on_incident_known(inc)
+            if inc.owner is not None:
+                inc.owner.on_dispatch_known(inc)
+            elif inc.needs_rescue and inc.queued_at is None:
+                ctx.dispatcher.enqueue(inc)

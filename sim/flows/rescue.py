@@ -3,21 +3,22 @@
 Incidents needing rescue enter the queue when their report reaches the dispatch level. A free
 team (idle at base, or on its way back, which can be redirected) is matched at once; otherwise the
 incident waits and the next team to finish takes the most urgent, then oldest, incident it can
-work. Each team runs one long-lived process: travel (road distance / speed), work (a
-distribution), then either the next task from where it stands or the trip home.
+work. A team may work an incident when it has every capability needed, the incident lies in its
+zones (a coordination desk's, a station's area), it is registered if it must be (报备登记), and the
+border rule lets it work on that side. Travel time honours road cuts. What a team does once tasked
+lives in :mod:`sim.flows.missions`.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Generator as Gen
 from typing import Any
 
-import simpy
-
 from agents.incident import Incident
+from agents.region import Region
 from agents.team import Team
 from sim.flows.context import Context
+from sim.flows.missions import Missions
 from sim.geo import haversine_km
 
 
@@ -27,11 +28,13 @@ class Dispatcher:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.road_factor: float = ctx.scenario.rescue.road_factor
-        self.default_work = ctx.scenario.rescue.work_time
         self.queues: dict[frozenset[str], list[tuple[int, float, int, Incident]]] = {}
         self.available: dict[str, Team] = {}
         self.order = {key: i for i, key in enumerate(ctx.model.teams)}
         self._seq = 0
+        self.registration_required: bool = ctx.scenario.coordination.registration_required
+        self.border_rule: str = ctx.scenario.cross_region.teams_cross
+        self.missions = Missions(ctx, self)
 
     def start(self) -> None:
         """Start the process of every team on duty."""
@@ -41,140 +44,191 @@ class Dispatcher:
 
     def _launch(self, team: Team) -> None:
         self.available[team.key] = team
-        team.process = self.ctx.env.process(self._behaviour(team))
+        team.process = self.ctx.env.process(self.missions.behaviour(team))
 
     def put_on_duty(self, team: Team) -> None:
         """An activated team becomes available (and may take a queued incident at once)."""
         team.state = "idle"
         if team.process is None:
             self._launch(team)
+        elif team.wake is not None and not team.wake.triggered and team.position != team.home:
+            team.wake.succeed()  # idle away from its (new) home: let the behaviour move it
         self.release(team)
 
-    def travel_minutes(self, a: Any, b: Any, speed: float) -> tuple[float, float]:
-        """``(road km, minutes)`` between two points for a team at ``speed`` km/h."""
+    def travel_minutes(self, a: Any, b: Any, speed: float, *regions: Region | None) -> tuple[float, float]:
+        """``(road km, minutes)`` between two points at ``speed`` km/h.
+
+        ``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in any of
+        ``regions`` (where the trip starts and ends).
+        """
         km = haversine_km(a, b) * self.road_factor
-        return km, (km / speed * 60.0 if km > 0 else 0.0)
+        if km <= 0:
+            return km, 0.0
+        minutes = km / speed * 60.0
+        roads = self.ctx.roads
+        if roads.cut:
+            minutes *= max((roads.factor(r) for r in regions if r is not None), default=1.0)
+        return km, minutes
+
+    # -- eligibility ---------------------------------------------------------------------------
+
+    def eligible(self, team: Team, inc: Incident) -> bool:
+        """True when ``team`` may be tasked with ``inc`` (capabilities are checked by the caller)."""
+        if team.withdrawing:
+            return False
+        region = inc.region
+        if team.zones is not None and team.zones.isdisjoint(region.lineage):
+            return False
+        if (
+            team.requires_registration
+            and self.registration_required
+            and not (team.registered or team.self_deployed)
+        ):
+            return False
+        if self.border_rule != "open":
+            province = region.province.key
+            if province != team.province and province not in team.cleared:
+                return False
+        return True
 
     # -- queue ---------------------------------------------------------------------------------
 
     def enqueue(self, inc: Incident) -> None:
-        """An incident needing rescue is known at the dispatch level: task a team or queue it."""
+        """An incident needing work is known at the dispatch level: task a team or queue it."""
         ctx = self.ctx
         now = ctx.env.now
+        if inc.state == "closed" or inc.queued_at is not None:
+            return
         inc.queued_at = now
         inc.state = "queued"
-        ctx.emit("rescue.queued", inc.region.key, inc.key, {
-            "priority": inc.priority, "needs": sorted(inc.needs), "people": inc.people,
-            "since_onset": round(now - inc.onset, 4)})
+        ctx.emit(
+            "rescue.queued",
+            inc.region.key,
+            inc.key,
+            {
+                "priority": inc.priority,
+                "needs": sorted(inc.needs),
+                "people": inc.people,
+                "since_onset": round(now - inc.onset, 4),
+            },
+        )
+        self._match(inc)
+
+    def requeue(self, inc: Incident) -> None:
+        """Put an incident back (its team was lost or held): task another team or wait."""
+        if inc.state == "closed":
+            return
+        inc.team = None
+        inc.state = "queued"
+        self._match(inc)
+
+    def _match(self, inc: Incident) -> None:
+        now = self.ctx.env.now
         best: Team | None = None
         best_key: tuple[float, int] | None = None
         needs = inc.needs
         for team in self.available.values():
-            if needs <= team.capabilities:
-                _, minutes = self.travel_minutes(team.position_at(now), inc.location, team.speed)
+            if needs <= team.capabilities and self.eligible(team, inc):
+                _, minutes = self.travel_minutes(
+                    team.position_at(now), inc.location, team.speed, team.region, inc.region
+                )
                 key = (minutes, self.order[team.key])
                 if best_key is None or key < best_key:
                     best, best_key = team, key
         if best is not None:
-            self._assign(best, inc)
+            self.assign(best, inc)
             return
         self._seq += 1
-        heapq.heappush(self.queues.setdefault(needs, []), (inc.priority, now, self._seq, inc))
+        heapq.heappush(
+            self.queues.setdefault(needs, []), (inc.priority, inc.queued_at or now, self._seq, inc)
+        )
 
     def release(self, team: Team) -> None:
         """A team is free: give it the most urgent queued incident it can work, else mark it available."""
-        best_heap: list[Any] | None = None
+        if team.withdrawing:
+            self.available.pop(team.key, None)
+            self.ctx.coordination.withdraw_now(team)
+            return
         caps = team.capabilities
+        unrestricted = self._all_eligible(team)
+        best: tuple[Any, ...] | None = None
+        best_heap: list[Any] | None = None
         for needs, heap in self.queues.items():
-            if heap and needs <= caps and (best_heap is None or heap[0][:3] < best_heap[0][:3]):
-                best_heap = heap
-        if best_heap is not None:
-            inc = heapq.heappop(best_heap)[3]
-            self._assign(team, inc)
+            if not heap or not needs <= caps:
+                continue
+            while heap and heap[0][3].state != "queued":
+                heapq.heappop(heap)  # closed, or taken by a first responder or another path
+            if not heap:
+                continue
+            if unrestricted:
+                cand = heap[0]
+            else:
+                cand = min(
+                    (e for e in heap if e[3].state == "queued" and self.eligible(team, e[3])), default=None
+                )
+            if cand is not None and (best is None or cand[:3] < best[:3]):
+                best, best_heap = cand, heap
+        if best is not None and best_heap is not None:
+            if best_heap[0] is best:
+                heapq.heappop(best_heap)
+            else:
+                best_heap.remove(best)
+                heapq.heapify(best_heap)
+            self.assign(team, best[3])
         else:
             self.available[team.key] = team
+
+    def _all_eligible(self, team: Team) -> bool:
+        """True when no zone, registration or border rule can exclude an incident for this team."""
+        return (
+            team.zones is None
+            and self.border_rule == "open"
+            and not team.withdrawing
+            and (
+                not team.requires_registration
+                or team.registered
+                or team.self_deployed
+                or not self.registration_required
+            )
+        )
 
     @property
     def queued(self) -> int:
         """Incidents waiting for a team."""
-        return sum(len(h) for h in self.queues.values())
+        return sum(1 for h in self.queues.values() for e in h if e[3].state == "queued")
 
-    def _assign(self, team: Team, inc: Incident) -> None:
+    def assign(self, team: Team, inc: Incident) -> None:
+        """Task ``team`` with ``inc`` (logged by the coordination desk for registered teams)."""
+        ctx = self.ctx
         self.available.pop(team.key, None)
+        if team.desk is not None and not team.tasked_once and ctx.coordination.needs_approval(team):
+            inc.team = team
+            inc.state = "pending"
+            ctx.env.process(ctx.coordination.approve(team, inc))
+            return
         team.assigned = inc
         inc.team = team
         inc.state = "assigned"
+        if team.desk is not None:
+            team.tasked_once = True
+            ctx.emit(
+                "team.tasked",
+                team.desk,
+                team.key,
+                {
+                    "incident": inc.key,
+                    "zone": inc.region.key,
+                    "capability": min(inc.needs & team.capabilities) if inc.needs else None,
+                },
+            )
+        elif team.self_deployed:
+            ctx.emit(
+                "coordination.failure",
+                team.key,
+                inc.key,
+                {"reason": "unregistered", "region": inc.region.key},
+            )
         if team.state == "idle" and team.wake is not None and not team.wake.triggered:
             team.wake.succeed()
         elif team.state == "returning" and team.process is not None:
             team.process.interrupt("tasked")
-
-    # -- behaviour -------------------------------------------------------------------------------
-
-    def _behaviour(self, team: Team) -> Gen[Any, Any, None]:
-        ctx = self.ctx
-        env = ctx.env
-        emit = ctx.emit
-        while True:
-            inc = team.assigned
-            if inc is None:
-                if team.position != team.home:
-                    km, minutes = self.travel_minutes(team.position, team.home, team.speed)
-                    team.state = "returning"
-                    team.start_leg(team.position, team.home, env.now, minutes)
-                    emit("team.returning", team.key, team.base.key, {"distance_km": round(km, 3),
-                                                                    "eta": round(env.now + minutes, 4)})
-                    try:
-                        yield env.timeout(minutes)
-                    except simpy.Interrupt:
-                        team.position = team.position_at(env.now)
-                        team._leg = None
-                        continue
-                    team.position = team.home
-                    team._leg = None
-                    team.state = "idle"
-                    emit("team.returned", team.key, team.base.key, {})
-                team.state = "idle"
-                if team.assigned is None:
-                    team.wake = env.event()
-                    yield team.wake
-                    team.wake = None
-                continue
-            yield from self._mission(team, inc)
-
-    def _mission(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
-        ctx = self.ctx
-        env = ctx.env
-        emit = ctx.emit
-        origin = team.position
-        km, minutes = self.travel_minutes(origin, inc.location, team.speed)
-        team.state = "travelling"
-        team.missions += 1
-        team.start_leg(origin, inc.location, env.now, minutes)
-        emit("team.dispatched", team.key, inc.key, {
-            "region": inc.region.key, "kind": team.kind, "distance_km": round(km, 3),
-            "eta": round(env.now + minutes, 4), "priority": inc.priority})
-        started = env.now
-        if minutes > 0:
-            yield env.timeout(minutes)
-        team.position = inc.location
-        team._leg = None
-        emit("team.on_scene", team.key, inc.key, {"region": inc.region.key,
-                                                  "since_onset": round(env.now - inc.onset, 4)})
-        team.state = "working"
-        inc.state = "working"
-        emit("rescue.started", team.key, inc.key, {"people": inc.people})
-        work = team.work_sampler(inc.spec.work_time or self.default_work)()
-        if work > 0:
-            yield env.timeout(work)
-        waited = env.now - inc.onset
-        rescued = inc.alive_after(waited)
-        inc.rescued, inc.lost = rescued, inc.people - rescued
-        inc.state = "closed"
-        team.busy_minutes += env.now - started
-        emit("rescue.completed", team.key, inc.key, {
-            "rescued": rescued, "lost": inc.lost, "waited": round(waited, 4), "work": round(work, 4)})
-        emit("incident.closed", inc.region.key, inc.key, {"rescued": rescued, "lost": inc.lost,
-                                                          "team": team.key})
-        team.assigned = None
-        self.release(team)

@@ -9,6 +9,8 @@ unknown key; or of the enclosing mapping, for a missing one).
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import types as pytypes
 import typing
 from dataclasses import dataclass, field
@@ -17,12 +19,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError, Problem
+from sim.errors import MAX_LISTED, InputError, Problem
 from sim.scenario import refs
 from sim.scenario.model import Scenario
 from sim.scenario.overrides import apply_overrides, get_path
 from sim.scenario.types import start_time
-from sim.scenario.yamlsafe import Document, PathT, dotted, parse_document, read_document
+from sim.scenario.yamlsafe import (
+    Document,
+    PathT,
+    dotted,
+    invisible_hint,
+    parse_document,
+    paused_gc,
+    read_document,
+)
 
 BUNDLED_PREFIX = "bundled:"
 
@@ -49,8 +59,12 @@ def bundled_dir() -> Path:
 def resolve(ref: str) -> tuple[Path, str]:
     """Map a CLI argument to ``(path, source)``: an existing file, or the id of a bundled scenario."""
     p = Path(ref)
-    if p.suffix in (".yaml", ".yml") or p.exists() or "/" in ref:
-        return p, str(p.resolve())
+    if p.suffix in (".yaml", ".yml") or os.path.lexists(p) or "/" in ref:
+        try:
+            source = str(p.resolve())
+        except (OSError, RuntimeError):  # a symlink loop: read_document reports it, located
+            source = str(p.absolute())
+        return p, source
     ref_id = ref.removeprefix(BUNDLED_PREFIX)
     candidate = bundled_dir() / f"{ref_id}.yaml"
     if candidate.exists():
@@ -63,10 +77,20 @@ def resolve(ref: str) -> tuple[Path, str]:
 def load(ref: str | Path, overrides: list[str] | list[tuple[str, Any]] | tuple = (),
          *, display: str | None = None) -> Loaded:
     """Load and validate a scenario file or bundled id; raise :class:`InputError` if anything is wrong."""
+    return load_with_document(ref, overrides, display=display)[0]
+
+
+def load_with_document(ref: str | Path, overrides: list[str] | list[tuple[str, Any]] | tuple = (),
+                       *, display: str | None = None) -> tuple[Loaded, Document]:
+    """:func:`load`, also returning the :class:`Document` (marks) so later checks can locate problems.
+
+    ``drillsim validate`` uses it for the semantic checks and the doctrine lint, which run after
+    loading and must point at lines of the file like every other problem.
+    """
     path, source = resolve(str(ref))
     shown = display or (str(path) if source.startswith(BUNDLED_PREFIX) else str(ref))
     doc = read_document(path, display=shown)
-    return load_document(doc, source, overrides)
+    return load_document(doc, source, overrides), doc
 
 
 def load_text(text: str, name: str = "<string>", overrides: list[str] | tuple = ()) -> Loaded:
@@ -77,17 +101,24 @@ def load_text(text: str, name: str = "<string>", overrides: list[str] | tuple = 
 def load_document(doc: Document, source: str, overrides: list[str] | list[tuple[str, Any]] | tuple = ()
                   ) -> Loaded:
     """Validate a composed document (see :func:`load`)."""
+    if doc.data is None:
+        raise InputError([doc.problem((), "the document is empty",
+                                      "a YAML mapping starting with `drillsim: 1`")])
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"the document is a {_kind(doc.data)}",
                                       "a mapping with keys such as drillsim, id, title, regions")])
-    data = doc.data
+    with paused_gc():
+        return _validate(doc, source, overrides)
+
+
+def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str, Any]] | tuple) -> Loaded:
+    data = _apply_parameter_defaults(doc, doc.data)  # the file must agree with itself, before overrides
     norm_overrides: list[tuple[str, Any]] = []
     if overrides:
         from sim.scenario.overrides import parse_assignment
 
         norm_overrides = [parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides]
         data = apply_overrides(data, norm_overrides)
-    data = _apply_parameter_defaults(doc, data)
     context: dict[str, Any] = {}
     try:
         context["start"] = start_time(data.get("start"))
@@ -96,11 +127,41 @@ def load_document(doc: Document, source: str, overrides: list[str] | list[tuple[
     try:
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(sorted([*doc.problems, *_problems(doc, exc)], key=_order)) from None
+        described, omitted = _problems(doc, exc)
+        problems = _blame_overrides([*doc.problems, *described], doc.data, norm_overrides)
+        raise InputError(sorted(problems, key=_order), omitted) from None
     errors, warnings = refs.check(scenario, doc)
     if errors or doc.problems:
-        raise InputError(sorted([*doc.problems, *errors], key=_order))
+        problems = _blame_overrides([*doc.problems, *errors], doc.data, norm_overrides)
+        raise InputError(sorted(problems, key=_order))
+    warnings = _blame_overrides(warnings, doc.data, norm_overrides)
     return Loaded(scenario, source, doc.sha256, tuple(norm_overrides), tuple(warnings), data)
+
+
+def _blame_overrides(problems: list[Problem], data: dict[str, Any], overrides: list[tuple[str, Any]]
+                     ) -> list[Problem]:
+    """Problems in a value written by ``--set`` are the override's, not the file's: say so.
+
+    The value at that path came from the command line, so the file's line would point at a value
+    that is not the one being complained about.
+    """
+    if not overrides:
+        return problems
+    from sim.scenario.overrides import SOURCE, split_path, targets
+
+    written: list[str] = []
+    for name, _ in overrides:
+        for target in targets(data, name):
+            try:
+                written.append(dotted(tuple(split_path(target))))
+            except ValueError:
+                continue
+    out: list[Problem] = []
+    for p in problems:
+        if p.file != SOURCE and any(p.path == w or p.path.startswith((w + ".", w + "[")) for w in written):
+            p = Problem(SOURCE, 0, 0, p.path, p.message, p.expected, p.severity)
+        out.append(p)
+    return out
 
 
 def _order(p: Problem) -> tuple[int, int, str]:
@@ -147,6 +208,7 @@ _MESSAGES = {
     "int_type": ("not a whole number", "an integer"),
     "int_parsing": ("not a whole number", "an integer"),
     "int_from_float": ("not a whole number", "an integer"),
+    "int_parsing_size": ("number too long", "an integer of reasonable size"),
     "float_type": ("not a number", "a number"),
     "float_parsing": ("not a number", "a number"),
     "bool_type": ("not true or false", "true or false"),
@@ -172,28 +234,120 @@ _MESSAGES = {
 }
 
 
-def _problems(doc: Document, exc: ValidationError) -> list[Problem]:
+HINT_BUDGET = 200
+"""At most this many problems get a "did you mean" hint: difflib is slow, and only the first few
+dozen problems are printed anyway (a hostile file with 100 000 unknown keys must still fail fast)."""
+
+MESSAGE_LIMIT = 300
+"""Longest message or expectation kept: a 10 MB bad value must not become a 10 MB error line."""
+
+
+def _problems(doc: Document, exc: ValidationError) -> tuple[list[Problem], int]:
+    """Located problems for pydantic's errors, and how many more errors were only counted."""
     seen: set[tuple[str, str]] = set()
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    hints = HINT_BUDGET
+    errors = exc.errors(include_url=False)
+    rest: set[tuple[Any, ...]] = set()
+    for n, err in enumerate(errors):
+        if len(out) >= MAX_LISTED:  # count the rest, without pydantic's duplicates for one union value
+            rest.update((tuple(e["loc"]), e["type"]) for e in errors[n:])
+            return out, len(rest)
         path = _real_path(doc.data, err["loc"])
         etype = err["type"]
-        message, expected = _describe(err, path, doc)
-        key = (dotted(path), message)
+        message, expected = _describe(err, path, doc, hint=hints > 0)
+        message, expected = _clip(message), _clip(expected)
+        shown = dotted(path)
+        key = (shown, message)
         if key in seen:
             continue
         seen.add(key)
+        if etype == "extra_forbidden":
+            hints -= 1
+        if etype == "value_error":
+            path = _field_named_first(doc.data, path, message)
+            shown = dotted(path)
         if etype == "missing":
             field_name = str(err["loc"][-1])
             path_for_mark = path
             message = f"required field `{field_name}` is missing"
-            dpath = dotted((*path, field_name)) if path == _real_path(doc.data, err["loc"][:-1]) else dotted(path)
+            expected = _clip(_missing_hint(doc.data, path, err["loc"]) or expected)
+            parent = _real_path(doc.data, err["loc"][:-1])
+            dpath = dotted((*path, field_name)) if path == parent else shown
             line, col = doc.where(path_for_mark)
             out.append(Problem(doc.file, line, col, dpath, message, expected))
             continue
         line, col = doc.where(path, key=etype == "extra_forbidden")
-        out.append(Problem(doc.file, line, col, dotted(path), message, expected))
-    return out
+        out.append(Problem(doc.file, line, col, shown, message, expected))
+    return out, 0
+
+
+def _field_named_first(data: Any, path: PathT, message: str) -> PathT:
+    """Point a model-level check at the field it names first ("default 'x' is not one of ...").
+
+    Cross-field validators report at the model; when their message starts with the name of a key
+    present at that path, the key's own line is the better place.
+    """
+    word = message.split(" ", 1)[0].strip("`'\"")
+    node: Any = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return path
+    return (*path, word) if isinstance(node, dict) and word in node else path
+
+
+def _missing_hint(data: Any, path: PathT, loc: tuple[Any, ...]) -> str:
+    """What a missing field is for (its description in the model), plus choices where known."""
+    field_name = str(loc[-1])
+    node: Any = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+            break
+    options = node.get("options") if isinstance(node, dict) else None
+    if field_name in ("default", "doctrine") and isinstance(options, dict):
+        return "one of the options: " + ", ".join(str(k) for k in options)
+    model = _unwrap_model(_model_at(loc[:-1]))
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        for name, f in model.model_fields.items():
+            if field_name not in (name, f.alias):
+                continue
+            choices = _literal_choices(f.annotation)
+            if choices:
+                return "one of " + ", ".join(choices)
+            if f.description:
+                return f.description.rstrip(".")
+    return ""
+
+
+def _literal_choices(annotation: Any) -> list[str]:
+    tp = _unwrap_model(annotation)
+    if typing.get_origin(tp) is typing.Literal:
+        return [str(a) for a in typing.get_args(tp)]
+    return []
+
+
+def _is_text(loc: tuple[Any, ...]) -> bool:
+    from sim.scenario.types import Text
+
+    return _unwrap_model(_model_at(loc)) is Text
+
+
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    model: Any = Scenario
+    for part in loc:
+        model = _step(model, part)
+        if model is None:
+            return None
+    return model
+
+
+def _clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _real_path(data: Any, loc: tuple[Any, ...]) -> PathT:
@@ -210,7 +364,7 @@ def _real_path(data: Any, loc: tuple[Any, ...]) -> PathT:
     return tuple(path)
 
 
-def _describe(err: dict[str, Any], path: PathT, doc: Document) -> tuple[str, str]:
+def _describe(err: dict[str, Any], path: PathT, doc: Document, *, hint: bool = True) -> tuple[str, str]:
     etype = err["type"]
     ctx = err.get("ctx") or {}
     if etype == "value_error":
@@ -230,14 +384,23 @@ def _describe(err: dict[str, Any], path: PathT, doc: Document) -> tuple[str, str
     if etype == "extra_forbidden":
         allowed = _allowed_keys(err["loc"][:-1])
         name = str(err["loc"][-1])
-        near = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean `{near[0]}`? " if near else ""
-        return f"unknown key `{name}`", hint + ("one of: " + ", ".join(allowed) if allowed else "no extra keys")
+        near = difflib.get_close_matches(name, allowed, n=1) if hint else []
+        mean = f"did you mean `{near[0]}`? " if near else ""
+        odd = invisible_hint(name)
+        if odd:
+            mean = f"{odd}; " + mean
+        known = "one of: " + ", ".join(allowed) if allowed else "no extra keys"
+        return f"unknown key `{_clip(name, 60)}`", mean + known
     if etype == "literal_error":
+        if path == ("drillsim",):
+            return f"format version {shown} is not supported by this drillsim", "drillsim: 1"
         return f"{shown} is not allowed", "one of " + str(ctx.get("expected", ""))
+    if etype in ("dict_type", "model_type", "model_attributes_type") and _is_text(err["loc"]):
+        return f"not text: {shown}", "a string, or {zh: ..., en: ...}"
     if etype in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[etype]
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
+              "less_than_equal": "<="}[etype]
         return f"{shown} is {message}", f"a value {op} {bound}"
     if etype in ("too_short", "too_long"):
         n = ctx.get("min_length", ctx.get("max_length"))
@@ -256,6 +419,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@functools.lru_cache(maxsize=1024)
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model at ``loc`` (for 'did you mean' hints)."""
     model: Any = Scenario
@@ -292,7 +456,7 @@ def _step(tp: Any, part: Any) -> Any:
         fields = tp.model_fields
         if part in fields:
             return fields[part].annotation
-        for _name, f in fields.items():
+        for f in fields.values():
             if f.alias == part:
                 return f.annotation
         return None

@@ -13,6 +13,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
+from sim.scenario.model_actions import ACTION_TAGS
+from sim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
+from sim.scenario.model_triggers import Contingency, Trigger
 from sim.scenario.types import (
     Amount,
     CountDist,
@@ -51,8 +54,11 @@ Location = Annotated[
     Field(description="[longitude, latitude] in degrees (WGS84), e.g. [116.10, 39.94]."),
 ]
 
-FACTS = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured")
-"""Facts an incident report carries and response rules can test (summed over known incidents)."""
+FACTS = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured",
+         "area_ha", "collapsed", "magnitude", "intensity", "density", "warning")
+"""Facts an incident report carries and response rules can test (summed over known incidents, except
+MAX_FACTS, which take the largest value: a magnitude or a warning colour does not add up)."""
+MAX_FACTS = ("magnitude", "intensity", "density", "warning")
 
 
 def _as_tuple(value: Any) -> Any:
@@ -122,6 +128,10 @@ class Team(Frozen):
     on_duty: bool = Field(default=True, description="False: the team waits for an activation list.")
     location: Location | None = None
     work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
+    requires_registration: bool = Field(default=False, description="Social force: tasked only after 报备登记.")
+    province: Id | None = Field(default=None, description="Home province region (default: the base's).")
+    invited: bool = Field(default=False, description="Holds an invitation letter (邀请函) from the host.")
+    self_deploy: Probability = Field(default=0.0, description="Chance the team goes in without registering.")
 
     _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
 
@@ -137,6 +147,13 @@ class Reporting(Frozen):
     deadlines: dict[AdminLevel, Duration] = Field(
         default_factory=dict, description="Latest arrival of the first report at each level, from detection.")
     top: AdminLevel = Field(default="nation", description="The highest level reports climb to.")
+    updates: Updates = Field(default_factory=Updates, description="Update reports (续报) on fact changes.")
+    final: Final = Field(default_factory=Final, description="Final reports (核报) once stable.")
+    direct: tuple[DirectRule, ...] = Field(default=(), description="Skip-level reports (越级上报).")
+    zero_report: ZeroReport | None = Field(default=None, description="The 24-hour zero-report rule.")
+    comms_fallback: DurationDist | None = Field(
+        default=None, description="While communications are down, a report still gets out after this "
+        "(satellite phone, runner); none: it waits for restoration.")
 
     @field_validator("hop_delay")
     @classmethod
@@ -179,6 +196,7 @@ class Rescue(Frozen):
     road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
+    mishaps: dict[Id, Mishap] = Field(default_factory=dict, description="Capability → rescuer accident risk.")
 
 
 class IncidentSpec(Frozen):
@@ -296,6 +314,7 @@ class AgencyResponse(Frozen):
 
     rules: tuple[LevelRule, ...] = ()
     activates: dict[ResponseLevel, Activation] = Field(default_factory=dict)
+    stand_down: StandDown | None = None
 
 
 # ---- Effects (what injects and decision options do) --------------------------------------------
@@ -352,14 +371,16 @@ def _effect_kind(value: Any) -> str | None:
 
 
 Effect = Annotated[
-    Union[  # noqa: UP007
+    Union[
         Annotated[RaiseLevel, Tag("raise_level")], Annotated[SetLevel, Tag("set_level")],
         Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
         Annotated[DeliverInject, Tag("inject")],
+        *(Annotated[model, Tag(tag)] for tag, model in ACTION_TAGS.items()),
     ],
     Discriminator(
         _effect_kind, custom_error_type="effect",
-        custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject)"),
+        custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject, "
+        + ", ".join(ACTION_TAGS) + ")"),
 ]
 
 # ---- MSEL and decisions --------------------------------------------------------------------------
@@ -388,6 +409,10 @@ class Inject(Frozen):
     """One row of the Master Scenario Events List."""
 
     at: TimePoint | None = Field(default=None, description="When to deliver; omit for templates.")
+    when: Trigger | None = Field(default=None, description="Deliver when this becomes true (state-driven).")
+    delay: Duration = Field(default=0.0, description="Deliver this long after `at`/`when`.")
+    contingency: Contingency | None = Field(
+        default=None, description="Deliver only if an expected action has not happened within a window.")
     from_: Id = Field(default="simcell", alias="from", description="Originator (agency, team, region, simcell).")
     to: IdList = Field(min_length=1, description="Recipient agencies or teams.")
     type: InjectType = "informational"
@@ -402,11 +427,14 @@ class Inject(Frozen):
     source: str | None = None
     effects: tuple[Effect, ...] = ()
     template: bool = Field(default=False, description="Not scheduled: offered to the facilitator for ad-hoc use.")
+    contingency_for: IdList = Field(
+        default=(), description="For a contingency inject: the injects whose expected action it stands "
+                                "in for (doctrine lint, docs/limits.md).")
 
     @model_validator(mode="after")
     def _when(self) -> Inject:
-        if self.at is None and not self.template:
-            raise ValueError("an inject needs `at` (or `template: true` for ad-hoc use)")
+        if self.at is None and self.when is None and not self.template:
+            raise ValueError("an inject needs `at` or `when` (or `template: true` for ad-hoc use)")
         return self
 
 
@@ -539,6 +567,14 @@ class Parameter(Frozen):
         return (value,) if isinstance(value, str) else value
 
 
+# ---- Sections defined in sibling modules (they build on the models above, so they come last) ----
+
+from sim.scenario.model_coordination import Coordination, CrossRegion, StorageArea  # noqa: E402
+from sim.scenario.model_grassroots import Grassroots  # noqa: E402
+from sim.scenario.model_hazards import Hazards  # noqa: E402
+from sim.scenario.model_materials import Materials  # noqa: E402
+
+
 class Scenario(Frozen):
     """A whole exercise: the world, its hazards, the MSEL, decisions, objectives and knobs."""
 
@@ -563,3 +599,9 @@ class Scenario(Frozen):
     decisions: dict[Id, Decision] = Field(default_factory=dict)
     objectives: dict[Id, Objective] = Field(default_factory=dict)
     parameters: dict[Id, Parameter] = Field(default_factory=dict)
+    hazards: Hazards = Field(default_factory=Hazards)
+    coordination: Coordination = Field(default_factory=Coordination)
+    cross_region: CrossRegion = Field(default_factory=CrossRegion)
+    storage_areas: dict[Id, StorageArea] = Field(default_factory=dict)
+    materials: Materials = Field(default_factory=Materials)
+    grassroots: Grassroots = Field(default_factory=Grassroots)

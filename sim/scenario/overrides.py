@@ -19,7 +19,7 @@ SOURCE = "--set"
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Split ``path=value``; the value is read as a YAML 1.2 scalar (``40``, ``30m``, ``true``)."""
     if "=" not in text:
-        raise InputError([Problem(SOURCE, 0, 0, text, "an override needs '=' ", "PATH=VALUE, e.g. "
+        raise InputError([Problem(SOURCE, 0, 0, text, "an override needs '='", "PATH=VALUE, e.g. "
                                   "teams.bluesky-tj.members=40")])
     path, _, raw = text.partition("=")
     path = path.strip()
@@ -38,6 +38,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def split_path(path: str) -> list[str | int]:
     """``teams.a.capabilities[1]`` → ``['teams', 'a', 'capabilities', 1]``."""
     parts: list[str | int] = []
+    if not path or any(not chunk for chunk in path.split(".")):
+        raise ValueError(f"empty part in path {path!r}")
     for chunk in path.split("."):
         while "[" in chunk and chunk.endswith("]"):
             head, _, idx = chunk.partition("[")
@@ -86,9 +88,13 @@ def set_path(data: dict[str, Any], path: str, value: Any, *, create: bool = Fals
 
 
 def get_path(data: Any, path: str) -> Any:
-    """Read the value at ``path``; ``KeyError`` if absent."""
+    """Read the value at ``path``; ``KeyError`` if absent (or if the path is malformed)."""
     node = data
-    for part in split_path(path):
+    try:
+        parts = split_path(path)
+    except ValueError:
+        raise KeyError(path) from None
+    for part in parts:
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
@@ -136,6 +142,12 @@ def apply_overrides(data: dict[str, Any], assignments: list[str] | list[tuple[st
     return out
 
 
+def targets(data: dict[str, Any], name: str) -> list[str]:
+    """The paths an override of ``name`` writes: a parameter's bound paths, or ``name`` itself."""
+    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    return _parameter_paths(params, name)
+
+
 def _parameter_paths(params: dict[str, Any], name: str) -> list[str]:
     spec = params.get(name) if isinstance(params, dict) else None
     if isinstance(spec, dict) and "path" in spec:
@@ -146,7 +158,10 @@ def _parameter_paths(params: dict[str, Any], name: str) -> list[str]:
 
 def _optional_leaf(data: dict[str, Any], path: str) -> bool:
     """Allow setting a field that is absent because it has a default (the parent must exist)."""
-    parts = split_path(path)
+    try:
+        parts = split_path(path)
+    except ValueError:
+        return False
     if len(parts) < 2:
         return False
     try:

@@ -7,7 +7,8 @@ expected)`` and the caller attaches the YAML mark. Errors stop loading; warnings
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Collection
 from typing import Any
 
 from sim.errors import Problem
@@ -24,6 +25,10 @@ from sim.scenario.yamlsafe import Document, PathT
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 PSEUDO_ORIGINATORS = ("simcell", "control", "public", "media")
+HINT_BUDGET = 200
+"""Dangling references that get a "did you mean" hint; the rest get the list of known ids only."""
+HINT_POOL = 5000
+"""Largest pool searched for a hint (difflib compares against every id in the pool)."""
 
 
 def check(s: Scenario, doc: Document) -> tuple[list[Problem], list[Problem]]:
@@ -38,6 +43,7 @@ class _Checker:
         self.s, self.doc = s, doc
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.hints = HINT_BUDGET
 
     def err(self, path: PathT, message: str, expected: str = "") -> None:
         self.errors.append(self.doc.problem(path, message, expected))
@@ -45,16 +51,19 @@ class _Checker:
     def warn(self, path: PathT, message: str, expected: str = "") -> None:
         self.warnings.append(self.doc.problem(path, message, expected, severity="warning"))
 
-    def ref(self, path: PathT, value: str | None, pool: Iterable[str], what: str) -> bool:
-        pool = list(pool)
-        if value is None or value in pool:
+    def ref(self, path: PathT, value: str | None, pool: Collection[str], what: str) -> bool:
+        if value is None or value in pool:  # pools are dicts or short tuples: membership is cheap
             return True
-        import difflib
+        hint = ""
+        if self.hints > 0 and len(pool) <= HINT_POOL:
+            import difflib
 
-        near = difflib.get_close_matches(value, pool, n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
-        shown = ", ".join(pool[:8]) + (", …" if len(pool) > 8 else "")
-        self.err(path, f"unknown {what} {value!r}", hint + (f"one of {shown}" if pool else f"no {what}s defined"))
+            self.hints -= 1
+            near = difflib.get_close_matches(value, list(pool), n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+        shown = ", ".join(itertools.islice(pool, 8)) + (", …" if len(pool) > 8 else "")
+        known = f"one of {shown}" if pool else f"no {what}s defined"
+        self.err(path, f"unknown {what} {value!r}", hint + known)
         return False
 
     def run(self) -> None:
@@ -70,7 +79,8 @@ class _Checker:
                 self.activation(("response", aid, "activates", level), act)
         rescue = s.rescue
         if rescue.default_survival is not None:
-            self.ref(("rescue", "default_survival"), rescue.default_survival, rescue.survival, "survival curve")
+            self.ref(("rescue", "default_survival"), rescue.default_survival, rescue.survival,
+                     "survival curve")
         capabilities = {c for t in s.teams.values() for c in t.capabilities}
         for iid, inc in s.incidents.items():
             self.incident(("incidents", iid), inc, capabilities)
@@ -80,8 +90,8 @@ class _Checker:
             self.incident(("generators", gid, "incident"), g.incident, capabilities)
             if g.until is not None and g.until <= g.start:
                 self.err(("generators", gid, "until"), "until is not after start", "a time after `start`")
-        recipients = [*s.agencies, *s.teams, "all"]
-        originators = [*s.agencies, *s.teams, *s.regions, *PSEUDO_ORIGINATORS]
+        recipients = dict.fromkeys([*s.agencies, *s.teams, "all"])
+        originators = dict.fromkeys([*s.agencies, *s.teams, *s.regions, *PSEUDO_ORIGINATORS])
         for iid, inj in s.injects.items():
             base = ("injects", iid)
             self.ref((*base, "from"), inj.from_, originators, "originator")
@@ -89,9 +99,12 @@ class _Checker:
                 self.ref((*base, "to", i), to, recipients, "recipient")
             for i, obj in enumerate(inj.objectives):
                 self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+            for i, other in enumerate(inj.contingency_for):
+                self.ref((*base, "contingency_for", i), other, s.injects, "inject")
             self.effects((*base, "effects"), inj.effects, capabilities)
             if inj.at is not None and inj.at > s.duration:
-                self.warn((*base, "at"), "inject is after the end of the exercise", "a time within `duration`")
+                self.warn((*base, "at"), "inject is after the end of the exercise",
+                          "a time within `duration`")
         for did, d in s.decisions.items():
             base = ("decisions", did)
             self.ref((*base, "role"), d.role, s.agencies, "agency")
@@ -108,6 +121,9 @@ class _Checker:
             for i, exp in enumerate(inj.expects):
                 for j, actor in enumerate(exp.by):
                     self.ref(("injects", iid, "expects", i, "by", j), actor, originators, "actor")
+        from sim.scenario import refs_flows
+
+        refs_flows.check(self)
         for pid, p in s.parameters.items():
             from sim.scenario.overrides import get_path
 
@@ -115,8 +131,9 @@ class _Checker:
                 try:
                     get_path(self.doc.data, path)
                 except KeyError:
-                    self.err(("parameters", pid, "path", i) if len(p.path) > 1 else ("parameters", pid, "path"),
-                             f"path {path!r} does not exist in this scenario", "a dotted path to an existing value")
+                    where = ("parameters", pid, "path", i) if len(p.path) > 1 else ("parameters", pid, "path")
+                    self.err(where, f"path {path!r} does not exist in this scenario",
+                             "a dotted path to an existing value")
 
     def regions(self) -> None:
         regions = self.s.regions
@@ -129,7 +146,8 @@ class _Checker:
                              "a parent at a higher administrative level")
             for i, n in enumerate(r.neighbours):
                 if n == rid:
-                    self.err(("regions", rid, "neighbours", i), "a region cannot neighbour itself", "another region")
+                    self.err(("regions", rid, "neighbours", i), "a region cannot neighbour itself",
+                             "another region")
                 else:
                     self.ref(("regions", rid, "neighbours", i), n, regions, "region")
         if any(r.location is not None for r in regions.values()):
@@ -161,7 +179,8 @@ class _Checker:
         self.ref((*path, "survival"), inc.survival, self.s.rescue.survival, "survival curve")
         for i, need in enumerate(inc.needs):
             if need not in capabilities:
-                self.warn((*path, "needs", i), f"no team has capability {need!r}; this incident will wait forever",
+                self.warn((*path, "needs", i),
+                          f"no team has capability {need!r}; this incident will wait forever",
                           "a capability listed by some team")
 
     def effects(self, path: PathT, effects: Any, capabilities: set[str]) -> None:
@@ -177,6 +196,10 @@ class _Checker:
                 self.incident((*p, "incident"), eff.incident, capabilities)
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
+            else:
+                from sim.scenario import refs_flows
+
+                refs_flows.effect(self, p, eff)
 
     def metric(self, path: PathT, task: Any) -> None:
         """Metric name, statistic and required fields, checked against the scoring library."""

@@ -78,7 +78,8 @@ def test_torn_log_is_reported_so_far(run_dir, tmp_path, capsys):
     log.write_text(cut, encoding="utf-8")
     assert main(["report", str(log), "--quiet"]) == 0
     captured = capsys.readouterr()
-    assert "last line was cut" in captured.err and "did not end" in captured.err
+    assert "drillsim: warning:" in captured.err
+    assert "dropped an incomplete last line" in captured.err and "did not finish" in captured.err
     card = json.loads((tmp_path / "scorecard.json").read_text(encoding="utf-8"))
     assert card["final"] is False
     assert "incomplete" in (tmp_path / "report.md").read_text(encoding="utf-8")

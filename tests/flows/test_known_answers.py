@@ -22,13 +22,18 @@ def test_reporting_climbs_hop_by_hop_with_deadlines(scenario_path):
     assert by[("incident.occurred", "flood-1")][0] == 60.0
     detected = by[("incident.detected", "flood-1")]
     assert detected[0] == 70.0 and detected[5]["delay"] == 10.0
-    received = [r for r in records if r[2] == "report.received"]
+    received = [r for r in records if r[2] == "report.received" and r[5]["type"] == "initial"]
     assert [(r[0], r[3], r[5]["level"], r[5]["due"]) for r in received] == [
         (75.0, "town-a", "township", 85.0),   # detected 70 + 15m deadline
         (80.0, "county-a", "county", 100.0),  # detected 70 + 30m deadline
     ]
-    sent = [r for r in records if r[2] == "report.sent"]
+    sent = [r for r in records if r[2] == "report.sent" and r[5]["type"] == "initial"]
     assert [(r[0], r[3], r[5]["to"]) for r in sent] == [(70.0, "village-a", "town-a"), (75.0, "town-a", "county-a")]
+    # after the rescue an update (续报) tells the chain nobody is trapped any more, then the final (核报)
+    updates = [r for r in records if r[2] == "report.received" and r[5]["type"] == "update"]
+    assert updates and all(r[5]["facts"]["trapped"] == 0 for r in updates)
+    assert updates[0][0] > by[("rescue.completed", "flood-1")][0]
+    assert [r[3] for r in records if r[2] == "report.received" and r[5]["type"] == "final"] == ["town-a", "county-a"]
 
 
 def test_rescue_dispatch_travel_work_return(scenario_path):

@@ -1,7 +1,8 @@
 """Rescue: time to the first team on scene, completion, people rescued and lost, team utilisation.
 
 An incident needs rescue when ``incident.occurred`` says ``people > 0``. Its outcome is known when it
-closes (``rescue.completed`` / ``incident.closed``) or when the exercise ends with it open
+closes (``incident.closed``, with the totals; else a ``rescue.completed`` that is not a first
+responder's ``partial`` one) or when the exercise ends with it open
 (``incident.unresolved``: people still alive then are not counted as lost, and are not rescued).
 """
 
@@ -32,16 +33,21 @@ def rescue_incidents(view: LogView, scope: ScopeFilter) -> list[Record]:
 def outcomes(view: LogView) -> dict[str, tuple[Record, int, int]]:
     """Incident → (record, rescued, lost) for incidents whose outcome is known by the horizon."""
     out: dict[str, tuple[Record, int, int]] = {}
-    for r in view.kind("rescue.completed", "incident.closed"):
+    # incident.closed carries the totals; a first responder's partial rescue is not an outcome
+    for r in view.kind("incident.closed"):
         if r.subject not in out:
+            out[r.subject] = (r, int(r.data.get("rescued") or 0), int(r.data.get("lost") or 0))
+    for r in view.kind("rescue.completed"):
+        if r.subject not in out and not r.data.get("partial"):
             out[r.subject] = (r, int(r.data.get("rescued") or 0), int(r.data.get("lost") or 0))
     for r in view.kind("incident.unresolved"):
         if r.subject not in out:
             occurred = view.incidents.get(r.subject)
             people = _people(occurred) if occurred is not None else int(r.data.get("people") or 0)
             alive = r.data.get("alive")
-            lost = people - int(alive) if isinstance(alive, int | float) else 0
-            out[r.subject] = (r, 0, max(0, lost))
+            freed = int(r.data.get("rescued") or 0)  # freed by first responders before the end
+            lost = people - freed - int(alive) if isinstance(alive, int | float) else 0
+            out[r.subject] = (r, freed, max(0, lost))
     return out
 
 

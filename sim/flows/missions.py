@@ -1,0 +1,291 @@
+"""What a tasked team does: travel, work, report progress, get into trouble, come back.
+
+Each team runs one long-lived process (:meth:`Missions.behaviour`): travel (road distance / speed,
+slowed by road cuts), work (a distribution), then the next task from where it stands or the trip
+home (which a new task interrupts). A grassroots station on a first-response mission (1-3-5)
+frees the lightly trapped and leaves the rest to professional teams. A team working a capability
+with a mishap risk (a boat on flood water) may lose members, who become an incident themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator as Gen
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from agents.incident import Incident
+from agents.team import Team
+from sim.flows.context import Context
+from sim.rng import make_sampler
+
+if TYPE_CHECKING:
+    from sim.flows.rescue import Dispatcher
+
+
+class Missions:
+    """Team behaviour processes, bound to the dispatcher that tasks them."""
+
+    def __init__(self, ctx: Context, dispatcher: Dispatcher) -> None:
+        self.ctx = ctx
+        self.dispatcher = dispatcher
+        self.default_work = ctx.scenario.rescue.work_time
+        self.mishaps = ctx.scenario.rescue.mishaps
+        self._mishap_people: dict[str, Any] = {
+            cap: make_sampler(m.people, ctx.streams.get("mishap", cap, "people"))
+            for cap, m in self.mishaps.items()
+        }
+
+    def behaviour(self, team: Team) -> Gen[Any, Any, None]:
+        """The team's life: wait for a task, carry it out, go home, repeat."""
+        ctx = self.ctx
+        env = ctx.env
+        emit = ctx.emit
+        while True:
+            inc = team.assigned
+            if inc is None:
+                if team.position != team.home:
+                    km, minutes = self.dispatcher.travel_minutes(
+                        team.position, team.home, team.speed, team.region, team.base
+                    )
+                    team.state = "returning"
+                    team.start_leg(team.position, team.home, env.now, minutes)
+                    emit(
+                        "team.returning",
+                        team.key,
+                        team.base.key,
+                        {"distance_km": round(km, 3), "eta": round(env.now + minutes, 4)},
+                    )
+                    try:
+                        yield env.timeout(minutes)
+                    except simpy.Interrupt:
+                        team.position = team.position_at(env.now)
+                        team._leg = None
+                        continue
+                    team.position = team.home
+                    team.region = team.base
+                    team._leg = None
+                    team.state = "idle"
+                    emit("team.returned", team.key, team.base.key, {})
+                team.state = "off_duty" if team.withdrawing else "idle"
+                if team.assigned is None:
+                    team.wake = env.event()
+                    yield team.wake
+                    team.wake = None
+                continue
+            if team.first_response is not None:
+                yield from self._first_response(team, inc)
+            else:
+                yield from self._mission(team, inc)
+
+    def _travel(self, team: Team, inc: Incident, minutes: float) -> Gen[Any, Any, None]:
+        if minutes > 0:
+            yield self.ctx.env.timeout(minutes)
+        team.position = inc.location
+        team.region = inc.region
+        team._leg = None
+
+    def _mission(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+        ctx = self.ctx
+        env = ctx.env
+        emit = ctx.emit
+        origin = team.position
+        km, minutes = self.dispatcher.travel_minutes(
+            origin, inc.location, team.speed, team.region, inc.region
+        )
+        team.state = "travelling"
+        team.missions += 1
+        team.start_leg(origin, inc.location, env.now, minutes)
+        emit(
+            "team.dispatched",
+            team.key,
+            inc.key,
+            {
+                "region": inc.region.key,
+                "kind": team.kind,
+                "distance_km": round(km, 3),
+                "eta": round(env.now + minutes, 4),
+                "priority": inc.priority,
+            },
+        )
+        started = env.now
+        yield from self._travel(team, inc, minutes)
+        emit(
+            "team.on_scene",
+            team.key,
+            inc.key,
+            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4)},
+        )
+        if inc.state == "closed":  # finished by others (first responders) while on the way
+            team.assigned = None
+            self.dispatcher.release(team)
+            return
+        if self._mishap(team, inc):
+            team.busy_minutes += env.now - started
+            return
+        team.state = "working"
+        inc.state = "working"
+        emit("rescue.started", team.key, inc.key, {"people": inc.remaining})
+        owner = inc.owner
+        if owner is not None:
+            owner.crew_started(team, inc)
+        work = team.work_sampler(inc.spec.work_time or self.default_work)()
+        yield from self._work(team, inc, work)
+        if owner is not None:
+            owner.crew_finished(team, inc)
+        waited = env.now - inc.onset
+        rescued = inc.alive_after(waited)
+        lost = len(inc.death_times) - rescued
+        inc.death_times = []
+        inc.rescued += rescued
+        inc.lost += lost
+        inc.state = "closed"
+        team.busy_minutes += env.now - started
+        emit(
+            "rescue.completed",
+            team.key,
+            inc.key,
+            {"rescued": rescued, "lost": lost, "waited": round(waited, 4), "work": round(work, 4)},
+        )
+        emit(
+            "incident.closed",
+            inc.region.key,
+            inc.key,
+            {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
+        )
+        ctx.reporting.changed(inc)
+        team.assigned = None
+        self.dispatcher.release(team)
+
+    def _work(self, team: Team, inc: Incident, work: float) -> Gen[Any, Any, None]:
+        """Work for ``work`` minutes; teams under a desk report progress on the way (任务进展)."""
+        env = self.ctx.env
+        every = team.progress_every
+        if not every or work <= every:
+            if work > 0:
+                yield env.timeout(work)
+            return
+        done = 0.0
+        while done + every < work:
+            yield env.timeout(every)
+            done += every
+            self.ctx.emit("team.progress", team.key, inc.key, {"done": round(done / work, 4)})
+        yield env.timeout(work - done)
+        self.ctx.emit("team.progress", team.key, inc.key, {"done": 1.0})
+
+    def _mishap(self, team: Team, inc: Incident) -> bool:
+        """Draw the accident risk of the capabilities this task needs; on a mishap, abandon the task."""
+        if not self.mishaps:
+            return False
+        for cap in sorted(inc.needs):
+            m = self.mishaps.get(cap)
+            if m is None:
+                continue
+            p = m.probability * (m.unregistered_factor if team.self_deployed else 1.0)
+            if self.ctx.streams.get("team", team.key, "mishap").random() >= p:
+                continue
+            people = max(1, min(team.members, round(self._mishap_people[cap]())))
+            team.members = max(0, team.members - people)
+            spec = inc.spec.model_copy(
+                update={
+                    "kind": m.kind,
+                    "people": float(people),
+                    "needs": m.needs or tuple(sorted(inc.needs)),
+                    "priority": m.priority,
+                    "survival": m.survival or inc.spec.survival,
+                    "dead": 0,
+                    "missing": 0,
+                    "injured": 0,
+                    "name": None,
+                    "work_time": None,
+                }
+            )
+            down = self.ctx.incidents.occur(
+                spec,
+                inc.region.key,
+                source=team.key,
+                key=f"{team.key}-mishap-{team.missions}",
+                gen=self.ctx.streams.get("mishap", team.key, team.missions),
+                location=inc.location,
+            )
+            self.ctx.emit(
+                "team.mishap",
+                team.key,
+                inc.key,
+                {"incident": down.key, "people": people, "capability": cap, "members_left": team.members},
+            )
+            team.assigned = None
+            self.dispatcher.requeue(inc)
+            if team.members <= 0:
+                team.withdrawing = True
+            self.dispatcher.release(team)
+            return True
+        return False
+
+    def _first_response(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+        """A station's 1-3-5: respond, arrive, handle; free the lightly trapped; leave the rest."""
+        ctx = self.ctx
+        env = ctx.env
+        emit = ctx.emit
+        station = team.first_response
+        respond, arrive, handle = ctx.grassroots.times(team)
+        team.state = "travelling"
+        team.missions += 1
+        emit(
+            "team.dispatched",
+            team.key,
+            inc.key,
+            {
+                "region": inc.region.key,
+                "kind": team.kind,
+                "distance_km": None,
+                "eta": round(env.now + respond + arrive, 4),
+                "priority": inc.priority,
+                "first_response": True,
+            },
+        )
+        started = env.now
+        team.start_leg(team.position, inc.location, env.now + respond, arrive)
+        yield from self._travel(team, inc, respond + arrive)
+        emit(
+            "team.on_scene",
+            team.key,
+            inc.key,
+            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4)},
+        )
+        team.state = "working"
+        emit("rescue.started", team.key, inc.key, {"people": inc.remaining, "first_response": True})
+        if handle > 0:
+            yield env.timeout(handle)
+        team.busy_minutes += env.now - started
+        team.first_response = None
+        team.assigned = None
+        if inc.state != "closed":
+            waited = env.now - inc.onset
+            alive = inc.alive_after(waited)
+            freed = inc.extract(
+                round(station.extract * alive), waited, ctx.streams.get("station", team.key, inc.key)
+            )
+            emit(
+                "rescue.completed",
+                team.key,
+                inc.key,
+                {
+                    "rescued": freed,
+                    "lost": 0,
+                    "waited": round(waited, 4),
+                    "work": round(handle, 4),
+                    "partial": True,
+                },
+            )
+            if inc.remaining <= 0:
+                inc.state = "closed"
+                emit(
+                    "incident.closed",
+                    inc.region.key,
+                    inc.key,
+                    {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
+                )
+            if freed:
+                ctx.reporting.changed(inc)
+        self.dispatcher.release(team)

@@ -1,0 +1,160 @@
+"""Watching the event log for triggers (:mod:`sim.scenario.model_triggers`).
+
+Every record passes through :meth:`Triggers.on_record` as it is written. Record tests are indexed
+by kind, so a record costs a dict lookup unless some trigger waits for its kind; state tests
+(facts an office knows, an agency's level) are re-checked only on the kinds that can change them.
+A trigger fires once: its callback runs in a zero-delay simpy event right after the record that
+made it true, never inside another flow's bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from sim import levels
+from sim.flows.context import Context
+from sim.scenario.model_triggers import After, AllT, AnyT, Bound, FactAt, LevelAt, RecordTest
+
+FACT_KINDS = ("incident.detected", "report.received", "hazard.warning")
+LEVEL_KINDS = ("level.changed",)
+
+
+class _Watch:
+    __slots__ = ("callback", "counts", "done", "root")
+
+    def __init__(self, root: Any, callback: Callable[[], None]) -> None:
+        self.root = root
+        self.callback = callback
+        self.counts: dict[int, int] = {}
+        self.done = False
+
+
+class Triggers:
+    """Registers triggers and fires their callbacks when the log makes them true."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._by_kind: dict[str, list[tuple[_Watch, Any]]] = {}
+        ctx.log.subscribe(self.on_record)
+
+    def watch(self, trigger: Any, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, as soon as ``trigger`` holds (records count from now on)."""
+        w = _Watch(trigger, callback)
+        stack = [trigger]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, RecordTest):
+                self._by_kind.setdefault(node.record, []).append((w, node))
+            elif isinstance(node, FactAt):
+                for kind in FACT_KINDS:
+                    self._by_kind.setdefault(kind, []).append((w, None))
+            elif isinstance(node, LevelAt):
+                for kind in LEVEL_KINDS:
+                    self._by_kind.setdefault(kind, []).append((w, None))
+            elif isinstance(node, After):
+                self.ctx.env.process(self._timer(w, node.after))
+            elif isinstance(node, AllT | AnyT):
+                stack.extend(node.all if isinstance(node, AllT) else node.any)
+        self._check(w)
+
+    def event(self, trigger: Any) -> simpy.Event:
+        """A simpy event that succeeds when ``trigger`` holds."""
+        ev = self.ctx.env.event()
+        self.watch(trigger, lambda: ev.succeed() if not ev.triggered else None)
+        return ev
+
+    def _timer(self, w: _Watch, at: float) -> Any:
+        env = self.ctx.env
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        self._check(w)
+
+    def on_record(self, rec: tuple[Any, ...]) -> None:
+        """Log listener: count matching records and fire triggers that became true."""
+        entries = self._by_kind.get(rec[2])
+        if not entries:
+            return
+        touched: list[_Watch] = []
+        later: list[_Watch] = []
+        for w, node in entries:
+            if w.done:
+                continue
+            if node is None:  # a state test: check once the flow that wrote the record updated its state
+                if w not in later:
+                    later.append(w)
+                continue
+            if not _matches(node, rec):
+                continue
+            w.counts[id(node)] = w.counts.get(id(node), 0) + 1
+            if w not in touched:
+                touched.append(w)
+        for w in touched:
+            self._check(w)
+        if later:
+            ev = self.ctx.env.timeout(0)
+            ev.callbacks.append(lambda _ev: [self._check(w) for w in later])
+        if len(entries) > 64:
+            self._by_kind[rec[2]] = [e for e in entries if not e[0].done]
+
+    def _check(self, w: _Watch) -> None:
+        if w.done or not self._holds(w, w.root):
+            return
+        w.done = True
+        ev = self.ctx.env.timeout(0)
+        ev.callbacks.append(lambda _ev: w.callback())
+
+    def _holds(self, w: _Watch, node: Any) -> bool:
+        if isinstance(node, RecordTest):
+            return w.counts.get(id(node), 0) >= node.count
+        if isinstance(node, FactAt):
+            region = self.ctx.model.regions[node.region]
+            totals = (
+                region.totals
+                if node.incident_kind is None
+                else region.totals_by_kind.get(node.incident_kind, {})
+            )
+            return totals.get(node.fact, 0.0) >= node.at_least
+        if isinstance(node, LevelAt):
+            return self.ctx.model.agencies[node.agency].level >= levels.rank(node.level_at_least)
+        if isinstance(node, After):
+            return self.ctx.env.now >= node.after
+        if isinstance(node, AllT):
+            return all(self._holds(w, c) for c in node.all)
+        if isinstance(node, AnyT):
+            return any(self._holds(w, c) for c in node.any)
+        raise TypeError(f"unknown trigger {node!r}")  # pragma: no cover
+
+
+def _id_match(value: Any, ids: tuple[str, ...]) -> bool:
+    if value in ids:
+        return True
+    if isinstance(value, str):
+        head, _, tail = value.rpartition("-")
+        return tail.isdigit() and head in ids
+    return False
+
+
+def _matches(node: RecordTest, rec: tuple[Any, ...]) -> bool:
+    if node.by and not _id_match(rec[3], node.by):
+        return False
+    if node.subject and not _id_match(rec[4], node.subject):
+        return False
+    data = rec[5]
+    for name, test in node.data.items():
+        value = data.get(name)
+        if isinstance(test, Bound):
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return False
+            if test.at_least is not None and value < test.at_least:
+                return False
+            if test.at_most is not None and value > test.at_most:
+                return False
+        elif isinstance(test, list):
+            if value not in test:
+                return False
+        elif value != test:
+            return False
+    return True

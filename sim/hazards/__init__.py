@@ -1,0 +1,29 @@
+"""Hazard models that generate the work.
+
+Hazard models that generate the work: rain and rivers (:mod:`.flood`), forest fire on a grid
+(:mod:`.fire`), earthquakes with aftershocks (:mod:`.quake`). Each is built from the scenario's
+``hazards`` section and started with the exercise; they create incidents through the incident
+flow and outages through the comms and roads flows, so the doctrine flows treat them like any
+other source of work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.flows.context import Context
+
+
+def build(ctx: Context) -> list[Any]:
+    """The hazard models of the exercise's scenario, in a fixed order (rain/rivers, fires, quakes)."""
+    from sim.hazards.fire import FireModel
+    from sim.hazards.flood import FloodModel
+    from sim.hazards.quake import QuakeModel
+
+    hz = ctx.scenario.hazards
+    models: list[Any] = []
+    if hz.rain is not None or hz.rivers:
+        models.append(FloodModel(ctx))
+    models.extend(FireModel(ctx, key, spec) for key, spec in hz.fires.items())
+    models.extend(QuakeModel(ctx, key, spec) for key, spec in hz.quakes.items())
+    return models

@@ -1,0 +1,277 @@
+"""A forest fire that crosses provincial borders and is fought by crews.
+
+The fire burns on a :class:`~sim.hazards.fire_grid.FireGrid` (spread with the wind, crown fire,
+fire line). This module ties it to the exercise: one fire incident per region it enters (each
+reported by that region's own office, with its burned area kept current for update reports),
+fire-line tasks for crews once a fire incident is known at the dispatch level, border notices when
+the fire nears or crosses another province, threatened sites that must be evacuated, and a bounded
+number of records: one ``fire.state`` per ``record_every``, ``fire.crossed``, ``fire.crown``,
+``fire.contained`` and ``fire.extinguished``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator as Gen
+from typing import Any
+
+import numpy as np
+
+from agents.incident import Incident
+from agents.team import Team
+from sim.flows.context import Context
+from sim.hazards.fire_grid import FireGrid
+from sim.scenario.model import IncidentSpec
+
+
+class FireModel:
+    """One forest fire and the work it makes."""
+
+    def __init__(self, ctx: Context, key: str, spec: Any) -> None:
+        self.ctx = ctx
+        self.key = key
+        self.spec = spec
+        regions = ctx.model.regions
+        self.areas = list(spec.areas)
+        self.prov = [regions[r].province.key for r in self.areas]
+        anchors = [tuple(spec.areas[r] or regions[r].location) for r in self.areas]
+        self.grid = FireGrid(spec, anchors, self.prov, ctx.streams.get("fire", key, "fuel"))
+        self.crews: set[str] = set()
+        self.incidents: dict[str, Incident] = {}
+        self.reported_ha: dict[str, float] = {}
+        self.tasks_open = 0
+        self._tasks = 0
+        self._near: set[tuple[int, str]] = set()
+        self._threatened: set[str] = set()
+        self.contained = False
+        self.out = False
+        self._fire_spec = IncidentSpec(kind=spec.kind, name=spec.name, priority=spec.priority)
+        sup = spec.suppression
+        self._task_spec = (
+            IncidentSpec(
+                kind="fire_line", needs=tuple(sup.needs), priority=spec.priority, work_time=f"{sup.shift}m"
+            )
+            if sup is not None
+            else None
+        )
+
+    def start(self) -> None:
+        """Ignite at the scenario's time."""
+        self.ctx.env.process(self._run())
+
+    def _run(self) -> Gen[Any, Any, None]:
+        env = self.ctx.env
+        spec = self.spec
+        grid = self.grid
+        if spec.at > env.now:
+            yield env.timeout(spec.at - env.now)
+        grid.ignite(env.now)
+        self._enter(int(grid.owner[grid.mid, grid.mid]), None)
+        next_record = env.now
+        while not self.contained:
+            if env.now >= next_record:
+                self._record()
+                next_record += spec.record_every
+            yield env.timeout(spec.step)
+            self._step(spec.step)
+        self._record()
+        area = grid.area_ha()
+        self.ctx.emit("fire.contained", self.key, None, {"area_ha": area})
+        for task in [
+            i for i in self.ctx.model.incidents.values() if i.owner is self and i.kind == "fire_line"
+        ]:
+            if task.state == "queued":
+                task.state = "closed"
+        yield env.timeout(spec.suppression.mop_up if spec.suppression else 0.0)
+        self.out = True
+        self.ctx.emit("fire.extinguished", self.key, None, {"area_ha": area})
+        for inc in self.incidents.values():
+            inc.active = False
+            inc.state = "closed"
+            self.ctx.reporting.changed(inc)
+
+    def _step(self, dt: float) -> None:
+        now = self.ctx.env.now
+        grid = self.grid
+        crown = self.spec.spread.crown
+        speed, _ = grid.wind(now)
+        if (
+            crown is not None
+            and not grid.crown_on
+            and speed >= crown.wind_at_least
+            and (grid.area_ha() >= crown.area_at_least)
+        ):
+            grid.crown_on = True
+            self.ctx.emit(
+                "fire.crown",
+                self.key,
+                self.areas[int(grid.owner[grid.mid, grid.mid])],
+                {"area_ha": grid.area_ha(), "wind_kmh": round(speed, 2)},
+            )
+        new = grid.spread(now, dt)
+        if new.any():
+            for a in np.unique(grid.owner[new]).tolist():
+                if self.areas[a] not in self.incidents:
+                    self._enter(a, new)
+            self._check_border()
+            self._check_threats()
+        self.contained = grid.hold(len(self.crews), now, dt)
+
+    # -- regions, borders, threats ------------------------------------------------------------------
+
+    def _enter(self, area: int, new: np.ndarray | None) -> None:
+        """The fire reaches a region for the first time: a fire incident there (its office reports it)."""
+        ctx = self.ctx
+        grid = self.grid
+        rid = self.areas[area]
+        if new is not None:
+            counts = {
+                self.areas[a]: grid.area_ha(grid.owner == a)
+                for a in range(len(self.areas))
+                if self.areas[a] in self.incidents
+            }
+            source = max(counts, key=lambda k: (counts[k], k)) if counts else None
+            from_province = ctx.model.regions[source].province.key if source else None
+            ctx.emit(
+                "fire.crossed",
+                self.key,
+                rid,
+                {"from": source, "to": rid, "province_from": from_province, "province_to": self.prov[area]},
+            )
+            if source is not None and from_province != self.prov[area]:
+                ctx.border.fire_near(
+                    self.key, self.incidents[source].key, from_province, self.prov[area], crossed=True
+                )
+            i, j = (int(v) for v in np.argwhere(new & (grid.owner == area))[0])
+        else:
+            i = j = grid.mid
+        inc = ctx.incidents.occur(
+            self._fire_spec,
+            rid,
+            source=self.key,
+            key=f"{self.key}-{rid}",
+            gen=ctx.streams.get("fire", self.key, rid),
+            location=grid.lonlat(i, j),
+            extra={"area_ha": grid.area_ha(grid.owner == area)},
+            owner=self,
+        )
+        inc.active = True
+        self.incidents[rid] = inc
+        self.reported_ha[rid] = inc.extra["area_ha"]
+
+    def _check_border(self) -> None:
+        bf = self.ctx.scenario.cross_region.border_fire
+        if bf is None:
+            return
+        grid = self.grid
+        for (a, other), dist in grid.border.items():
+            if (a, other) in self._near:
+                continue
+            mine = grid.ignited & (grid.owner == a)
+            if mine.any() and float(dist[mine].min()) <= bf.distance:
+                self._near.add((a, other))
+                inc = self.incidents.get(self.areas[a])
+                self.ctx.border.fire_near(
+                    self.key, inc.key if inc else None, self.prov[a], other, crossed=False
+                )
+
+    def _check_threats(self) -> None:
+        grid = self.grid
+        for tid, threat in self.spec.threats.items():
+            if tid in self._threatened:
+                continue
+            tx, ty = grid.km_from_ignition(threat.location)
+            burning = grid.ignited
+            near = float(np.sqrt(((grid.x[burning] - tx) ** 2 + (grid.y[burning] - ty) ** 2).min()))
+            if near <= threat.distance:
+                self._threatened.add(tid)
+                self.ctx.incidents.occur(
+                    threat.incident,
+                    threat.region,
+                    source=self.key,
+                    key=f"{self.key}-{tid}",
+                    gen=self.ctx.streams.get("fire", self.key, tid),
+                    location=tuple(threat.location),
+                )
+
+    def _record(self) -> None:
+        ctx = self.ctx
+        grid = self.grid
+        now = ctx.env.now
+        regions = {
+            rid: grid.area_ha(grid.owner == a) for a, rid in enumerate(self.areas) if rid in self.incidents
+        }
+        for rid, ha in regions.items():
+            inc = self.incidents[rid]
+            inc.extra["area_ha"] = ha
+            if ha - self.reported_ha[rid] >= max(1.0, 0.1 * self.reported_ha[rid]):
+                self.reported_ha[rid] = ha
+                ctx.reporting.changed(inc)
+        speed, frm = grid.wind(now)
+        head, _, _ = grid.rates(now)
+        flaming = grid.ignited & (now - grid.ignite_t < self.spec.burn_time)
+        rim = grid.ignited.copy()
+        rim[1:-1, 1:-1] = False
+        ctx.emit(
+            "fire.state",
+            self.key,
+            self.areas[int(grid.owner[grid.mid, grid.mid])],
+            {
+                "area_ha": grid.area_ha(),
+                "burning_cells": int(np.count_nonzero(flaming)),
+                "regions": regions,
+                "head_rate": round(head * 1000.0 / 60.0, 3),
+                "wind_kmh": round(speed, 2),
+                "wind_from": frm,
+                "crews": len(self.crews),
+                "held_cells": int(np.count_nonzero(grid.held)),
+                "crown": grid.crown_on,
+                "at_edge": bool(rim.any()),
+            },
+        )
+        self._open_tasks()
+
+    # -- crews (the dispatcher calls these through Incident.owner) ---------------------------------
+
+    def on_dispatch_known(self, inc: Incident) -> None:
+        """A fire incident reached the dispatch level: open fire-line tasks for crews."""
+        self._open_tasks()
+
+    def _open_tasks(self) -> None:
+        """Keep ``sectors`` line tasks open, spread around the edge by bearing from the centroid."""
+        sup = self.spec.suppression
+        if sup is None or self.contained or not any(i.dispatch_known for i in self.incidents.values()):
+            return
+        ii, jj, sector = self.grid.edge_cells_by_sector(sup.sectors)
+        if ii.size == 0:
+            return
+        ctx = self.ctx
+        while self.tasks_open < sup.sectors:
+            pick = np.nonzero(sector == self._tasks % sup.sectors)[0]
+            if pick.size == 0:
+                pick = np.arange(ii.size)
+            k = int(pick[pick.size // 2])
+            i, j = int(ii[k]), int(jj[k])
+            self._tasks += 1
+            self.tasks_open += 1
+            task = ctx.incidents.occur(
+                self._task_spec,
+                self.areas[int(self.grid.owner[i, j])],
+                source=self.key,
+                key=f"{self.key}-line-{self._tasks:04d}",
+                gen=ctx.streams.get("fire", self.key, "line"),
+                location=self.grid.lonlat(i, j),
+                owner=self,
+                report=False,
+            )
+            task.dispatch_known = True
+            ctx.dispatcher.enqueue(task)
+
+    def crew_started(self, team: Team, inc: Incident) -> None:
+        """A crew starts a line shift."""
+        self.crews.add(team.key)
+
+    def crew_finished(self, team: Team, inc: Incident) -> None:
+        """A crew ends a line shift: the task closes and a new one opens while the fire runs."""
+        self.crews.discard(team.key)
+        self.tasks_open = max(0, self.tasks_open - 1)
+        self._open_tasks()

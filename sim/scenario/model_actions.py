@@ -1,0 +1,173 @@
+"""Effects that drive the doctrine flows.
+
+Effects that drive the doctrine flows: warnings, outages, storage areas, consultation, support,
+the coordination desk, social-force calls, rules, materials.
+
+Each effect is a one-key mapping (``{storage: langouwa}``), like the effects in
+:mod:`sim.scenario.model`; injects and decision options list them, and
+:mod:`sim.flows.effects` applies them through the flow that owns the mechanism.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from sim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text
+
+WarningLevel = Literal["blue", "yellow", "orange", "red"]
+WARNING_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
+"""Warning colours as a fact value (``warning`` ≥ 4 means a red warning is known)."""
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
+
+
+class WarningSpec(Frozen):
+    """A warning (预警) issued by ``agency`` for ``region`` (and everything under it)."""
+
+    agency: Id
+    region: Id
+    level: WarningLevel
+    hazard: Id = "rain"
+    text: Text | None = None
+
+
+class IssueWarning(Frozen):
+    """Issue a warning now (e.g. the real 17:30 red rainstorm signal)."""
+
+    warning: WarningSpec
+
+
+class OutageSpec(Frozen):
+    """A communications outage or road cut in ``region`` (and the regions under it)."""
+
+    region: Id
+    for_: Duration | None = Field(default=None, alias="for", description="Restored after this; none: stays.")
+    factor: float = Field(default=3.0, ge=1.0, description="Road cuts: travel-time multiplier.")
+    cause: str = "effect"
+
+
+class RegionRef(Frozen):
+    """Names a region."""
+
+    region: Id
+
+
+class CommsLost(Frozen):
+    """Cut communications (reports wait for restoration or a fallback such as a satellite phone)."""
+
+    comms_lost: OutageSpec
+
+
+class CommsRestored(Frozen):
+    """Restore communications."""
+
+    comms_restored: RegionRef
+
+
+class RoadCut(Frozen):
+    """Cut roads: travel to, from and within the region takes ``factor`` times longer."""
+
+    road_cut: OutageSpec
+
+
+class RoadRestored(Frozen):
+    """Reopen roads."""
+
+    road_restored: RegionRef
+
+
+class OrderStorage(Frozen):
+    """Order a storage area's evacuation; it is activated after the evacuation-complete report."""
+
+    storage: Id
+
+
+class ConsultSpec(Frozen):
+    """A joint consultation (会商研判) convened by an agency."""
+
+    convener: Id
+    participants: Ids = Field(min_length=1)
+    topic: Id = "situation"
+    delay: DurationDist = Field(default=0, description="Time to convene.")
+
+
+class Consult(Frozen):
+    """Convene a joint consultation now."""
+
+    consult: ConsultSpec
+
+
+class RequestSupport(Frozen):
+    """Start a linked-response request (联动响应) from ``cross_region.support``."""
+
+    request_support: Id
+
+
+class ActivateDesk(Frozen):
+    """Start an on-site coordination desk (现场协调机制)."""
+
+    desk: Id
+
+
+class StandDownDesk(Frozen):
+    """Close a coordination desk: its teams finish their task, file withdrawal and go home."""
+
+    stand_down: Id
+
+
+class CallTeams(Frozen):
+    """Issue a call for social teams (from ``coordination.calls``)."""
+
+    call: Id
+
+
+class RuleSpec(Frozen):
+    """Switches of the coordination rules."""
+
+    invitation_letter: bool | None = Field(default=None, description="Out-of-province teams need a letter.")
+
+
+class SetRule(Frozen):
+    """Change a rule now (e.g. drop the invitation-letter requirement)."""
+
+    rule: RuleSpec
+
+
+class MaterialSpec(Frozen):
+    """A request for materials delivered to a region."""
+
+    item: Id
+    quantity: Amount
+    for_: Id = Field(alias="for", description="The region that needs it.")
+    by: Id | None = Field(default=None, description="The requesting agency (default: the region's).")
+
+
+class RequestMaterial(Frozen):
+    """Request materials now."""
+
+    request_material: MaterialSpec
+
+
+ACTION_TAGS = {
+    "warning": IssueWarning,
+    "comms_lost": CommsLost,
+    "comms_restored": CommsRestored,
+    "road_cut": RoadCut,
+    "road_restored": RoadRestored,
+    "storage": OrderStorage,
+    "consult": Consult,
+    "request_support": RequestSupport,
+    "desk": ActivateDesk,
+    "stand_down": StandDownDesk,
+    "call": CallTeams,
+    "rule": SetRule,
+    "request_material": RequestMaterial,
+}
+"""Effect key → model, for the effect union in :mod:`sim.scenario.model`."""

@@ -1,0 +1,161 @@
+"""Coordination, cross-region and storage-area sections of the scenario.
+
+Sections for the social forces' on-site coordination mechanism (现场协调机制), cross-region
+coordination (京津冀 information sharing, 火情通报, 会商研判, 联动响应) and storage areas (蓄滞洪区).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from sim.scenario.model import IdList, Location
+from sim.scenario.model_triggers import Trigger
+from sim.scenario.types import (
+    Amount,
+    Distance,
+    Duration,
+    DurationDist,
+    Frozen,
+    Id,
+    Probability,
+    Text,
+    TimePoint,
+)
+
+# ---- on-site coordination mechanism -----------------------------------------------------------
+
+
+class Desk(Frozen):
+    """A coordination desk: registers arriving social teams, tasks them by zone, supports them."""
+
+    name: Text
+    agency: Id = Field(description="The lead agency (usually the emergency bureau).")
+    region: Id = Field(description="Where the desk sits.")
+    location: Location | None = None
+    zones: IdList = Field(default=(), description="Regions its teams work in (default: the desk's region).")
+    activate: Trigger | None = Field(
+        default=None, description="When the mechanism starts (or a `desk:` effect)."
+    )
+    capacity: int = Field(default=1, ge=1, le=1000, description="Teams registered at the same time.")
+    register_time: DurationDist = Field(default="15m", description="Time to register one team (报备登记).")
+    pass_codes: bool = Field(default=True, description="Issue pass codes for toll-free motorway passage.")
+    logistics: dict[Id, Amount] = Field(
+        default_factory=dict, description="Item → quantity per registered team."
+    )
+    progress_every: Duration | None = Field(
+        default="2h", description="Teams report task progress this often."
+    )
+    stay: DurationDist | None = Field(default=None, description="How long a team stays before withdrawing.")
+    withdrawal_filing: Probability = Field(default=1.0, description="Chance a leaving team files 撤离报备.")
+
+
+class Call(Frozen):
+    """A call for social teams (through the coordination system or in public)."""
+
+    desk: Id
+    teams: IdList = Field(min_length=1, description="Team ids (groups) that may answer.")
+    at: TimePoint | None = None
+    when: Trigger | None = None
+    answer: Probability = Field(default=1.0, description="Chance that a called team comes.")
+    mobilise: DurationDist = Field(default="1h", description="Time to assemble and set out.")
+
+
+class InvitationRule(Frozen):
+    """Out-of-province teams need an invitation letter (邀请函) or must file with the province."""
+
+    required: bool = False
+    filing_delay: DurationDist = Field(
+        default="6h", description="Time to file with the provincial department."
+    )
+    give_up: Probability = Field(default=0.0, description="Chance a refused team turns back.")
+
+
+class Coordination(Frozen):
+    """The on-site coordination mechanism: desks, calls for teams, and its rules."""
+
+    desks: dict[Id, Desk] = Field(default_factory=dict)
+    calls: dict[Id, Call] = Field(default_factory=dict)
+    invitation_letter: InvitationRule = Field(default_factory=InvitationRule)
+    registration_required: bool = Field(
+        default=True, description="Teams with requires_registration are tasked only after registering."
+    )
+
+
+# ---- cross-region coordination -------------------------------------------------------------------
+
+Topic = Literal["warning", "river", "level", "fire", "quake"]
+
+
+class Sharing(Frozen):
+    """Command centres pass information to neighbouring centres after a delay."""
+
+    delay: DurationDist = "30m"
+    topics: tuple[Topic, ...] = ("warning", "level")
+
+
+class BorderFire(Frozen):
+    """A fire near a provincial border: notification (火情通报) and joint consultation (会商研判)."""
+
+    distance: Distance = Field(default="1km", description="Fire this close to a border must be notified.")
+    notify_delay: DurationDist = "15m"
+    due: Duration = Field(default="30m", description="Notice deadline, from the fire reaching the distance.")
+    consult_on: Literal["notified", "crossed", "never"] = "crossed"
+    consult_delay: DurationDist = "30m"
+
+
+class Support(Frozen):
+    """A linked-response request (联动响应): teams and materials across a border after approval."""
+
+    from_: Id = Field(alias="from", description="The requesting agency.")
+    to: Id = Field(description="The agency asked.")
+    teams: IdList = ()
+    materials: dict[Id, Amount] = Field(default_factory=dict)
+    for_: Id | None = Field(default=None, alias="for", description="Region the materials go to.")
+    at: TimePoint | None = None
+    when: Trigger | None = None
+    approval: DurationDist = "1h"
+
+
+class CrossRegion(Frozen):
+    """How provinces (or any neighbouring command areas) work together."""
+
+    centres: dict[Id, Id] = Field(default_factory=dict, description="Region → its command centre agency.")
+    sharing: Sharing | None = None
+    border_fire: BorderFire | None = None
+    support: dict[Id, Support] = Field(default_factory=dict)
+    teams_cross: Literal["open", "consultation", "request"] = Field(
+        default="open",
+        description="Who may work across the border: anyone, after joint consultation, "
+        "or only teams sent on an approved request.",
+    )
+
+
+# ---- storage areas ----------------------------------------------------------------------------------
+
+
+class StorageArea(Frozen):
+    """A flood storage area (蓄滞洪区): evacuate, report complete, then open the gates."""
+
+    name: Text
+    region: Id
+    agency: Id = Field(description="Orders the evacuation and activates the area.")
+    evacuating: Id | None = Field(
+        default=None, description="Agency that evacuates and reports (default: agency)."
+    )
+    people: int = Field(ge=0)
+    volume: Amount | None = Field(default=None, description="Storage volume in million m³ (for the record).")
+    order: Trigger | None = Field(
+        default=None, description="When evacuation is ordered (or `storage:` effects)."
+    )
+    evacuation_time: DurationDist = Field(description="Time to move everyone out (应撤尽撤).")
+    report_delay: DurationDist = "30m"
+    open_delay: DurationDist = 0
+    deadline: Duration | None = Field(
+        default=None, description="From the order: gates open without the report (people may be left behind)."
+    )
+    left_behind_trapped: Probability = Field(
+        default=0.01, description="Share of people left who get trapped."
+    )
+    needs: IdList = ("water_rescue",)

@@ -1,0 +1,87 @@
+"""MSEL injects driven by simulation state and contingency injects."""
+
+from flowworld import kinds
+
+BASE = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 4, needs: [water_rescue], priority: 1}
+response:
+  county-hq:
+    rules: [{level: IV, when: {fact: people, at_least: 1}, delay: 10m}]
+injects:
+  after-rescue:
+    when: {record: rescue.completed, by: [boat]}
+    delay: 5m
+    to: [county-hq]
+    title: Media asks about the rescue
+    message: A reporter calls
+  trapped-known:
+    when: {fact: trapped, at_least: 4, region: prov-a}
+    to: [a-hq]
+    title: Province learns of trapped people
+    message: Four people trapped in Village A
+  no-level-yet:
+    at: 1h
+    contingency: {unless: {agency: county-hq, level_at_least: IV}, window: 20m}
+    to: [county-hq]
+    title: The city asks why there is no response yet
+    message: Start Level IV now
+  level-in-time:
+    at: 1h
+    contingency: {unless: {record: level.changed, subject: county-hq}, window: 1h}
+    to: [county-hq]
+    title: Reminder
+    message: Not needed if the level was raised
+  chained:
+    when: {all: [{record: inject.delivered, subject: trapped-known}, {after: 2h}]}
+    to: [county-hq]
+    title: Two hours in
+    message: Status meeting
+"""
+
+
+def delivered(recs):
+    return {r[4]: r[0] for r in kinds(recs, "inject.delivered")}
+
+
+def test_state_triggers_deliver_when_the_log_shows_the_state(run_world):
+    d = delivered(run_world(BASE))
+    assert d["after-rescue"] == 130.0  # rescue completed at 125, delivered 5 minutes later
+    assert d["trapped-known"] == 85.0  # the province learns at 85
+    assert d["chained"] == 120.0
+
+
+def test_contingency_injects_fire_only_without_the_expected_action(run_world):
+    recs = run_world(BASE)
+    d = delivered(recs)
+    assert d["no-level-yet"] == 80.0  # window 60–80 passed with no Level IV (raised at 90)
+    assert "level-in-time" not in d
+    skipped = kinds(recs, "inject.skipped")
+    assert [(r[0], r[4], r[5]["reason"]) for r in skipped] == [(90.0, "level-in-time", "expected_action")]
+
+
+def test_a_capsize_drives_an_inject(run_world):
+    recs = run_world("""
+teams:
+  boat: {name: Boat, kind: social, base: county-a, capabilities: [water_rescue], members: 10}
+incidents:
+  flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 4, needs: [water_rescue], priority: 1}
+rescue:
+  dispatch_level: county
+  work_time: 45m
+  road_factor: 1.0
+  mishaps:
+    water_rescue: {probability: 1.0, people: 6, kind: rescuer_down, needs: [water_rescue]}
+injects:
+  capsize:
+    when: {record: team.mishap}
+    to: [county-hq]
+    title: A rescue boat capsized
+    message: Six rescuers in the water
+""")
+    mishap = kinds(recs, "team.mishap")
+    assert mishap and mishap[0][5]["people"] == 6 and mishap[0][5]["members_left"] == 4
+    assert delivered(recs)["capsize"] == mishap[0][0]
+    assert kinds(recs, "incident.occurred", kind="rescuer_down")[0][5]["people"] == 6

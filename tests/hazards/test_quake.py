@@ -1,0 +1,99 @@
+"""Earthquake: intensity attenuation, collapses → trapped people, aftershocks, secondary hazards."""
+
+import math
+from types import SimpleNamespace as NS
+
+import pytest
+from flowworld import kinds
+
+from sim.hazards.quake import collapse_share, intensity_at
+
+LONG = NS(a=5.019, b=1.446, c=4.136, r0=24.0)
+SHORT = NS(a=2.240, b=1.446, c=3.070, r0=9.0)
+
+
+def spec(short=None, azimuth=0.0):
+    return NS(epicentre=(116.0, 40.0), long_axis=LONG, short_axis=short, azimuth=azimuth)
+
+
+def test_circular_relation():
+    at_20km_north = (116.0, 40.0 + 20.0 / 110.57)
+    expected = 5.019 + 1.446 * 6.2 - 4.136 * math.log10(20.0 + 24.0)
+    assert intensity_at(spec(), 6.2, at_20km_north) == pytest.approx(expected, abs=1e-6)
+    assert intensity_at(spec(), 6.2, (116.0, 40.0)) == pytest.approx(
+        5.019 + 1.446 * 6.2 - 4.136 * math.log10(24)
+    )
+
+
+def test_elliptical_relation_uses_each_axis():
+    s = spec(SHORT, azimuth=0.0)  # long axis north–south
+    north = (116.0, 40.0 + 30.0 / 110.57)
+    east = (116.0 + 30.0 / (111.32 * math.cos(math.radians(40.0))), 40.0)
+    assert intensity_at(s, 6.2, north) == pytest.approx(
+        5.019 + 1.446 * 6.2 - 4.136 * math.log10(54.0), abs=1e-6
+    )
+    assert intensity_at(s, 6.2, east) == pytest.approx(
+        2.240 + 1.446 * 6.2 - 3.070 * math.log10(39.0), abs=1e-6
+    )
+    assert intensity_at(s, 6.2, east) < intensity_at(s, 6.2, north)
+
+
+def test_collapse_share_table():
+    table = ((6.0, 0.0), (8.0, 0.1), (10.0, 0.5))
+    assert collapse_share(table, 5.0) == 0.0
+    assert collapse_share(table, 7.0) == pytest.approx(0.05)
+    assert collapse_share(table, 11.0) == 0.5
+
+
+QUAKE = """
+teams:
+  usar: {name: USAR, kind: fire_rescue, base: county-a, capabilities: [search_rescue], count: 4}
+hazards:
+  quakes:
+    main:
+      at: 10m
+      epicentre: [116.0, 40.0]
+      region: prov-a
+      magnitude: 6.2
+      depth: 10km
+      density: 800
+      long_axis: {a: 5.019, b: 1.446, c: 4.136, r0: 24}
+      fragility: [[6, 0.0], [7, 0.02], [8, 0.08], [9, 0.2]]
+      trapped_share: 0.3
+      killed_share: 0.05
+      per_incident: 3
+      sites:
+        village-a: {buildings: 2000, occupants: 3, location: [116.0, 40.02], radius: 1km}
+        county-b: {buildings: 2000, occupants: 3, location: [116.0, 41.0]}
+      incident: {kind: building_collapse, needs: [search_rescue], priority: 1}
+      aftershocks: {m_min: 4.0, until: 3d}
+      secondary:
+        sand-mud:
+          region: village-a
+          intensity_at_least: 7.5
+          delay: 2h
+          incident: {kind: sand_mud_flow, people: 5, needs: [search_rescue], priority: 1}
+"""
+
+
+def test_quake_collapses_buildings_near_the_epicentre_only(run_world):
+    recs = run_world(QUAKE)
+    q = kinds(recs, "quake.occurred")[0]
+    sites = q[5]["sites"]
+    assert q[0] == 10.0 and q[5]["magnitude"] == 6.2 and q[5]["depth_km"] == 10.0
+    assert sites["village-a"]["intensity"] > 8.0 and sites["county-b"]["intensity"] < 6.0
+    assert sites["county-b"]["collapsed"] == 0 and sites["village-a"]["collapsed"] > 100
+    collapses = kinds(recs, "incident.occurred", kind="building_collapse")
+    main = [r for r in collapses if r[5]["source"] == "main"]
+    assert sum(r[5]["people"] for r in main) == sites["village-a"]["trapped"]
+    assert sum(r[5]["dead"] for r in main) == sites["village-a"]["killed"]
+    assert all(r[5]["people"] <= 3 for r in main)
+
+
+def test_aftershocks_and_secondary_hazards(run_world):
+    recs = run_world(QUAKE)
+    after = kinds(recs, "quake.aftershock")
+    assert 1 <= len(after) <= 40 and all(4.0 <= r[5]["magnitude"] < 6.2 for r in after)
+    assert [r[0] for r in after] == sorted(r[0] for r in after)
+    sand = kinds(recs, "incident.occurred", kind="sand_mud_flow")
+    assert [(r[0], r[5]["people"]) for r in sand] == [(130.0, 5)]

@@ -1,0 +1,221 @@
+"""Sentences for the doctrine-flow records: hazards, coordination desks, borders, storage, materials.
+
+Split from :mod:`tui.describe` (the spine's kinds) so each module stays small; both feed one table.
+Every function takes a :class:`tui.describe._Line` and returns the line in its language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+WARNING_ZH = {"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
+
+
+def _names(x: Any, ids: Any) -> str:
+    if isinstance(ids, list):
+        return x.names.list_names([i for i in ids if isinstance(i, str)], x.lang)
+    return x.n(ids) if isinstance(ids, str) else str(ids)
+
+
+def _zero(x: Any) -> str:
+    held = x.z(" (held: no communications)", "(通信中断,暂缓)") if x.d.get("held") else ""
+    n = x.d.get("incidents", 0)
+    return x.z(f"{x.a} sends its day-{x.d.get('day')} zero report to {x.n(x.d.get('to'))} ({n} new){held}",
+               f"{x.a} 向 {x.n(x.d.get('to'))} 报送第 {x.d.get('day')} 日零报告(新增 {n} 起){held}")
+
+
+def _whistle(x: Any) -> str:
+    if x.kind == "whistle.answered":
+        return x.z(f"{x.a} reports to the scene of {x.subject} ({x.dur(x.d.get('delay'))} after the call)",
+                   f"{x.a} 到 {x.subject} 现场报到(吹哨后 {x.dur(x.d.get('delay'))})")
+    deps = _names(x, x.d.get("departments") or [])
+    return x.z(f"{x.a} blows the whistle on {x.subject}: {deps} must report to the scene",
+               f"{x.a} 就 {x.subject} 吹哨:{deps} 须到现场报到")
+
+
+def _comms(x: Any) -> str:
+    if x.kind == "comms.restored":
+        return x.z(f"Communications restored in {x.n(x.subject)} after {x.dur(x.d.get('after'))}",
+                   f"{x.n(x.subject)} 通信恢复(中断 {x.dur(x.d.get('after'))})")
+    return x.z(f"Communications lost in {x.n(x.subject)} ({x.d.get('cause')})",
+               f"{x.n(x.subject)} 通信中断({x.d.get('cause')})")
+
+
+def _road(x: Any) -> str:
+    if x.kind == "road.restored":
+        return x.z(f"Roads reopened in {x.n(x.subject)}", f"{x.n(x.subject)} 道路恢复通行")
+    f = float(x.d.get("factor") or 1)
+    return x.z(f"Roads cut in {x.n(x.subject)}: journeys take ×{f:g} ({x.d.get('cause')})",
+               f"{x.n(x.subject)} 道路中断:通行时间 ×{f:g}({x.d.get('cause')})")
+
+
+def _warning(x: Any) -> str:
+    level = str(x.d.get("level"))
+    where = x.n(x.d.get("region"))
+    return x.z(f"{x.a} issues a {level} {x.subject} warning for {where}",
+               f"{x.a} 发布 {where} {WARNING_ZH.get(level, level)}{x.subject}预警")
+
+
+def _river(x: Any) -> str:
+    flow = float(x.d.get("flow") or 0)
+    peak = x.z(" — PEAK", " — 洪峰") if x.d.get("peak") else ""
+    return x.z(f"{x.subject} at {x.a}: {flow:,.0f} m³/s{peak}", f"{x.a} {x.subject} 流量 {flow:,.0f} 立方米/秒{peak}")
+
+
+def _cleared(x: Any) -> str:
+    return x.z(f"Flooding over in {x.n(x.subject)} ({x.actor})", f"{x.n(x.subject)} 汛情解除({x.actor})")
+
+
+def _fire(x: Any) -> str:
+    area = float(x.d.get("area_ha") or 0)
+    if x.kind == "fire.state":
+        crown = x.z(", CROWN FIRE", ",树冠火") if x.d.get("crown") else ""
+        return x.z(f"Fire {x.actor}: {area:,.1f} ha, {x.d.get('crews', 0)} crews on the line{crown}",
+                   f"火场 {x.actor}:过火 {area:,.1f} 公顷,{x.d.get('crews', 0)} 支队伍在线{crown}")
+    if x.kind == "fire.crossed":
+        return x.z(f"Fire {x.actor} crosses from {x.n(x.d.get('from'))} into {x.n(x.d.get('to'))}",
+                   f"火场 {x.actor} 由 {x.n(x.d.get('from'))} 蔓延至 {x.n(x.d.get('to'))}")
+    if x.kind == "fire.crown":
+        return x.z(f"Fire {x.actor} becomes a crown fire at {area:,.1f} ha",
+                   f"火场 {x.actor} 发展为树冠火(过火 {area:,.1f} 公顷)")
+    if x.kind == "fire.contained":
+        return x.z(f"Fire {x.actor} contained at {area:,.1f} ha", f"火场 {x.actor} 得到控制(过火 {area:,.1f} 公顷)")
+    return x.z(f"Fire {x.actor} out ({area:,.1f} ha burned)", f"火场 {x.actor} 扑灭(过火 {area:,.1f} 公顷)")
+
+
+def _quake(x: Any) -> str:
+    m, i = x.d.get("magnitude"), x.d.get("max_intensity")
+    if x.kind == "quake.aftershock":
+        return x.z(f"Aftershock M{m} near {x.n(x.subject)} (intensity {i}); {x.d.get('trapped', 0)} newly trapped",
+                   f"{x.n(x.subject)} 附近发生 {m} 级余震(烈度 {i}),新增被困 {x.d.get('trapped', 0)} 人")
+    return x.z(f"EARTHQUAKE M{m}, depth {x.d.get('depth_km')} km, near {x.n(x.subject)}; max intensity {i}",
+               f"{x.n(x.subject)} 附近发生 {m} 级地震,震源深度 {x.d.get('depth_km')} 公里,最高烈度 {i}")
+
+
+def _mishap(x: Any) -> str:
+    return x.z(f"{x.a} in trouble at {x.subject}: {x.d.get('people')} rescuers need rescue ({x.d.get('incident')})",
+               f"{x.a} 在 {x.subject} 遇险:{x.d.get('people')} 名救援人员待救({x.d.get('incident')})")
+
+
+def _coordination(x: Any) -> str:
+    k = x.kind
+    if k == "coordination.activated":
+        return x.z(f"{x.a} opens the coordination desk {x.subject} ({x.d.get('capacity')} at a time)",
+                   f"{x.a} 启动现场协调机制 {x.subject}(同时登记 {x.d.get('capacity')} 支)")
+    if k == "coordination.called":
+        return x.z(f"{x.a} calls for social teams ({x.subject}, {x.d.get('teams')} teams)",
+                   f"{x.a} 发布社会应急力量需求 {x.subject}({x.d.get('teams')} 支)")
+    if k == "coordination.rule":
+        return x.z(f"Rule {x.subject} set to {x.d.get('value')}", f"规则 {x.subject} 调整为 {x.d.get('value')}")
+    if k == "coordination.stood_down":
+        return x.z(f"{x.a} stands down {x.subject} ({x.d.get('teams')} teams)",
+                   f"{x.a} 撤销 {x.subject}({x.d.get('teams')} 支队伍)")
+    return x.z(f"COORDINATION FAILURE: {x.a} works {x.subject} without registering",
+               f"协调失序:{x.a} 未报备即参与 {x.subject} 救援")
+
+
+def _social_team(x: Any) -> str:
+    k = x.kind
+    if k == "team.arrived":
+        how = x.z(" (self-deployed)", "(自行前往)") if x.d.get("self_deployed") else ""
+        return x.z(f"{x.a} arrives at {x.subject}{how}", f"{x.a} 抵达 {x.subject}{how}")
+    if k == "team.refused":
+        why = x.z("no invitation letter", "缺少邀请函") if x.d.get("reason") == "invitation_letter" else \
+            str(x.d.get("reason"))
+        return x.z(f"{x.a} turns {x.n(x.subject)} away: {why}", f"{x.a} 暂不接收 {x.n(x.subject)}:{why}")
+    if k == "team.registered":
+        wait, code = x.dur(x.d.get("wait")), x.d.get("pass_code")
+        return x.z(f"{x.n(x.subject)} registered at {x.a} after {wait}, pass {code}",
+                   f"{x.n(x.subject)} 在 {x.a} 完成报备登记(等待 {wait}),通行码 {code}")
+    if k == "team.tasked":
+        return x.z(f"{x.a} tasks {x.n(x.subject)} with {x.d.get('incident')} ({x.n(x.d.get('zone'))})",
+                   f"{x.a} 指派 {x.n(x.subject)} 负责 {x.d.get('incident')}({x.n(x.d.get('zone'))})")
+    if k == "team.progress":
+        done = float(x.d.get("done") or 0)
+        return x.z(f"{x.a} reports {done:.0%} done at {x.subject}", f"{x.a} 报告 {x.subject} 完成 {done:.0%}")
+    filed = x.z("filed", "已报备") if x.d.get("filed") else x.z("NOT filed", "未报备")
+    return x.z(f"{x.a} withdraws from {x.subject} (withdrawal {filed})", f"{x.a} 撤离 {x.subject}(撤离{filed})")
+
+
+def _border(x: Any) -> str:
+    k, to = x.kind, x.n(x.subject)
+    if k == "border.shared":
+        topic = x.d.get("topic")
+        return x.z(f"{x.a} shares {topic} information with {to}", f"{x.a} 向 {to} 通报{topic}信息")
+    if k == "border.notified":
+        delay = x.dur(x.d.get("delay"))
+        return x.z(f"FIRE NOTICE: {x.a} notifies {to} ({delay} after the fire neared the border)",
+                   f"火情通报:{x.a} 通报 {to}(火场接近边界后 {delay})")
+    if k == "border.consulted":
+        who = _names(x, x.d.get("participants") or [])
+        return x.z(f"Joint consultation on {x.subject} convened by {x.a}: {who}",
+                   f"{x.a} 召集会商研判({x.subject}):{who}")
+    what = x.d.get("request")
+    if k == "border.support_requested":
+        return x.z(f"{x.a} asks {to} for support ({what})", f"{x.a} 请求 {to} 支援({what})")
+    if k == "border.support_approved":
+        return x.z(f"{x.a} approves support {what} for {to}", f"{x.a} 同意支援 {to}({what})")
+    if k == "border.support_sent":
+        return x.z(f"{x.a} sends support {what} to {to}", f"{x.a} 派出支援力量 {what} 前往 {to}")
+    return x.z(f"Support {what} from {x.a} arrives in {x.n(x.d.get('region'))}",
+               f"{x.a} 支援力量 {what} 抵达 {x.n(x.d.get('region'))}")
+
+
+def _storage(x: Any) -> str:
+    k, area, people = x.kind, x.subject, x.d.get("people")
+    if k == "storage.ordered":
+        return x.z(f"{x.a} orders the evacuation of storage area {area} ({people} people)",
+                   f"{x.a} 下达 {area} 蓄滞洪区转移令({people} 人)")
+    if k == "storage.evacuation_reported":
+        return x.z(f"{x.a} reports storage area {area} evacuated ({x.d.get('evacuated')} of {people})",
+                   f"{x.a} 报告 {area} 蓄滞洪区群众已转移({x.d.get('evacuated')}/{people})")
+    forced = x.z(" WITHOUT the evacuation report", ",未收到转移完成报告") if x.d.get("forced") else ""
+    return x.z(f"{x.a} activates storage area {area}{forced}", f"{x.a} 启用 {area} 蓄滞洪区{forced}")
+
+
+def _material(x: Any) -> str:
+    k, item, q, for_ = x.kind, x.d.get("item", x.subject), x.d.get("quantity"), x.n(x.d.get("for"))
+    if k == "material.requested":
+        return x.z(f"{x.a} requests {q} {item} for {for_}", f"{x.a} 申请 {item} {q} 份(用于 {for_})")
+    if k == "material.dispatched":
+        return x.z(f"{x.a} sends {q} {item} to {for_} ({x.d.get('source')})",
+                   f"{x.a} 调运 {item} {q} 份至 {for_}({x.d.get('source')})")
+    if k == "material.delivered":
+        return x.z(f"{q} {item} delivered to {for_}, {x.dur(x.d.get('fill_time'))} after the request",
+                   f"{item} {q} 份送达 {for_}(申请后 {x.dur(x.d.get('fill_time'))})")
+    return x.z(f"SHORTFALL: {x.d.get('short')} of {q} {item} for {for_} cannot be supplied",
+               f"物资缺口:{for_} 所需 {item} {q} 份中 {x.d.get('short')} 份无法保障")
+
+
+def _skipped(x: Any) -> str:
+    return x.z(f"Contingency inject {x.subject} not needed: the expected action happened",
+               f"应急注入 {x.subject} 未下达:预期行动已完成")
+
+
+DESCRIBERS: dict[str, Callable[[Any], str]] = {
+    "report.zero": _zero, "whistle.called": _whistle, "whistle.answered": _whistle,
+    "comms.lost": _comms, "comms.restored": _comms, "road.cut": _road, "road.restored": _road,
+    "hazard.warning": _warning, "hazard.river": _river, "flood.cleared": _cleared,
+    "fire.state": _fire, "fire.crossed": _fire, "fire.crown": _fire, "fire.contained": _fire,
+    "fire.extinguished": _fire, "quake.occurred": _quake, "quake.aftershock": _quake, "team.mishap": _mishap,
+    "coordination.activated": _coordination, "coordination.called": _coordination,
+    "coordination.rule": _coordination, "coordination.stood_down": _coordination,
+    "coordination.failure": _coordination,
+    "team.arrived": _social_team, "team.refused": _social_team, "team.registered": _social_team,
+    "team.tasked": _social_team, "team.progress": _social_team, "team.withdrawn": _social_team,
+    "border.shared": _border, "border.notified": _border, "border.consulted": _border,
+    "border.support_requested": _border, "border.support_approved": _border, "border.support_sent": _border,
+    "border.support_arrived": _border,
+    "storage.ordered": _storage, "storage.evacuation_reported": _storage, "storage.activated": _storage,
+    "material.requested": _material, "material.dispatched": _material, "material.delivered": _material,
+    "material.shortfall": _material, "inject.skipped": _skipped,
+}
+"""Record kind → describer for the doctrine-flow kinds (docs/records.md)."""
+
+FAMILY_OF_PREFIX: dict[str, str] = {
+    "whistle": "report", "comms": "hazard", "road": "hazard", "hazard": "hazard", "flood": "hazard",
+    "fire": "hazard", "quake": "hazard", "coordination": "coordination", "border": "border",
+    "storage": "border", "material": "logistics",
+}
+"""Feed-filter groups of the doctrine-flow record families."""

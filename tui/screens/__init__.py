@@ -1,0 +1,1 @@
+"""The console's dialogs and full-screen views (decision, inject, observation, roles, end)."""
