@@ -28,6 +28,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("play", "sim.commands.play"),
     ("replay", "sim.commands.replay"),
     ("compare", "sim.commands.compare"),
+    ("sweep", "sim.commands.sweep"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

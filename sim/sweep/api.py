@@ -1,0 +1,321 @@
+"""The Python API, also what ``drillsim sweep`` calls.
+
+    from sim.sweep import sweep
+
+    df = sweep("mentougou-flash-flood",
+               {"county-deadline": ("30m", "2h"), "reporter-probability": [0.6, 0.8, 1.0]},
+               design="grid", points=4, replicates=10, seed=1, crn=True)
+    df.groupby("param.county-deadline")["metric.people_rescued_ratio"].mean()
+
+:func:`prepare` resolves everything that can be wrong with the input before a run starts;
+:func:`run` executes a prepared sweep into an output directory and returns the table.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sim.errors import InputError, Problem
+from sim.sweep.designs import DESIGNS
+from sim.sweep.plan import Plan
+from sim.sweep.spec import (
+    SweepFile,
+    SweepSpec,
+    VaryRequest,
+    listed_from_values,
+    parse_vary,
+    read_sweep_file,
+    resolve_factors,
+    resolve_listed,
+)
+from sim.sweep.tasks import ScenarioSource
+
+VaryArg = Sequence[str] | Mapping[str, Any]
+
+
+@dataclass
+class Prepared:
+    """A checked sweep, ready to run."""
+
+    plan: Plan
+    sha256: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SweepResult:
+    """What :func:`run` did.
+
+    Attributes:
+        table: The results (one row per finished run) as an Arrow table; :attr:`frame` as pandas.
+        out: The output directory.
+        ran: Runs finished in this call.
+        failed: Failures among them.
+        skipped: Runs already finished before this call (``resume``).
+        seconds: Wall time of the execution phase.
+        backend: The backend's one-line description.
+        interrupted: True when stopped by Ctrl-C (the store is consistent and resumable).
+    """
+
+    table: Any
+    out: Path
+    ran: int
+    failed: int
+    skipped: int
+    seconds: float
+    backend: str
+    interrupted: bool = False
+
+    @property
+    def results(self) -> Path:
+        """``out/results.parquet``."""
+        return self.out / "results.parquet"
+
+    @property
+    def rows(self) -> int:
+        """Rows in the results (finished runs)."""
+        return 0 if self.table is None else int(self.table.num_rows)
+
+    @property
+    def failures(self) -> int:
+        """Failed runs in the results."""
+        if self.table is None:
+            return 0
+        return sum(1 for s in self.table.column("status").to_pylist() if s != "ok")
+
+    @property
+    def frame(self) -> Any:
+        """The results as a pandas DataFrame (as ``pandas.read_parquet`` reads ``results.parquet``)."""
+        if self.table is None:
+            return None
+        import pandas as pd
+
+        return pd.read_parquet(self.results)
+
+
+def _requests(vary: VaryArg | None) -> list[VaryRequest]:
+    if vary is None:
+        return []
+    if isinstance(vary, Mapping):
+        out = []
+        for name, spec in vary.items():
+            def where(m: str, e: str, _n: str = str(name)) -> Problem:
+                return Problem("vary", 0, 0, _n, m, e)
+
+            if spec is None:
+                out.append(VaryRequest(str(name), where=where))
+            elif isinstance(spec, tuple) and len(spec) == 2:
+                out.append(VaryRequest(str(name), spec[0], spec[1], where=where))
+            elif isinstance(spec, list | tuple):
+                out.append(VaryRequest(str(name), values=tuple(spec), where=where))
+            else:
+                raise InputError([where(f"{spec!r} is neither a (low, high) tuple nor a list of values",
+                                        "(low, high), [v1, v2, ...] or None for the declared range")])
+        return out
+    if isinstance(vary, str):
+        vary = [vary]
+    return [parse_vary(v) for v in vary]
+
+
+def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design: str | None = None,
+            points: int | None = None, replicates: int | None = None, crn: bool | None = None,
+            seed: int | None = None, overrides: Sequence[str] | Sequence[tuple[str, Any]] = (),
+            file: str | Path | None = None) -> Prepared:
+    """Load the scenario, resolve factors and design; raise :class:`InputError` for any bad input.
+
+    Arguments given here win over the sweep ``file``'s.
+    """
+    from sim.scenario.load import load_document, resolve
+    from sim.scenario.overrides import parse_assignment
+    from sim.scenario.yamlsafe import read_document
+
+    sf = read_sweep_file(file) if file is not None else SweepFile()
+    ref = str(scenario) if scenario is not None else sf.scenario
+    if ref is None:
+        raise InputError([Problem("sweep", 0, 0, "", "no scenario given", "SCENARIO, or scenario: in the sweep file")])
+    if ref == sf.scenario and file is not None and Path(ref).suffix in (".yaml", ".yml"):
+        candidate = Path(file).parent / ref  # a scenario path in a sweep file is relative to that file
+        if not Path(ref).is_absolute() and candidate.exists():
+            ref = str(candidate)
+    path, source = resolve(ref)
+    display = str(path) if source.startswith("bundled:") else ref
+    doc = read_document(path, display=display)
+    raw = path.read_bytes()
+    fixed = [*sf.overrides, *(parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides)]
+    loaded = load_document(doc, source, fixed)
+    design = design or sf.design or "grid"
+    if design not in DESIGNS:
+        raise InputError([Problem("--design", 0, 0, "", f"unknown design {design!r}", "one of " + ", ".join(DESIGNS))])
+    requests = [*sf.vary]
+    cli = _requests(vary)
+    names = {r.name for r in cli}
+    requests = [r for r in requests if r.name not in names] + cli
+    if design == "list" and sf.listed is not None:
+        declared = {r.name for r in requests}
+        for item, _path in sf.listed:
+            for name in item:
+                if name in declared:
+                    continue
+                declared.add(name)
+                values: list[Any] = []
+                for other, _ in sf.listed:
+                    if name in other and other[name] not in values:
+                        values.append(other[name])
+                requests.append(VaryRequest(name, values=tuple(values), where=_where_file(sf, ("list",))))
+    if not requests:
+        raise InputError([Problem("--vary", 0, 0, "", "nothing to vary",
+                                  "--vary NAME=LO:HI (or a declared parameter NAME), or vary: in a sweep file")])
+    factors = resolve_factors(requests, loaded)
+    listed = None
+    if design == "list":
+        if sf.listed is not None and not cli:
+            assert sf.doc is not None
+            listed = resolve_listed(factors, [(item, _where_file(sf, p)) for item, p in sf.listed])
+        else:
+            listed = listed_from_values(factors)
+    n_points = points if points is not None else sf.points
+    if n_points is not None and n_points < 1:
+        raise InputError([Problem("--points", 0, 0, "", f"{n_points} points", "1 or more")])
+    reps = replicates if replicates is not None else (sf.replicates or 1)
+    if reps < 1:
+        raise InputError([Problem("--replicates", 0, 0, "", f"{reps} replicates", "1 or more")])
+    root = seed if seed is not None else (sf.seed if sf.seed is not None else loaded.scenario.seed)
+    if root < 0:
+        raise InputError([Problem("--seed", 0, 0, "", f"seed {root}", "0 or more")])
+    spec = SweepSpec(factors, design, n_points, reps, bool(crn if crn is not None else sf.crn), int(root),
+                     tuple(fixed), listed)
+    plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref)
+    notes = []
+    if design == "sobol":
+        from sim.sweep.designs import DEFAULT_POINTS, is_power_of_two
+
+        n = n_points or DEFAULT_POINTS["sobol"]
+        if not is_power_of_two(n):
+            notes.append(f"sobol: {n} base samples is not a power of two; the Sobol' sequence is balanced "
+                         "only for 2, 4, 8, 16, … (use e.g. --points "
+                         f"{1 << max(1, (n - 1).bit_length())})")
+    if not plan.points:
+        raise InputError([Problem("--points", 0, 0, "", "the design has no points", "at least one point")])
+    return Prepared(plan, doc.sha256, notes)
+
+
+def _where_file(sf: SweepFile, path: tuple[Any, ...]) -> Callable[[str, str], Problem]:
+    doc = sf.doc
+    if doc is None:
+        return lambda m, e: Problem("list", 0, 0, "", m, e)
+    return lambda m, e: doc.problem(path, m, e)
+
+
+def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address: str | None = None,
+        workers: int | None = None, resume: bool = False, keep_logs: bool = False, batch: int | None = None,
+        progress: TextIO | None = None, on_start: Callable[[str, int, int], None] | None = None) -> SweepResult:
+    """Execute a prepared sweep into ``out``; Ctrl-C stops it cleanly (see :class:`SweepResult`).
+
+    Args:
+        prepared: From :func:`prepare`.
+        out: Output directory (``results.parquet``, ``sweep.json``, ``logs/``).
+        backend: ``local`` or ``dask``.
+        address: Dask scheduler address (``tcp://host:8786``); none starts a LocalCluster.
+        workers: Local processes / LocalCluster workers (default: all cores).
+        resume: Continue the sweep already in ``out`` (runs finished there are skipped).
+        keep_logs: Keep each run's event log in ``out/logs/``.
+        batch: Runs per task (default: adaptive).
+        progress: Stream for the progress bar (None: silent).
+        on_start: Called with ``(backend description, runs to do, runs already done)`` before running.
+    """
+    from sim.sweep.backends import open_backend
+    from sim.sweep.progress import Progress
+    from sim.sweep.runner import execute
+    from sim.sweep.store import Store
+
+    plan = prepared.plan
+    store = Store(out)
+    done = store.open(plan.manifest(prepared.sha256), resume=resume)
+    todo = plan.total - len(done & plan.run_ids()) if done else plan.total
+    before = store.read_all() if done else None
+    failed_before = 0 if before is None else sum(1 for s in before.column("status").to_pylist() if s != "ok")
+    started = time.perf_counter()
+    if not todo:
+        return SweepResult(store.compact(), store.out, 0, 0, len(done), 0.0, "nothing to run")
+    back = open_backend(backend, workers=workers, address=address)
+    if on_start is not None:
+        on_start(back.description, todo, len(done))
+    bar = Progress(plan.total, len(done), failed_before, stream=progress) if progress is not None else None
+    interrupted = False
+    try:
+        tally = execute(back, plan, plan.jobs(skip=done), todo, store, bar, keep_logs=keep_logs, batch=batch)
+    except KeyboardInterrupt:
+        interrupted = True
+        back.abort()
+        tally = None
+    except BaseException:
+        back.abort()
+        store.compact()
+        if bar is not None:
+            bar.close()
+        raise
+    else:
+        back.close()
+    if bar is not None:
+        bar.close()
+    table = store.compact()
+    seconds = time.perf_counter() - started
+    ran = tally.ran if tally else (0 if table is None else table.num_rows - len(done))
+    failed = tally.failed if tally else 0
+    return SweepResult(table, store.out, ran, failed, len(done), seconds, back.description, interrupted)
+
+
+def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: str | None = None,
+          points: int | None = None, replicates: int | None = None, crn: bool | None = None,
+          seed: int | None = None, overrides: Sequence[str] = (), file: str | Path | None = None,
+          backend: str = "local", address: str | None = None, workers: int | None = None,
+          out: str | Path | None = None, resume: bool = False, keep_logs: bool = False,
+          batch: int | None = None, progress: TextIO | None = None) -> Any:
+    """Run a parameter sweep and return its results as a pandas DataFrame (one row per run).
+
+    Args:
+        scenario: A scenario file or bundled id (None: the sweep ``file``'s ``scenario:``).
+        vary: ``{"name": (low, high)}`` for a range, ``{"name": [v1, v2]}`` for values, ``{"name": None}``
+            for a declared parameter's own range; or ``["name=LO:HI", ...]`` as on the command line.
+            Values carry units as in the scenario (``"30m"``, ``"2/h"``).
+        design: ``grid`` (default), ``lhs``, ``sobol`` or ``list``.
+        points: Levels per factor (grid), samples (lhs), base samples N (sobol: N·(2D+2) points).
+        replicates: Runs per point (default 1).
+        crn: Common random numbers across points.
+        seed: Root seed (default: the scenario's).
+        overrides: Fixed ``PATH=VALUE`` overrides for every run.
+        file: A sweep file (YAML); arguments given here win.
+        backend: ``local`` (processes) or ``dask``.
+        address: Dask scheduler address.
+        workers: Number of local processes or LocalCluster workers.
+        out: Output directory; None runs in a temporary directory that is removed afterwards.
+        resume: Continue an interrupted sweep in ``out``.
+        keep_logs: Keep every run's event log in ``out/logs`` (needs ``out``).
+        batch: Runs per task (default: adaptive).
+        progress: A stream for the progress bar (e.g. ``sys.stderr``); None is silent.
+
+    Raises:
+        InputError: anything wrong with the scenario, the factors or the options (located problems).
+        KeyboardInterrupt: re-raised after the store was left consistent and resumable.
+    """
+    prepared = prepare(scenario, vary, design=design, points=points, replicates=replicates, crn=crn, seed=seed,
+                       overrides=overrides, file=file)
+    if out is None:
+        if keep_logs or resume:
+            raise InputError([Problem("out", 0, 0, "", "keep_logs and resume need an output directory", "out=DIR")])
+        with tempfile.TemporaryDirectory(prefix="drillsim-sweep-") as tmp:
+            result = run(prepared, tmp, backend=backend, address=address, workers=workers, batch=batch,
+                         progress=progress)
+            frame = result.frame  # read before the directory goes
+    else:
+        result = run(prepared, out, backend=backend, address=address, workers=workers, resume=resume,
+                     keep_logs=keep_logs, batch=batch, progress=progress)
+        frame = result.frame
+    if result.interrupted:
+        raise KeyboardInterrupt
+    return frame

@@ -1,0 +1,151 @@
+"""One run summarised as a row: metrics, objective ratings and an overall score.
+
+The sweep needs only :func:`run_metrics`, a pure function of the log header and records (the same
+inputs the scoring package reads), so the sweep never depends on how a run was executed.
+
+When the scoring package (``sim.scoring``) is installed, every run is scored: each critical task's
+value becomes a metric ``OBJECTIVE.TASK``, each objective's band a rating ``OBJECTIVE`` (and each
+task's ``OBJECTIVE.TASK``), the overall band ``overall``, and the overall score 0–100 the row's
+``score``. Without it, ratings and score are empty. In both cases the row also carries these
+metrics, derived from the records alone:
+
+- the counts of ``exercise.ended`` (incidents, reports, dispatches, rescues, rescued, lost,
+  unresolved) and ``people_at_risk`` (people in incidents that needed rescue);
+- ``people_rescued_ratio`` = rescued / people at risk;
+- per administrative level that received initial reports: ``first_report_latency_mean.<level>``,
+  ``first_report_latency_p90.<level>`` (minutes from detection) and
+  ``report_on_time_ratio.<level>`` (share received by the deadline, when the level has one);
+- ``detection_delay_mean`` (minutes from onset to detection), ``incidents_missed`` (never
+  detected, not even by the fallback);
+- ``dispatch_wait_mean`` / ``dispatch_wait_p90`` (minutes from entering the dispatch queue to the
+  first team dispatched; incidents never dispatched count until the end of the run) and
+  ``on_scene_mean`` (minutes from onset to the first team on scene).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.scenario.model import ADMIN_LEVELS
+
+COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
+
+
+@dataclass(frozen=True)
+class RunScore:
+    """What a run contributes to its row.
+
+    Attributes:
+        metrics: Metric name → value (None when the run gave nothing to measure).
+        ratings: Objective id → band (P/S/M/U) or None when not measured.
+        score: Overall score 0–100, None when nothing was rated.
+    """
+
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    ratings: dict[str, str | None] = field(default_factory=dict)
+    score: float | None = None
+
+
+def run_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
+    """Summarise one run from its header and records (tuples or :class:`sim.log.Record`)."""
+    records = records if isinstance(records, list) else list(records)
+    base = record_metrics(header, records)
+    if importlib.util.find_spec("sim.scoring") is None:
+        return base
+    from sim.scoring import score
+
+    card = score(dict(header), records)
+    metrics = {**base.metrics, **card.task_values()}
+    ratings: dict[str, str | None] = {"overall": card.rating}
+    for objective in card.objectives:
+        ratings[objective.id] = objective.rating
+        for task in objective.tasks:
+            ratings[f"{objective.id}.{task.id}"] = task.rating
+    return RunScore(metrics, ratings, card.score)
+
+
+def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
+    """The metrics computed here from the records (no ratings, no score)."""
+    ended: dict[str, Any] = {}
+    at_risk = 0.0
+    latency: dict[str, list[float]] = {}
+    on_time: dict[str, list[bool]] = {}
+    detection: list[float] = []
+    missed = 0
+    queued: dict[str, float] = {}
+    dispatched: dict[str, float] = {}
+    on_scene: dict[str, float] = {}
+    end_t = 0.0
+    for rec in records:
+        t, _seq, kind, _actor, subject, data = rec[:6]
+        end_t = t
+        if kind == "report.received":
+            if data.get("type", "initial") != "initial":
+                continue
+            level = data.get("level")
+            latency.setdefault(level, []).append(float(data["latency"]))
+            if data.get("due") is not None:
+                on_time.setdefault(level, []).append(t <= float(data["due"]) + 1e-9)
+        elif kind == "incident.occurred":
+            at_risk += float(data.get("people") or 0)
+        elif kind == "incident.detected":
+            detection.append(float(data.get("delay", 0.0)))
+        elif kind == "incident.missed":
+            missed += 0 if data.get("fallback") else 1
+        elif kind == "rescue.queued":
+            queued.setdefault(subject, t)
+        elif kind == "team.dispatched":
+            dispatched.setdefault(subject, t)
+        elif kind == "team.on_scene":
+            on_scene.setdefault(subject, float(data.get("since_onset", 0.0)))
+        elif kind == "exercise.ended":
+            ended = data
+    metrics: dict[str, float | None] = {name: _num(ended.get(name)) for name in COUNTS}
+    metrics["people_at_risk"] = at_risk
+    rescued = metrics["rescued"]
+    metrics["people_rescued_ratio"] = rescued / at_risk if at_risk > 0 and rescued is not None else None
+    for level in _report_levels(header):
+        values = latency.get(level, [])
+        metrics[f"first_report_latency_mean.{level}"] = _mean(values)
+        metrics[f"first_report_latency_p90.{level}"] = _quantile(values, 0.9)
+        flags = on_time.get(level, [])
+        metrics[f"report_on_time_ratio.{level}"] = _mean([1.0 if f else 0.0 for f in flags])
+    metrics["detection_delay_mean"] = _mean(detection)
+    metrics["incidents_missed"] = float(missed)
+    waits = [dispatched.get(k, end_t) - t0 for k, t0 in queued.items()]
+    metrics["dispatch_wait_mean"] = _mean(waits)
+    metrics["dispatch_wait_p90"] = _quantile(waits, 0.9)
+    metrics["on_scene_mean"] = _mean(list(on_scene.values()))
+    return RunScore(metrics, {}, None)
+
+
+def _report_levels(header: Mapping[str, Any]) -> list[str]:
+    """Levels that can receive a report: every level in the roster above the lowest one, up to ``top``."""
+    regions = (header.get("roster") or {}).get("regions") or {}
+    present = {r.get("level") for r in regions.values()}
+    ranked = [lv for lv in ADMIN_LEVELS if lv in present]
+    top = ((header.get("definition") or {}).get("reporting") or {}).get("top")
+    if top in ADMIN_LEVELS:
+        ranked = [lv for lv in ranked if ADMIN_LEVELS.index(lv) <= ADMIN_LEVELS.index(top)]
+    return ranked[1:]
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _quantile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = q * (len(xs) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
