@@ -125,3 +125,15 @@ class DrillModel(mesa.Model):
         for tid in ids:
             out.extend(self.team_groups.get(tid, ()))
         return out
+
+    def release(self) -> None:
+        """Let this model be garbage-collected once nobody holds it (call when no more agents are made).
+
+        mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model (mesa issue 3179),
+        so every model — agents, incidents, simpy processes — would otherwise live as long as the
+        process: a sweep worker or a long console session grows without bound. Harmless where the
+        attribute no longer exists (mesa 3.5).
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)

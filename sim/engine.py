@@ -232,14 +232,17 @@ class Exercise:
         return self.env.now >= self.duration
 
     def run(self, inputs: Iterable[tuple[float, dict[str, Any]]] = (), *,
-            progress: Callable[[float, float], None] | None = None, slices: int = 200) -> Summary:
+            progress: Callable[[float, float], None] | None = None, slices: int | None = None) -> Summary:
         """Run to the end, applying recorded ``(t, input)`` pairs at their times, then finish.
 
         Args:
             inputs: External inputs to re-apply (replay); each is applied after every event at its time.
             progress: Called with ``(now, duration)`` after each slice (a progress bar).
-            slices: How many slices to cut the run into for progress reporting.
+            slices: How many slices to cut the run into (default 200 with a progress bar, else 16:
+                each slice costs a little, and between slices the cyclic GC may run).
         """
+        if slices is None:
+            slices = 200 if progress is not None else 16
         step = self.duration / max(1, slices)
         progress = progress or _no_progress  # always sliced, so the cyclic GC runs between slices
         gc.freeze()  # setup objects (scenario, agents, libraries) need not be rescanned by full collections
@@ -379,6 +382,7 @@ class Exercise:
             "levels": {k: levels.name(a.level) for k, a in self.model.agencies.items()}})
         self.ended = True
         self.log.close()
+        self.model.release()  # no agent is created after the end
 
     def summary(self) -> Summary:
         """Counts so far (from the log's per-kind counters and the incidents)."""

@@ -117,19 +117,8 @@ def _run(loaded: Any, job: Job, keep_logs: bool, t0: float) -> Outcome:
 
 
 def release_model(model: Any) -> None:
-    """Let a finished run's mesa model be garbage-collected.
-
-    mesa 3.3's ``Agent._ids`` is a class-level ``defaultdict`` keyed by model (mesa issue 3179,
-    fixed upstream by moving id assignment into the model), so every model — with its agents,
-    incidents and simpy processes — stays alive for the life of the process. A worker running
-    thousands of runs would grow without bound and spend ever longer in the garbage collector.
-    Dropping the key is harmless where the attribute no longer exists.
-    """
-    import mesa
-
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
+    """Let a finished run's mesa model be garbage-collected (see ``DrillModel.release``)."""
+    model.release()
 
 
 def describe_error(exc: BaseException) -> str:
