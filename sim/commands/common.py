@@ -21,14 +21,22 @@ def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<s
                    help=f"output directory (default: {out_default})")
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("a seed must be zero or more")
-    return value
+def whole_number(minimum: int, what: str = "") -> Any:
+    """An argparse ``type`` for whole numbers of at least ``minimum`` (seeds, counts, workers)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what or 'the value'} must be {minimum} or more")
+        return value
+
+    return parse
+
+
+_seed = whole_number(0, "a seed")
 
 
 def out_dir(args: argparse.Namespace, scenario_id: str, seed: int) -> Path:

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.commands.common import whole_number
+
 HELP = "compare two runs, a run and a set of runs, or a run and a doctrine-only baseline"
 
 
@@ -24,26 +26,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="an events.jsonl file or run directory (a directory of runs makes A a set)")
     p.add_argument("log_b", metavar="LOG_B", type=Path, nargs="*",
                    help="one or more logs, run directories, or a directory of runs")
-    p.add_argument("--baseline", type=_positive, default=None, metavar="N",
+    p.add_argument("--baseline", type=whole_number(1), default=None, metavar="N",
                    help="compare LOG_A with N doctrine-only runs of its scenario instead of LOG_B")
     p.add_argument("--scenario", type=Path, default=None, metavar="PATH",
                    help="--baseline: the scenario file, when it moved since the run (checked by sha256)")
     p.add_argument("--keep-logs", action="store_true", help="--baseline: keep the baseline runs' event logs")
-    p.add_argument("--workers", type=_positive, default=None, metavar="N", help="processes to use")
+    p.add_argument("--workers", type=whole_number(1), default=None, metavar="N", help="processes to use")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="where the report goes")
     p.add_argument("--no-report", action="store_true", help="print the table only; write nothing")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table and report")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def main(args: argparse.Namespace) -> int:

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.commands.common import whole_number
+
 HELP = "verify, view or branch a recorded exercise (what-if)"
 
 
@@ -34,11 +36,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the deciding agency, for a doctrine decision the log never asked (with --at)")
     p.add_argument("--later", choices=("keep", "drop"), default="keep",
                    help="re-apply the parent's later inputs where they still apply (keep, default) or drop them")
-    p.add_argument("--continuation", type=_count, default=0, metavar="K",
+    p.add_argument("--continuation", type=whole_number(0), default=0, metavar="K",
                    help="re-key random draws after the branch point with salt K (0: the parent's, default)")
-    p.add_argument("--replicates", type=_count, default=0, metavar="N",
+    p.add_argument("--replicates", type=whole_number(0), default=0, metavar="N",
                    help="fork-and-sweep: N re-keyed continuations of the branch and of the parent's choice")
-    p.add_argument("--workers", type=_count, default=None, metavar="N", help="processes for --replicates")
+    p.add_argument("--workers", type=whole_number(0), default=None, metavar="N", help="processes for --replicates")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where a branch goes (default: LOG's directory/branches/DECISION=OPTION...)")
     p.add_argument("--no-report", action="store_true", help="branch: write events.jsonl and scorecard.json only")
@@ -47,14 +49,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="print only the result line / paths")
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
-    return value
 
 
 def main(args: argparse.Namespace) -> int:

@@ -11,27 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.commands.common import whole_number
+
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
-    return value
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("a seed must be zero or more")
-    return value
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,14 +33,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--design", choices=("grid", "lhs", "sobol", "list"), default=None,
                    help="grid (default): every combination; lhs: Latin hypercube; sobol: Saltelli sample for "
                         "Sobol' indices; list: explicit points")
-    p.add_argument("--points", type=_positive, default=None, metavar="N",
+    p.add_argument("--points", type=whole_number(1), default=None, metavar="N",
                    help="levels per factor (grid, default 5), samples (lhs, default 20), or base samples N "
                         "(sobol: N·(2D+2) points, default 32)")
-    p.add_argument("--replicates", "-r", type=_positive, default=None, metavar="R",
+    p.add_argument("--replicates", "-r", type=whole_number(1), default=None, metavar="R",
                    help="runs per point, each with its own seed (default 1)")
     p.add_argument("--crn", action="store_true", default=None,
                    help="common random numbers: replicate r uses the same seed at every point")
-    p.add_argument("--seed", type=_seed, default=None, metavar="ROOT",
+    p.add_argument("--seed", type=whole_number(0, "a seed"), default=None, metavar="ROOT",
                    help="root seed every run's seed is derived from (default: the scenario's)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="a fixed override for every run (repeatable)")
@@ -62,9 +48,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="local processes (default) or a Dask cluster")
     p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
                    help="Dask scheduler to use (default with --backend dask: start a LocalCluster)")
-    p.add_argument("--workers", "-j", type=_positive, default=None, metavar="N",
+    p.add_argument("--workers", "-j", type=whole_number(1), default=None, metavar="N",
                    help="worker processes (default: all cores)")
-    p.add_argument("--batch", type=_positive, default=None, metavar="N",
+    p.add_argument("--batch", type=whole_number(1), default=None, metavar="N",
                    help="runs per task (default: adapted so a task takes ~0.3 s locally, ~1 s on Dask)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="output directory (default: runs/<scenario-id>-sweep-<seed>/)")

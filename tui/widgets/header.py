@@ -64,16 +64,38 @@ class ExerciseHeader(Widget):
     def render(self) -> Text:
         """Line 1: title and simulated date/time; line 2: clock state, levels, waiting decisions."""
         width = max(10, self.content_size.width)
-        v, lang, st = self.view, self.lang, self.status
+        line2, tail = self.state_line()
+        line2.append("  ")
+        self.append_levels(line2, tail, width)
+        out = Text()
+        out.append_text(self.title_line(width))
+        out.append("\n")
+        out.append_text(line2)
+        out.no_wrap = True
+        out.overflow = "crop"
+        return out
+
+    def when(self) -> str:
+        """The simulated date and time (seconds shown while the clock runs slowly)."""
+        st, v = self.status, self.view
         seconds = st.speed < 60 and (st.running or st.run_to is not None)
-        when = f"{self.names.date_time(v.now, seconds=seconds)}  {format_offset(v.now)}"
+        return f"{self.names.date_time(v.now, seconds=seconds)}  {format_offset(v.now)}"
+
+    def title_line(self, width: int) -> Text:
+        """The scenario's title on the left, :meth:`when` on the right."""
+        v, lang = self.view, self.lang
+        when = self.when()
         title = text(self.names.title, lang) or str((v.header.get("scenario") or {}).get("id", ""))
         room = width - cell_len(when) - 2
         line1 = Text()
         line1.append(clip(title, room), style="bold")
         line1.append(" " * max(1, width - cell_len(clip(title, room)) - cell_len(when)))
         line1.append(when, style="bold")
+        return line1
 
+    def state_line(self) -> tuple[Text, Text]:
+        """The start of line 2 (clock state, speed) and its right-hand tail (waiting decisions)."""
+        v, lang, st = self.view, self.lang, self.status
         line2 = Text()
         if v.ended:
             line2.append(f" {tr('clock.ended', lang)} ", style="bold white on grey37")
@@ -88,11 +110,14 @@ class ExerciseHeader(Widget):
         line2.append(f" {speed_label(st.speed, lang)}", style="bold")
         if st.behind:
             line2.append(" ⚠", style="bold red")
-        pending = len(v.pending)
         tail = Text()
-        if pending:
-            tail.append(f" ⚠ {tr('clock.pending', lang, n=pending)} ", style="bold white on red")
-        line2.append("  ")
+        if v.pending:
+            tail.append(f" ⚠ {tr('clock.pending', lang, n=len(v.pending))} ", style="bold white on red")
+        return line2, tail
+
+    def append_levels(self, line2: Text, tail: Text, width: int) -> None:
+        """Each main agency's response level, as many as fit, then ``tail`` right-aligned."""
+        v, lang = self.view, self.lang
         used = line2.cell_len + tail.cell_len
         shown = 0
         agencies = v.main_agencies
@@ -115,10 +140,3 @@ class ExerciseHeader(Widget):
         if tail:
             line2.append(" " * max(0, width - line2.cell_len - tail.cell_len))
             line2.append_text(tail)
-        out = Text()
-        out.append_text(line1)
-        out.append("\n")
-        out.append_text(line2)
-        out.no_wrap = True
-        out.overflow = "crop"
-        return out
