@@ -45,6 +45,7 @@ class DrillModel(mesa.Model):
         self.teams: dict[str, Team] = {}
         self.team_groups: dict[str, list[Team]] = {}
         self.incidents: dict[str, Incident] = {}
+        self.home_moves = 0  # bumped whenever a team's home changes (dispatch caches distances from homes)
         self._build_regions()
         self._build_agencies()
         self._build_teams()

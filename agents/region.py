@@ -43,25 +43,65 @@ class Region(mesa.Agent):
         self.agencies: list[Agency] = []
         self.reporters: ReporterPool | None = None
         self.known: dict[str, dict[str, float]] = {}
-        self.totals: dict[str, float] = dict.fromkeys(FACT_NAMES, 0.0)
-        self.totals_by_kind: dict[str, dict[str, float]] = {}
+        self._kinds: dict[str, str] = {}
+        self._totals: dict[str, float] | None = None
+        self._by_kind: dict[str, dict[str, float]] = {}
         self.lineage: frozenset[str] = frozenset((key,))
         self.province: Region = self
         self.last_news = 0.0
 
+    @property
+    def totals(self) -> dict[str, float]:
+        """Sums of the latest facts over every incident this office knows (largest for magnitudes).
+
+        Kept only for offices somebody asks about (a response rule, a trigger, a skip-level rule):
+        the first read builds the sums from :attr:`known`, and from then on :meth:`learn` updates
+        them by difference. Most offices on a long reporting chain are never asked, and skipping
+        their sums is most of the cost of a reporting hop.
+        """
+        totals = self._totals
+        if totals is None:
+            totals = self._track()
+        return totals
+
+    @property
+    def totals_by_kind(self) -> dict[str, dict[str, float]]:
+        """:attr:`totals` per incident kind (``kind -> fact -> value``)."""
+        if self._totals is None:
+            self._track()
+        return self._by_kind
+
+    def _track(self) -> dict[str, float]:
+        """Start keeping sums: add up what is known so far, in the order it was learned."""
+        totals = dict.fromkeys(FACT_NAMES, 0.0)
+        self._totals = totals
+        kinds = self._kinds
+        for incident, facts in self.known.items():
+            self._add(facts, None, kinds[incident])
+        return totals
+
     def learn(self, incident: str, kind: str, facts: dict[str, float]) -> None:
-        """Record the latest facts about ``incident`` and update the sums by the difference.
+        """Record the latest facts about ``incident`` (and update the sums by the difference).
 
         Called at every hop of every report, so it only touches the facts that changed.
         """
         known = self.known
         old = known.get(incident)
         known[incident] = facts
-        by_kind = self.totals_by_kind.get(kind)
+        if old is None:
+            self._kinds[incident] = kind
+            self.last_news = self.model.clock()
+        elif facts.get("trapped", 0.0) > old.get("trapped", 0.0):
+            self.last_news = self.model.clock()
+        if self._totals is not None and facts is not old:
+            self._add(facts, old, kind)
+
+    def _add(self, facts: dict[str, float], old: dict[str, float] | None, kind: str) -> None:
+        by_kind = self._by_kind.get(kind)
         if by_kind is None:
-            by_kind = self.totals_by_kind[kind] = dict.fromkeys(FACT_NAMES, 0.0)
-        totals = self.totals
-        news = old is None
+            by_kind = self._by_kind[kind] = dict.fromkeys(FACT_NAMES, 0.0)
+        totals = self._totals
+        assert totals is not None
         for name, value in facts.items():
             prev = old.get(name, 0.0) if old is not None else 0.0
             if value == prev:
@@ -75,10 +115,6 @@ class Region(mesa.Agent):
             delta = value - prev
             totals[name] = totals.get(name, 0.0) + delta
             by_kind[name] = by_kind.get(name, 0.0) + delta
-            if name == "trapped" and delta > 0:
-                news = True
-        if news:
-            self.last_news = self.model.clock()
 
     def ancestors(self) -> list[Region]:
         """Parent, grandparent, … up to the root."""

@@ -45,7 +45,7 @@ class Team(mesa.Agent):
         self.spec = spec
         self.kind: str = spec.kind
         self.base = base
-        self.home = home
+        self._home = home
         self.capabilities: frozenset[str] = frozenset(spec.capabilities)
         self.speed: float = spec.speed
         self.members: int = spec.members
@@ -73,6 +73,17 @@ class Team(mesa.Agent):
         self.progress_every: float | None = None
         self.first_response: Any = None
         self.origin_home: Point | None = None
+
+    @property
+    def home(self) -> Point | None:
+        """Where the team returns between tasks (its base, a desk's staging area, a support post)."""
+        return self._home
+
+    @home.setter
+    def home(self, value: Point | None) -> None:
+        # The dispatcher ranks teams by distance from home; a move invalidates those rankings.
+        self._home = value
+        self.model.home_moves += 1
 
     @property
     def available(self) -> bool:

@@ -137,42 +137,50 @@ class ReportingFlow:
                 inc.dirty = False
 
     def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[Any, Any, None]:
-        """Send one report up the chain, hop by hop, from the incident's region."""
+        """Send one report up the chain, hop by hop, from the incident's region.
+
+        The innermost loop of a run (a dozen hops per incident): everything it reads more than once
+        is bound to a local first.
+        """
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         comms = ctx.comms
+        hop = self._hop
+        top = self.top_rank
+        receive = self._receive
+        subject = inc.key
+        deadlines: dict[str, float] | None = self.deadlines if kind == "initial" else None
+        fixed_due = self.updates.deadline if kind == "update" and self.updates is not None else None
         node: Region = inc.region
-        while node.parent is not None and node.rank < self.top_rank:
+        while node.parent is not None and node.rank < top:
             upper = node.parent
             held = 0.0
             if comms.down and comms.blocked(node) is not None:
                 t0 = env.now
                 yield from comms.wait_clear(node, self._fallback() if self._fallback else None)
                 held = env.now - t0
-            data: dict[str, Any] = {"to": upper.key, "level": upper.level, "type": kind, "facts": facts}
+            level = upper.level
+            data: dict[str, Any] = {"to": upper.key, "level": level, "type": kind, "facts": facts}
             if held:
                 data["held"] = round(held, 4)
-            emit("report.sent", node.key, inc.key, data)
-            yield env.timeout(self._hop[node.key]())
-            if kind == "initial":
-                due = self.deadlines.get(upper.level)
-            else:
-                due = self.updates.deadline if kind == "update" and self.updates is not None else None
+            emit("report.sent", node.key, subject, data)
+            yield env.timeout(hop[node.key]())
+            due = deadlines.get(level) if deadlines is not None else fixed_due
             emit(
                 "report.received",
                 upper.key,
-                inc.key,
+                subject,
                 {
                     "from": node.key,
-                    "level": upper.level,
+                    "level": level,
                     "type": kind,
                     "facts": facts,
-                    "latency": round(env.now - since, 4),
+                    "latency": round(env._now - since, 4),
                     "due": round(since + due, 4) if due is not None else None,
                 },
             )
-            self._receive(upper, inc, facts)
+            receive(upper, inc, facts)
             node = upper
 
     def region_learns(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
@@ -184,7 +192,12 @@ class ReportingFlow:
 
     def _receive(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
         """An office learns about an incident: update knowledge, test triggers, queue the work."""
-        self.region_learns(region, inc, facts)
+        region.learn(inc.key, inc.kind, facts)  # region_learns, inlined: this runs at every hop
+        if region.agencies:
+            self.ctx.activation.on_knowledge(region)
+        duty = self.ctx.duty_reports
+        if duty.rules:
+            duty.on_knowledge(region, inc)
         if not inc.dispatch_known and (
             region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
         ):

@@ -35,6 +35,12 @@ class Dispatcher:
         self.registration_required: bool = ctx.scenario.coordination.registration_required
         self.border_rule: str = ctx.scenario.cross_region.teams_cross
         self.missions = Missions(ctx, self)
+        # Nearest-team search without scanning every team (see _match): for each incident location
+        # seen twice, every team ranked by travel time from its home; rebuilt when a home moves.
+        self._ranked: dict[Any, list[tuple[float, int, Team]]] = {}
+        self._seen: set[Any] = set()
+        self._ranked_at = ctx.model.home_moves
+        self._away: dict[str, Team] = {}  # available teams that may be away from home (checked lazily)
 
     def start(self) -> None:
         """Start the process of every team on duty."""
@@ -44,6 +50,7 @@ class Dispatcher:
 
     def _launch(self, team: Team) -> None:
         self.available[team.key] = team
+        self._away[team.key] = team
         team.process = self.ctx.env.process(self.missions.behaviour(team))
 
     def put_on_duty(self, team: Team) -> None:
@@ -123,6 +130,22 @@ class Dispatcher:
         self._match(inc)
 
     def _match(self, inc: Incident) -> None:
+        """Task the nearest available team that may work ``inc`` (ties: scenario order), else queue it."""
+        loc = inc.location
+        if loc is None or self.ctx.roads.cut:
+            best = self._nearest_by_scan(inc)
+        else:
+            best = self._nearest_ranked(inc, loc)
+        if best is not None:
+            self.assign(best, inc)
+            return
+        self._seq += 1
+        heapq.heappush(
+            self.queues.setdefault(inc.needs, []), (inc.priority, inc.queued_at or self.ctx.env.now, self._seq, inc)
+        )
+
+    def _nearest_by_scan(self, inc: Incident) -> Team | None:
+        """The reference search: travel time from every available team's current position."""
         now = self.ctx.env.now
         best: Team | None = None
         best_key: tuple[float, int] | None = None
@@ -135,13 +158,59 @@ class Dispatcher:
                 key = (minutes, self.order[team.key])
                 if best_key is None or key < best_key:
                     best, best_key = team, key
-        if best is not None:
-            self.assign(best, inc)
-            return
-        self._seq += 1
-        heapq.heappush(
-            self.queues.setdefault(needs, []), (inc.priority, inc.queued_at or now, self._seq, inc)
-        )
+        return best
+
+    def _nearest_ranked(self, inc: Incident, loc: Any) -> Team | None:
+        """The same choice as :meth:`_nearest_by_scan`, without a distance per available team.
+
+        Teams resting at home are taken from a list ranked by travel time from home to ``loc``
+        (computed once per location, with the same arithmetic as the scan, so ties break the same
+        way); the scan stops at the first one free and eligible. Teams possibly away from home
+        (returning, or just released at an incident) are measured from where they are now. With
+        roads cut the factors depend on regions, so :meth:`_match` uses the scan instead.
+        """
+        model = self.ctx.model
+        if self._ranked_at != model.home_moves:
+            self._ranked.clear()
+            self._seen.clear()
+            self._ranked_at = model.home_moves
+            self._away.update(self.available)  # measure every free team afresh once
+        ranked = self._ranked.get(loc)
+        if ranked is None:
+            if loc not in self._seen:  # a location seen once (a hazard's own point) is not worth ranking
+                if len(self._seen) > 65536:
+                    self._seen.clear()
+                self._seen.add(loc)
+                return self._nearest_by_scan(inc)
+            if len(self._ranked) > 4096:
+                self._ranked.clear()
+            ranked = self._ranked[loc] = sorted(
+                (self.travel_minutes(team.home, loc, team.speed)[1], self.order[team.key], team)
+                for team in model.teams.values()
+            )
+        available = self.available
+        needs = inc.needs
+        best: Team | None = None
+        best_key: tuple[float, int] | None = None
+        away = self._away
+        if away:
+            now = self.ctx.env.now
+            for key, team in list(away.items()):
+                if key not in available or (team._leg is None and team.position == team.home):
+                    del away[key]  # tasked, or resting at home: the ranked list covers it
+                    continue
+                if needs <= team.capabilities and self.eligible(team, inc):
+                    _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed)
+                    cand = (minutes, self.order[team.key])
+                    if best_key is None or cand < best_key:
+                        best, best_key = team, cand
+        for minutes, order, team in ranked:
+            if best_key is not None and (minutes, order) >= best_key:
+                break
+            key = team.key
+            if key in available and key not in away and needs <= team.capabilities and self.eligible(team, inc):
+                return team
+        return best
 
     def release(self, team: Team) -> None:
         """A team is free: give it the most urgent queued incident it can work, else mark it available."""
@@ -177,6 +246,7 @@ class Dispatcher:
             self.assign(team, best[3])
         else:
             self.available[team.key] = team
+            self._away[team.key] = team
 
     def _all_eligible(self, team: Team) -> bool:
         """True when no zone, registration or border rule can exclude an incident for this team."""

@@ -38,7 +38,7 @@ class Triggers:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._by_kind: dict[str, list[tuple[_Watch, Any]]] = {}
-        ctx.log.subscribe(self.on_record)
+        self._listening = False  # subscribed to the log only once a trigger waits on records
 
     def watch(self, trigger: Any, callback: Callable[[], None]) -> None:
         """Call ``callback`` once, as soon as ``trigger`` holds (records count from now on)."""
@@ -58,6 +58,9 @@ class Triggers:
                 self.ctx.env.process(self._timer(w, node.after))
             elif isinstance(node, AllT | AnyT):
                 stack.extend(node.all if isinstance(node, AllT) else node.any)
+        if self._by_kind and not self._listening:
+            self._listening = True  # until now no record could matter: skip the call per record
+            self.ctx.log.subscribe(self.on_record)
         self._check(w)
 
     def event(self, trigger: Any) -> simpy.Event:
