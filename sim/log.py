@@ -3,7 +3,7 @@
 A log is JSON Lines. Line 1 is the header (``kind = "log.header"``: scenario id and hash, seed,
 overrides, drillsim version, roster, the validated scenario); every other line is a record
 ``{"t", "seq", "kind", "actor", "subject", "data"}`` with ``t`` in simulated minutes. Records are
-appended and flushed in blocks as the run goes, so a killed run leaves a readable prefix; the
+appended through a fixed file buffer as the run goes, so a killed run leaves a readable prefix; the
 reader drops a torn last line and says so. Same scenario + seed + recorded inputs gives the same
 bytes, so nothing non-deterministic (wall time, host, absolute run directory) is ever written here.
 

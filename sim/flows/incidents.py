@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from collections.abc import Generator as Gen
 from typing import Any
 
@@ -75,6 +76,7 @@ class IncidentFlow:
         if g.start > env.now:
             yield env.timeout(g.start - env.now)
         wbuf: list[float] = draw_buffer(where)
+        last = len(keys) - 1
         while n < limit:
             dt = gap()
             if env.now + dt >= until:
@@ -87,7 +89,7 @@ class IncidentFlow:
                 if not wbuf:
                     wbuf.extend(reversed(where.random(256).tolist()))
                 u = wbuf.pop()
-                region = keys[next((i for i, c in enumerate(cum) if u < c), len(keys) - 1)]
+                region = keys[min(bisect_right(cum, u), last)]  # the first cumulative weight above u
             self.occur(g.incident, region, source=gid, key=f"{gid}-{n:06d}", gen=fate,
                        people=round(people()))
 

@@ -115,7 +115,7 @@ class ReportingFlow:
                     yield env.timeout(ready - env.now)
                 inc.dirty = False
                 facts = inc.facts()
-                if any(facts.get(k, 0.0) != last.get(k, 0.0) for k in self.update_facts):
+                if _differ(facts, last, self.update_facts):
                     last, last_sent = facts, env.now
                     self.region_learns(inc.region, inc, facts)
                     yield from self._climb(inc, "update", facts, env.now)
@@ -208,3 +208,11 @@ class ReportingFlow:
                 inc.owner.on_dispatch_known(inc)
             elif inc.needs_rescue and inc.queued_at is None:
                 ctx.dispatcher.enqueue(inc)
+
+
+def _differ(facts: dict[str, float], last: dict[str, float], names: tuple[str, ...]) -> bool:
+    """True when any of ``names`` has a different value in ``facts`` than in ``last``."""
+    for name in names:
+        if facts.get(name, 0.0) != last.get(name, 0.0):
+            return True
+    return False
