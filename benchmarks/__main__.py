@@ -51,8 +51,9 @@ def render(r: dict) -> str:
               f"= {e['engine_events_per_s']:,} ev/s; plain simpy {e['baseline_events']:,} events in "
               f"{e['baseline_wall_s']} s = {e['baseline_events_per_s']:,} ev/s",
               f"   ratio {e['ratio']} (target ≥ {e['target_ratio']})",
-              f"   {e['records_per_incident']} records per incident; writing them alone takes {e['log_only_wall_s']} s: "
-              f"simpy + log with free agents would give ratio {e['ratio_if_only_simpy_and_log']}", ""]
+              f"   {e['records_per_incident']} records per incident; writing them alone takes "
+              f"{e['log_only_wall_s']} s: simpy + log with free agents would give ratio "
+              f"{e['ratio_if_only_simpy_and_log']}", ""]
     lines += ["2. Scale", "   incidents      events     wall s   peak MiB"]
     for row in s["rows"]:
         mib = row["peak_bytes"] / 2**20

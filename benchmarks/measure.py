@@ -105,7 +105,11 @@ from benchmarks.measure import engine_run
 n = int(sys.argv[1])
 with tempfile.TemporaryDirectory() as tmp:
     events, wall, records = engine_run(n, pathlib.Path(tmp))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+try:  # this process's own peak: ru_maxrss would keep the parent's peak across fork and exec (Linux)
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    peak = int(hwm.split()[1]) * 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"incidents": n, "events": events, "records": records, "wall_s": wall, "peak_bytes": peak}))
 """
 

@@ -98,7 +98,7 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
     free: collections.deque[Team] = collections.deque()
 
     class Team:
-        __slots__ = ("assigned", "wake", "process", "returning", "away")
+        __slots__ = ("assigned", "away", "process", "returning", "wake")
 
         def __init__(self) -> None:
             self.assigned: int | None = None

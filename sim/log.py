@@ -73,7 +73,7 @@ class JsonlWriter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "wb", buffering=self.BUFFER)  # noqa: SIM115 - closed by close()
+        self._fh = open(self.path, "wb", buffering=self.BUFFER)
         self.put = self._fh.write  # one encoded line (bytes); the hot path calls this directly
 
     def write(self, rec: tuple[Any, ...]) -> None:

@@ -25,7 +25,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     fast = Dispatcher._nearest_ranked
     seen = {"checks": 0, "disagreements": 0}
 
-    def compare(self: Dispatcher, inc, loc):  # noqa: ANN001, ANN202 - test shim
+    def compare(self: Dispatcher, inc, loc):
         got = fast(self, inc, loc)
         want = self._nearest_by_scan(inc)
         seen["checks"] += 1
