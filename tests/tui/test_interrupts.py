@@ -130,12 +130,16 @@ def test_the_clock_holds_while_the_end_question_is_open(run_async, tmp_path):
             await wait_until(pilot, lambda: app.driver.now > held, what="the clock to run again")
             assert app.clock.running and app.clock.speed == 3600
             await pilot.press("space")
+            await wait_until(pilot, lambda: not app.clock.active, what="the pause")
+            # the next inject from here (M-02 at 60 min, unless a slow machine ran the clock past it)
+            target = app.view.next_inject_time(after=app.driver.now)
+            assert target is not None
             await pilot.press("n")  # run to the next inject, interrupted by the question, then resumed
             await pilot.press("ctrl+c")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmEnd))
             await pilot.press("escape")
-            await wait_until(pilot, lambda: not app.clock.active and app.driver.now == 60.0,
-                             what="the run to M-02 to finish")
+            await wait_until(pilot, lambda: not app.clock.active and app.driver.now == target,
+                             what="the run to the next inject to finish")
             assert "PAUSED" in screen_text(app)
 
     run_async(go())
