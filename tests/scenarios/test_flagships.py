@@ -102,6 +102,31 @@ def test_rainstorm_signature_events():
     assert k396 and k396[0][5]["rescued"] == 1000
 
 
+# Sourced activation times of the storage areas in July-August 2023 (shared/domain/facts.md).
+STORAGE_OPENED = {"langouwa": "2023-07-31T23:30", "dongdian": "2023-08-01T02:00",
+                  "xianxian": "2023-08-01T11:00", "yongding-fanqu": "2023-08-02T06:00"}
+
+
+def test_rainstorm_storage_areas_open_near_their_real_times():
+    """Over six seeds each storage area opens within 4 h of the real time, 2 h on average."""
+    import datetime as dt
+
+    loaded = load("rainstorm-2023-07")
+    start = loaded.scenario.start
+    errors: dict[str, list[float]] = {k: [] for k in STORAGE_OPENED}
+    for seed in range(1, 7):
+        ex = Exercise(loaded, seed=seed, keep=True)
+        ex.run()
+        for r in ex.log.records:
+            if r[2] == "storage.activated" and r[4] in STORAGE_OPENED:
+                real = dt.datetime.fromisoformat(STORAGE_OPENED[r[4]]).replace(tzinfo=start.tzinfo)
+                errors[r[4]].append((start + dt.timedelta(minutes=r[0]) - real).total_seconds() / 3600)
+    for area, hours in errors.items():
+        assert len(hours) == 6, area
+        assert max(abs(h) for h in hours) <= 4, (area, hours)
+        assert sum(abs(h) for h in hours) / 6 <= 2, (area, hours)
+
+
 def test_fire_crosses_the_border_and_a_notification_follows():
     recs = records("border-forest-fire")
     scenario = load("border-forest-fire").scenario
