@@ -40,6 +40,7 @@ class Dispatcher:
         self._ranked: dict[Any, list[tuple[float, int, Team]]] = {}
         self._seen: set[Any] = set()
         self._ranked_at = ctx.model.home_moves
+        self._ranked_cap = max(16, 1_000_000 // max(1, len(ctx.model.teams)))
         self._away: dict[str, Team] = {}  # available teams that may be away from home (checked lazily)
 
     def start(self) -> None:
@@ -182,8 +183,8 @@ class Dispatcher:
                     self._seen.clear()
                 self._seen.add(loc)
                 return self._nearest_by_scan(inc)
-            if len(self._ranked) > 4096:
-                self._ranked.clear()
+            if len(self._ranked) >= self._ranked_cap:
+                self._ranked.clear()  # bounded memory: at most ~1 million (team, location) entries
             ranked = self._ranked[loc] = sorted(
                 (self.travel_minutes(team.home, loc, team.speed)[1], self.order[team.key], team)
                 for team in model.teams.values()
