@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sim.commands.common import add_scenario_options
 
@@ -92,7 +90,9 @@ def main(args: argparse.Namespace) -> int:
                        report=not args.no_report, form=args.form)
     files = None
     signals: list[str] = []
-    restore = _exit_on_signals(app, signals)
+    from tui.signals import exit_on_signals
+
+    restore = exit_on_signals(lambda: app.exit(app.files), signals)  # whatever was written is still reported
     try:
         files = app.run()
     finally:
@@ -132,31 +132,3 @@ def _say(lines: list[str], *, to_stderr: bool = False) -> None:
         print("\n".join(lines), file=sys.stderr if to_stderr else sys.stdout, flush=True)
     except OSError:
         pass
-
-
-def _exit_on_signals(app: Any, received: list[str]) -> Callable[[], None]:
-    """SIGTERM, SIGHUP (the terminal closed) or SIGINT leave the console the normal way, so the log is closed.
-
-    The handler only asks the app to exit: the exercise is never interrupted in the middle of a
-    simulation step (a KeyboardInterrupt could land inside the engine). Ctrl-C typed in the
-    console is a key, not SIGINT (the terminal is in raw mode): it asks before ending.
-    Returns a function that restores the previous handlers; ``received`` collects signal names.
-    """
-    import signal
-
-    previous: dict[int, Any] = {}
-
-    def leave(signum: int, frame: Any) -> None:
-        received.append(signal.Signals(signum).name)
-        app.exit(app.files)  # whatever was written so far is still reported
-
-    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
-        sig = getattr(signal, name, None)
-        if sig is not None:
-            previous[sig] = signal.signal(sig, leave)
-
-    def restore() -> None:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-    return restore

@@ -240,3 +240,41 @@ def test_a_log_from_the_real_console_verifies_and_branches(run_async, tmp_path, 
     parent, branch = log.read_bytes().split(b"\n"), (out / "events.jsonl").read_bytes().split(b"\n")
     point = json.loads(branch[0])["data"]["branch_point"]["seq"]
     assert parent[1:point] == branch[1:point] and parent[point] != branch[point]
+
+
+def test_a_fault_in_an_action_closes_the_viewer_without_a_traceback(played, run_async, monkeypatch):
+    """A bug behind a key closes the viewer with exit code 1 and the fault remembered for the message."""
+
+    def broken(self):
+        raise RuntimeError("index out of step")
+
+    monkeypatch.setattr(ReplayViewer, "action_next_decision", broken)
+
+    async def go():
+        app = viewer(played)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("m")
+            await pilot.pause(0.1)
+        assert app.failure == "RuntimeError: index out of step"
+        assert "Traceback" in app.failure_details and "index out of step" in app.failure_details
+        assert app.return_code == 1
+
+    run_async(go())
+
+
+def test_run_viewer_reports_a_fault_after_the_terminal_is_restored(played, monkeypatch, capsys):
+    """The command's side: one line on stderr naming the fault and the unchanged log, exit code 1."""
+    from tui.replay import app as viewer_app
+
+    def run(self):
+        self.failure = "KeyError: 'team-9'"
+        self.failure_details = "Traceback (most recent call last): ..."
+
+    monkeypatch.setattr(viewer_app.ReplayViewer, "run", run)
+    monkeypatch.setattr(viewer_app.gc, "freeze", lambda: None)  # the command freezes; not this test process
+    monkeypatch.delenv("DRILLSIM_DEBUG", raising=False)
+    assert viewer_app.run_viewer(played) == 1
+    err = capsys.readouterr().err
+    assert "the viewer stopped after an internal error: KeyError: 'team-9'" in err
+    assert f"the log is unchanged: drillsim replay {played}" in err
+    assert "Traceback" not in err

@@ -320,3 +320,54 @@ def test_an_internal_error_in_a_real_terminal(tmp_path: Path):
     data = read_log(out / "events.jsonl")
     assert data.complete and data.records[-1].data["reason"] == "error"
     assert "Traceback" in (out / "error.txt").read_text()
+
+
+FAULTY_VIEWER = """
+import sys
+
+from sim.cli import main
+from tui.replay.app import ReplayViewer
+
+
+def broken(self):
+    raise RuntimeError("injected fault in the viewer")
+
+
+ReplayViewer.action_next_decision = broken
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "fault"])
+def test_the_replay_viewer_leaves_the_terminal_usable(tmp_path: Path, signame: str):
+    """SIGTERM or SIGHUP to the viewer, or a fault behind a key: exit code, one line, a working terminal."""
+    log = tmp_path / "events.jsonl"
+    Exercise(load("mentougou-flash-flood"), log_path=log).run()
+    before = log.read_bytes()
+    pid_file = tmp_path / "pid"
+    if signame == "fault":
+        script = tmp_path / "faulty_viewer.py"
+        script.write_text(FAULTY_VIEWER)
+        argv = [sys.executable, str(script), "replay", str(log), "--lang", "en"]
+    else:
+        argv = [sys.executable, "-m", "sim.cli", "replay", str(log), "--lang", "en"]
+    line = f"bash -c {shlex.quote(f'echo $$ > {shlex.quote(str(pid_file))}; exec {shlex.join(argv)}')}"
+    tmux = Tmux(f"viewer-{signame.lower()}")
+    try:
+        tmux.start_shell(160, 40)  # inside try: a failed start still kills the server
+        tmux.type(f'{line}; echo "exit=$?"')
+        tmux.wait_for("REPLAY")
+        if signame == "fault":
+            tmux.keys("m")
+            assert tmux.wait_for_line("exit=") == "exit=1"
+            screen = tmux.screen(joined=True)
+            assert "the viewer stopped after an internal error: RuntimeError: injected fault in the viewer" in screen
+            assert "Traceback" not in screen
+        else:
+            os.kill(int(pid_file.read_text()), getattr(signal, signame))
+            assert tmux.wait_for_line("exit=") == "exit=130"
+            assert f"drillsim replay: interrupted by {signame}" in tmux.screen(joined=True)
+        assert_terminal_usable(tmux)
+    finally:
+        tmux.kill()
+    assert log.read_bytes() == before  # the viewer never writes the log it shows

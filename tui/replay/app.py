@@ -11,7 +11,10 @@ and opened at its branch point; ``p`` comes back to the parent.
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import time
+import traceback
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -151,6 +154,8 @@ class ReplayViewer(App[None]):
     def __init__(self, path: Path, log: LogData, *, lang: str = "en", scenario: Path | None = None,
                  speed: int = 300, start: float | None = None, tick: float = 0.1, freeze_gc: bool = False) -> None:
         super().__init__()
+        self.failure: str | None = None  # "Type: message" of the fault that closed the viewer, if one did
+        self.failure_details = ""
         self.opened = Opened(Path(path), Player(log, speed))
         self.freeze_gc = freeze_gc
         if freeze_gc:
@@ -417,6 +422,34 @@ class ReplayViewer(App[None]):
         """Leave (nothing to save: the viewer never writes the log it shows)."""
         self.exit(None)
 
+    # -- faults -----------------------------------------------------------------------------------------
+
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """Every key binding and palette action passes here: one that raises closes the viewer cleanly."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            self.fail(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort (a pane drawing, a dialog's callback): leave instead of a traceback."""
+        try:
+            self.fail(error)
+        except Exception:
+            super()._handle_exception(error)
+
+    def fail(self, exc: BaseException) -> None:
+        """Remember the first fault and leave; :func:`run_viewer` says what happened once the terminal is back.
+
+        The viewer only reads the log it shows (a what-if branch is written whole, atomically), so
+        nothing is lost: the trainer is told, and the same log opens again.
+        """
+        if self.failure is None:
+            self.failure = f"{type(exc).__name__}: {exc}"
+            self.failure_details = "".join(traceback.format_exception(exc))
+        self.exit(None, return_code=1)
+
     # -- what if? ---------------------------------------------------------------------------------------
 
     def action_branch(self) -> None:
@@ -526,5 +559,25 @@ def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenar
             minutes = parse_time(start, begin, float(log.header.get("duration") or 0.0))
         except ValueError as exc:
             raise InputError([Problem("--start", 0, 0, "", str(exc))]) from None
-    ReplayViewer(path, log, lang=lang, start=minutes, scenario=scenario, freeze_gc=True).run()
+    from tui.signals import exit_on_signals
+
+    app = ReplayViewer(path, log, lang=lang, start=minutes, scenario=scenario, freeze_gc=True)
+    signals: list[str] = []
+    restore = exit_on_signals(lambda: app.exit(None), signals)
+    try:
+        app.run()
+    finally:
+        restore()
+    try:
+        if app.failure is not None:
+            print(f"drillsim replay: the viewer stopped after an internal error: {app.failure}\n"
+                  f"  the log is unchanged: drillsim replay {path}", file=sys.stderr, flush=True)
+            if os.environ.get("DRILLSIM_DEBUG"):
+                print(app.failure_details.rstrip(), file=sys.stderr, flush=True)
+            return 1
+        if signals:
+            print(f"drillsim replay: interrupted by {signals[0]}", flush=True)
+            return 130
+    except OSError:  # the terminal is gone (SIGHUP: the window was closed)
+        return 130 if signals else 1
     return 0
