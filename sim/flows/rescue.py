@@ -133,7 +133,7 @@ class Dispatcher:
     def _match(self, inc: Incident) -> None:
         """Task the nearest available team that may work ``inc`` (ties: scenario order), else queue it."""
         loc = inc.location
-        if loc is None or self.ctx.roads.cut:
+        if loc is None or self.ctx.roads.cut or type(loc) is not tuple:  # rankings are keyed by the point
             best = self._nearest_by_scan(inc)
         else:
             best = self._nearest_ranked(inc, loc)
