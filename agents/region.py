@@ -46,6 +46,8 @@ class Region(mesa.Agent):
         self._kinds: dict[str, str] = {}
         self._totals: dict[str, float] | None = None
         self._by_kind: dict[str, dict[str, float]] = {}
+        self._peaks: dict[str, float] = {}  # largest magnitude/warning learned while untracked
+        self._peaks_by_kind: dict[str, dict[str, float]] = {}
         self.lineage: frozenset[str] = frozenset((key,))
         self.province: Region = self
         self.last_news = 0.0
@@ -55,9 +57,11 @@ class Region(mesa.Agent):
         """Sums of the latest facts over every incident this office knows (largest for magnitudes).
 
         Kept only for offices somebody asks about (a response rule, a trigger, a skip-level rule):
-        the first read builds the sums from :attr:`known`, and from then on :meth:`learn` updates
-        them by difference. Most offices on a long reporting chain are never asked, and skipping
-        their sums is most of the cost of a reporting hop.
+        the first read builds the sums from :attr:`known` (and the largest magnitude or warning
+        seen so far), and from then on :meth:`learn` updates them by difference. Most offices on a
+        long reporting chain are never asked, and skipping their sums is most of the cost of a
+        reporting hop. The values are those of sums kept from the start (for non-integer facts, up
+        to the last bit of floating-point rounding).
         """
         totals = self._totals
         if totals is None:
@@ -78,6 +82,15 @@ class Region(mesa.Agent):
         kinds = self._kinds
         for incident, facts in self.known.items():
             self._add(facts, None, kinds[incident])
+        # magnitudes and warnings keep the largest value ever learned, as if tracked from the start
+        for name, value in self._peaks.items():
+            if value > totals.get(name, 0.0):
+                totals[name] = value
+        for kind, peaks in self._peaks_by_kind.items():
+            by_kind = self._by_kind.setdefault(kind, dict.fromkeys(FACT_NAMES, 0.0))
+            for name, value in peaks.items():
+                if value > by_kind.get(name, 0.0):
+                    by_kind[name] = value
         return totals
 
     def learn(self, incident: str, kind: str, facts: dict[str, float]) -> None:
@@ -93,8 +106,17 @@ class Region(mesa.Agent):
             self.last_news = self.model.clock()
         elif facts.get("trapped", 0.0) > old.get("trapped", 0.0):
             self.last_news = self.model.clock()
-        if self._totals is not None and facts is not old:
-            self._add(facts, old, kind)
+        if self._totals is not None:
+            if facts is not old:
+                self._add(facts, old, kind)
+        elif not facts.keys().isdisjoint(_MAX):  # rare: a magnitude or a warning colour
+            peaks = self._peaks_by_kind.setdefault(kind, {})
+            for name, value in facts.items():
+                if name in _MAX:
+                    if value > self._peaks.get(name, 0.0):
+                        self._peaks[name] = value
+                    if value > peaks.get(name, 0.0):
+                        peaks[name] = value
 
     def _add(self, facts: dict[str, float], old: dict[str, float] | None, kind: str) -> None:
         by_kind = self._by_kind.get(kind)
