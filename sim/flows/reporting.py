@@ -47,6 +47,23 @@ class ReportingFlow:
             if rep.comms_fallback is not None
             else None
         )
+        # Each region's way up, worked out once: (sender, receiver, sender id, receiver id, receiving
+        # level, hop delay sampler, whether the receiver queues the rescue). The region tree never
+        # changes during a run, and the climb is the innermost loop of every run.
+        self._chains: dict[str, tuple[tuple[Any, ...], ...]] = {}
+        for rid, region in ctx.model.regions.items():
+            chain = []
+            node = region
+            while node.parent is not None and node.rank < self.top_rank:
+                upper = node.parent
+                chain.append((node, upper, node.key, upper.key, upper.level, self._hop[node.key],
+                              self._dispatches(upper)))
+                node = upper
+            self._chains[rid] = tuple(chain)
+
+    def _dispatches(self, region: Region) -> bool:
+        """True when an incident becomes known for dispatch once its report reaches ``region``."""
+        return region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
 
     def on_incident(self, inc: Incident, detect: Any = None, by: str = "reporters") -> None:
         """Start detection and reporting for a new incident.
@@ -139,40 +156,35 @@ class ReportingFlow:
     def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[Any, Any, None]:
         """Send one report up the chain, hop by hop, from the incident's region.
 
-        The innermost loop of a run (a dozen hops per incident): everything it reads more than once
-        is bound to a local first.
+        The innermost loop of a run (a dozen hops per incident): the way up is precomputed
+        (:attr:`_chains`) and everything read more than once is bound to a local first.
         """
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         comms = ctx.comms
-        hop = self._hop
-        top = self.top_rank
         receive = self._receive
         subject = inc.key
         deadlines: dict[str, float] | None = self.deadlines if kind == "initial" else None
         fixed_due = self.updates.deadline if kind == "update" and self.updates is not None else None
-        node: Region = inc.region
-        while node.parent is not None and node.rank < top:
-            upper = node.parent
+        for node, upper, node_key, upper_key, level, hop, dispatches in self._chains[inc.region.key]:
             held = 0.0
             if comms.down and comms.blocked(node) is not None:
                 t0 = env.now
                 yield from comms.wait_clear(node, self._fallback() if self._fallback else None)
                 held = env.now - t0
-            level = upper.level
-            data: dict[str, Any] = {"to": upper.key, "level": level, "type": kind, "facts": facts}
+            data: dict[str, Any] = {"to": upper_key, "level": level, "type": kind, "facts": facts}
             if held:
                 data["held"] = round(held, 4)
-            emit("report.sent", node.key, subject, data)
-            yield env.timeout(hop[node.key]())
+            emit("report.sent", node_key, subject, data)
+            yield env.timeout(hop())
             due = deadlines.get(level) if deadlines is not None else fixed_due
             emit(
                 "report.received",
-                upper.key,
+                upper_key,
                 subject,
                 {
-                    "from": node.key,
+                    "from": node_key,
                     "level": level,
                     "type": kind,
                     "facts": facts,
@@ -180,8 +192,7 @@ class ReportingFlow:
                     "due": round(since + due, 4) if due is not None else None,
                 },
             )
-            receive(upper, inc, facts)
-            node = upper
+            receive(upper, inc, facts, dispatches)
 
     def region_learns(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
         """The incident's own office learns new facts first (it writes the update)."""
@@ -190,17 +201,20 @@ class ReportingFlow:
             self.ctx.activation.on_knowledge(region)
         self.ctx.duty_reports.on_knowledge(region, inc)
 
-    def _receive(self, region: Region, inc: Incident, facts: dict[str, float]) -> None:
-        """An office learns about an incident: update knowledge, test triggers, queue the work."""
+    def _receive(self, region: Region, inc: Incident, facts: dict[str, float], dispatches: bool | None = None) -> None:
+        """An office learns about an incident: update knowledge, test triggers, queue the work.
+
+        ``dispatches``: :meth:`_dispatches` of ``region``, when the caller already knows it.
+        """
         region.learn(inc.key, inc.kind, facts)  # region_learns, inlined: this runs at every hop
         if region.agencies:
             self.ctx.activation.on_knowledge(region)
         duty = self.ctx.duty_reports
         if duty.rules:
             duty.on_knowledge(region, inc)
-        if not inc.dispatch_known and (
-            region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
-        ):
+        if inc.dispatch_known:
+            return
+        if dispatches if dispatches is not None else self._dispatches(region):
             inc.dispatch_known = True
             ctx = self.ctx
             ctx.materials.on_incident_known(inc)
