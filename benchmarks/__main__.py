@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick]``: print a table and write benchmarks/results.json.
+"""``python -m benchmarks [--quick] [--reuse-sweep]``: print a table and write benchmarks/results.json.
 
 Every ratio is measured within one invocation (engine and baseline interleaved in one process), so
 a busy machine slows both sides alike.
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller sizes (for a smoke test)")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--reuse-sweep", action="store_true",
+                    help="take the sweep measurement from benchmarks/sweep_results.json instead of running it "
+                         "(it takes a few minutes and wants a quiet machine)")
     args = ap.parse_args(argv)
     sizes = (500, 2_000, 8_000) if args.quick else (1_000, 10_000, 100_000)
     results = {
@@ -34,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
         "startup": measure.startup(),
     }
     sweep_file = HERE / "sweep_results.json"
+    if not args.reuse_sweep:
+        from benchmarks import sweep_bench
+
+        sweep_args = ["--out", str(sweep_file)]
+        if args.quick:
+            sweep_args = ["--runs", "100", "--repeats", "1", "--wait", "10", "--no-dask",
+                          "--out", str(args.out.with_name("sweep_quick.json"))]
+            sweep_file = args.out.with_name("sweep_quick.json")
+        sweep_bench.main([*sweep_args, "--quiet"])
     if sweep_file.exists():
         results["sweep"] = json.loads(sweep_file.read_text())
     from sim.fileio import atomic_write_text
@@ -66,7 +78,17 @@ def render(r: dict) -> str:
     lines += ["", "4. Start-up", f"   python -c pass {st['python_bare_s']} s; drillsim --help {st['help_s']} s "
               f"(target ≤ {st['help_target_s']}); drillsim validate {st['validate_scenario']} {st['validate_s']} s"]
     if "sweep" in r:
-        lines += ["", "5. Sweep", "   " + json.dumps(r["sweep"])]
+        sw = r["sweep"]
+        lp = sw["local_parallel_efficiency"]
+        lines += ["", f"5. Sweep ({sw['runs']:,} runs of {sw['scenario']}, measured {sw['date']})",
+                  f"   1 worker {lp['best_1_s']} s, 2 workers {lp['best_2_s']} s: parallel efficiency "
+                  f"{lp['efficiency']} (target ≥ {lp['target']})"
+                  + (" — the machine was busy" if lp.get("machine_was_busy") else "")]
+        dask = sw.get("dask")
+        if dask and "skipped" not in dask:
+            start = round(dask["startup_dask_s"] - dask["startup_local_s"], 2)
+            lines.append(f"   Dask LocalCluster vs local pool: +{start} s to start, "
+                         f"+{dask['overhead_per_run_ms']} ms per run")
     return "\n".join(lines)
 
 

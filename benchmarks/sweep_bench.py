@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=900.0, help="seconds to spend collecting clean measurements")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--out", type=Path, default=HERE / "sweep_results.json")
+    ap.add_argument("--quiet", action="store_true", help="do not print the results (python -m benchmarks does)")
     args = ap.parse_args(argv)
     if args.runs < 100:
         ap.error("--runs must be at least 100")
@@ -211,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             }
     text = json.dumps(results, indent=1)
     atomic_write_text(args.out, text + "\n")
-    print(text)
+    if not args.quiet:
+        print(text)
     return 0
 
 
