@@ -36,3 +36,20 @@ def test_baseline_is_deterministic_and_finishes_every_incident() -> None:
     b, end_b = plain_simpy(500, seed=3)
     assert (a, end_a) == (b, end_b)
     assert a >= 500 * 23  # every incident's three report climbs, rescue and return happened
+
+
+def test_entry_point_prints_the_table_and_writes_every_section(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "results.json"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)], cwd=root,
+                          capture_output=True, text=True, timeout=900, check=True)
+    results = json.loads(out.read_text())
+    assert {"efficiency", "scale", "flagships", "startup", "sweep"} <= set(results)
+    assert results["sweep"]["runs"] >= 100 and (tmp_path / "sweep_quick.json").exists()
+    for heading in ("1. Engine efficiency", "2. Scale", "3. Bundled scenarios", "4. Start-up", "5. Sweep"):
+        assert heading in proc.stdout
