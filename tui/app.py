@@ -31,6 +31,7 @@ from tui import bridge
 from tui.clock import Clock
 from tui.driver import LiveDriver, SimulationFault, ViewFault
 from tui.failure import Failure, describe, format_error, write_error_file
+from tui.guard import FailsCleanly
 from tui.i18n import STRINGS, Names, text, tr
 from tui.screens.confirm import ConfirmEnd
 from tui.screens.decision import DecisionDialog
@@ -196,7 +197,7 @@ class ConsoleScreen(Screen[None]):
             self.set_lang(self.lang)  # the footer shows fewer keys when compact
 
 
-class DrillConsole(App[bridge.EndFiles | None]):
+class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     """The facilitator console.
 
     Args:
@@ -756,30 +757,6 @@ class DrillConsole(App[bridge.EndFiles | None]):
             return self.out_dir
         log = self.driver.log_path
         return Path(log).parent if log is not None else None
-
-    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
-        """Every key binding and palette action passes here: one that raises stops the exercise cleanly.
-
-        (Without this an exception in an action would end textual's message loop: the app would
-        exit with a traceback.)
-        """
-        try:
-            return await super().run_action(action, default_namespace, namespaces)
-        except Exception as exc:
-            self.fail(exc)
-            return True
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Textual's last resort for an exception nothing caught (a pane drawing, a dialog's callback).
-
-        Instead of exiting with a traceback printed over the terminal, stop the exercise as
-        :meth:`fail` does. If the exception ended the app's own message loop, textual closes the
-        app afterwards anyway; the log and ``error.txt`` are written by then.
-        """
-        try:
-            self.fail(error)
-        except Exception:
-            super()._handle_exception(error)
 
     # -- command palette ---------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from textual.widgets import Footer
 from sim.log import LogData, read_log
 from tui import bridge
 from tui.app import ConsoleScreen
+from tui.guard import FailsCleanly
 from tui.i18n import Names, text
 from tui.replay.dialogs import BranchDialog, GotoDialog
 from tui.replay.feed import ReplayFeed
@@ -127,7 +128,7 @@ class Opened:
     player: Player
 
 
-class ReplayViewer(App[None]):
+class ReplayViewer(FailsCleanly, App[None]):
     """The replay viewer.
 
     Args:
@@ -423,21 +424,6 @@ class ReplayViewer(App[None]):
         self.exit(None)
 
     # -- faults -----------------------------------------------------------------------------------------
-
-    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
-        """Every key binding and palette action passes here: one that raises closes the viewer cleanly."""
-        try:
-            return await super().run_action(action, default_namespace, namespaces)
-        except Exception as exc:
-            self.fail(exc)
-            return True
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Textual's last resort (a pane drawing, a dialog's callback): leave instead of a traceback."""
-        try:
-            self.fail(error)
-        except Exception:
-            super()._handle_exception(error)
 
     def fail(self, exc: BaseException) -> None:
         """Remember the first fault and leave; :func:`run_viewer` says what happened once the terminal is back.
