@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 if TYPE_CHECKING:
-    from agents.region import Region
+    from drillsim.agents.region import Region
 
 
 class Agency(mesa.Agent):

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from sim.geo import Point
+from drillsim.geo import Point
 
 if TYPE_CHECKING:
-    from agents.region import Region
-    from agents.team import Team
+    from drillsim.agents.region import Region
+    from drillsim.agents.team import Team
 
 
 class Incident(mesa.Agent):

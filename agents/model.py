@@ -12,14 +12,14 @@ from typing import Any
 
 import mesa
 
-from agents.agency import Agency
-from agents.incident import Incident
-from agents.region import Region
-from agents.reporter import ReporterPool
-from agents.team import Team
-from sim import levels
-from sim.rng import Streams, make_sampler
-from sim.scenario.model import ADMIN_LEVELS
+from drillsim.agents.agency import Agency
+from drillsim.agents.incident import Incident
+from drillsim.agents.region import Region
+from drillsim.agents.reporter import ReporterPool
+from drillsim.agents.team import Team
+from drillsim import levels
+from drillsim.rng import Streams, make_sampler
+from drillsim.scenario.model import ADMIN_LEVELS
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from sim.geo import Point
-from sim.scenario.model import FACTS, MAX_FACTS
+from drillsim.geo import Point
+from drillsim.scenario.model import FACTS, MAX_FACTS
 
 if TYPE_CHECKING:
-    from agents.agency import Agency
-    from agents.reporter import ReporterPool
+    from drillsim.agents.agency import Agency
+    from drillsim.agents.reporter import ReporterPool
 
 FACT_NAMES = FACTS
 _MAX = frozenset(MAX_FACTS)

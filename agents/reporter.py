@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from sim.rng import draw_buffer
+from drillsim.rng import draw_buffer
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from agents.region import Region
+    from drillsim.agents.region import Region
 
 
 class ReporterPool(mesa.Agent):

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from sim.geo import Point, lerp
+from drillsim.geo import Point, lerp
 
 if TYPE_CHECKING:
     import simpy
 
-    from agents.incident import Incident
-    from agents.region import Region
+    from drillsim.agents.incident import Incident
+    from drillsim.agents.region import Region
 
 STATES = ("off_duty", "idle", "travelling", "working", "returning")
 

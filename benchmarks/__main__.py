@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         sweep_bench.main([*sweep_args, "--quiet"])
     if sweep_file.exists():
         results["sweep"] = json.loads(sweep_file.read_text())
-    from sim.fileio import atomic_write_text
+    from drillsim.fileio import atomic_write_text
 
     atomic_write_text(args.out, json.dumps(results, indent=2) + "\n")
     print(render(results))

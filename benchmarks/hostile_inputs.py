@@ -1,7 +1,7 @@
 """Time and peak memory of the loader on every hostile input (tests/hostile_cases.py).
 
 Run: ``.venv/bin/python benchmarks/hostile_inputs.py [--json FILE]``. Each case is loaded in a fresh
-process so memory numbers do not mix: wall time of ``sim.scenario.load``, the growth of the
+process so memory numbers do not mix: wall time of ``drillsim.scenario.load``, the growth of the
 process's peak resident set (``ru_maxrss``) over the baseline after imports, and the peak of Python
 allocations seen by ``tracemalloc`` (a second load). Also times a flagship-size scenario (the
 bundled ones, and a generated one with 200 teams, 60 regions and 100 injects).
@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 CHILD = r"""
 import json, resource, sys, time, tracemalloc
-from sim.errors import InputError
-from sim.scenario import load
+from drillsim.errors import InputError
+from drillsim.scenario import load
 path = sys.argv[1]
 def once():
     try:
@@ -84,7 +84,7 @@ def measure(path: Path, small: Path) -> dict[str, object]:
 
 def main() -> int:
     """Measure every case and print a table."""
-    from hostile_cases import CASES
+    from tests.hostile_cases import CASES
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", type=Path, help="also write the numbers here")

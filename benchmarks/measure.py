@@ -19,15 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_generated(n: int) -> Any:
-    from sim.scenario.load import load_document
-    from sim.scenario.yamlsafe import Document
+    from drillsim.scenario.load import load_document
+    from drillsim.scenario.yamlsafe import Document
 
     return load_document(Document(f"bench-{n}", scenario_data(n)), f"bench:{n}")
 
 
 def engine_run(n: int, log_dir: Path) -> tuple[int, float, int]:
     """Run the generated scenario with logging to file on; return (events, wall seconds, records)."""
-    from sim.engine import Exercise
+    from drillsim.engine import Exercise
 
     loaded = _load_generated(n)
     gc.collect()
@@ -44,7 +44,7 @@ def log_only(path: Path, out: Path) -> float:
     The same records, kinds, data and clock readings as the run, with no simulation around them:
     what the record contract costs by itself, the floor under the engine's time.
     """
-    from sim.log import EventLog, JsonlWriter, read_log
+    from drillsim.log import EventLog, JsonlWriter, read_log
 
     recs = [(r.t, r.kind, r.actor, r.subject, r.data) for r in read_log(path).records]
 
@@ -132,9 +132,9 @@ def scale(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
 
 def flagships() -> list[dict[str, Any]]:
     """Each bundled scenario, single run, default seed, log to file."""
-    from scenarios import bundled
-    from sim.engine import Exercise
-    from sim.scenario import load
+    from drillsim.scenarios import bundled
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load
 
     rows = []
     for path in bundled():
@@ -163,12 +163,12 @@ def _best_of(cmd: list[str], repeats: int = 5) -> float:
 
 def startup() -> dict[str, Any]:
     """``drillsim --help`` and ``drillsim validate`` vs a bare interpreter start (best of 5)."""
-    from scenarios import bundled
+    from drillsim.scenarios import bundled
 
     py = sys.executable
     flagship = str(max(bundled(), key=lambda p: p.stat().st_size))
     bare = _best_of([py, "-c", "pass"])
-    help_s = _best_of([py, "-m", "sim.cli", "--help"])
-    validate_s = _best_of([py, "-m", "sim.cli", "validate", "-q", flagship])
+    help_s = _best_of([py, "-m", "drillsim.cli", "--help"])
+    validate_s = _best_of([py, "-m", "drillsim.cli", "validate", "-q", flagship])
     return {"python_bare_s": round(bare, 4), "help_s": round(help_s, 4), "validate_s": round(validate_s, 4),
             "validate_scenario": Path(flagship).stem, "help_target_s": 0.3}

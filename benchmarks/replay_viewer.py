@@ -7,7 +7,7 @@ overrides: 96 h, the generator's rate, more fire crews), then measures on it:
 * jumping to random moments: the view's state alone (``Player.seek_time``), and the state plus the
   redraw of every pane in the headless app (what a key press costs on the UI thread; scoring runs in
   a worker when slow and is measured separately);
-* scoring the records so far at random moments (``sim.scoring.score``).
+* scoring the records so far at random moments (``drillsim.scoring.score``).
 
 Writes benchmarks/replay_results.json and prints a summary. Wall times depend on the machine; the
 target the viewer is built for is a jump under 200 ms.
@@ -31,7 +31,7 @@ def generate(out: Path, per_hour: int, crews: int) -> Path:
     import contextlib
     import io
 
-    from sim.cli import main
+    from drillsim.cli import main
 
     with contextlib.redirect_stdout(io.StringIO()):
             code = main(["run", "mentougou-flash-flood", "--set", "duration=96h",
@@ -50,10 +50,10 @@ def stats(samples: list[float]) -> dict[str, float]:
 
 
 def measure(path: Path, jumps: int = 60) -> dict:
-    from sim.log import read_log
-    from sim.scoring import score
-    from tui.replay.app import ReplayViewer
-    from tui.replay.player import Player
+    from drillsim.log import read_log
+    from drillsim.scoring import score
+    from drillsim.tui.replay.app import ReplayViewer
+    from drillsim.tui.replay.player import Player
 
     t0 = time.perf_counter()
     log = read_log(path)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.log or generate(Path(tmp) / "long", args.incidents_per_hour, args.crews)
         result = measure(path)
-    from sim.fileio import atomic_write_text
+    from drillsim.fileio import atomic_write_text
 
     atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
     print(f"replay viewer on {result['records']:,} records ({result['bytes'] / 2**20:.0f} MiB): "

@@ -80,7 +80,7 @@ def wait_quiet(limit: float) -> dict[str, Any]:
 
 
 def timed_sweep(prepared: Any, backend: str, workers: int) -> dict[str, Any]:
-    from sim.sweep.api import run
+    from drillsim.sweep.api import run
 
     tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
     try:
@@ -100,8 +100,8 @@ def timed_sweep(prepared: Any, backend: str, workers: int) -> dict[str, Any]:
 
 
 def startup(backend: str, workers: int) -> float:
-    from sim.sweep.backends import open_backend
-    from sim.sweep.tasks import ScenarioSource, run_batch
+    from drillsim.sweep.backends import open_backend
+    from drillsim.sweep.tasks import ScenarioSource, run_batch
 
     t0 = time.perf_counter()
     b = open_backend(backend, workers=workers)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.runs < 100:
         ap.error("--runs must be at least 100")
-    from sim.sweep.api import prepare
+    from drillsim.sweep.api import prepare
 
     replicates = 4
     prepared = prepare(SCENARIO, ["county-deadline", "flood-rate", "reporter-probability"], design="lhs",
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             "projection_if_idle": _projection(one, two),
         },
     }
-    from sim.fileio import atomic_write_text
+    from drillsim.fileio import atomic_write_text
 
     atomic_write_text(args.out, json.dumps(results, indent=1) + "\n")  # kept if the Dask part is cut short
     if not args.no_dask:

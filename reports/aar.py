@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.causes import analyse
-from reports.document import Bullets, Document, Heading, Image, Para, Table
-from reports.facts import Facts, evidence_seqs, task_line
-from reports.figures.common import Drawn
-from reports.i18n import hazard_name, s
-from sim.scoring.text import pick
+from drillsim.reports.causes import analyse
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
+from drillsim.reports.facts import Facts, evidence_seqs, task_line
+from drillsim.reports.figures.common import Drawn
+from drillsim.reports.i18n import hazard_name, s
+from drillsim.scoring.text import pick
 
 SHOWN_EVIDENCE = 5
 
@@ -234,7 +234,7 @@ def _evidence_item(task: Any, lang: str) -> str:
 
 
 def _evidence_lines(task: Any, lang: str) -> list[str]:
-    from sim.scoring.evidence import bad_first
+    from drillsim.scoring.evidence import bad_first
 
     ordered = bad_first(task.observations, task.kind, task.better)
     lines = [

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scoring.evidence import bad_first
-from sim.scoring.text import Clock, Minutes, Text, bi
-from sim.scoring.view import LogView
+from drillsim.scoring.evidence import bad_first
+from drillsim.scoring.text import Clock, Minutes, Text, bi
+from drillsim.scoring.view import LogView
 
 RESCUE_METRICS = (
     "time_to_first_on_scene",

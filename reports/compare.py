@@ -1,7 +1,7 @@
 """The comparison report: two runs, a run and a set, or two sets — as a terminal table and a page.
 
 Rows are the overall rating and score, each objective's rating and score, and the key metrics
-(:data:`sim.replay.outcome.METRICS`). A single run shows its value; a set shows its median and
+(:data:`drillsim.replay.outcome.METRICS`). A single run shows its value; a set shows its median and
 p10–p90 range, and its rating counts. A single run against a set also gets its percentile in the
 set (better than that share of the set's runs, ties count half); two sets get the probability that
 a run of B does better than a run of A. The page (``compare.html``, self-contained, and
@@ -14,12 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reports import html, markdown
-from reports.document import Bullets, Document, Heading, Image, Para, Table
-from sim.fileio import atomic_write_bytes, atomic_write_text
-from sim.replay.compare import Comparison, RunSummary
-from sim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summary
-from sim.scoring.table import pad, width
+from drillsim.reports import html, markdown
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
+from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.replay.compare import Comparison, RunSummary
+from drillsim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summary
+from drillsim.scoring.table import pad, width
 
 LABELS_ZH = {
     "score": "总分", "rescued": "获救人数", "lost": "遇难人数(截至结束)", "trapped": "结束时仍被困人数",
@@ -230,9 +230,9 @@ def _names(comp: Comparison) -> dict[str, str]:
 
 def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
     """The comparison page: what is compared, the table, where the logs part, the figures."""
-    from reports.figures import compare as fig
-    from reports.figures.common import png, styled
-    from reports.figures.fonts import figure_lang
+    from drillsim.reports.figures import compare as fig
+    from drillsim.reports.figures.common import png, styled
+    from drillsim.reports.figures.fonts import figure_lang
 
     title = title or _t(lang, "Run comparison", "运行对比")
     doc = Document(title, lang)
@@ -319,7 +319,7 @@ def write_compare(comp: Comparison, out: str | Path, lang: str = "en", title: st
 
 def write_fork_report(fork: Any, out: str | Path, lang: str = "en") -> list[Path]:
     """Fork-and-sweep: the parent's-choice continuations (A) against the branch's (B), from their logs."""
-    from sim.replay.compare import compare_logs
+    from drillsim.replay.compare import compare_logs
 
     logs = [Path(p) for p in fork.logs]
     a = [p for p in logs if p.parent.name.startswith("parent-")]

@@ -1,6 +1,6 @@
 """What every report form says, computed once from the log and the scorecard.
 
-The AAR (:mod:`reports.aar`) and the GB/T evaluation report (:mod:`reports.gbt`) lay the same facts
+The AAR (:mod:`drillsim.reports.aar`) and the GB/T evaluation report (:mod:`drillsim.reports.gbt`) lay the same facts
 out differently: overview, key numbers, strengths, areas for improvement, the improvement plan,
 evaluator observations and the timeline. Everything here comes from the log header and records.
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from reports.i18n import s
-from sim.scoring.capabilities import capability_name
-from sim.scoring.evidence import STAT_NAMES, format_value
-from sim.scoring.text import format_clock, format_minutes, pick
-from sim.scoring.view import LogView
+from drillsim.reports.i18n import s
+from drillsim.scoring.capabilities import capability_name
+from drillsim.scoring.evidence import STAT_NAMES, format_value
+from drillsim.scoring.text import format_clock, format_minutes, pick
+from drillsim.scoring.view import LogView
 
 DUE_DAYS = {"U": 30, "M": 60, "S": 90}
 """Days after the exercise by which a corrective action is due, by the task's rating."""
@@ -82,7 +82,7 @@ def task_line(task: Any, lang: str) -> str:
 
 def evidence_seqs(task: Any, n: int = 8) -> str:
     """``seq 14, 20, 25, …`` for the records behind a rating (worst first)."""
-    from sim.scoring.evidence import bad_first
+    from drillsim.scoring.evidence import bad_first
 
     seqs = [o.seq for o in bad_first(task.observations, task.kind, task.better) if o.seq is not None]
     if not seqs:
@@ -205,7 +205,7 @@ class Facts:
         scoped = self._task_scope(obj.id, task.id).get("agencies") or []
         if scoped:
             return ", ".join(pick(v.name(a), self.lang) for a in scoped)
-        from sim.scoring.evidence import bad_first
+        from drillsim.scoring.evidence import bad_first
 
         actors: list[str] = []
         for o in bad_first(task.observations, task.kind, task.better)[:10]:
@@ -222,7 +222,7 @@ class Facts:
 
     def plan(self) -> list[PlanRow]:
         """Improvement-plan rows: one per task rated below P, worst first, dated from the exercise."""
-        from sim.scoring.library import METRICS
+        from drillsim.scoring.library import METRICS
 
         start = self.view.wall(self.view.horizon)
         rows = []

@@ -7,12 +7,12 @@ their causes, lessons, recommendations, and the timeline and figures as annexes.
 
 from __future__ import annotations
 
-from reports.causes import analyse
-from reports.document import Bullets, Document, Heading, Image, Para, Table
-from reports.facts import Facts, evidence_seqs, task_line
-from reports.figures.common import Drawn
-from reports.i18n import hazard_name, s
-from sim.scoring.text import pick
+from drillsim.reports.causes import analyse
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
+from drillsim.reports.facts import Facts, evidence_seqs, task_line
+from drillsim.reports.figures.common import Drawn
+from drillsim.reports.i18n import hazard_name, s
+from drillsim.scoring.text import pick
 
 
 def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
@@ -128,7 +128,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
     if areas:
         rows = []
         for obj, task in areas:
-            from sim.scoring.evidence import bad_first
+            from drillsim.scoring.evidence import bad_first
 
             seqs = evidence_seqs(task)
             why = analyse(view, task)

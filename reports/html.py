@@ -1,4 +1,4 @@
-"""Render a :class:`~reports.document.Document` as one self-contained HTML page.
+"""Render a :class:`~drillsim.reports.document.Document` as one self-contained HTML page.
 
 Figures are embedded as base64 PNG, the style sheet is inline, and nothing is fetched: no
 scripts, fonts, style sheets or images from anywhere else, so the page opens offline and leaks
@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from reports.document import Bullets, Document, Heading, Image, Para, Table
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;

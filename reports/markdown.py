@@ -1,8 +1,8 @@
-"""Render a :class:`~reports.document.Document` as Markdown (figures link to ``figures/*.png``)."""
+"""Render a :class:`~drillsim.reports.document.Document` as Markdown (figures link to ``figures/*.png``)."""
 
 from __future__ import annotations
 
-from reports.document import Bullets, Document, Heading, Image, Para, Table
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 
 
 def _cell(text: str) -> str:

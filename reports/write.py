@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reports import aar, gbt, html, markdown
-from reports.facts import Facts
-from reports.figures import draw_all
-from sim.fileio import atomic_write_bytes, atomic_write_text
-from sim.log import LogData
-from sim.scoring.view import LogView
+from drillsim.reports import aar, gbt, html, markdown
+from drillsim.reports.facts import Facts
+from drillsim.reports.figures import draw_all
+from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.log import LogData
+from drillsim.scoring.view import LogView
 
 FORMS = ("aar", "gbt")
 """``aar``: HSEEP After-Action Report / Improvement Plan; ``gbt``: 演练评估报告 (GB/T 46792-2025)."""

@@ -1,6 +1,6 @@
 """The front door: ``drillsim run|list|validate|schema|…``.
 
-Each command lives in its own module under :mod:`sim.commands` with ``HELP``,
+Each command lives in its own module under :mod:`drillsim.commands` with ``HELP``,
 ``add_arguments(parser)`` and ``main(args) -> int``; modules import heavy libraries (mesa,
 matplotlib, textual, pandas) inside ``main`` only, so ``drillsim --help`` answers fast.
 
@@ -17,18 +17,18 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sim.version import __version__
+from drillsim.version import __version__
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("run", "sim.commands.run"),
-    ("list", "sim.commands.list_cmd"),
-    ("validate", "sim.commands.validate"),
-    ("schema", "sim.commands.schema"),
-    ("report", "sim.commands.report"),
-    ("play", "sim.commands.play"),
-    ("replay", "sim.commands.replay"),
-    ("compare", "sim.commands.compare"),
-    ("sweep", "sim.commands.sweep"),
+    ("run", "drillsim.commands.run"),
+    ("list", "drillsim.commands.list_cmd"),
+    ("validate", "drillsim.commands.validate"),
+    ("schema", "drillsim.commands.schema"),
+    ("report", "drillsim.commands.report"),
+    ("play", "drillsim.commands.play"),
+    ("replay", "drillsim.commands.replay"),
+    ("compare", "drillsim.commands.compare"),
+    ("sweep", "drillsim.commands.sweep"),
 )
 """(command, module) pairs; add a line here to add a command."""
 
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the command, map errors to exit codes (no tracebacks for bad input)."""
-    from sim.errors import InputError, format_problems
+    from drillsim.errors import InputError, format_problems
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"drillsim: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from sim.log import LogError
+        from drillsim.log import LogError
 
         if isinstance(exc, LogError):
             print(f"drillsim: {exc}", file=sys.stderr)

@@ -20,28 +20,28 @@ from typing import Any
 
 import simpy
 
-from agents.model import DrillModel
-from sim import hazards, levels
-from sim.flows.activation import ActivationFlow
-from sim.flows.border import BorderFlow
-from sim.flows.comms import CommsFlow
-from sim.flows.coordination import CoordinationFlow
-from sim.flows.decisions import DecisionFlow
-from sim.flows.duty_reports import DutyReports
-from sim.flows.grassroots import GrassrootsFlow
-from sim.flows.incidents import IncidentFlow
-from sim.flows.materials import MaterialsFlow
-from sim.flows.msel import MselFlow
-from sim.flows.reporting import ReportingFlow
-from sim.flows.rescue import Dispatcher
-from sim.flows.roads import RoadsFlow
-from sim.flows.storage import StorageFlow
-from sim.flows.triggers import Triggers
-from sim.flows.warnings import WarningsFlow
-from sim.log import FORMAT, EventLog, JsonlWriter
-from sim.rng import Streams
-from sim.scenario.load import Loaded
-from sim.version import __version__
+from drillsim.agents.model import DrillModel
+from drillsim import hazards, levels
+from drillsim.flows.activation import ActivationFlow
+from drillsim.flows.border import BorderFlow
+from drillsim.flows.comms import CommsFlow
+from drillsim.flows.coordination import CoordinationFlow
+from drillsim.flows.decisions import DecisionFlow
+from drillsim.flows.duty_reports import DutyReports
+from drillsim.flows.grassroots import GrassrootsFlow
+from drillsim.flows.incidents import IncidentFlow
+from drillsim.flows.materials import MaterialsFlow
+from drillsim.flows.msel import MselFlow
+from drillsim.flows.reporting import ReportingFlow
+from drillsim.flows.rescue import Dispatcher
+from drillsim.flows.roads import RoadsFlow
+from drillsim.flows.storage import StorageFlow
+from drillsim.flows.triggers import Triggers
+from drillsim.flows.warnings import WarningsFlow
+from drillsim.log import FORMAT, EventLog, JsonlWriter
+from drillsim.rng import Streams
+from drillsim.scenario.load import Loaded
+from drillsim.version import __version__
 
 INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
 class InputRefused(ValueError):
@@ -81,7 +81,7 @@ class Exercise:
     """One run of a scenario.
 
     Args:
-        loaded: The validated scenario (from :func:`sim.scenario.load`).
+        loaded: The validated scenario (from :func:`drillsim.scenario.load`).
         seed: Root seed; defaults to the scenario's ``seed``.
         log_path: Where to write ``events.jsonl`` (None: memory only).
         keep: Keep records in memory (``self.log.records``) for scoring and the console.
@@ -282,7 +282,7 @@ class Exercise:
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
         ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
         ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
-        see :meth:`sim.rng.Streams.rekey`).
+        see :meth:`drillsim.rng.Streams.rekey`).
         Optional ``by`` names who gave it (default ``facilitator``).
 
         Two rules make every run replayable byte for byte, whoever drives it: the input is applied

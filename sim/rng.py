@@ -107,7 +107,7 @@ def make_sampler(dist: Any, gen: np.random.Generator, scale: float = 1.0) -> Cal
     """Compile a distribution model (or a plain number) into a fast sampler.
 
     Args:
-        dist: A distribution model from :mod:`sim.scenario.types` or a number (fixed).
+        dist: A distribution model from :mod:`drillsim.scenario.types` or a number (fixed).
         gen: The generator to draw from.
         scale: Multiplies every draw (a team's ``work_factor``).
     """

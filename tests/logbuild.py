@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.log import Record, encode
-from sim.scoring import score
+from drillsim.log import Record, encode
+from drillsim.scoring import score
 
 
 def task(

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.engine import Exercise
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.scenario import load
 
 QUANTUM = 1e-4
 

@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 
-from sim.cli import main
+from drillsim.cli import main
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "drillsim.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_run_writes_log_and_summary(tmp_path):
@@ -52,7 +52,7 @@ def test_usage_error_exit_2():
 
 
 def test_internal_failure_exit_1(monkeypatch, capsys):
-    import sim.commands.list_cmd as mod
+    import drillsim.commands.list_cmd as mod
 
     def boom(args):
         raise RuntimeError("disk on fire")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from drillsim.cli import main
 
 ONE = Path(__file__).resolve().parent / "scenarios" / "one-incident.yaml"
 
@@ -19,8 +19,8 @@ def test_an_unwritable_output_directory_is_one_line(capsys):
 
 
 def test_a_damaged_log_is_an_error_with_its_line(tmp_path):
-    from sim.commands.common import read_run_log
-    from sim.log import LogError
+    from drillsim.commands.common import read_run_log
+    from drillsim.log import LogError
 
     log = tmp_path / "events.jsonl"
     log.write_text("not json\nnot json either\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sim.scenario.model import Scenario
-from sim.scenario.yamlsafe import parse_document
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.yamlsafe import parse_document
 
 DOCS = Path(__file__).parent.parent / "docs"
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 
 
 def run_to(path, tmp_path, name, seed=None, **kw):

@@ -8,9 +8,9 @@ process events at or before the requested time, not at or before the clock it ha
 
 from pathlib import Path
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 
 HERE = Path(__file__).parent
 

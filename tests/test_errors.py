@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.errors import InputError, Problem, format_problems
+from drillsim.errors import InputError, Problem, format_problems
 
 
 def problems(n: int, severity: str = "error") -> list[Problem]:

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from sim import fileio
-from sim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim import fileio
+from drillsim.fileio import atomic_write_bytes, atomic_write_text
 
 
 def test_writes_and_replaces(tmp_path):
@@ -37,7 +37,7 @@ def test_a_failure_mid_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, mon
 def test_a_killed_writer_never_leaves_half_a_file_under_the_final_name(tmp_path):
     """A process writing 50 MB is killed mid-way: the target is absent or whole, never partial."""
     target = tmp_path / "big.bin"
-    code = ("import sys; from sim.fileio import atomic_write_bytes; "
+    code = ("import sys; from drillsim.fileio import atomic_write_bytes; "
             f"atomic_write_bytes({str(target)!r}, b'x' * 50_000_000); print('done', flush=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
     # wait until the temporary file exists, then kill

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import Exercise
-from sim.log import LogError, read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import LogError, read_log
+from drillsim.scenario import load
 
 
 def test_read_back_equals_memory(tmp_path, scenario_path):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.commands.common import read_run_log
-from sim.engine import Exercise
-from sim.log import END_KIND, HEADER_KIND, LogError, iter_records, read_log
-from sim.scenario import load
+from drillsim.commands.common import read_run_log
+from drillsim.engine import Exercise
+from drillsim.log import END_KIND, HEADER_KIND, LogError, iter_records, read_log
+from drillsim.scenario import load
 
 
 def long_scenario(path: Path) -> Path:
@@ -60,7 +60,7 @@ generators:
 
 def drillsim() -> list[str]:
     script = Path(sys.executable).with_name("drillsim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "drillsim.cli"]
 
 
 def start_run(scenario: Path, out: Path) -> subprocess.Popen[bytes]:

@@ -1,8 +1,8 @@
 import numpy as np
 from pydantic import TypeAdapter
 
-from sim.rng import Streams, key_int, make_sampler
-from sim.scenario.types import DurationDist
+from drillsim.rng import Streams, key_int, make_sampler
+from drillsim.scenario.types import DurationDist
 
 dist = TypeAdapter(DurationDist)
 

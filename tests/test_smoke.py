@@ -1,5 +1,5 @@
-from sim.engine import Exercise
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.scenario import load
 
 
 def test_one_incident_runs(scenario_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from sim import units
+from drillsim import units
 
 
 @pytest.mark.parametrize(("text", "minutes"), [("30s", 0.5), ("15m", 15), ("2h", 120), ("3d", 4320),

@@ -1,14 +1,14 @@
-"""The facilitator console (``drillsim play``): a textual app over a :class:`~tui.driver.Driver`.
+"""The facilitator console (``drillsim play``): a textual app over a :class:`~drillsim.tui.driver.Driver`.
 
-A timer on the UI thread moves the clock a slice at a time (:mod:`tui.clock`); records emitted by
-the engine flow into the view (:mod:`tui.state`) and the panes redraw from it. Every action —
+A timer on the UI thread moves the clock a slice at a time (:mod:`drillsim.tui.clock`); records emitted by
+the engine flow into the view (:mod:`drillsim.tui.state`) and the panes redraw from it. Every action —
 a decision, an ad-hoc inject, an observation, a role change, the end — goes through the driver
 as an external input, so it is logged with its simulated time and the log replays.
 
 Nothing that raises inside the console may leave a half-dead app or a traceback over the
 terminal: the simulation, a record the view cannot fold, a pane, a dialog or an action — each
 ends in :meth:`DrillConsole.fail`, which stops the clock, closes the log, writes ``error.txt``
-and shows :class:`~tui.screens.error.ErrorScreen` (see :mod:`tui.failure`).
+and shows :class:`~drillsim.tui.screens.error.ErrorScreen` (see :mod:`drillsim.tui.failure`).
 """
 
 from __future__ import annotations
@@ -27,28 +27,28 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui import bridge
-from tui.clock import Clock
-from tui.driver import LiveDriver, SimulationFault, ViewFault
-from tui.failure import Failure, describe, format_error, write_error_file
-from tui.guard import FailsCleanly
-from tui.i18n import STRINGS, Names, text, tr
-from tui.screens.confirm import ConfirmEnd
-from tui.screens.decision import DecisionDialog
-from tui.screens.end import EndScreen
-from tui.screens.error import ErrorScreen
-from tui.screens.filter import FilterDialog
-from tui.screens.inject import InjectDialog
-from tui.screens.inject_detail import InjectDetail
-from tui.screens.note import NoteDialog
-from tui.screens.roles import RolesDialog
-from tui.state import ExerciseView
-from tui.widgets.feed import EventFeed, FeedFilter
-from tui.widgets.header import ClockStatus, ExerciseHeader, speed_label
-from tui.widgets.incidents import IncidentsTable
-from tui.widgets.msel import MselTable
-from tui.widgets.scorecard import ScorecardPane
-from tui.widgets.teams import TeamsTable
+from drillsim.tui import bridge
+from drillsim.tui.clock import Clock
+from drillsim.tui.driver import LiveDriver, SimulationFault, ViewFault
+from drillsim.tui.failure import Failure, describe, format_error, write_error_file
+from drillsim.tui.guard import FailsCleanly
+from drillsim.tui.i18n import STRINGS, Names, text, tr
+from drillsim.tui.screens.confirm import ConfirmEnd
+from drillsim.tui.screens.decision import DecisionDialog
+from drillsim.tui.screens.end import EndScreen
+from drillsim.tui.screens.error import ErrorScreen
+from drillsim.tui.screens.filter import FilterDialog
+from drillsim.tui.screens.inject import InjectDialog
+from drillsim.tui.screens.inject_detail import InjectDetail
+from drillsim.tui.screens.note import NoteDialog
+from drillsim.tui.screens.roles import RolesDialog
+from drillsim.tui.state import ExerciseView
+from drillsim.tui.widgets.feed import EventFeed, FeedFilter
+from drillsim.tui.widgets.header import ClockStatus, ExerciseHeader, speed_label
+from drillsim.tui.widgets.incidents import IncidentsTable
+from drillsim.tui.widgets.msel import MselTable
+from drillsim.tui.widgets.scorecard import ScorecardPane
+from drillsim.tui.widgets.teams import TeamsTable
 
 ACTIONS: tuple[tuple[str, str, str, bool], ...] = (
     # (keys, action, i18n suffix, shown in the footer) — one palette entry per action, in this order
@@ -201,7 +201,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     """The facilitator console.
 
     Args:
-        driver: Runs the exercise (live: :class:`~tui.driver.LiveDriver`).
+        driver: Runs the exercise (live: :class:`~drillsim.tui.driver.LiveDriver`).
         lang: ``zh`` or ``en``.
         out_dir: Where the log is and where the scorecard and report go.
         tick: Seconds between clock ticks.
@@ -700,7 +700,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def fail(self, problem: BaseException | ViewFault) -> None:
         """Something raised: stop the clock, close the log, write ``error.txt``, show what happened.
 
-        Never raises. The exercise cannot go on (see :mod:`tui.failure` for what the log holds
+        Never raises. The exercise cannot go on (see :mod:`drillsim.tui.failure` for what the log holds
         for each source); the facilitator still gets the scorecard and report of what happened
         so far, and leaves with q or Ctrl+C. A later error is added to ``error.txt``; after
         :data:`MAX_FAULTS` of them the console leaves by itself.

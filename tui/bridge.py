@@ -1,7 +1,7 @@
 """The console's links to scoring and to the after-action report.
 
 * :func:`live_score` rates the objectives from the records so far with
-  :func:`sim.scoring.score` (a pure function of header + records, cut at the current time) and
+  :func:`drillsim.scoring.score` (a pure function of header + records, cut at the current time) and
   keeps what the scorecard pane shows. A scoring failure is reported on screen, never raised:
   the exercise goes on.
 * :func:`write_outputs` runs at the end, in a worker thread: it writes ``scorecard.json`` and runs
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.fileio import atomic_write_text
+from drillsim.fileio import atomic_write_text
 
 
 @dataclass
@@ -52,7 +52,7 @@ def live_score(header: Mapping[str, Any], records: Sequence[tuple[Any, ...]], t:
     """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure)."""
     start = time.perf_counter()
     try:
-        from sim.scoring import score
+        from drillsim.scoring import score
 
         card = score(dict(header), records, t)
     except Exception as exc:  # a scoring bug, or a foreign log header: say so, keep the exercise going
@@ -102,7 +102,7 @@ def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = 
             files.scorecard_problem = score.problem if score is not None else "no score"
         files.report_problem = "skipped (--no-report)"
         return files
-    cmd = [sys.executable, "-m", "sim.cli", "report", log_path, "--out", str(out), "--lang", lang,
+    cmd = [sys.executable, "-m", "drillsim.cli", "report", log_path, "--out", str(out), "--lang", lang,
            "--form", form, "--quiet"]
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui.driver import Driver
+from drillsim.tui.driver import Driver
 
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600)
 """Simulated seconds per wall-clock second: real time up to one simulated hour per second."""

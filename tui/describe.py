@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
-from tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
-from tui.i18n import STRINGS, Names, duration, text, tr
+from drillsim.tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
+from drillsim.tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
+from drillsim.tui.i18n import STRINGS, Names, duration, text, tr
 
 FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard", "coordination", "border",
                              "logistics", "msel", "decision", "input", "other")
-"""Feed filter groups, in menu order (``kind.<family>`` names them in :mod:`tui.i18n`)."""
+"""Feed filter groups, in menu order (``kind.<family>`` names them in :mod:`drillsim.tui.i18n`)."""
 
 _FAMILY_OF_PREFIX = {
     "incident": "incident", "report": "report", "response": "response", "level": "response",

@@ -1,7 +1,7 @@
 """Sentences for the doctrine-flow records: hazards, coordination desks, borders, storage, materials.
 
-Split from :mod:`tui.describe` (the spine's kinds) so each module stays small; both feed one table.
-Every function takes a :class:`tui.describe._Line` and returns the line in its language.
+Split from :mod:`drillsim.tui.describe` (the spine's kinds) so each module stays small; both feed one table.
+Every function takes a :class:`drillsim.tui.describe._Line` and returns the line in its language.
 """
 
 from __future__ import annotations

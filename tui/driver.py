@@ -1,8 +1,8 @@
 """What drives the panes: a live exercise (``play``) — and, later, a recorded log (``replay``).
 
 The console talks to a :class:`Driver`: advance the clock, apply an input, finish. The live driver
-wraps :class:`sim.engine.Exercise`; everything the panes draw comes from the records it emits,
-folded into an :class:`~tui.state.ExerciseView`, so a replay driver can feed the same panes from
+wraps :class:`drillsim.engine.Exercise`; everything the panes draw comes from the records it emits,
+folded into an :class:`~drillsim.tui.state.ExerciseView`, so a replay driver can feed the same panes from
 a log. Every facilitator action goes through :meth:`LiveDriver.submit`, hence through
 ``Exercise.submit``, and is logged as ``input.received``: the play log replays like any other.
 
@@ -31,8 +31,8 @@ import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sim.engine import QUANTUM, Exercise, InputRefused, clean_time
-from tui.state import ExerciseView
+from drillsim.engine import QUANTUM, Exercise, InputRefused, clean_time
+from drillsim.tui.state import ExerciseView
 
 if TYPE_CHECKING:
     pass
@@ -116,7 +116,7 @@ class Driver(Protocol):
 
 
 class LiveDriver:
-    """Runs an :class:`~sim.engine.Exercise` for the console.
+    """Runs an :class:`~drillsim.engine.Exercise` for the console.
 
     Args:
         exercise: A freshly built exercise (nothing advanced yet), made with ``keep=True`` so the

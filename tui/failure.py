@@ -1,14 +1,14 @@
 """When something in the console raises: what went wrong, and the ``error.txt`` that keeps the details.
 
 The console stops the exercise on any unexpected exception rather than go on with a picture
-nobody can trust (see :meth:`tui.app.DrillConsole.fail`). Three sources are told apart because
+nobody can trust (see :meth:`drillsim.tui.app.DrillConsole.fail`). Three sources are told apart because
 what the log is worth afterwards differs:
 
 * ``simulation`` — the engine raised (a flow inside ``Exercise.advance``, an input's effects, the
   end). The simulation's state is unknown, so it is never advanced again; the log is closed with
   ``finish("error")`` at the time of the fault: every record before the error is exactly what the
   simulation emitted.
-* ``display`` — the view could not fold a record (:class:`tui.driver.ViewFault`). The engine never
+* ``display`` — the view could not fold a record (:class:`drillsim.tui.driver.ViewFault`). The engine never
   saw the exception; the exercise is ended with an ``end`` input (reason ``error``) and the log
   replays byte for byte.
 * ``console`` — a pane, a dialog or an action of the console raised; the same as ``display``.
@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.fileio import atomic_write_text
-from sim.version import __version__
-from tui.driver import SimulationFault, ViewFault
-from tui.i18n import format_offset
+from drillsim.fileio import atomic_write_text
+from drillsim.version import __version__
+from drillsim.tui.driver import SimulationFault, ViewFault
+from drillsim.tui.i18n import format_offset
 
 ERROR_FILE = "error.txt"
 

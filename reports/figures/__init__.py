@@ -6,11 +6,11 @@ show — the reason it was not drawn, so a report never embeds an empty chart.
 
 from __future__ import annotations
 
-from reports.figures import gantt, incidents, latency, levels, map, materials
-from reports.figures.common import Drawn, png, styled
-from reports.figures.fonts import figure_lang
-from reports.i18n import s
-from sim.scoring.view import LogView
+from drillsim.reports.figures import gantt, incidents, latency, levels, map, materials
+from drillsim.reports.figures.common import Drawn, png, styled
+from drillsim.reports.figures.fonts import figure_lang
+from drillsim.reports.i18n import s
+from drillsim.scoring.view import LogView
 
 FIGURES = (levels, incidents, latency, gantt, map, materials)
 """Every figure module, in report order."""
@@ -29,7 +29,7 @@ MISSING = {
 
 
 def draw_all(view: LogView, lang: str) -> list[Drawn]:
-    """Draw every figure; labels in ``lang`` when a font allows (see :mod:`reports.figures.fonts`)."""
+    """Draw every figure; labels in ``lang`` when a font allows (see :mod:`drillsim.reports.figures.fonts`)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)

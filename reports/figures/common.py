@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from reports.figures.fonts import rc
+from drillsim.reports.figures.fonts import rc
 
 COLOURS = {
     "travel": "#4e79a7",

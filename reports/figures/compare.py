@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from reports.figures.common import L, hours_axis, new_figure
-from sim.replay.compare import Comparison, RunSummary
-from sim.replay.curves import LEVEL_RANK
+from drillsim.reports.figures.common import L, hours_axis, new_figure
+from drillsim.replay.compare import Comparison, RunSummary
+from drillsim.replay.curves import LEVEL_RANK
 
 COLOUR = {"a": "#1f77b4", "b": "#ff7f0e"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.figures.common import COLOURS, L, hours_axis, new_figure
-from sim.scoring.text import pick
-from sim.scoring.timelines import team_intervals
-from sim.scoring.view import LogView
+from drillsim.reports.figures.common import COLOURS, L, hours_axis, new_figure
+from drillsim.scoring.text import pick
+from drillsim.scoring.timelines import team_intervals
+from drillsim.scoring.view import LogView
 
 KEY = "teams"
 KINDS = ("team.dispatched", "rescue.started", "team.returning")

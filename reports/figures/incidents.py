@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.figures.common import COLOURS, L, hours_axis, new_figure
-from sim.scoring.view import LogView
+from drillsim.reports.figures.common import COLOURS, L, hours_axis, new_figure
+from drillsim.scoring.view import LogView
 
 KEY = "incidents"
 KINDS = ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved")

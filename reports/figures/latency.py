@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.figures.common import L, new_figure
-from sim.scoring.view import ADMIN_RANK, LogView
+from drillsim.reports.figures.common import L, new_figure
+from drillsim.scoring.view import ADMIN_RANK, LogView
 
 KEY = "report-latency"
 KINDS = ("report.received",)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.figures.common import L, hours_axis, new_figure
-from sim.scoring.text import pick
-from sim.scoring.view import LogView, level_rank
+from drillsim.reports.figures.common import L, hours_axis, new_figure
+from drillsim.scoring.text import pick
+from drillsim.scoring.view import LogView, level_rank
 
 KEY = "levels"
 KINDS = ("level.changed",)

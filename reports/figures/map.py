@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reports.figures.common import COLOURS, L, new_figure
-from sim.scoring.text import pick
-from sim.scoring.view import ADMIN_RANK, LogView
+from drillsim.reports.figures.common import COLOURS, L, new_figure
+from drillsim.scoring.text import pick
+from drillsim.scoring.view import ADMIN_RANK, LogView
 
 KEY = "map"
 KINDS = ("incident.occurred",)

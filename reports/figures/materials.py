@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.figures.common import L, hours_axis, new_figure
-from sim.scoring.text import pick
-from sim.scoring.view import LogView
+from drillsim.reports.figures.common import L, hours_axis, new_figure
+from drillsim.scoring.text import pick
+from drillsim.scoring.view import LogView
 
 KEY = "materials"
 KINDS = ("material.requested", "material.dispatched", "material.delivered", "material.shortfall")

@@ -1,6 +1,6 @@
 """Sweep report: distributions per parameter value, a response surface, Sobol' indices, best/worst runs.
 
-    from reports.sweep import write_report
+    from drillsim.reports.sweep import write_report
     write_report("runs/mentougou-flash-flood-sweep-1")     # → .../report/index.html + PNGs
 
 Reads only ``results.parquet`` and ``sweep.json`` (data flows one way: runs → table → report).
@@ -28,10 +28,10 @@ def write_report(out: str | Path, *, frame: Any = None) -> Path:
 
     import pandas as pd
 
-    from reports.sweep import figures
-    from reports.sweep.analysis import analyse, surface
-    from reports.sweep.page import render
-    from sim.fileio import atomic_write_bytes, atomic_write_text
+    from drillsim.reports.sweep import figures
+    from drillsim.reports.sweep.analysis import analyse, surface
+    from drillsim.reports.sweep.page import render
+    from drillsim.fileio import atomic_write_bytes, atomic_write_text
 
     root = Path(out)
     manifest = json.loads((root / "sweep.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from reports.sweep.analysis import Analysis, FactorInfo, Group
+from drillsim.reports.sweep.analysis import Analysis, FactorInfo, Group
 
 DPI = 110
 
@@ -58,7 +58,7 @@ def distributions(a: Analysis, column: str) -> bytes:
 
 
 def _higher(a: Analysis, column: str) -> bool:
-    from reports.sweep.analysis import higher_is_better
+    from drillsim.reports.sweep.analysis import higher_is_better
 
     return higher_is_better(column)
 

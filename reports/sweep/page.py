@@ -9,8 +9,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reports.sweep.analysis import Analysis, Group
-from reports.sweep.figures import nice
+from drillsim.reports.sweep.analysis import Analysis, Group
+from drillsim.reports.sweep.figures import nice
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;margin:2rem auto;

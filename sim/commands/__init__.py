@@ -1,1 +1,1 @@
-"""One module per CLI command (see :mod:`sim.cli`)."""
+"""One module per CLI command (see :mod:`drillsim.cli`)."""

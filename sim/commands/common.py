@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from sim.units import format_clock
+from drillsim.units import format_clock
 
 
 def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
@@ -75,13 +75,13 @@ class ProgressBar:
 
 
 def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
-    """:func:`sim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
+    """:func:`drillsim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
 
     A log cut by a crash is still usable (its readable part is intact); the user must be told that
     its last line was dropped or that the run never finished, so a report is not taken for a whole
-    run. A damaged log raises :class:`sim.log.LogError` (the CLI prints it and exits 2).
+    run. A damaged log raises :class:`drillsim.log.LogError` (the CLI prints it and exits 2).
     """
-    from sim.log import read_log
+    from drillsim.log import read_log
 
     data = read_log(path)
     for warning in data.warnings:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.commands.common import whole_number
+from drillsim.commands.common import whole_number
 
 HELP = "compare two runs, a run and a set of runs, or a run and a doctrine-only baseline"
 
@@ -42,10 +42,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Summarise, print, write."""
-    from sim.commands.replay import JobCounter
-    from sim.errors import InputError, Problem
-    from sim.replay.compare import Comparison, compare_logs, resolve_logs
-    from sim.replay.source import ScenarioChanged
+    from drillsim.commands.replay import JobCounter
+    from drillsim.errors import InputError, Problem
+    from drillsim.replay.compare import Comparison, compare_logs, resolve_logs
+    from drillsim.replay.source import ScenarioChanged
 
     if args.baseline is None and not args.log_b:
         raise InputError([Problem("LOG_B", 0, 0, "", "nothing to compare with", "LOG_B, or --baseline N")])
@@ -74,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
     finally:
         if counter is not None:
             counter.close()
-    from reports.compare import terminal_table, write_compare
+    from drillsim.reports.compare import terminal_table, write_compare
 
     written = []
     if not args.no_report:
@@ -96,10 +96,10 @@ def _base_dir(log: Path) -> Path:
 
 
 def _baseline(log: Path, args: argparse.Namespace, progress: Any) -> Any:
-    from sim.log import read_log
-    from sim.replay.baseline import run_baseline
-    from sim.replay.compare import Comparison, compare_logs, read_log_header
-    from sim.replay.curves import grid, main_agencies
+    from drillsim.log import read_log
+    from drillsim.replay.baseline import run_baseline
+    from drillsim.replay.compare import Comparison, compare_logs, read_log_header
+    from drillsim.replay.curves import grid, main_agencies
 
     header = read_log_header(log)
     read_log(log)  # a damaged log is refused before anything runs

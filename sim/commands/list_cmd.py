@@ -14,10 +14,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Print one line per bundled scenario: id, hazard, duration, title."""
-    from scenarios import bundled
-    from sim.errors import InputError
-    from sim.scenario import load
-    from sim.units import format_duration
+    from drillsim.scenarios import bundled
+    from drillsim.errors import InputError
+    from drillsim.scenario import load
+    from drillsim.units import format_duration
 
     rows = []
     for path in bundled():

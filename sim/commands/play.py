@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.commands.common import add_scenario_options
+from drillsim.commands.common import add_scenario_options
 
 HELP = "run a scenario live in the facilitator console (terminal UI)"
 
@@ -62,9 +62,9 @@ def play_dir(base: Path) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Load the scenario, open the console, print where the files are."""
-    from sim.engine import Exercise
-    from sim.errors import InputError, Problem
-    from sim.scenario import load
+    from drillsim.engine import Exercise
+    from drillsim.errors import InputError, Problem
+    from drillsim.scenario import load
 
     loaded = load(args.scenario, args.overrides)
     scenario = loaded.scenario
@@ -81,8 +81,8 @@ def main(args: argparse.Namespace) -> int:
     out = play_dir(Path(base))
     log_path = out / "events.jsonl"
 
-    from tui.app import DrillConsole
-    from tui.driver import LiveDriver
+    from drillsim.tui.app import DrillConsole
+    from drillsim.tui.driver import LiveDriver
 
     exercise = Exercise(loaded, seed, log_path=log_path, players=args.roles)
     driver = LiveDriver(exercise)
@@ -90,7 +90,7 @@ def main(args: argparse.Namespace) -> int:
                        report=not args.no_report, form=args.form)
     files = None
     signals: list[str] = []
-    from tui.signals import exit_on_signals
+    from drillsim.tui.signals import exit_on_signals
 
     restore = exit_on_signals(lambda: app.exit(app.files), signals)  # whatever was written is still reported
     try:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.commands.common import whole_number
+from drillsim.commands.common import whole_number
 
 HELP = "verify, view or branch a recorded exercise (what-if)"
 
@@ -53,8 +53,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Dispatch to verify, branch, fork-and-sweep or the viewer."""
-    from sim.commands.report import resolve_log
-    from sim.errors import InputError, Problem
+    from drillsim.commands.report import resolve_log
+    from drillsim.errors import InputError, Problem
 
     path = resolve_log(args.log)
     if args.verify and args.branch:
@@ -73,8 +73,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _verify(path: Path, args: argparse.Namespace) -> int:
-    from sim.commands.common import ProgressBar
-    from sim.replay.verify import verify_log
+    from drillsim.commands.common import ProgressBar
+    from drillsim.replay.verify import verify_log
 
     bar = ProgressBar() if not args.quiet else None
     try:
@@ -132,9 +132,9 @@ def _line(raw: bytes | None, limit: int = 400) -> str:
 def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
     from datetime import datetime
 
-    from sim.errors import InputError, Problem
-    from sim.replay.branch import BranchSpec
-    from sim.replay.timespec import parse_time
+    from drillsim.errors import InputError, Problem
+    from drillsim.replay.branch import BranchSpec
+    from drillsim.replay.timespec import parse_time
 
     decision, sep, option = args.branch.partition("=")
     if not sep or not decision.strip() or not option.strip():
@@ -155,10 +155,10 @@ def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
 
 
 def _branch(path: Path, args: argparse.Namespace) -> int:
-    from sim.errors import InputError, Problem
-    from sim.log import read_log
-    from sim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
-    from sim.replay.source import ScenarioChanged, load_for_log
+    from drillsim.errors import InputError, Problem
+    from drillsim.log import read_log
+    from drillsim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
+    from drillsim.replay.source import ScenarioChanged, load_for_log
 
     parent = read_log(path)
     spec = _spec(path, args, parent.header)
@@ -183,8 +183,8 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 1
     _print_branch(path, parent, result, args)
-    from sim.commands.report import write_outputs
-    from sim.log import LogData, Record
+    from drillsim.commands.report import write_outputs
+    from drillsim.log import LogData, Record
 
     ex = result.exercise
     log = LogData(ex.log.header or {}, [Record(*r) for r in ex.log.records[1:]], ex.ended, False, str(log_path))
@@ -202,7 +202,7 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
 def _print_branch(path: Path, parent: Any, result: Any, args: argparse.Namespace) -> None:
     if args.quiet:
         return
-    from sim.units import format_clock
+    from drillsim.units import format_clock
 
     plan = result.plan
     spec = plan.spec
@@ -234,7 +234,7 @@ _CASE_TEXT = {
 
 
 def _print_outcomes(parent: Any, branch: Any, lang: str) -> None:
-    from sim.replay.outcome import METRICS, outcome_of
+    from drillsim.replay.outcome import METRICS, outcome_of
 
     a = outcome_of(parent.header, parent.records, "parent")
     b = outcome_of(branch.header, branch.records, "branch")
@@ -265,10 +265,10 @@ def _rs(o: dict[str, Any]) -> str:
 
 
 def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
-    from sim.errors import InputError, Problem
-    from sim.replay.branch import BranchError, default_dir
-    from sim.replay.fork import fork_and_sweep
-    from sim.replay.source import ScenarioChanged
+    from drillsim.errors import InputError, Problem
+    from drillsim.replay.branch import BranchError, default_dir
+    from drillsim.replay.fork import fork_and_sweep
+    from drillsim.replay.source import ScenarioChanged
 
     if args.continuation:
         raise InputError([Problem("--continuation", 0, 0, "", "--replicates numbers the continuations itself")])
@@ -291,7 +291,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
     finally:
         if bar:
             bar.close()
-    from reports.compare import distribution_table, write_fork_report
+    from drillsim.reports.compare import distribution_table, write_fork_report
 
     files = write_fork_report(fork, out, lang=args.lang)
     if args.quiet:
@@ -336,11 +336,11 @@ class JobCounter:
 
 
 def _view(path: Path, args: argparse.Namespace) -> int:
-    from sim.errors import InputError, Problem
+    from drillsim.errors import InputError, Problem
 
     if not sys.stdout.isatty():
         raise InputError([Problem(str(path), 0, 0, "", "the replay viewer needs a terminal",
                                   "a terminal, or --verify / --branch")])
-    from tui.replay.app import run_viewer
+    from drillsim.tui.replay.app import run_viewer
 
     return run_viewer(path, lang=args.lang, start=args.start, scenario=args.scenario)

@@ -56,9 +56,9 @@ def write_outputs(
     Raises:
         LogError: the header's objectives cannot be read.
     """
-    from sim.fileio import atomic_write_text
-    from sim.log import LogError
-    from sim.scoring import DefinitionError, format_table, score_log
+    from drillsim.fileio import atomic_write_text
+    from drillsim.log import LogError
+    from drillsim.scoring import DefinitionError, format_table, score_log
 
     try:
         card = score_log(log)
@@ -69,7 +69,7 @@ def write_outputs(
     atomic_write_text(card_path, card.to_json())
     written = [card_path]
     if report:
-        from reports.write import write_report
+        from drillsim.reports.write import write_report
 
         written += write_report(log, card, out, lang, form)
     if quiet:
@@ -86,7 +86,7 @@ def write_outputs(
 
 def main(args: argparse.Namespace) -> int:
     """Read, score, write."""
-    from sim.commands.common import read_run_log
+    from drillsim.commands.common import read_run_log
 
     path = resolve_log(args.log)
     log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds

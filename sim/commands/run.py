@@ -10,8 +10,8 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
-from sim.commands.report import add_report_options, write_outputs
+from drillsim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
+from drillsim.commands.report import add_report_options, write_outputs
 
 HELP = "run a scenario headless; write its event log, scorecard and after-action report"
 
@@ -27,10 +27,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
-    from sim.engine import Exercise
-    from sim.log import LogData, Record
-    from sim.scenario import load
-    from sim.units import format_duration
+    from drillsim.engine import Exercise
+    from drillsim.log import LogData, Record
+    from drillsim.scenario import load
+    from drillsim.units import format_duration
 
     loaded = load(args.scenario, args.overrides)
     scenario = loaded.scenario

@@ -16,11 +16,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Print or write the schema."""
-    from sim.scenario import json_schema
+    from drillsim.scenario import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        from sim.fileio import atomic_write_text
+        from drillsim.fileio import atomic_write_text
 
         atomic_write_text(args.out, text)
     else:

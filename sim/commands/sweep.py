@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.commands.common import whole_number
+from drillsim.commands.common import whole_number
 
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
@@ -63,7 +63,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Prepare (every input checked), run, compact, report."""
-    from sim.sweep.api import prepare, run
+    from drillsim.sweep.api import prepare, run
 
     prepared = prepare(args.scenario, args.vary, design=args.design, points=args.points,
                        replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=args.overrides,
@@ -84,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
         extra = f", {done:,} already done" if done else ""
         say(f"  backend     {backend}; {todo:,} runs to do{extra}")
 
-    from sim.sweep.runner import SweepBroken
+    from drillsim.sweep.runner import SweepBroken
 
     try:
         result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
@@ -101,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
         return 130
     frame = result.frame if (args.csv or not args.no_report or result.failures) and rows else None
     if args.csv and frame is not None:
-        from sim.sweep.store import Store
+        from drillsim.sweep.store import Store
 
         Store(result.out).write_csv(frame)
     failed = result.failures
@@ -113,7 +113,7 @@ def main(args: argparse.Namespace) -> int:
         say(f"  failures    first: {first['run_id']}: {first['error']}")
     report = None
     if not args.no_report and frame is not None:
-        from reports.sweep import write_report
+        from drillsim.reports.sweep import write_report
 
         report = write_report(result.out, frame=frame)
         say(f"  report      {report}")

@@ -15,7 +15,7 @@ HELP = "check scenario files (exit 0 valid, 2 invalid; --lint: 1 on warnings)"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim validate``."""
-    from sim.errors import MAX_SHOWN
+    from drillsim.errors import MAX_SHOWN
 
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or bundled ids)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
@@ -30,10 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Validate each file; print problems as FILE:LINE:COL: path: message (expected)."""
-    from sim.errors import InputError, format_problems
-    from sim.scenario.lint import lint
-    from sim.scenario.load import load_with_document
-    from sim.scenario.semantic import check as semantic_check
+    from drillsim.errors import InputError, format_problems
+    from drillsim.scenario.lint import lint
+    from drillsim.scenario.load import load_with_document
+    from drillsim.scenario.semantic import check as semantic_check
 
     status = 0
     limit = max(0, args.max_problems)

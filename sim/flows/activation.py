@@ -4,7 +4,7 @@ A rule fires once, when the facts known at the agency's region first satisfy it;
 delay (consultation, signature) the level changes, unless it was already reached. Raising a level
 applies the activation list of every level passed on the way up (social teams that must register
 go to a coordination desk instead of straight on duty). When the agency's role is played by people,
-the doctrine's decision is asked of them instead (see :mod:`sim.flows.decisions`). An agency with a
+the doctrine's decision is asked of them instead (see :mod:`drillsim.flows.decisions`). An agency with a
 ``stand_down`` rule lowers its level step by step once its office has known no trapped people and
 no new incident for the quiet period.
 """
@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.agency import Agency
-from agents.region import Region
-from sim import levels
-from sim.flows.context import Context
-from sim.rng import make_sampler
-from sim.scenario.model import AllOf, AnyOf, FactTest
+from drillsim.agents.agency import Agency
+from drillsim.agents.region import Region
+from drillsim import levels
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
+from drillsim.scenario.model import AllOf, AnyOf, FactTest
 
 
 class ActivationFlow:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.team import Team
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.agents.team import Team
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 
 class BorderFlow:

@@ -12,8 +12,8 @@ from typing import Any
 
 import simpy
 
-from agents.region import Region
-from sim.flows.context import Context
+from drillsim.agents.region import Region
+from drillsim.flows.context import Context
 
 
 class CommsFlow:

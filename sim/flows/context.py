@@ -7,25 +7,25 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import simpy
 
-    from agents.model import DrillModel
-    from sim.flows.activation import ActivationFlow
-    from sim.flows.border import BorderFlow
-    from sim.flows.comms import CommsFlow
-    from sim.flows.coordination import CoordinationFlow
-    from sim.flows.decisions import DecisionFlow
-    from sim.flows.duty_reports import DutyReports
-    from sim.flows.grassroots import GrassrootsFlow
-    from sim.flows.incidents import IncidentFlow
-    from sim.flows.materials import MaterialsFlow
-    from sim.flows.msel import MselFlow
-    from sim.flows.reporting import ReportingFlow
-    from sim.flows.rescue import Dispatcher
-    from sim.flows.roads import RoadsFlow
-    from sim.flows.storage import StorageFlow
-    from sim.flows.triggers import Triggers
-    from sim.flows.warnings import WarningsFlow
-    from sim.log import EventLog
-    from sim.rng import Streams
+    from drillsim.agents.model import DrillModel
+    from drillsim.flows.activation import ActivationFlow
+    from drillsim.flows.border import BorderFlow
+    from drillsim.flows.comms import CommsFlow
+    from drillsim.flows.coordination import CoordinationFlow
+    from drillsim.flows.decisions import DecisionFlow
+    from drillsim.flows.duty_reports import DutyReports
+    from drillsim.flows.grassroots import GrassrootsFlow
+    from drillsim.flows.incidents import IncidentFlow
+    from drillsim.flows.materials import MaterialsFlow
+    from drillsim.flows.msel import MselFlow
+    from drillsim.flows.reporting import ReportingFlow
+    from drillsim.flows.rescue import Dispatcher
+    from drillsim.flows.roads import RoadsFlow
+    from drillsim.flows.storage import StorageFlow
+    from drillsim.flows.triggers import Triggers
+    from drillsim.flows.warnings import WarningsFlow
+    from drillsim.log import EventLog
+    from drillsim.rng import Streams
 
 
 class Context(Protocol):

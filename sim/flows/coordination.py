@@ -17,11 +17,11 @@ from typing import Any
 
 import simpy
 
-from agents.incident import Incident
-from agents.team import Team
-from sim import levels
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.agents.incident import Incident
+from drillsim.agents.team import Team
+from drillsim import levels
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 
 @dataclass

@@ -15,9 +15,9 @@ from typing import Any
 
 import simpy
 
-from sim.flows import effects
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.flows import effects
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 
 @dataclass

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.incident import Incident
-from agents.region import Region
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.agents.incident import Incident
+from drillsim.agents.region import Region
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 
 class DutyReports:

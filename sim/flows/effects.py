@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim import levels
-from sim.flows.context import Context
-from sim.scenario.model import Activate, DeliverInject, RaiseLevel, SetLevel, SpawnIncident
-from sim.scenario.model_actions import (
+from drillsim import levels
+from drillsim.flows.context import Context
+from drillsim.scenario.model import Activate, DeliverInject, RaiseLevel, SetLevel, SpawnIncident
+from drillsim.scenario.model_actions import (
     ActivateDesk,
     CallTeams,
     CommsLost,

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.incident import Incident
-from agents.team import Team
-from sim.flows.context import Context
-from sim.rng import make_sampler
-from sim.scenario.model import Activation
+from drillsim.agents.incident import Incident
+from drillsim.agents.team import Team
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
+from drillsim.scenario.model import Activation
 
 
 class GrassrootsFlow:

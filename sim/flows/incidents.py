@@ -12,9 +12,9 @@ from bisect import bisect_right
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.incident import Incident
-from sim.flows.context import Context
-from sim.rng import draw_buffer, make_sampler
+from drillsim.agents.incident import Incident
+from drillsim.flows.context import Context
+from drillsim.rng import draw_buffer, make_sampler
 
 
 class IncidentFlow:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from sim.flows.context import Context
-from sim.geo import haversine_km
-from sim.rng import make_sampler
+from drillsim.flows.context import Context
+from drillsim.geo import haversine_km
+from drillsim.rng import make_sampler
 
 
 class MaterialsFlow:

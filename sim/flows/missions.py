@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from agents.incident import Incident
-from agents.team import Team
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.agents.incident import Incident
+from drillsim.agents.team import Team
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 if TYPE_CHECKING:
-    from sim.flows.rescue import Dispatcher
+    from drillsim.flows.rescue import Dispatcher
 
 
 class Missions:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from sim.flows import effects
-from sim.flows.context import Context
+from drillsim.flows import effects
+from drillsim.flows.context import Context
 
 
 class MselFlow:

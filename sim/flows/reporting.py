@@ -7,7 +7,7 @@ with the deadline (``due``) at the receiving level, so scoring can rate punctual
 alone. A hop out of a region whose communications are down waits for restoration (or the
 scenario's fallback, e.g. a satellite phone). When a report arrives, the receiving office's
 knowledge is updated: that is what response rules test and what puts incidents in the dispatch
-queue. Skip-level and zero reports live in :mod:`sim.flows.duty_reports`.
+queue. Skip-level and zero reports live in :mod:`drillsim.flows.duty_reports`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.incident import Incident
-from agents.region import Region
-from sim.flows.context import Context
-from sim.rng import make_sampler
-from sim.scenario.model import ADMIN_LEVELS
+from drillsim.agents.incident import Incident
+from drillsim.agents.region import Region
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
+from drillsim.scenario.model import ADMIN_LEVELS
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 

@@ -6,7 +6,7 @@ incident waits and the next team to finish takes the most urgent, then oldest, i
 work. A team may work an incident when it has every capability needed, the incident lies in its
 zones (a coordination desk's, a station's area), it is registered if it must be (报备登记), and the
 border rule lets it work on that side. Travel time honours road cuts. What a team does once tasked
-lives in :mod:`sim.flows.missions`.
+lives in :mod:`drillsim.flows.missions`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from agents.incident import Incident
-from agents.region import Region
-from agents.team import Team
-from sim.flows.context import Context
-from sim.flows.missions import Missions
-from sim.geo import haversine_km
+from drillsim.agents.incident import Incident
+from drillsim.agents.region import Region
+from drillsim.agents.team import Team
+from drillsim.flows.context import Context
+from drillsim.flows.missions import Missions
+from drillsim.geo import haversine_km
 
 
 class Dispatcher:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from agents.region import Region
-from sim.flows.context import Context
+from drillsim.agents.region import Region
+from drillsim.flows.context import Context
 
 
 class RoadsFlow:

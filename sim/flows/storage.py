@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
-from sim.flows.context import Context
-from sim.rng import make_sampler
-from sim.scenario.model import IncidentSpec
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
+from drillsim.scenario.model import IncidentSpec
 
 
 class StorageFlow:

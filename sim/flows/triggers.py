@@ -1,4 +1,4 @@
-"""Watching the event log for triggers (:mod:`sim.scenario.model_triggers`).
+"""Watching the event log for triggers (:mod:`drillsim.scenario.model_triggers`).
 
 Every record passes through :meth:`Triggers.on_record` as it is written. Record tests are indexed
 by kind, so a record costs a dict lookup unless some trigger waits for its kind; state tests
@@ -14,9 +14,9 @@ from typing import Any
 
 import simpy
 
-from sim import levels
-from sim.flows.context import Context
-from sim.scenario.model_triggers import After, AllT, AnyT, Bound, FactAt, LevelAt, RecordTest
+from drillsim import levels
+from drillsim.flows.context import Context
+from drillsim.scenario.model_triggers import After, AllT, AnyT, Bound, FactAt, LevelAt, RecordTest
 
 FACT_KINDS = ("incident.detected", "report.received", "hazard.warning")
 LEVEL_KINDS = ("level.changed",)

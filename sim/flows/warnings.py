@@ -7,8 +7,8 @@ own office learn the colour as the fact ``warning`` (blue 1 … red 4), so respo
 
 from __future__ import annotations
 
-from sim.flows.context import Context
-from sim.scenario.model_actions import WARNING_RANK
+from drillsim.flows.context import Context
+from drillsim.scenario.model_actions import WARNING_RANK
 
 
 class WarningsFlow:

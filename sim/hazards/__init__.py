@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.flows.context import Context
+from drillsim.flows.context import Context
 
 
 def build(ctx: Context) -> list[Any]:
     """The hazard models of the exercise's scenario, in a fixed order (rain/rivers, fires, quakes)."""
-    from sim.hazards.fire import FireModel
-    from sim.hazards.flood import FloodModel
-    from sim.hazards.quake import QuakeModel
+    from drillsim.hazards.fire import FireModel
+    from drillsim.hazards.flood import FloodModel
+    from drillsim.hazards.quake import QuakeModel
 
     hz = ctx.scenario.hazards
     models: list[Any] = []

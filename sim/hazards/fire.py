@@ -1,6 +1,6 @@
 """A forest fire that crosses provincial borders and is fought by crews.
 
-The fire burns on a :class:`~sim.hazards.fire_grid.FireGrid` (spread with the wind, crown fire,
+The fire burns on a :class:`~drillsim.hazards.fire_grid.FireGrid` (spread with the wind, crown fire,
 fire line). This module ties it to the exercise: one fire incident per region it enters (each
 reported by that region's own office, with its burned area kept current for update reports),
 fire-line tasks for crews once a fire incident is known at the dispatch level, border notices when
@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from agents.incident import Incident
-from agents.team import Team
-from sim.flows.context import Context
-from sim.hazards.fire_grid import FireGrid
-from sim.scenario.model import IncidentSpec
+from drillsim.agents.incident import Incident
+from drillsim.agents.team import Team
+from drillsim.flows.context import Context
+from drillsim.hazards.fire_grid import FireGrid
+from drillsim.scenario.model import IncidentSpec
 
 
 class FireModel:

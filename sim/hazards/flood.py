@@ -21,8 +21,8 @@ from collections.abc import Generator as Gen
 from itertools import pairwise
 from typing import Any
 
-from sim.flows.context import Context
-from sim.rng import make_sampler
+from drillsim.flows.context import Context
+from drillsim.rng import make_sampler
 
 
 def rate_at(curve: tuple[tuple[float, float], ...], t: float) -> float:

@@ -21,10 +21,10 @@ from collections.abc import Generator as Gen
 from itertools import pairwise
 from typing import Any
 
-from sim.flows.context import Context
-from sim.geo import Point
-from sim.rng import make_sampler
-from sim.scenario.model import IncidentSpec
+from drillsim.flows.context import Context
+from drillsim.geo import Point
+from drillsim.rng import make_sampler
+from drillsim.scenario.model import IncidentSpec
 
 KM_PER_DEG_LAT = 110.57
 

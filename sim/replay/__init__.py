@@ -6,9 +6,9 @@ event log alone plus the scenario file it names. Nothing in this package imports
 library. See docs/replay.md.
 """
 
-from sim.replay.branch import BranchError, BranchResult, BranchSpec, plan_branch, run_branch
-from sim.replay.source import ScenarioChanged, load_for_log
-from sim.replay.verify import VerifyResult, verify_log
+from drillsim.replay.branch import BranchError, BranchResult, BranchSpec, plan_branch, run_branch
+from drillsim.replay.source import ScenarioChanged, load_for_log
+from drillsim.replay.verify import VerifyResult, verify_log
 
 __all__ = ["BranchError", "BranchResult", "BranchSpec", "ScenarioChanged", "VerifyResult", "load_for_log",
            "plan_branch", "run_branch", "verify_log"]

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.log import END_KIND, INPUT_KIND, read_log
-from sim.replay.compare import RunSummary
-from sim.replay.curves import curves_of
-from sim.replay.inputs import Ending, drive, exercise_for
-from sim.replay.outcome import outcome_of
-from sim.replay.pool import run_jobs
-from sim.replay.source import load_for_log
+from drillsim.log import END_KIND, INPUT_KIND, read_log
+from drillsim.replay.compare import RunSummary
+from drillsim.replay.curves import curves_of
+from drillsim.replay.inputs import Ending, drive, exercise_for
+from drillsim.replay.outcome import outcome_of
+from drillsim.replay.pool import run_jobs
+from drillsim.replay.source import load_for_log
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.engine import Exercise
-from sim.log import INPUT_KIND, LogData, encode
-from sim.replay.inputs import InputRefused, Step, drive, recorded_ending, recorded_inputs
-from sim.scenario.load import Loaded
+from drillsim.engine import Exercise
+from drillsim.log import INPUT_KIND, LogData, encode
+from drillsim.replay.inputs import InputRefused, Step, drive, recorded_ending, recorded_inputs
+from drillsim.scenario.load import Loaded
 
 BY = "branch"
 """``by`` of the inputs a branch makes up (the actor of their ``input.received`` records)."""

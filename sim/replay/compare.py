@@ -3,7 +3,7 @@
 ``compare`` reads logs (files, run directories, or directories of runs), scores each, samples its
 key curves on a grid shared by all of them, and finds the first record where each log of side B
 differs from the (single) log of side A. Heavy lifting for many logs runs on the process pool.
-Nothing here draws: :mod:`reports.compare` turns a :class:`Comparison` into tables and figures.
+Nothing here draws: :mod:`drillsim.reports.compare` turns a :class:`Comparison` into tables and figures.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 import orjson
 
-from sim.errors import InputError, Problem
-from sim.log import read_log
-from sim.replay.curves import curves_of, grid, main_agencies
-from sim.replay.outcome import Outcome, outcome_of
-from sim.replay.pool import run_jobs
+from drillsim.errors import InputError, Problem
+from drillsim.log import read_log
+from drillsim.replay.curves import curves_of, grid, main_agencies
+from drillsim.replay.outcome import Outcome, outcome_of
+from drillsim.replay.pool import run_jobs
 
 LOG_NAME = "events.jsonl"
 
@@ -194,7 +194,7 @@ def compare_logs(a_paths: Sequence[Path], b_paths: Sequence[Path], *, workers: i
 
 def read_log_header(path: Path) -> dict[str, Any]:
     """Only the header of a log (the first line), with the reader's error for anything that is not one."""
-    from sim.log import LogError
+    from drillsim.log import LogError
 
     try:
         with open(path, "rb") as fh:

@@ -2,7 +2,7 @@
 
 One branch run shows one possible future. A trainer asking "would waiting have been better?"
 needs the spread of futures after each choice. Continuation k re-keys every random stream at the
-branch point with salt k (see :meth:`sim.rng.Streams.rekey`), so all runs share the parent's
+branch point with salt k (see :meth:`drillsim.rng.Streams.rekey`), so all runs share the parent's
 history up to the branch point exactly, and draw new luck after it. Both arms use the same salts:
 continuation k of the branch and continuation k of the parent's choice face the same re-keyed
 streams (common random numbers), so the difference between the arms is the choice, not the dice.
@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.fileio import atomic_write_text
-from sim.log import LogData, read_log
-from sim.replay.branch import BranchError, BranchSpec, file_sha256, plan_branch, run_branch
-from sim.replay.outcome import Outcome, outcome_of
-from sim.replay.pool import run_jobs
-from sim.replay.source import load_for_log
+from drillsim.fileio import atomic_write_text
+from drillsim.log import LogData, read_log
+from drillsim.replay.branch import BranchError, BranchSpec, file_sha256, plan_branch, run_branch
+from drillsim.replay.outcome import Outcome, outcome_of
+from drillsim.replay.pool import run_jobs
+from drillsim.replay.source import load_for_log
 
 
 @dataclass(frozen=True)

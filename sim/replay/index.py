@@ -8,7 +8,7 @@ records applied on top. The snapshot interval adapts to the log so a jump costs 
 of work however long the log is, and memory stays a bounded number of snapshots.
 
 Nothing here knows what the state is: a :class:`Fold` says how to make, advance, snapshot and
-restore it. The replay viewer supplies one for its view (``tui.replay.fold``).
+restore it. The replay viewer supplies one for its view (``drillsim.tui.replay.fold``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A recorded run is re-simulated from its header (scenario, seed, overrides, players, replicate and
 any extra header fields such as ``branch_of``) by applying each ``input.received`` record's data
-again at its ``t``. :func:`drive` does what :meth:`sim.engine.Exercise.run` does — advance to each
+again at its ``t``. :func:`drive` does what :meth:`drillsim.engine.Exercise.run` does — advance to each
 input's time in slices, submit it, run to the end — and adds what replay needs on top: stop early
 (a verify that found a difference), finish at a recorded time and reason, and a *watch* that may
 answer decisions as they open (a branch making a role played for one decision).
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.engine import Exercise
-from sim.log import END_KIND, INPUT_KIND, LogError
-from sim.scenario.load import Loaded
+from drillsim.engine import Exercise
+from drillsim.log import END_KIND, INPUT_KIND, LogError
+from drillsim.scenario.load import Loaded
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.scoring import score
+from drillsim.scoring import score
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     # (key, label, better)

@@ -13,9 +13,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError, Problem
-from sim.scenario.load import BUNDLED_PREFIX, Loaded, bundled_dir, load_document
-from sim.scenario.yamlsafe import MAX_BYTES, parse_document
+from drillsim.errors import InputError, Problem
+from drillsim.scenario.load import BUNDLED_PREFIX, Loaded, bundled_dir, load_document
+from drillsim.scenario.yamlsafe import MAX_BYTES, parse_document
 
 
 class ScenarioChanged(Exception):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from sim.units import parse_duration
+from drillsim.units import parse_duration
 
 HINT = "a time such as 14:20, D2 14:20, 2023-07-31 14:20, T+6h, T+06:30 or +30m"
 

@@ -27,10 +27,10 @@ from typing import Any
 
 import orjson
 
-from sim.log import encode, read_log
-from sim.replay.inputs import InputRefused, drive, exercise_for, recorded_ending, recorded_inputs
-from sim.replay.source import ScenarioChanged, load_for_log
-from sim.version import __version__
+from drillsim.log import encode, read_log
+from drillsim.replay.inputs import InputRefused, drive, exercise_for, recorded_ending, recorded_inputs
+from drillsim.replay.source import ScenarioChanged, load_for_log
+from drillsim.version import __version__
 
 
 @dataclass

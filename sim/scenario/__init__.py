@@ -3,8 +3,8 @@
 Public surface: :func:`load`, :func:`load_text`, :class:`Loaded`, :class:`Scenario`, :func:`json_schema`.
 """
 
-from sim.scenario.load import Loaded, load, load_text, resolve
-from sim.scenario.model import Scenario
-from sim.scenario.schema_export import json_schema
+from drillsim.scenario.load import Loaded, load, load_text, resolve
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.schema_export import json_schema
 
 __all__ = ["Loaded", "Scenario", "json_schema", "load", "load_text", "resolve"]

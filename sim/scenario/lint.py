@@ -3,7 +3,7 @@
 A scenario can be valid and still be a poor exercise. The lint warns, located, when:
 
 - an **objective is exercised by nothing**: no inject or decision lists it, and no flow of the
-  scenario produces the records any of its tasks' metrics read (see :mod:`sim.scenario.semantic`);
+  scenario produces the records any of its tasks' metrics read (see :mod:`drillsim.scenario.semantic`);
 - an **inject names neither a capability nor an objective** (an evaluator cannot tell what it
   tests), or names a capability that is not one of the core capabilities;
 - an **expected action has no contingency inject**: an inject with ``expected_action`` needs an
@@ -27,12 +27,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from sim.errors import Problem
-from sim.scenario.load import Loaded
-from sim.scenario.model import CORE_CAPABILITIES, Scenario
-from sim.scenario.overrides import split_path
-from sim.scenario.semantic import METRICS, Facts, possible, scenario_facts
-from sim.scenario.yamlsafe import Document, PathT
+from drillsim.errors import Problem
+from drillsim.scenario.load import Loaded
+from drillsim.scenario.model import CORE_CAPABILITIES, Scenario
+from drillsim.scenario.overrides import split_path
+from drillsim.scenario.semantic import METRICS, Facts, possible, scenario_facts
+from drillsim.scenario.yamlsafe import Document, PathT
 
 UNVERIFIED = "[U]"
 TEXT_FIELDS = frozenset({"title", "message", "expected_action", "source", "name", "description", "prompt",
@@ -195,6 +195,6 @@ def _is_bound(path: PathT, bound: list[tuple[str | int, ...]]) -> bool:
 
 
 def _show(path: PathT) -> str:
-    from sim.scenario.yamlsafe import dotted
+    from drillsim.scenario.yamlsafe import dotted
 
     return dotted(path)

@@ -1,7 +1,7 @@
 """Load a scenario: YAML → plain data → overrides → pydantic → cross-references → ``Scenario``.
 
-Every failure becomes a list of located :class:`~sim.errors.Problem` s (one per mistake), raised
-as :class:`~sim.errors.InputError`. Validation errors from pydantic carry a ``loc`` path; it is
+Every failure becomes a list of located :class:`~drillsim.errors.Problem` s (one per mistake), raised
+as :class:`~drillsim.errors.InputError`. Validation errors from pydantic carry a ``loc`` path; it is
 walked against the plain data to find the YAML mark of the offending value (or of the key, for an
 unknown key; or of the enclosing mapping, for a missing one).
 """
@@ -19,12 +19,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import MAX_LISTED, InputError, Problem
-from sim.scenario import refs
-from sim.scenario.model import Scenario
-from sim.scenario.overrides import apply_overrides, get_path
-from sim.scenario.types import start_time
-from sim.scenario.yamlsafe import (
+from drillsim.errors import MAX_LISTED, InputError, Problem
+from drillsim.scenario import refs
+from drillsim.scenario.model import Scenario
+from drillsim.scenario.overrides import apply_overrides, get_path
+from drillsim.scenario.types import start_time
+from drillsim.scenario.yamlsafe import (
     Document,
     PathT,
     dotted,
@@ -51,7 +51,7 @@ class Loaded:
 
 def bundled_dir() -> Path:
     """Directory of the scenarios shipped with drillsim."""
-    import scenarios
+    from drillsim import scenarios
 
     return Path(scenarios.__file__).parent
 
@@ -115,7 +115,7 @@ def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str,
     data = _apply_parameter_defaults(doc, doc.data)  # the file must agree with itself, before overrides
     norm_overrides: list[tuple[str, Any]] = []
     if overrides:
-        from sim.scenario.overrides import parse_assignment
+        from drillsim.scenario.overrides import parse_assignment
 
         norm_overrides = [parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides]
         data = apply_overrides(data, norm_overrides)
@@ -147,7 +147,7 @@ def _blame_overrides(problems: list[Problem], data: dict[str, Any], overrides: l
     """
     if not overrides:
         return problems
-    from sim.scenario.overrides import SOURCE, split_path, targets
+    from drillsim.scenario.overrides import SOURCE, split_path, targets
 
     written: list[str] = []
     for name, _ in overrides:
@@ -332,7 +332,7 @@ def _literal_choices(annotation: Any) -> list[str]:
 
 
 def _is_text(loc: tuple[Any, ...]) -> bool:
-    from sim.scenario.types import Text
+    from drillsim.scenario.types import Text
 
     return _unwrap_model(_model_at(loc)) is Text
 

@@ -2,7 +2,7 @@
 
 The authoring guide (docs/scenario-format.md) documents every field with an example; `drillsim
 schema` exports these models as JSON Schema. Cross-references between sections are checked in
-:mod:`sim.scenario.refs`, not here, so each error can be located at the referring field.
+:mod:`drillsim.scenario.refs`, not here, so each error can be located at the referring field.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from sim.scenario.model_actions import ACTION_TAGS
-from sim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
-from sim.scenario.model_triggers import Contingency, Trigger
-from sim.scenario.types import (
+from drillsim.scenario.model_actions import ACTION_TAGS
+from drillsim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
+from drillsim.scenario.model_triggers import Contingency, Trigger
+from drillsim.scenario.types import (
     Amount,
     CountDist,
     Duration,
@@ -481,7 +481,7 @@ def _threshold(value: Any) -> Any:
         except ValueError:
             raise ValueError(f"bad percentage {value!r} (e.g. 90%)") from None
     if isinstance(value, str):
-        from sim import units
+        from drillsim import units
 
         return units.parse_duration(value)
     return value
@@ -569,10 +569,10 @@ class Parameter(Frozen):
 
 # ---- Sections defined in sibling modules (they build on the models above, so they come last) ----
 
-from sim.scenario.model_coordination import Coordination, CrossRegion, StorageArea  # noqa: E402
-from sim.scenario.model_grassroots import Grassroots  # noqa: E402
-from sim.scenario.model_hazards import Hazards  # noqa: E402
-from sim.scenario.model_materials import Materials  # noqa: E402
+from drillsim.scenario.model_coordination import Coordination, CrossRegion, StorageArea  # noqa: E402
+from drillsim.scenario.model_grassroots import Grassroots  # noqa: E402
+from drillsim.scenario.model_hazards import Hazards  # noqa: E402
+from drillsim.scenario.model_materials import Materials  # noqa: E402
 
 
 class Scenario(Frozen):

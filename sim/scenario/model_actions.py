@@ -4,8 +4,8 @@ Effects that drive the doctrine flows: warnings, outages, storage areas, consult
 the coordination desk, social-force calls, rules, materials.
 
 Each effect is a one-key mapping (``{storage: langouwa}``), like the effects in
-:mod:`sim.scenario.model`; injects and decision options list them, and
-:mod:`sim.flows.effects` applies them through the flow that owns the mechanism.
+:mod:`drillsim.scenario.model`; injects and decision options list them, and
+:mod:`drillsim.flows.effects` applies them through the flow that owns the mechanism.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from sim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text
+from drillsim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text
 
 WarningLevel = Literal["blue", "yellow", "orange", "red"]
 WARNING_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
@@ -170,4 +170,4 @@ ACTION_TAGS = {
     "rule": SetRule,
     "request_material": RequestMaterial,
 }
-"""Effect key → model, for the effect union in :mod:`sim.scenario.model`."""
+"""Effect key → model, for the effect union in :mod:`drillsim.scenario.model`."""

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.scenario.model import IdList, Location
-from sim.scenario.model_triggers import Trigger
-from sim.scenario.types import (
+from drillsim.scenario.model import IdList, Location
+from drillsim.scenario.model_triggers import Trigger
+from drillsim.scenario.types import (
     Amount,
     Distance,
     Duration,

@@ -1,9 +1,9 @@
 """Doctrine details of reporting, rescue and response.
 
 Doctrine details of reporting, rescue and response: 续报/核报, skip-level and zero reports,
-rescuer accidents, standing down. Small models that extend sections of :mod:`sim.scenario.model`.
+rescuer accidents, standing down. Small models that extend sections of :mod:`drillsim.scenario.model`.
 
-Fact names are checked against the known facts in :mod:`sim.scenario.refs`, where the error can be
+Fact names are checked against the known facts in :mod:`drillsim.scenario.refs`, where the error can be
 located at the referring field.
 """
 
@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from sim.scenario.model_triggers import Trigger
-from sim.scenario.types import Amount, CountDist, Duration, DurationDist, Frozen, Id, Probability, TimePoint
+from drillsim.scenario.model_triggers import Trigger
+from drillsim.scenario.types import Amount, CountDist, Duration, DurationDist, Frozen, Id, Probability, TimePoint
 
 Level = Literal["village", "township", "county", "city", "province", "nation"]
 Response = Literal["IV", "III", "II", "I"]

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.model import IdList
-from sim.scenario.types import Duration, DurationDist, Frozen, Id, Probability
+from drillsim.scenario.model import IdList
+from drillsim.scenario.types import Duration, DurationDist, Frozen, Id, Probability
 
 
 class Station(Frozen):

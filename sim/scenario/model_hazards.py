@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from sim import units
-from sim.scenario.model import IdList, IncidentSpec, Location
-from sim.scenario.model_actions import WarningLevel
-from sim.scenario.types import (
+from drillsim import units
+from drillsim.scenario.model import IdList, IncidentSpec, Location
+from drillsim.scenario.model_actions import WarningLevel
+from drillsim.scenario.types import (
     Amount,
     Area,
     CountDist,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.scenario.model import Location
-from sim.scenario.types import Amount, DurationDist, Frozen, Id, Speed, Text
+from drillsim.scenario.model import Location
+from drillsim.scenario.types import Amount, DurationDist, Frozen, Id, Speed, Text
 
 
 class Item(Frozen):

@@ -3,7 +3,7 @@
 A trigger is evaluated against records as they are written, so anything a reader of the log can
 see can start an inject or a flow: a river passing a flow (``hazard.river``), any team capsizing
 (``team.mishap``), an agency reaching a level, the facts a region's office knows. Response rules
-(:class:`sim.scenario.model.FactTest` …) stay separate: they test one office's knowledge only.
+(:class:`drillsim.scenario.model.FactTest` …) stay separate: they test one office's knowledge only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
-from sim.scenario.types import Amount, Duration, Frozen, Id, TimePoint
+from drillsim.scenario.types import Amount, Duration, Frozen, Id, TimePoint
 
 KIND_PATTERN = r"^[a-z_]+\.[a-z_]+$"
 

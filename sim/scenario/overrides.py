@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sim.errors import InputError, Problem
-from sim.scenario.yamlsafe import resolve_plain
+from drillsim.errors import InputError, Problem
+from drillsim.scenario.yamlsafe import resolve_plain
 
 SOURCE = "--set"
 
@@ -27,7 +27,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise InputError([Problem(SOURCE, 0, 0, text, "empty path", "PATH=VALUE")])
     raw = raw.strip()
     if raw.startswith("[") or raw.startswith("{"):
-        from sim.scenario.yamlsafe import parse_document
+        from drillsim.scenario.yamlsafe import parse_document
 
         value = parse_document(raw, SOURCE).data
     else:

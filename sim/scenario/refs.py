@@ -2,7 +2,7 @@
 
 Runs after the models validate, so every value has its type; each check returns ``(path, message,
 expected)`` and the caller attaches the YAML mark. Errors stop loading; warnings are printed by
-``drillsim validate`` and kept on :class:`~sim.scenario.load.Loaded`.
+``drillsim validate`` and kept on :class:`~drillsim.scenario.load.Loaded`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import itertools
 from collections.abc import Collection
 from typing import Any
 
-from sim.errors import Problem
-from sim.scenario.model import (
+from drillsim.errors import Problem
+from drillsim.scenario.model import (
     ADMIN_LEVELS,
     Activate,
     DeliverInject,
@@ -21,7 +21,7 @@ from sim.scenario.model import (
     SetLevel,
     SpawnIncident,
 )
-from sim.scenario.yamlsafe import Document, PathT
+from drillsim.scenario.yamlsafe import Document, PathT
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 PSEUDO_ORIGINATORS = ("simcell", "control", "public", "media")
@@ -121,11 +121,11 @@ class _Checker:
             for i, exp in enumerate(inj.expects):
                 for j, actor in enumerate(exp.by):
                     self.ref(("injects", iid, "expects", i, "by", j), actor, originators, "actor")
-        from sim.scenario import refs_flows
+        from drillsim.scenario import refs_flows
 
         refs_flows.check(self)
         for pid, p in s.parameters.items():
-            from sim.scenario.overrides import get_path
+            from drillsim.scenario.overrides import get_path
 
             for i, path in enumerate(p.path):
                 try:
@@ -197,13 +197,13 @@ class _Checker:
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
             else:
-                from sim.scenario import refs_flows
+                from drillsim.scenario import refs_flows
 
                 refs_flows.effect(self, p, eff)
 
     def metric(self, path: PathT, task: Any) -> None:
         """Metric name, statistic and required fields, checked against the scoring library."""
-        from sim.scoring.library import check_task
+        from drillsim.scoring.library import check_task
 
         for field, severity, message, expected in check_task(task.model_dump(mode="json")):
             (self.err if severity == "error" else self.warn)((*path, *field.split(".")), message, expected)

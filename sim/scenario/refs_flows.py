@@ -2,15 +2,15 @@
 
 Cross-reference checks for the doctrine-flow sections (hazards, coordination, cross-region,
 storage areas, materials, grassroots, triggers and doctrine effects), located at the referring
-field like the checks in :mod:`sim.scenario.refs`, which calls :func:`check` and :func:`effect`.
+field like the checks in :mod:`drillsim.scenario.refs`, which calls :func:`check` and :func:`effect`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario.model import FACTS, RESPONSE_LEVELS
-from sim.scenario.model_actions import (
+from drillsim.scenario.model import FACTS, RESPONSE_LEVELS
+from drillsim.scenario.model_actions import (
     ActivateDesk,
     CallTeams,
     CommsLost,
@@ -24,11 +24,11 @@ from sim.scenario.model_actions import (
     RoadRestored,
     StandDownDesk,
 )
-from sim.scenario.model_triggers import AllT, AnyT, FactAt, LevelAt, RecordTest
+from drillsim.scenario.model_triggers import AllT, AnyT, FactAt, LevelAt, RecordTest
 
 if TYPE_CHECKING:
-    from sim.scenario.refs import _Checker
-    from sim.scenario.yamlsafe import PathT
+    from drillsim.scenario.refs import _Checker
+    from drillsim.scenario.yamlsafe import PathT
 
 KNOWN_KINDS = frozenset(
     """

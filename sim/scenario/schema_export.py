@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario.model import Scenario
-from sim.units import DURATION_HINT
+from drillsim.scenario.model import Scenario
+from drillsim.units import DURATION_HINT
 
 
 def json_schema() -> dict[str, Any]:

@@ -39,12 +39,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import Problem
-from sim.scenario.load import Loaded
-from sim.scenario.model import ADMIN_LEVELS, Activate, RaiseLevel, Scenario, SetLevel, SpawnIncident
-from sim.scenario.model_actions import ActivateDesk, OrderStorage
-from sim.scenario.types import dist_params
-from sim.scenario.yamlsafe import Document, PathT
+from drillsim.errors import Problem
+from drillsim.scenario.load import Loaded
+from drillsim.scenario.model import ADMIN_LEVELS, Activate, RaiseLevel, Scenario, SetLevel, SpawnIncident
+from drillsim.scenario.model_actions import ActivateDesk, OrderStorage
+from drillsim.scenario.types import dist_params
+from drillsim.scenario.yamlsafe import Document, PathT
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ METRICS: dict[str, MetricNeeds] = {
 }
 """Metric name (the scoring library's names) → the records it needs and the features producing them.
 
-Kept in step with ``sim.scoring.library.METRICS`` by a test: a new metric needs a line here."""
+Kept in step with ``drillsim.scoring.library.METRICS`` by a test: a new metric needs a line here."""
 
 
 @dataclass
@@ -382,7 +382,7 @@ def _metrics(f: Facts, doc: Document) -> list[Problem]:
             path = ("objectives", oid, "tasks", tid, "metric")
             needs = METRICS.get(task.metric)
             if needs is None:
-                continue  # an unknown name is a loading error (sim.scoring.library.check_task)
+                continue  # an unknown name is a loading error (drillsim.scoring.library.check_task)
             if task.metric not in cache:
                 cache[task.metric] = possible(f, needs)
             if not cache[task.metric]:

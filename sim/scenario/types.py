@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim import units
+from drillsim import units
 
 
 class Frozen(BaseModel):

@@ -36,7 +36,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from sim.errors import InputError, Problem, Refusal
+from drillsim.errors import InputError, Problem, Refusal
 
 try:  # pragma: no cover - the wheel ships libyaml; the pure parser is the fallback
     from yaml._yaml import CParser as _Parser

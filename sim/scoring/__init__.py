@@ -7,14 +7,14 @@ scorecard). See docs/metrics.md for every metric and the rating rules.
 
 from __future__ import annotations
 
-from sim.log import LogData
-from sim.scoring.library import METRICS, metric_names
-from sim.scoring.scorecard import DefinitionError, Scorecard, score
-from sim.scoring.table import format_table
+from drillsim.log import LogData
+from drillsim.scoring.library import METRICS, metric_names
+from drillsim.scoring.scorecard import DefinitionError, Scorecard, score
+from drillsim.scoring.table import format_table
 
 
 def score_log(log: LogData, until: float | None = None) -> Scorecard:
-    """Score a log read with :func:`sim.log.read_log`."""
+    """Score a log read with :func:`drillsim.log.read_log`."""
     return score(log.header, log.records, until)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scoring.text import Text
+from drillsim.scoring.text import Text
 
 CAPABILITY_NAMES: dict[str, Text] = {
     "operational_coordination": {"en": "Operational Coordination", "zh": "行动协调"},

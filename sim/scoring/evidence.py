@@ -7,9 +7,9 @@ The worst items come first, so the first lines an evaluator reads are the ones t
 
 from __future__ import annotations
 
-from sim.scoring.observation import Observation
-from sim.scoring.spec import MetricSpec
-from sim.scoring.text import Minutes, Share, Text, bi, pick
+from drillsim.scoring.observation import Observation
+from drillsim.scoring.spec import MetricSpec
+from drillsim.scoring.text import Minutes, Share, Text, bi, pick
 
 SHOWN = 3
 """Items quoted in the summary sentence."""

@@ -1,6 +1,6 @@
 """The metric library: every metric by name, in one explicit table.
 
-Adding a metric is one small function plus one :class:`~sim.scoring.spec.MetricSpec` in its
+Adding a metric is one small function plus one :class:`~drillsim.scoring.spec.MetricSpec` in its
 family's module, listed here. Nothing registers itself at import time. This module imports only
 the metric modules (pure Python), so the scenario loader can check metric names cheaply.
 """
@@ -11,9 +11,9 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scoring.metrics import coordination, exercise, hazards, logistics, reporting, rescue, response
-from sim.scoring.spec import MetricSpec
-from sim.scoring.statistics import ALLOWED
+from drillsim.scoring.metrics import coordination, exercise, hazards, logistics, reporting, rescue, response
+from drillsim.scoring.spec import MetricSpec
+from drillsim.scoring.statistics import ALLOWED
 
 METRICS: dict[str, MetricSpec] = {
     spec.name: spec

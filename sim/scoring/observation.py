@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.log import Record
-from sim.scoring.text import Text
+from drillsim.log import Record
+from drillsim.scoring.text import Text
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scoring.view import LogView
+from drillsim.scoring.view import LogView
 
 SCOPE_FIELDS = (
     "agencies",

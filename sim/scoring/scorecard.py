@@ -12,15 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.scoring import rating
-from sim.scoring.capabilities import capability_name
-from sim.scoring.evidence import bad_first, summarise, value_unit
-from sim.scoring.library import METRICS
-from sim.scoring.observation import Observation
-from sim.scoring.scope import ScopeFilter
-from sim.scoring.statistics import reduce
-from sim.scoring.text import Text
-from sim.scoring.view import LogView
+from drillsim.scoring import rating
+from drillsim.scoring.capabilities import capability_name
+from drillsim.scoring.evidence import bad_first, summarise, value_unit
+from drillsim.scoring.library import METRICS
+from drillsim.scoring.observation import Observation
+from drillsim.scoring.scope import ScopeFilter
+from drillsim.scoring.statistics import reduce
+from drillsim.scoring.text import Text
+from drillsim.scoring.view import LogView
 
 FORMAT = 1
 """scorecard.json format version (bumped on incompatible changes)."""
@@ -192,7 +192,7 @@ def objectives_of(header: dict[str, Any]) -> dict[str, Any]:
     """
     from pydantic import ValidationError
 
-    from sim.scenario.model import Objective
+    from drillsim.scenario.model import Objective
 
     definition = header.get("definition")
     if definition is None:

@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scoring.observation import Observation
-from sim.scoring.scope import ScopeFilter
-from sim.scoring.text import Text
-from sim.scoring.view import LogView
+from drillsim.scoring.observation import Observation
+from drillsim.scoring.scope import ScopeFilter
+from drillsim.scoring.text import Text
+from drillsim.scoring.view import LogView
 
 MetricFn = Callable[[LogView, ScopeFilter, Mapping[str, Any]], list[Observation]]
 """``(log view, scope, task parameters) -> observations``."""

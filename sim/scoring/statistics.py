@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.scoring.observation import Observation
+from drillsim.scoring.observation import Observation
 
 STATISTICS = ("count", "sum", "ratio", "mean", "median", "p90", "min", "max", "first", "last")
 

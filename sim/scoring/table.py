@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from sim.scoring.capabilities import capability_name
-from sim.scoring.evidence import STAT_NAMES, format_value
-from sim.scoring.text import format_clock, pick
+from drillsim.scoring.capabilities import capability_name
+from drillsim.scoring.evidence import STAT_NAMES, format_value
+from drillsim.scoring.text import format_clock, pick
 
 
 def width(text: str) -> int:
@@ -36,7 +36,7 @@ def pad(text: str, cells: int) -> str:
 
 
 def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int = 100) -> str:
-    """Render a :class:`~sim.scoring.scorecard.Scorecard` as text lines.
+    """Render a :class:`~drillsim.scoring.scorecard.Scorecard` as text lines.
 
     Args:
         card: The scorecard.

@@ -6,7 +6,7 @@ agree. An interval still open at the horizon ends there.
 
 from __future__ import annotations
 
-from sim.scoring.view import LogView
+from drillsim.scoring.view import LogView
 
 Interval = tuple[float, float, str, str | None]
 """``(start, end, phase, incident or base)`` with phase ``travel``, ``work`` or ``return``."""

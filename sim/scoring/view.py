@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sim.log import END_KIND, HEADER_KIND, Record
-from sim.scoring.text import Text
+from drillsim.log import END_KIND, HEADER_KIND, Record
+from drillsim.scoring.text import Text
 
 LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
 """Response levels (分级响应) as ranks; None / unknown is 0."""

@@ -2,7 +2,7 @@
 
 Public API::
 
-    from sim.sweep import sweep
+    from drillsim.sweep import sweep
     df = sweep("mentougou-flash-flood", {"county-deadline": ("30m", "2h")}, points=4, replicates=10)
 
 Importing this package is cheap: pandas, pyarrow, SALib and dask are imported only when a sweep
@@ -18,7 +18,7 @@ __all__ = ["prepare", "run", "sweep"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from sim.sweep import api
+        from drillsim.sweep import api
 
         return getattr(api, name)
     raise AttributeError(name)

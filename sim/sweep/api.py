@@ -1,6 +1,6 @@
 """The Python API, also what ``drillsim sweep`` calls.
 
-    from sim.sweep import sweep
+    from drillsim.sweep import sweep
 
     df = sweep("mentougou-flash-flood",
                {"county-deadline": ("30m", "2h"), "reporter-probability": [0.6, 0.8, 1.0]},
@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sim.errors import InputError, Problem
-from sim.sweep.designs import DESIGNS
-from sim.sweep.plan import Plan
-from sim.sweep.spec import (
+from drillsim.errors import InputError, Problem
+from drillsim.sweep.designs import DESIGNS
+from drillsim.sweep.plan import Plan
+from drillsim.sweep.spec import (
     SweepFile,
     SweepSpec,
     VaryRequest,
@@ -33,7 +33,7 @@ from sim.sweep.spec import (
     resolve_factors,
     resolve_listed,
 )
-from sim.sweep.tasks import ScenarioSource
+from drillsim.sweep.tasks import ScenarioSource
 
 VaryArg = Sequence[str] | Mapping[str, Any]
 
@@ -130,9 +130,9 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
 
     Arguments given here win over the sweep ``file``'s.
     """
-    from sim.scenario.load import load_document, resolve
-    from sim.scenario.overrides import parse_assignment
-    from sim.scenario.yamlsafe import read_document
+    from drillsim.scenario.load import load_document, resolve
+    from drillsim.scenario.overrides import parse_assignment
+    from drillsim.scenario.yamlsafe import read_document
 
     sf = read_sweep_file(file) if file is not None else SweepFile()
     ref = str(scenario) if scenario is not None else sf.scenario
@@ -192,7 +192,7 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref)
     notes = []
     if design == "sobol":
-        from sim.sweep.designs import DEFAULT_POINTS, is_power_of_two
+        from drillsim.sweep.designs import DEFAULT_POINTS, is_power_of_two
 
         n = n_points or DEFAULT_POINTS["sobol"]
         if not is_power_of_two(n):
@@ -228,10 +228,10 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
         progress: Stream for the progress bar (None: silent).
         on_start: Called with ``(backend description, runs to do, runs already done)`` before running.
     """
-    from sim.sweep.backends import open_backend
-    from sim.sweep.progress import Progress
-    from sim.sweep.runner import execute
-    from sim.sweep.store import Store
+    from drillsim.sweep.backends import open_backend
+    from drillsim.sweep.progress import Progress
+    from drillsim.sweep.runner import execute
+    from drillsim.sweep.store import Store
 
     plan = prepared.plan
     store = Store(out)

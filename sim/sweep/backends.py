@@ -28,7 +28,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import InputError, Problem
+from drillsim.errors import InputError, Problem
 
 BACKENDS = ("local", "dask")
 
@@ -55,9 +55,9 @@ def _init_worker() -> None:
 
 def warm() -> None:
     """Import the engine now, so the first run of a worker is not charged with import time."""
-    import sim.engine
-    import sim.sweep.metrics
-    import sim.sweep.tasks  # noqa: F401
+    import drillsim.engine
+    import drillsim.sweep.metrics
+    import drillsim.sweep.tasks  # noqa: F401
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -74,7 +74,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["sim.sweep.tasks", "sim.engine"])
+        ctx.set_forkserver_preload(["drillsim.sweep.tasks", "drillsim.engine"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim import units
+from drillsim import units
 
 KINDS = ("duration", "speed", "distance", "area", "rate", "count", "number", "probability", "bool", "choice")
 UNIT_KINDS = ("duration", "speed", "distance", "area", "rate")

@@ -3,7 +3,7 @@
 The sweep needs only :func:`run_metrics`, a pure function of the log header and records (the same
 inputs the scoring package reads), so the sweep never depends on how a run was executed.
 
-When the scoring package (``sim.scoring``) is installed, every run is scored: each critical task's
+When the scoring package (``drillsim.scoring``) is installed, every run is scored: each critical task's
 value becomes a metric ``OBJECTIVE.TASK``, each objective's band a rating ``OBJECTIVE`` (and each
 task's ``OBJECTIVE.TASK``), the overall band ``overall``, and the overall score 0–100 the row's
 ``score``. Without it, ratings and score are empty. In both cases the row also carries these
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.scenario.model import ADMIN_LEVELS
+from drillsim.scenario.model import ADMIN_LEVELS
 
 COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
 
@@ -50,12 +50,12 @@ class RunScore:
 
 
 def run_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
-    """Summarise one run from its header and records (tuples or :class:`sim.log.Record`)."""
+    """Summarise one run from its header and records (tuples or :class:`drillsim.log.Record`)."""
     records = records if isinstance(records, list) else list(records)
     base = record_metrics(header, records)
-    if importlib.util.find_spec("sim.scoring") is None:
+    if importlib.util.find_spec("drillsim.scoring") is None:
         return base
-    from sim.scoring import score
+    from drillsim.scoring import score
 
     card = score(dict(header), records)
     metrics = {**base.metrics, **card.task_values()}

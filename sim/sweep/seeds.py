@@ -8,7 +8,7 @@ takes, so any single run of a sweep can be reproduced on its own.
 
 With common random numbers (``crn``) the point is left out of the key: every point's replicate
 *r* gets the same seed, and because the engine keys its random streams by entity and purpose
-(``sim.rng.Streams``), the same incidents, delays and work times are drawn at every point wherever
+(``drillsim.rng.Streams``), the same incidents, delays and work times are drawn at every point wherever
 the parameters do not change them. Differences between points then reflect the parameters, not
 the luck of the draw.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rng import key_int
+from drillsim.rng import key_int
 
 SWEEP = key_int("sweep")
 DESIGN = key_int("design")

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError, Problem
-from sim.scenario.load import Loaded
-from sim.scenario.overrides import get_path, parse_assignment
-from sim.scenario.yamlsafe import Document, PathT, read_document, resolve_plain
-from sim.sweep import designs as designs_mod
-from sim.sweep.factors import KINDS, Factor, Level, hint, infer_kind, make_levels, parse_value
+from drillsim.errors import InputError, Problem
+from drillsim.scenario.load import Loaded
+from drillsim.scenario.overrides import get_path, parse_assignment
+from drillsim.scenario.yamlsafe import Document, PathT, read_document, resolve_plain
+from drillsim.sweep import designs as designs_mod
+from drillsim.sweep.factors import KINDS, Factor, Level, hint, infer_kind, make_levels, parse_value
 
 Where = Callable[[str, str], Problem]
 """``where(message, expected) -> Problem``: locates a complaint about one factor."""
@@ -56,7 +56,7 @@ class SweepSpec:
     Attributes:
         factors: The knobs, in column order.
         design: ``grid``, ``lhs``, ``sobol`` or ``list``.
-        points: Design size (see :mod:`sim.sweep.designs`); None for the design's default.
+        points: Design size (see :mod:`drillsim.sweep.designs`); None for the design's default.
         replicates: Runs per point, each with its own seed.
         crn: Common random numbers: replicate *r* has the same seed at every point.
         seed: Root seed.

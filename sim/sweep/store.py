@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError, Problem
-from sim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.errors import InputError, Problem
+from drillsim.fileio import atomic_write_bytes, atomic_write_text
 
 RESULTS = "results.parquet"
 CSV = "results.csv"
@@ -105,7 +105,7 @@ class Store:
     # -- writing -----------------------------------------------------------------------------------
 
     def write_part(self, rows: Sequence[dict[str, Any]]) -> Path:
-        """Make ``rows`` durable as one part file (temp + fsync + rename, via :mod:`sim.fileio`)."""
+        """Make ``rows`` durable as one part file (temp + fsync + rename, via :mod:`drillsim.fileio`)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 

@@ -69,15 +69,15 @@ class Outcome:
 
 @functools.lru_cache(maxsize=4)
 def _document(raw: bytes, name: str) -> Any:
-    from sim.scenario.yamlsafe import parse_document
+    from drillsim.scenario.yamlsafe import parse_document
 
     return parse_document(raw, name)
 
 
 def run_batch(scenario: ScenarioSource, jobs: Sequence[Job], keep_logs: bool = False) -> list[Outcome]:
     """Run ``jobs`` one after another; never raises for a failing run (it is recorded as failed)."""
-    from sim.errors import InputError
-    from sim.scenario.load import load_document
+    from drillsim.errors import InputError
+    from drillsim.scenario.load import load_document
 
     loaded_cache: dict[tuple[tuple[str, Any], ...], Any] = {}
     out: list[Outcome] = []
@@ -101,9 +101,9 @@ def run_batch(scenario: ScenarioSource, jobs: Sequence[Job], keep_logs: bool = F
 
 
 def _run(loaded: Any, job: Job, keep_logs: bool, t0: float) -> Outcome:
-    from sim.engine import Exercise
-    from sim.log import encode
-    from sim.sweep.metrics import run_metrics
+    from drillsim.engine import Exercise
+    from drillsim.log import encode
+    from drillsim.sweep.metrics import run_metrics
 
     exercise = Exercise(loaded, job.seed, keep=True)
     try:
@@ -123,7 +123,7 @@ def release_model(model: Any) -> None:
 
 def describe_error(exc: BaseException) -> str:
     """One readable paragraph: the located problems of bad input, or the exception and where it came from."""
-    from sim.errors import InputError
+    from drillsim.errors import InputError
 
     if isinstance(exc, InputError):
         return "; ".join(p.format() for p in exc.problems[:5]) + (

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sim.cli import main
+from drillsim.cli import main
 
 
 @pytest.fixture(scope="module")

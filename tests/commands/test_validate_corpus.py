@@ -24,7 +24,7 @@ LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<path>\S+): 
 
 def drillsim() -> list[str]:
     script = Path(sys.executable).with_name("drillsim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "drillsim.cli"]
 
 
 def _args(name: str) -> list[str]:

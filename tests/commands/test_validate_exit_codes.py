@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli import main
+from drillsim.cli import main
 
 TESTS = Path(__file__).resolve().parents[1]
 ONE = TESTS / "scenarios" / "one-incident.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from sim.engine import Exercise
-from sim.scenario import load_text
+from drillsim.engine import Exercise
+from drillsim.scenario import load_text
 
 WORLD = """
 drillsim: 1

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.measure import _load_generated
-from scenarios import bundled
-from sim.engine import Exercise
-from sim.flows.rescue import Dispatcher
-from sim.scenario import load
+from drillsim.scenarios import bundled
+from drillsim.engine import Exercise
+from drillsim.flows.rescue import Dispatcher
+from drillsim.scenario import load
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ incidents:
 
 def test_nearest_team_by_travel_time_including_teams_on_their_way_home(checked: dict[str, int]) -> None:
     """The east calls take the east team, then the west team (the only one free, 17 km away)."""
-    from sim.scenario import load_text
+    from drillsim.scenario import load_text
 
     ex = Exercise(load_text(LINE, "ranked-line.yaml"), keep=True)
     ex.run()

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from sim.engine import Exercise
-from sim.geo import EARTH_RADIUS_KM
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.geo import EARTH_RADIUS_KM
+from drillsim.scenario import load
 
 
 def run(path, **kw):

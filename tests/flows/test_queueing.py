@@ -7,8 +7,8 @@ import statistics
 
 import pytest
 
-from sim.engine import Exercise
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.scenario import load
 
 
 def erlang_c(lam: float, mu: float, c: int) -> float:

@@ -3,7 +3,7 @@
 import pytest
 from flowworld import kinds
 
-from sim.geo import haversine_km
+from drillsim.geo import haversine_km
 
 TRIP = """
 teams:

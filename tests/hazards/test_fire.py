@@ -5,7 +5,7 @@ import math
 
 from flowworld import kinds
 
-from sim.hazards.fire_grid import length_to_breadth, shifted
+from drillsim.hazards.fire_grid import length_to_breadth, shifted
 
 FIRE = """
 cross_region:

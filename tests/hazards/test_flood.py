@@ -5,7 +5,7 @@ import math
 import pytest
 from flowworld import kinds
 
-from sim.hazards.flood import peak_within, rate_at
+from drillsim.hazards.flood import peak_within, rate_at
 
 RAIN = """
 teams:

@@ -6,7 +6,7 @@ from types import SimpleNamespace as NS
 import pytest
 from flowworld import kinds
 
-from sim.hazards.quake import collapse_share, intensity_at
+from drillsim.hazards.quake import collapse_share, intensity_at
 
 LONG = NS(a=5.019, b=1.446, c=4.136, r0=24.0)
 SHORT = NS(a=2.240, b=1.446, c=3.070, r0=9.0)

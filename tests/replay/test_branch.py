@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from sim.cli import main
-from sim.log import read_log
-from sim.replay.branch import BranchError, BranchSpec, plan_branch, run_branch
-from sim.replay.source import load_for_log
-from sim.replay.verify import verify_log
+from drillsim.cli import main
+from drillsim.log import read_log
+from drillsim.replay.branch import BranchError, BranchSpec, plan_branch, run_branch
+from drillsim.replay.source import load_for_log
+from drillsim.replay.verify import verify_log
 from tests.conftest import SCENARIOS
 from tests.scripted import play_log
 

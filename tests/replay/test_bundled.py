@@ -4,12 +4,12 @@ import dataclasses
 
 import pytest
 
-from sim.cli import main
-from sim.log import encode, read_log
-from sim.replay.branch import BranchSpec, check_prefix, plan_branch, run_branch
-from sim.replay.source import load_for_log
-from sim.replay.verify import verify_log
-from sim.scenario.load import bundled_dir
+from drillsim.cli import main
+from drillsim.log import encode, read_log
+from drillsim.replay.branch import BranchSpec, check_prefix, plan_branch, run_branch
+from drillsim.replay.source import load_for_log
+from drillsim.replay.verify import verify_log
+from drillsim.scenario.load import bundled_dir
 
 BUNDLED = sorted(p.stem for p in bundled_dir().glob("*.yaml"))
 

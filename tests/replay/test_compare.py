@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from sim.cli import main
-from sim.replay.outcome import percentile, summary
-from sim.replay.verify import verify_log
+from drillsim.cli import main
+from drillsim.replay.outcome import percentile, summary
+from drillsim.replay.verify import verify_log
 from tests.conftest import SCENARIOS
 from tests.scripted import play_log
 

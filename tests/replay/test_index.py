@@ -2,9 +2,9 @@
 
 import random
 
-from sim.engine import Exercise
-from sim.replay.index import MAX_SNAPSHOTS, SnapshotIndex, TimeIndex, snapshot_interval
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.replay.index import MAX_SNAPSHOTS, SnapshotIndex, TimeIndex, snapshot_interval
+from drillsim.scenario import load
 from tests.conftest import SCENARIOS
 
 

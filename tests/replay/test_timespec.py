@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from sim.replay.timespec import parse_time
+from drillsim.replay.timespec import parse_time
 
 START = datetime.fromisoformat("2023-07-31T06:00:00+08:00")
 DAYS4 = 96 * 60.0

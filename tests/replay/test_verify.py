@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from sim.cli import main
-from sim.replay.verify import verify_log
+from drillsim.cli import main
+from drillsim.replay.verify import verify_log
 from tests.scripted import play_log
 
 ACTIONS = [
@@ -104,7 +104,7 @@ def test_changed_scenario_file_is_detected_by_hash_before_running(scenario, run_
     moved.write_bytes(scenario.read_bytes().replace(b"count: 2", b"count: 3"))
     old = hashlib.sha256(scenario.read_bytes()).hexdigest()
     new = hashlib.sha256(moved.read_bytes()).hexdigest()
-    import sim.replay.verify as verify
+    import drillsim.replay.verify as verify
 
     monkeypatch.setattr(verify, "_run", lambda *a, **k: pytest.fail("simulated a changed scenario"))
     assert main(["replay", str(run_log), "--verify", "--scenario", str(moved)]) == 1
@@ -166,7 +166,7 @@ def test_other_version_is_named(run_log, tmp_path):
 def test_nondeterminism_is_told_apart_from_a_bad_log(run_log, monkeypatch):
     import itertools
 
-    import sim.rng as rng
+    import drillsim.rng as rng
 
     counter = itertools.count()
     real = rng.key_int
@@ -188,8 +188,8 @@ def test_bad_logs_exit_2_with_one_line(tmp_path, capsys):
 def test_log_ended_by_a_simulation_error_verifies_its_prefix(scenario, tmp_path, capsys):
     """The console closes a log with finish("error") when the simulation raised: no `end` input was
     recorded, so the closing records cannot be reproduced, but everything before them must be."""
-    from sim.engine import Exercise
-    from sim.scenario import load
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load
 
     path = tmp_path / "events.jsonl"
     ex = Exercise(load(str(scenario)), log_path=path)

@@ -5,15 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-from logbuild import LogBuilder, task
+from tests.logbuild import LogBuilder, task
 
-from reports.figures import FIGURES, fonts
-from reports.write import build, write_document, write_report
-from sim.engine import Exercise
-from sim.log import LogData, Record
-from sim.scenario import load
-from sim.scenario.load import bundled_dir
-from sim.scoring import score_log
+from drillsim.reports.figures import FIGURES, fonts
+from drillsim.reports.write import build, write_document, write_report
+from drillsim.engine import Exercise
+from drillsim.log import LogData, Record
+from drillsim.scenario import load
+from drillsim.scenario.load import bundled_dir
+from drillsim.scoring import score_log
 
 AAR_SECTIONS_EN = [
     "Exercise overview",

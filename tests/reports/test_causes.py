@@ -1,9 +1,9 @@
 """Cause analysis: the phases of the log's own timeline behind a poor rating."""
 
-from logbuild import LogBuilder, one_task, task
+from tests.logbuild import LogBuilder, one_task, task
 
-from reports.causes import analyse, rescue_phases
-from sim.scoring.view import LogView
+from drillsim.reports.causes import analyse, rescue_phases
+from drillsim.scoring.view import LogView
 
 
 def rescue_log() -> LogBuilder:

@@ -1,9 +1,9 @@
 """Figures read only the log: what they draw, and that they decline to draw an empty chart."""
 
-from logbuild import LogBuilder
+from tests.logbuild import LogBuilder
 
-from reports.figures import FIGURES, draw_all, materials
-from sim.scoring.view import LogView
+from drillsim.reports.figures import FIGURES, draw_all, materials
+from drillsim.scoring.view import LogView
 
 
 def test_material_stock_from_depots_and_dispatches():

@@ -24,11 +24,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.errors import InputError
-from sim.scenario.lint import lint
-from sim.scenario.load import load_document
-from sim.scenario.semantic import check as semantic_check
-from sim.scenario.yamlsafe import dotted, parse_document
+from drillsim.errors import InputError
+from drillsim.scenario.lint import lint
+from drillsim.scenario.load import load_document
+from drillsim.scenario.semantic import check as semantic_check
+from drillsim.scenario.yamlsafe import dotted, parse_document
 
 TESTS = Path(__file__).resolve().parents[1]
 BUNDLED = TESTS.parent / "scenarios"  # by path: `import scenarios` may find tests/scenarios under pytest

@@ -11,12 +11,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hostile_cases import CASES, VALID, billion_laughs, deep_block
+from tests.hostile_cases import CASES, VALID, billion_laughs, deep_block
 
-from sim.errors import MAX_SHOWN, InputError, Refusal
-from sim.scenario import load
-from sim.scenario.load import load_text
-from sim.scenario.yamlsafe import MAX_DEPTH, MAX_NODES, parse_document, read_document
+from drillsim.errors import MAX_SHOWN, InputError, Refusal
+from drillsim.scenario import load
+from drillsim.scenario.load import load_text
+from drillsim.scenario.yamlsafe import MAX_DEPTH, MAX_NODES, parse_document, read_document
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -154,7 +154,7 @@ def test_many_problems_are_printed_with_a_summary_line(tmp_path):
     extra = f"  extra: {{name: E, kind: social, base: county-a, capabilities: [x], {unknown}}}\n"
     path.write_text(VALID.replace("teams:\n", "teams:\n" + extra), encoding="utf-8")
     script = Path(sys.executable).with_name("drillsim")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "drillsim.cli"]
     result = subprocess.run([*cmd, "validate", str(path)], capture_output=True, text=True, timeout=120)
     lines = result.stderr.splitlines()
     assert result.returncode == 2
@@ -172,7 +172,7 @@ def test_cli_refuses_without_a_traceback(name, tmp_path):
     case = next(c for c in CASES if c.name == name)
     path = case.build(tmp_path)
     script = Path(sys.executable).with_name("drillsim")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "drillsim.cli"]
     for command in ("validate", "run"):
         result = subprocess.run([*cmd, command, str(path), *(["--out", str(tmp_path / "run")]
                                                               if command == "run" else [])],

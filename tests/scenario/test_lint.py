@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.scenario.lint import lint
-from sim.scenario.load import load_document
-from sim.scenario.yamlsafe import parse_document
+from drillsim.scenario.lint import lint
+from drillsim.scenario.load import load_document
+from drillsim.scenario.yamlsafe import parse_document
 
 BASE = (Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
 

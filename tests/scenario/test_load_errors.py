@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from sim.errors import InputError
-from sim.scenario import load_text
+from drillsim.errors import InputError
+from drillsim.scenario import load_text
 
 BASE = """\
 drillsim: 1
@@ -127,7 +127,7 @@ def test_yaml_11_surprises_are_not_applied():
 
 
 def test_overrides_are_validated_like_the_file():
-    from sim.scenario import load_text as lt
+    from drillsim.scenario import load_text as lt
 
     loaded = lt(BASE, "<t>", ["teams.boat.members=40", "duration=2h"])
     assert loaded.scenario.teams["boat"].members == 40

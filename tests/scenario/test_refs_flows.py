@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from sim.errors import InputError
-from sim.scenario import load_text
+from drillsim.errors import InputError
+from drillsim.scenario import load_text
 
 BASE = """\
 drillsim: 1

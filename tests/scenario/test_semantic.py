@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario.load import load_document
-from sim.scenario.semantic import FEATURES, METRICS, check, measurable, province_of
-from sim.scenario.yamlsafe import parse_document
+from drillsim.scenario.load import load_document
+from drillsim.scenario.semantic import FEATURES, METRICS, check, measurable, province_of
+from drillsim.scenario.yamlsafe import parse_document
 
 BASE = (Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
 
@@ -40,7 +40,7 @@ def line_of(text: str, fragment: str) -> int:
 
 
 def test_the_table_covers_the_scoring_library():
-    from sim.scoring.library import METRICS as LIBRARY
+    from drillsim.scoring.library import METRICS as LIBRARY
 
     assert set(SCORING_METRICS) <= set(METRICS)
     assert set(METRICS) == set(LIBRARY)

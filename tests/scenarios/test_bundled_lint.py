@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios import bundled
-from sim.cli import main
+from drillsim.scenarios import bundled
+from drillsim.cli import main
 
 BUNDLED = bundled()
 

@@ -6,10 +6,10 @@ from itertools import pairwise
 
 import pytest
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
-from sim.scenario.overrides import get_path
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
+from drillsim.scenario.overrides import get_path
 
 FLAGSHIPS = ("rainstorm-2023-07", "border-forest-fire", "earthquake")
 METRICS = {

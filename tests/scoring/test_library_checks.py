@@ -2,9 +2,9 @@
 
 import pytest
 
-from sim.errors import InputError
-from sim.scenario.load import load_text
-from sim.scoring.library import METRICS
+from drillsim.errors import InputError
+from drillsim.scenario.load import load_text
+from drillsim.scoring.library import METRICS
 
 BASE = """\
 drillsim: 1

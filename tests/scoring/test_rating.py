@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from logbuild import LogBuilder, task
+from tests.logbuild import LogBuilder, task
 
-from sim.scoring import rating
+from drillsim.scoring import rating
 
 LOWER = {"P": 10, "S": 20, "M": 30}
 HIGHER = {"P": 0.9, "S": 0.75, "M": 0.5}
@@ -206,7 +206,7 @@ def test_score_so_far_matches_a_log_cut_at_that_time():
     assert early.objectives[0].tasks[0].value == 15  # i0 5, i1 15; nothing later yet
     cut = [r for r in b.records if r.t <= 150]
     assert (
-        early.to_json() == __import__("sim.scoring", fromlist=["score"]).score(b.header(), cut, 150).to_json()
+        early.to_json() == __import__("drillsim.scoring", fromlist=["score"]).score(b.header(), cut, 150).to_json()
     )
     assert b.score().final
 

@@ -1,7 +1,7 @@
 """Reporting metrics on a hand-built log with known answers."""
 
 import pytest
-from logbuild import LogBuilder, one_task, task
+from tests.logbuild import LogBuilder, one_task, task
 
 RATIO = {"P": 0.9, "S": 0.75, "M": 0.5}
 

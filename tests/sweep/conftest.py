@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``drillsim ARGS`` in a subprocess from the repository root."""
-    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "drillsim.cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.errors import InputError
-from sim.sweep import sweep
+from drillsim.errors import InputError
+from drillsim.sweep import sweep
 
 SCENARIO = "mentougou-flash-flood"
 
@@ -69,8 +69,8 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
 
 
 def test_keep_logs_are_the_logs_drillsim_run_writes(tmp_path):
-    from sim.engine import Exercise
-    from sim.scenario import load
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load
 
     out = tmp_path / "s"
     df = sweep(SCENARIO, {"flood-rate": ["1/h", "2.5/h"]}, replicates=2, seed=4, out=out, keep_logs=True, workers=2)

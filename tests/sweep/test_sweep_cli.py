@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(args: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "sim.cli", "sweep", *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, "-m", "drillsim.cli", "sweep", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

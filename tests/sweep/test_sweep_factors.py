@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim import units
-from sim.sweep.factors import Factor, infer_kind, make_levels, parse_value, write_value
+from drillsim import units
+from drillsim.sweep.factors import Factor, infer_kind, make_levels, parse_value, write_value
 
 
 def test_unit_values_are_written_with_units_and_read_back_exactly():

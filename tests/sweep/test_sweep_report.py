@@ -7,7 +7,7 @@ import shlex
 
 import pandas as pd
 
-from sim.sweep import sweep
+from drillsim.sweep import sweep
 
 
 def test_sobol_report_has_indices_surface_and_reproducible_best_and_worst_runs(tmp_path, drillsim):
@@ -33,7 +33,7 @@ def test_sobol_report_has_indices_surface_and_reproducible_best_and_worst_runs(t
 
 
 def test_grid_report_and_failures_section(tmp_path):
-    from reports.sweep import write_report
+    from drillsim.reports.sweep import write_report
 
     out = tmp_path / "s"
     df = sweep("mentougou-flash-flood", ["reporting.reporters.probability=0.5,0.8,1.5", "county-deadline=30m:2h"],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.errors import InputError
-from sim.sweep.store import Store
+from drillsim.errors import InputError
+from drillsim.sweep.store import Store
 
 
 def _row(i: int, status: str = "ok") -> dict:

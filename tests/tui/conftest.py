@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Exercise
-from sim.scenario import load
-from tui.app import DrillConsole
-from tui.driver import LiveDriver
+from drillsim.engine import Exercise
+from drillsim.scenario import load
+from drillsim.tui.app import DrillConsole
+from drillsim.tui.driver import LiveDriver
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

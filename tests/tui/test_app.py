@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 from tests.tui.conftest import make_app, scenario_file, wait_until
 from tests.tui.screen_text import screen_text
-from tui.screens.confirm import ConfirmEnd
-from tui.screens.decision import DecisionDialog
-from tui.screens.end import EndScreen
-from tui.widgets.msel import MselTable
+from drillsim.tui.screens.confirm import ConfirmEnd
+from drillsim.tui.screens.decision import DecisionDialog
+from drillsim.tui.screens.end import EndScreen
+from drillsim.tui.widgets.msel import MselTable
 
 
 def test_keys_change_speed_and_pause(run_async):
@@ -307,7 +307,7 @@ def test_ad_hoc_inject_observation_and_roles_through_dialogs(run_async, tmp_path
 
 
 def test_feed_filter_by_agency_and_kind(run_async):
-    from tui.widgets.feed import EventFeed, FeedFilter
+    from drillsim.tui.widgets.feed import EventFeed, FeedFilter
 
     async def go():
         app = make_app()
@@ -329,7 +329,7 @@ def test_feed_filter_by_agency_and_kind(run_async):
 
 
 def test_step_one_minute_and_zoom_a_pane(run_async):
-    from tui.widgets.feed import EventFeed
+    from drillsim.tui.widgets.feed import EventFeed
 
     async def go():
         app = make_app()
@@ -352,9 +352,9 @@ def test_step_one_minute_and_zoom_a_pane(run_async):
 
 
 def test_a_burst_of_records_is_summarised_in_the_feed(run_async):
-    from tui.app import DrillConsole
-    from tui.driver import LiveDriver
-    from tui.widgets.feed import BURST_LINES, EventFeed
+    from drillsim.tui.app import DrillConsole
+    from drillsim.tui.driver import LiveDriver
+    from drillsim.tui.widgets.feed import BURST_LINES, EventFeed
 
     async def go():
         loaded = load(scenario_file("mentougou-flash-flood"), ["generators.mountain-floods.rate=60/h"])
@@ -374,7 +374,7 @@ def test_a_burst_of_records_is_summarised_in_the_feed(run_async):
 
 
 def test_scorecard_shows_the_ratings_at_the_moment_the_clock_stopped(run_async):
-    from sim.scoring import score
+    from drillsim.scoring import score
 
     async def go():
         app = make_app()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sim.engine import Exercise
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.scenario import load
 from tests.tui.conftest import scenario_file
-from tui.clock import SPEEDS, Clock
-from tui.driver import LiveDriver, clean
+from drillsim.tui.clock import SPEEDS, Clock
+from drillsim.tui.driver import LiveDriver, clean
 
 
 class FakeTimer:

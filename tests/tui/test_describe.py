@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import Exercise
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.scenario import load
 from tests.tui.conftest import scenario_file
-from tui.describe import describe, family, involves
-from tui.i18n import Names, clip, duration, pad
+from drillsim.tui.describe import describe, family, involves
+from drillsim.tui.i18n import Names, clip, duration, pad
 
 
 def full_run():
@@ -57,7 +57,7 @@ def test_every_documented_kind_has_a_describer():
     import re
     from pathlib import Path
 
-    from tui.describe import _DESCRIBERS
+    from drillsim.tui.describe import _DESCRIBERS
 
     doc = (Path(__file__).parents[2] / "docs" / "records.md").read_text()
     rows = re.findall(r"^\| (`[a-z_]+\.[a-z_]+`(?: / `[a-z_]+\.[a-z_]+`)*)", doc, flags=re.M)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 from tests.tui.conftest import scenario_file
-from tui.driver import LiveDriver
+from drillsim.tui.driver import LiveDriver
 
 
 def replay_bytes(log, tmp_path) -> bytes:
@@ -82,8 +82,8 @@ def test_a_refused_input_logs_nothing(tmp_path):
 
 
 def test_a_refusal_is_told_apart_from_a_value_error_raised_while_simulating(tmp_path, monkeypatch):
-    from sim.flows.decisions import DecisionFlow
-    from tui.driver import SimulationFault, is_refusal
+    from drillsim.flows.decisions import DecisionFlow
+    from drillsim.tui.driver import SimulationFault, is_refusal
 
     d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), players=["mtg-flood-hq"]))
     with pytest.raises(ValueError, match="a note needs text") as refused:
@@ -106,8 +106,8 @@ def test_a_refusal_is_told_apart_from_a_value_error_raised_while_simulating(tmp_
 
 
 def test_stop_after_a_fault_ends_the_log_at_the_fault_without_moving_the_clock(tmp_path, monkeypatch):
-    from sim.flows.rescue import Dispatcher
-    from tui.driver import SimulationFault
+    from drillsim.flows.rescue import Dispatcher
+    from drillsim.tui.driver import SimulationFault
 
     log = tmp_path / "events.jsonl"
     d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
@@ -128,8 +128,8 @@ def test_stop_after_a_fault_ends_the_log_at_the_fault_without_moving_the_clock(t
 
 
 def test_a_failing_finish_leaves_the_log_intact_and_closed(tmp_path, monkeypatch):
-    from sim.engine import Exercise as Ex
-    from tui.driver import SimulationFault
+    from drillsim.engine import Exercise as Ex
+    from drillsim.tui.driver import SimulationFault
 
     log = tmp_path / "events.jsonl"
     d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
@@ -154,7 +154,7 @@ def test_a_failing_finish_leaves_the_log_intact_and_closed(tmp_path, monkeypatch
 
 
 def test_a_view_that_raises_never_reaches_the_engine(tmp_path, monkeypatch):
-    from tui import state
+    from drillsim.tui import state
 
     def broken(view, t, actor, subject, data):
         raise KeyError("x")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.driver import SimulationFault, ViewFault
-from tui.failure import describe, error_text, write_error_file
+from drillsim.tui.driver import SimulationFault, ViewFault
+from drillsim.tui.failure import describe, error_text, write_error_file
 
 HEADER = {"scenario": {"id": "s1", "sha256": "ab12"}, "seed": 7, "overrides": [["duration", "2h"]],
           "players": ["hq"]}

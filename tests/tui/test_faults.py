@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Exercise
-from sim.flows.decisions import DecisionFlow
-from sim.flows.rescue import Dispatcher
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.flows.decisions import DecisionFlow
+from drillsim.flows.rescue import Dispatcher
+from drillsim.log import read_log
+from drillsim.scenario import load
 from tests.tui.conftest import make_app, scenario_file, wait_until
 from tests.tui.screen_text import screen_text
-from tui import state
-from tui.app import MAX_FAULTS
-from tui.screens.decision import DecisionDialog
-from tui.screens.end import EndScreen
-from tui.screens.error import ErrorScreen
-from tui.widgets.teams import TeamsTable
+from drillsim.tui import state
+from drillsim.tui.app import MAX_FAULTS
+from drillsim.tui.screens.decision import DecisionDialog
+from drillsim.tui.screens.end import EndScreen
+from drillsim.tui.screens.error import ErrorScreen
+from drillsim.tui.widgets.teams import TeamsTable
 
 pytestmark = pytest.mark.usefixtures("faults_expected")
 
@@ -215,7 +215,7 @@ def test_a_pane_raising_while_it_redraws_stops_the_exercise(run_async, tmp_path,
 
 def test_a_dialog_raising_while_it_is_built_is_caught_by_the_last_resort(run_async, tmp_path, monkeypatch):
     """An exception textual itself catches (a screen's compose) ends in the error screen, not a traceback."""
-    from tui.screens.inject_detail import InjectDetail
+    from drillsim.tui.screens.inject_detail import InjectDetail
 
     log = tmp_path / "events.jsonl"
 

@@ -12,16 +12,16 @@ import time
 
 import pytest
 
-from sim.log import read_log
+from drillsim.log import read_log
 from tests.tui.conftest import make_app, wait_until
 from tests.tui.screen_text import screen_text
-from tui.screens.confirm import ConfirmEnd
-from tui.screens.decision import DecisionDialog
-from tui.screens.end import EndScreen
-from tui.screens.inject import InjectDialog
-from tui.screens.inject_detail import InjectDetail
-from tui.screens.note import NoteDialog
-from tui.screens.roles import RolesDialog
+from drillsim.tui.screens.confirm import ConfirmEnd
+from drillsim.tui.screens.decision import DecisionDialog
+from drillsim.tui.screens.end import EndScreen
+from drillsim.tui.screens.inject import InjectDialog
+from drillsim.tui.screens.inject_detail import InjectDetail
+from drillsim.tui.screens.note import NoteDialog
+from drillsim.tui.screens.roles import RolesDialog
 
 
 def confirmations(app) -> int:
@@ -148,7 +148,7 @@ def test_the_clock_holds_while_the_end_question_is_open(run_async, tmp_path):
 @pytest.fixture
 def slow_report(monkeypatch):
     """The report's child process takes a minute (a big exercise): it sleeps, with the report's arguments."""
-    from tui import bridge
+    from drillsim.tui import bridge
 
     popen = subprocess.Popen
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sim.cli import main
-from sim.commands.play import default_lang, play_dir
+from drillsim.cli import main
+from drillsim.commands.play import default_lang, play_dir
 
 
 def test_play_is_listed_and_documents_its_options(capsys):
@@ -32,7 +32,7 @@ def test_bad_scenario_is_exit_2(capsys):
 
 
 def test_without_a_terminal_play_says_so_and_writes_nothing(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "play", "mentougou-flash-flood", "--out",
+    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "play", "mentougou-flash-flood", "--out",
                            str(tmp_path / "p")], capture_output=True, text=True, stdin=subprocess.DEVNULL,
                           timeout=60, check=False)
     assert proc.returncode == 2

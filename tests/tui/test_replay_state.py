@@ -7,16 +7,16 @@ import random
 
 import pytest
 
-from sim import levels
-from sim.engine import Exercise
-from sim.log import LogData, Record
-from sim.replay.index import SnapshotIndex
-from sim.scenario import load
-from sim.scenario.load import bundled_dir
+from drillsim import levels
+from drillsim.engine import Exercise
+from drillsim.log import LogData, Record
+from drillsim.replay.index import SnapshotIndex
+from drillsim.scenario import load
+from drillsim.scenario.load import bundled_dir
 from tests.tui.conftest import scenario_file
-from tui.replay.fold import ViewFold
-from tui.replay.player import Player
-from tui.state import ExerciseView
+from drillsim.tui.replay.fold import ViewFold
+from drillsim.tui.replay.player import Player
+from drillsim.tui.state import ExerciseView
 
 ENGINE_STATE = {
     "on_scene": "working",  # the engine marks a team working the moment it is on scene

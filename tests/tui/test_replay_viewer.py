@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from sim.log import read_log
+from drillsim.log import read_log
 from tests.scripted import play_log
 from tests.tui.conftest import scenario_file, wait_until
 from tests.tui.screen_text import screen_text
-from tui.replay.app import ReplayViewer
-from tui.replay.dialogs import BranchDialog, GotoDialog
-from tui.state import ExerciseView
-from tui.widgets.feed import EventFeed, FeedFilter
-from tui.widgets.incidents import IncidentsTable
-from tui.widgets.teams import TeamsTable
+from drillsim.tui.replay.app import ReplayViewer
+from drillsim.tui.replay.dialogs import BranchDialog, GotoDialog
+from drillsim.tui.state import ExerciseView
+from drillsim.tui.widgets.feed import EventFeed, FeedFilter
+from drillsim.tui.widgets.incidents import IncidentsTable
+from drillsim.tui.widgets.teams import TeamsTable
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,7 @@ def test_play_pause_and_speed(played, run_async):
 
 
 def test_scorecard_is_the_score_so_far(played, run_async):
-    from sim.scoring import score
+    from drillsim.scoring import score
 
     async def go():
         app = viewer(played)
@@ -183,7 +183,7 @@ def test_branch_from_the_viewer_and_back(played, run_async):
 
 
 def test_viewer_command_needs_a_terminal(played, capsys):
-    from sim.cli import main
+    from drillsim.cli import main
 
     assert main(["replay", str(played)]) == 2
     assert "needs a terminal" in capsys.readouterr().err
@@ -206,9 +206,9 @@ def test_header_of_a_partial_log_is_shown(played, tmp_path, run_async):
 
 def test_a_log_from_the_real_console_verifies_and_branches(run_async, tmp_path, capsys):
     """Played in the facilitator console (decisions, an inject, a note, the end), then replayed."""
-    from sim.cli import main
+    from drillsim.cli import main
     from tests.tui.conftest import make_app
-    from tui.screens.decision import DecisionDialog
+    from drillsim.tui.screens.decision import DecisionDialog
 
     log = tmp_path / "play" / "events.jsonl"
 
@@ -264,7 +264,7 @@ def test_a_fault_in_an_action_closes_the_viewer_without_a_traceback(played, run_
 
 def test_run_viewer_reports_a_fault_after_the_terminal_is_restored(played, monkeypatch, capsys):
     """The command's side: one line on stderr naming the fault and the unchanged log, exit code 1."""
-    from tui.replay import app as viewer_app
+    from drillsim.tui.replay import app as viewer_app
 
     def run(self):
         self.failure = "KeyError: 'team-9'"

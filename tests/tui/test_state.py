@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sim import levels
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim import levels
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 from tests.tui.conftest import scenario_file
-from tui.state import ExerciseView
+from drillsim.tui.state import ExerciseView
 
 ENGINE_STATE = {"on_scene": "working"}  # the engine marks a team working the moment it is on scene
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Exercise
-from sim.log import read_log
-from sim.scenario import load
+from drillsim.engine import Exercise
+from drillsim.log import read_log
+from drillsim.scenario import load
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -97,7 +97,7 @@ class Tmux:
 
 def play_command(out: Path, *extra: str, pid_file: Path | None = None) -> str:
     """A shell line that runs ``drillsim play`` (recording its pid) and then prints ``exit=STATUS``."""
-    play = shlex.join([sys.executable, "-m", "sim.cli", "play", "mentougou-flash-flood", "--out", str(out),
+    play = shlex.join([sys.executable, "-m", "drillsim.cli", "play", "mentougou-flash-flood", "--out", str(out),
                        "--lang", "en", *extra])
     if pid_file is not None:
         play = f"bash -c {shlex.quote(f'echo $$ > {shlex.quote(str(pid_file))}; exec {play}')}"
@@ -220,8 +220,8 @@ SLOW_REPORT_PLAY = """
 import subprocess
 import sys
 
-from sim.cli import main
-from tui import bridge
+from drillsim.cli import main
+from drillsim.tui import bridge
 
 popen = subprocess.Popen
 
@@ -275,8 +275,8 @@ def _process_table() -> str:
 FAULTY_PLAY = """
 import sys
 
-from sim.cli import main
-from sim.flows.rescue import Dispatcher
+from drillsim.cli import main
+from drillsim.flows.rescue import Dispatcher
 
 original = Dispatcher.enqueue
 
@@ -325,8 +325,8 @@ def test_an_internal_error_in_a_real_terminal(tmp_path: Path):
 FAULTY_VIEWER = """
 import sys
 
-from sim.cli import main
-from tui.replay.app import ReplayViewer
+from drillsim.cli import main
+from drillsim.tui.replay.app import ReplayViewer
 
 
 def broken(self):
@@ -350,7 +350,7 @@ def test_the_replay_viewer_leaves_the_terminal_usable(tmp_path: Path, signame: s
         script.write_text(FAULTY_VIEWER)
         argv = [sys.executable, str(script), "replay", str(log), "--lang", "en"]
     else:
-        argv = [sys.executable, "-m", "sim.cli", "replay", str(log), "--lang", "en"]
+        argv = [sys.executable, "-m", "drillsim.cli", "replay", str(log), "--lang", "en"]
     line = f"bash -c {shlex.quote(f'echo $$ > {shlex.quote(str(pid_file))}; exec {shlex.join(argv)}')}"
     tmux = Tmux(f"viewer-{signame.lower()}")
     try:

@@ -1,10 +1,10 @@
 """The replay viewer (``drillsim replay LOG``): the console's panes, driven by a recorded log.
 
-The log is read once and indexed (:class:`~tui.replay.player.Player`); every pane draws the
-console's own view (:mod:`tui.state`) at the position shown, so what a trainer sees at 14:20 in a
+The log is read once and indexed (:class:`~drillsim.tui.replay.player.Player`); every pane draws the
+console's own view (:mod:`drillsim.tui.state`) at the position shown, so what a trainer sees at 14:20 in a
 replay is what the facilitator saw at 14:20. Play at any speed, go to a time, step record by
 record (through the feed's filter), jump between decisions and injects. At a decision, ``b`` asks
-"what if?": the branch is simulated from the log (:mod:`sim.replay.branch`), written next to it,
+"what if?": the branch is simulated from the log (:mod:`drillsim.replay.branch`), written next to it,
 and opened at its branch point; ``p`` comes back to the parent.
 """
 
@@ -29,23 +29,23 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from sim.log import LogData, read_log
-from tui import bridge
-from tui.app import ConsoleScreen
-from tui.guard import FailsCleanly
-from tui.i18n import Names, text
-from tui.replay.dialogs import BranchDialog, GotoDialog
-from tui.replay.feed import ReplayFeed
-from tui.replay.header import ReplayHeader, ReplayStatus
-from tui.replay.player import DECISION_KINDS, INJECT_KINDS, Player
-from tui.replay.strings import STRINGS, tr
-from tui.screens.filter import FilterDialog
-from tui.screens.inject_detail import InjectDetail
-from tui.widgets.feed import EventFeed, FeedFilter
-from tui.widgets.incidents import IncidentsTable
-from tui.widgets.msel import MselTable
-from tui.widgets.scorecard import ScorecardPane
-from tui.widgets.teams import TeamsTable
+from drillsim.log import LogData, read_log
+from drillsim.tui import bridge
+from drillsim.tui.app import ConsoleScreen
+from drillsim.tui.guard import FailsCleanly
+from drillsim.tui.i18n import Names, text
+from drillsim.tui.replay.dialogs import BranchDialog, GotoDialog
+from drillsim.tui.replay.feed import ReplayFeed
+from drillsim.tui.replay.header import ReplayHeader, ReplayStatus
+from drillsim.tui.replay.player import DECISION_KINDS, INJECT_KINDS, Player
+from drillsim.tui.replay.strings import STRINGS, tr
+from drillsim.tui.screens.filter import FilterDialog
+from drillsim.tui.screens.inject_detail import InjectDetail
+from drillsim.tui.widgets.feed import EventFeed, FeedFilter
+from drillsim.tui.widgets.incidents import IncidentsTable
+from drillsim.tui.widgets.msel import MselTable
+from drillsim.tui.widgets.scorecard import ScorecardPane
+from drillsim.tui.widgets.teams import TeamsTable
 
 ACTIONS: tuple[tuple[str, str, str, bool, bool], ...] = (
     # (keys, action, i18n suffix, shown in the footer, priority over the focused pane)
@@ -307,7 +307,7 @@ class ReplayViewer(FailsCleanly, App[None]):
 
     def action_goto(self) -> None:
         """Ask for a moment and go there."""
-        from sim.replay.timespec import parse_time
+        from drillsim.replay.timespec import parse_time
 
         p = self.player
         try:
@@ -458,7 +458,7 @@ class ReplayViewer(FailsCleanly, App[None]):
 
     def run_branch(self, decision: str, option: str) -> None:
         """Simulate the branch in a worker thread, then open it at its branch point."""
-        from sim.replay.branch import BranchSpec
+        from drillsim.replay.branch import BranchSpec
 
         spec = BranchSpec(decision, option)
         parent = self.opened
@@ -516,8 +516,8 @@ class ReplayViewer(FailsCleanly, App[None]):
 
 def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path, Player, int]:
     """Plan, run and write a branch of the parent log; read it back into a new player."""
-    from sim.replay.branch import default_dir, file_sha256, plan_branch, run_branch
-    from sim.replay.source import load_for_log
+    from drillsim.replay.branch import default_dir, file_sha256, plan_branch, run_branch
+    from drillsim.replay.source import load_for_log
 
     log = parent.player.log
     loaded = load_for_log(log.header, scenario, log_name=str(parent.path))
@@ -529,8 +529,8 @@ def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path
 
 def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenario: Path | None = None) -> int:
     """Open the viewer on a log (the command's entry point); returns the exit code."""
-    from sim.errors import InputError, Problem
-    from sim.replay.timespec import parse_time
+    from drillsim.errors import InputError, Problem
+    from drillsim.replay.timespec import parse_time
 
     log = read_log(path)
     for warning in log.warnings:
@@ -545,7 +545,7 @@ def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenar
             minutes = parse_time(start, begin, float(log.header.get("duration") or 0.0))
         except ValueError as exc:
             raise InputError([Problem("--start", 0, 0, "", str(exc))]) from None
-    from tui.signals import exit_on_signals
+    from drillsim.tui.signals import exit_on_signals
 
     app = ReplayViewer(path, log, lang=lang, start=minutes, scenario=scenario, freeze_gc=True)
     signals: list[str] = []

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.i18n import Names, text
-from tui.replay.strings import tr
+from drillsim.tui.i18n import Names, text
+from drillsim.tui.replay.strings import tr
 
 
 class GotoDialog(ModalScreen[float | None]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.widgets.feed import EventFeed
+from drillsim.tui.widgets.feed import EventFeed
 
 SCREENS = 1.5
 """Screens of lines the rebuilt feed holds."""
@@ -19,7 +19,7 @@ MIN_LINES = 40
 
 
 class ReplayFeed(EventFeed):
-    """:class:`~tui.widgets.feed.EventFeed` with a rebuild sized to the pane."""
+    """:class:`~drillsim.tui.widgets.feed.EventFeed` with a rebuild sized to the pane."""
 
     def _rebuild(self) -> None:
         self.clear()

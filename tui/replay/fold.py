@@ -1,13 +1,13 @@
 """Snapshots of the console's view, cheap enough to keep a few dozen of a 96-hour log.
 
-The replay viewer shows :class:`~tui.state.ExerciseView` — the very state the live console folds
-from records — at any moment of a log. :class:`ViewFold` lets :class:`sim.replay.index.SnapshotIndex`
+The replay viewer shows :class:`~drillsim.tui.state.ExerciseView` — the very state the live console folds
+from records — at any moment of a log. :class:`ViewFold` lets :class:`drillsim.replay.index.SnapshotIndex`
 keep copies of it without copying every incident each time:
 
 * a snapshot holds *references* to the view's objects (incidents, teams, injects, decisions), and
   those objects are then shared between the snapshot and the view;
 * before a record is applied, the objects it can touch — the ones keyed by its ``actor`` or
-  ``subject``, which is all a handler of :mod:`tui.state` ever changes — are copied if shared
+  ``subject``, which is all a handler of :mod:`drillsim.tui.state` ever changes — are copied if shared
   (copy on write), so a snapshot never sees a later change;
 * append-only lists (records, the open-incidents series, notes) are kept as a length and rebuilt
   from the log's final state on restore (only the last entry of the series can change, so it is
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from tui.state import ExerciseView
+from drillsim.tui.state import ExerciseView
 
 SHARED = frozenset({"header", "definition"})
 """Attributes never changed after the view is built: shared by every snapshot."""
@@ -52,7 +52,7 @@ def _is_object(value: Any) -> bool:
 
 
 class ViewFold:
-    """A :class:`sim.replay.index.Fold` over :class:`~tui.state.ExerciseView` with shared objects.
+    """A :class:`drillsim.replay.index.Fold` over :class:`~drillsim.tui.state.ExerciseView` with shared objects.
 
     Args:
         header: The log header's data.

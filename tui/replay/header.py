@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from tui.i18n import format_offset
-from tui.replay.strings import tr
-from tui.widgets.header import ExerciseHeader, speed_label
+from drillsim.tui.i18n import format_offset
+from drillsim.tui.replay.strings import tr
+from drillsim.tui.widgets.header import ExerciseHeader, speed_label
 
 
 @dataclass

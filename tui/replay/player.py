@@ -1,7 +1,7 @@
 """The replay viewer's engine room: a log read once, indexed, and a position that moves through it.
 
-:class:`Player` holds the records in memory, a :class:`~sim.replay.index.TimeIndex` and a
-:class:`~sim.replay.index.SnapshotIndex` of the console's view (:mod:`tui.replay.fold`). Moving
+:class:`Player` holds the records in memory, a :class:`~drillsim.replay.index.TimeIndex` and a
+:class:`~drillsim.replay.index.SnapshotIndex` of the console's view (:mod:`drillsim.tui.replay.fold`). Moving
 forward a little applies records to the current view; any other move restores the nearest
 snapshot and applies at most one snapshot interval of records, so a jump costs the same anywhere
 in a long log. Playing moves simulated time at a speed. Nothing here imports textual.
@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.log import LogData
-from sim.replay.index import SnapshotIndex, TimeIndex
-from tui.replay.fold import ReplayState, ViewFold
-from tui.state import ExerciseView
+from drillsim.log import LogData
+from drillsim.replay.index import SnapshotIndex, TimeIndex
+from drillsim.tui.replay.fold import ReplayState, ViewFold
+from drillsim.tui.state import ExerciseView
 
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400)
 """Simulated seconds per wall second; a replay may run faster than the live console (up to 4 h/s)."""
@@ -29,7 +29,7 @@ class Player:
     """A position in a recorded log and the view at that position.
 
     Args:
-        log: The log read with :func:`sim.log.read_log`.
+        log: The log read with :func:`drillsim.log.read_log`.
         speed: Initial speed (simulated seconds per wall second).
     """
 

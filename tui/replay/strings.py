@@ -1,10 +1,10 @@
-"""The replay viewer's own words (Chinese and English); everything else comes from :mod:`tui.i18n`."""
+"""The replay viewer's own words (Chinese and English); everything else comes from :mod:`drillsim.tui.i18n`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tui.i18n import tr as console_tr
+from drillsim.tui.i18n import tr as console_tr
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (en, zh)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.i18n import tr
+from drillsim.tui.i18n import tr
 
 
 class ConfirmEnd(ModalScreen[bool]):

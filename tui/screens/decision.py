@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.i18n import Names, duration, text, tr
-from tui.state import DecisionView
+from drillsim.tui.i18n import Names, duration, text, tr
+from drillsim.tui.state import DecisionView
 
 
 class DecisionDialog(ModalScreen[str | None]):

@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from tui.bridge import EndFiles, LiveScore
-from tui.i18n import STRINGS, Names, capability, clip, duration, text, tr
-from tui.state import ExerciseView
-from tui.widgets.scorecard import observations, rating_cell
+from drillsim.tui.bridge import EndFiles, LiveScore
+from drillsim.tui.i18n import STRINGS, Names, capability, clip, duration, text, tr
+from drillsim.tui.state import ExerciseView
+from drillsim.tui.widgets.scorecard import observations, rating_cell
 
 
 class EndScreen(Screen[None]):

@@ -16,8 +16,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.failure import Failure
-from tui.i18n import Names, format_offset, tr
+from drillsim.tui.failure import Failure
+from drillsim.tui.i18n import Names, format_offset, tr
 
 
 class ErrorScreen(Screen[None]):

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
-from tui.describe import FAMILIES
-from tui.i18n import Names, clip, tr
-from tui.widgets.feed import FeedFilter
+from drillsim.tui.describe import FAMILIES
+from drillsim.tui.i18n import Names, clip, tr
+from drillsim.tui.widgets.feed import FeedFilter
 
 ALL = "__all__"
 

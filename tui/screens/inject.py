@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
-from tui.i18n import Names, clip, text, tr
+from drillsim.tui.i18n import Names, clip, text, tr
 
 WRITTEN = "__written__"
 MAX_TEAM_RECIPIENTS = 60

@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.i18n import Names, text, tr
-from tui.state import InjectView
+from drillsim.tui.i18n import Names, text, tr
+from drillsim.tui.state import InjectView
 
 
 class InjectDetail(ModalScreen[None]):

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.i18n import Names, capability, clip, text, tr
+from drillsim.tui.i18n import Names, capability, clip, text, tr
 
 NONE = "__none__"
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 
-from tui.i18n import Names, tr
+from drillsim.tui.i18n import Names, tr
 
 
 class RolesDialog(ModalScreen[list[dict[str, Any]] | None]):

@@ -1,1 +1,1 @@
-"""The console's panes; each renders from an :class:`~tui.state.ExerciseView` (live or replayed)."""
+"""The console's panes; each renders from an :class:`~drillsim.tui.state.ExerciseView` (live or replayed)."""

@@ -7,9 +7,9 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.describe import describe, family, involves
-from tui.i18n import Names, tr
-from tui.state import ExerciseView
+from drillsim.tui.describe import describe, family, involves
+from drillsim.tui.i18n import Names, tr
+from drillsim.tui.state import ExerciseView
 
 FAMILY_STYLE = {
     "incident": "bold red", "report": "dim", "response": "bold magenta", "rescue": "green",

@@ -8,8 +8,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.i18n import Names, clip, format_offset, text, tr
-from tui.state import ExerciseView
+from drillsim.tui.i18n import Names, clip, format_offset, text, tr
+from drillsim.tui.state import ExerciseView
 
 LEVEL_STYLE = {"I": "bold white on red", "II": "bold black on dark_orange", "III": "bold black on yellow",
                "IV": "bold white on blue"}
@@ -17,7 +17,7 @@ LEVEL_STYLE = {"I": "bold white on red", "II": "bold black on dark_orange", "III
 
 @dataclass
 class ClockStatus:
-    """How the clock is running (the live console's :class:`~tui.clock.Clock`, or a replay's)."""
+    """How the clock is running (the live console's :class:`~drillsim.tui.clock.Clock`, or a replay's)."""
 
     speed: int = 60
     running: bool = False

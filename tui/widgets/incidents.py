@@ -8,8 +8,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui.i18n import Names, clip, duration, text, tr
-from tui.state import ExerciseView, IncidentView
+from drillsim.tui.i18n import Names, clip, duration, text, tr
+from drillsim.tui.state import ExerciseView, IncidentView
 
 PRIORITY_STYLE = {1: "bold white on red", 2: "bold black on dark_orange", 3: "bold black on yellow"}
 STATE_STYLE = {"occurred": "dim", "missed": "bold red", "detected": "yellow", "queued": "bold red",

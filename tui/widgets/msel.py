@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tui.i18n import Names, clip, text, tr
-from tui.state import ExerciseView, InjectView
+from drillsim.tui.i18n import Names, clip, text, tr
+from drillsim.tui.state import ExerciseView, InjectView
 
 
 class MselTable(DataTable):

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
-from tui.bridge import LiveScore
-from tui.i18n import Names, capability, clip, text, tr
-from tui.state import ExerciseView
+from drillsim.tui.bridge import LiveScore
+from drillsim.tui.i18n import Names, capability, clip, text, tr
+from drillsim.tui.state import ExerciseView
 
 RATING_STYLE = {"P": "bold white on green", "S": "bold black on yellow", "M": "bold black on dark_orange",
                 "U": "bold white on red"}

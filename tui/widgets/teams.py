@@ -8,8 +8,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui.i18n import Names, clip, tr
-from tui.state import TEAM_BUSY, ExerciseView, TeamView
+from drillsim.tui.i18n import Names, clip, tr
+from drillsim.tui.state import TEAM_BUSY, ExerciseView, TeamView
 
 STATE_STYLE = {
     "off_duty": "dim", "registering": "magenta", "idle": "green", "tasked": "yellow", "travelling": "yellow",

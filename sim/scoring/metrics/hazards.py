@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scoring.observation import Observation, absent, observe
-from sim.scoring.scope import ScopeFilter
-from sim.scoring.spec import MetricSpec, T
-from sim.scoring.text import Clock, Minutes, bi
-from sim.scoring.view import LogView
+from drillsim.scoring.observation import Observation, absent, observe
+from drillsim.scoring.scope import ScopeFilter
+from drillsim.scoring.spec import MetricSpec, T
+from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.view import LogView
 
 FIRE_KINDS = ("fire.state", "fire.crossed", "fire.contained", "fire.extinguished")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.log import Record
-from sim.scoring.observation import Observation, absent, observe
-from sim.scoring.scope import ScopeFilter
-from sim.scoring.spec import MetricSpec, T
-from sim.scoring.text import Clock, Minutes, bi
-from sim.scoring.view import LogView
+from drillsim.log import Record
+from drillsim.scoring.observation import Observation, absent, observe
+from drillsim.scoring.scope import ScopeFilter
+from drillsim.scoring.spec import MetricSpec, T
+from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.view import LogView
 
 
 def _key(r: Record) -> tuple[str, str]:

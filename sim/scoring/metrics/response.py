@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.scoring.observation import Observation, absent, observe
-from sim.scoring.scope import ScopeFilter
-from sim.scoring.spec import MetricSpec, T
-from sim.scoring.text import Clock, Minutes, bi
-from sim.scoring.view import LogView, level_rank
+from drillsim.scoring.observation import Observation, absent, observe
+from drillsim.scoring.scope import ScopeFilter
+from drillsim.scoring.spec import MetricSpec, T
+from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.view import LogView, level_rank
 
 
 def _first_knowledge(view: LogView) -> dict[str, float]:
