@@ -12,16 +12,13 @@ from typing import Any
 
 import mesa
 
+from drillsim import levels
 from drillsim.agents.agency import Agency
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.agents.reporter import ReporterPool
 from drillsim.agents.team import Team
-from drillsim import levels
 from drillsim.rng import Streams, make_sampler
-from drillsim.scenario.model import ADMIN_LEVELS
-
-RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 
 
 class DrillModel(mesa.Model):
@@ -53,7 +50,7 @@ class DrillModel(mesa.Model):
     def _build_regions(self) -> None:
         s = self.spec
         for rid, spec in s.regions.items():
-            self.regions[rid] = Region(self, rid, spec, RANK[spec.level])
+            self.regions[rid] = Region(self, rid, spec, levels.ADMIN_RANK[spec.level])
         for region in self.regions.values():
             spec = region.spec
             if spec.parent:

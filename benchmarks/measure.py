@@ -132,9 +132,9 @@ def scale(sizes: tuple[int, ...] = (1_000, 10_000, 100_000)) -> dict[str, Any]:
 
 def flagships() -> list[dict[str, Any]]:
     """Each bundled scenario, single run, default seed, log to file."""
-    from drillsim.scenarios import bundled
     from drillsim.engine import Exercise
     from drillsim.scenario import load
+    from drillsim.scenarios import bundled
 
     rows = []
     for path in bundled():

@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from drillsim.reports import html, markdown
-from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.fileio import atomic_write_bytes, atomic_write_text
 from drillsim.replay.compare import Comparison, RunSummary
 from drillsim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summary
+from drillsim.reports import html, markdown
+from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.scoring.table import pad, width
 
 LABELS_ZH = {

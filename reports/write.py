@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.log import LogData
 from drillsim.reports import aar, gbt, html, markdown
 from drillsim.reports.facts import Facts
 from drillsim.reports.figures import draw_all
-from drillsim.fileio import atomic_write_bytes, atomic_write_text
-from drillsim.log import LogData
 from drillsim.scoring.view import LogView
 
 FORMS = ("aar", "gbt")

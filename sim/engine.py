@@ -20,8 +20,8 @@ from typing import Any
 
 import simpy
 
-from drillsim.agents.model import DrillModel
 from drillsim import hazards, levels
+from drillsim.agents.model import DrillModel
 from drillsim.flows.activation import ActivationFlow
 from drillsim.flows.border import BorderFlow
 from drillsim.flows.comms import CommsFlow

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.fileio import atomic_write_text
-from drillsim.version import __version__
 from drillsim.tui.driver import SimulationFault, ViewFault
 from drillsim.tui.i18n import format_offset
+from drillsim.version import __version__
 
 ERROR_FILE = "error.txt"
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.scoring.view import level_holders
+
 Opt = str | None
 Data = dict[str, Any]
-
-ADMIN_ORDER = ("village", "township", "county", "city", "province", "nation")
 
 TEAM_BUSY = ("travelling", "on_scene", "working", "tasked")
 
@@ -133,9 +133,9 @@ class ExerciseView:
         self.records: list[tuple[Any, ...]] = []
         self.players: set[str] = set(header.get("players") or ())
         agencies = roster.get("agencies") or {}
-        regions = roster.get("regions") or {}
         self.levels: dict[str, str | None] = dict.fromkeys(agencies)
-        self.main_agencies = _main_agencies(agencies, regions, definition)
+        # Agencies holding a response level first; with none, every agency (the header shows someone).
+        self.main_agencies = level_holders(header) or list(agencies)
         self.teams: dict[str, TeamView] = {}
         team_specs = definition.get("teams") or {}
         for key, t in (roster.get("teams") or {}).items():
@@ -275,22 +275,6 @@ class ExerciseView:
         return self.teams.get(key) if key else None
 
 
-def _main_agencies(agencies: Mapping[str, Any], regions: Mapping[str, Any],
-                   definition: Mapping[str, Any]) -> list[str]:
-    """Agencies that hold a response level (rules or an initial level), highest admin level first."""
-    response = definition.get("response") or {}
-    specs = definition.get("agencies") or {}
-    holders = [k for k in agencies if k in response or (specs.get(k) or {}).get("initial_level")]
-    if not holders:
-        holders = list(agencies)
-    order = {k: i for i, k in enumerate(agencies)}
-
-    def rank(key: str) -> int:
-        region = regions.get((agencies.get(key) or {}).get("region")) or {}
-        level = region.get("level")
-        return ADMIN_ORDER.index(level) if level in ADMIN_ORDER else -1
-
-    return sorted(holders, key=lambda k: (-rank(k), order[k]))
 
 
 # -- one handler per record kind ------------------------------------------------------------------

@@ -11,9 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from drillsim.reports.figures.common import L, hours_axis, new_figure
 from drillsim.replay.compare import Comparison, RunSummary
-from drillsim.replay.curves import LEVEL_RANK
+from drillsim.reports.figures.common import L, hours_axis, new_figure
 
 COLOUR = {"a": "#1f77b4", "b": "#ff7f0e"}
 
@@ -142,7 +141,3 @@ def scores(comp: Comparison, lang: str, objectives: list[str]) -> Any | None:
     ax.set_title(L(lang, "Scores: overall and per objective", "总分与各目标得分"))
     return fig
 
-
-def level_rank(level: str | None) -> int:
-    """``II`` → 3 (for tables)."""
-    return LEVEL_RANK.get(level or "", 0)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drillsim.levels import ADMIN_NAMES_ZH as LEVEL_NAMES
+from drillsim.levels import ADMIN_RANK
 from drillsim.reports.figures.common import L, new_figure
-from drillsim.scoring.view import ADMIN_RANK, LogView
+from drillsim.scoring.view import LogView
 
 KEY = "report-latency"
 KINDS = ("report.received",)
-LEVEL_NAMES = {
-    "village": "村",
-    "township": "乡镇",
-    "county": "县区",
-    "city": "市",
-    "province": "省",
-    "nation": "国家",
-}
 
 
 def caption(lang: str) -> str:

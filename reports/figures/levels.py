@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drillsim.levels import rank_of as level_rank
 from drillsim.reports.figures.common import L, hours_axis, new_figure
 from drillsim.scoring.text import pick
-from drillsim.scoring.view import LogView, level_rank
+from drillsim.scoring.view import LogView
 
 KEY = "levels"
 KINDS = ("level.changed",)

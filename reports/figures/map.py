@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from drillsim.levels import ADMIN_RANK
 from drillsim.reports.figures.common import COLOURS, L, new_figure
 from drillsim.scoring.text import pick
-from drillsim.scoring.view import ADMIN_RANK, LogView
+from drillsim.scoring.view import LogView
 
 KEY = "map"
 KINDS = ("incident.occurred",)

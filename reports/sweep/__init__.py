@@ -28,10 +28,10 @@ def write_report(out: str | Path, *, frame: Any = None) -> Path:
 
     import pandas as pd
 
+    from drillsim.fileio import atomic_write_bytes, atomic_write_text
     from drillsim.reports.sweep import figures
     from drillsim.reports.sweep.analysis import analyse, surface
     from drillsim.reports.sweep.page import render
-    from drillsim.fileio import atomic_write_bytes, atomic_write_text
 
     root = Path(out)
     manifest = json.loads((root / "sweep.json").read_text(encoding="utf-8"))

@@ -14,9 +14,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Print one line per bundled scenario: id, hazard, duration, title."""
-    from drillsim.scenarios import bundled
     from drillsim.errors import InputError
     from drillsim.scenario import load
+    from drillsim.scenarios import bundled
     from drillsim.units import format_duration
 
     rows = []

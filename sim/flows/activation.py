@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from typing import Any
 
+from drillsim import levels
 from drillsim.agents.agency import Agency
 from drillsim.agents.region import Region
-from drillsim import levels
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import AllOf, AnyOf, FactTest

@@ -17,9 +17,9 @@ from typing import Any
 
 import simpy
 
+from drillsim import levels
 from drillsim.agents.incident import Incident
 from drillsim.agents.team import Team
-from drillsim import levels
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 

@@ -18,10 +18,8 @@ from typing import Any
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
+from drillsim.levels import ADMIN_RANK
 from drillsim.rng import make_sampler
-from drillsim.scenario.model import ADMIN_LEVELS
-
-RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 
 
 class ReportingFlow:
@@ -30,7 +28,7 @@ class ReportingFlow:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         rep = ctx.scenario.reporting
-        self.top_rank = RANK[rep.top]
+        self.top_rank = ADMIN_RANK[rep.top]
         self.deadlines: dict[str, float] = dict(rep.deadlines)
         self._hop: dict[str, Any] = {}
         default = rep.hop_delay.get("default", 0.0)
@@ -38,7 +36,7 @@ class ReportingFlow:
             level = ctx.model.regions[rid].level
             dist = rep.hop_delay.get(level, default)
             self._hop[rid] = make_sampler(dist, ctx.streams.get("report", rid, "hop"))
-        self.dispatch_rank = RANK[ctx.scenario.rescue.dispatch_level]
+        self.dispatch_rank = ADMIN_RANK[ctx.scenario.rescue.dispatch_level]
         self.updates = rep.updates if rep.updates.enabled else None
         self.update_facts = tuple(rep.updates.facts)
         self.final = rep.final if rep.final.enabled else None

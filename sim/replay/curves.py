@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
+from drillsim.levels import rank_of
+from drillsim.scoring.view import level_holders
 
 
 def grid(horizon: float, points: int = 241) -> list[float]:
@@ -63,25 +64,12 @@ def _apply(r: Sequence[Any], state: dict[str, float], at_risk: set[str], closed:
     elif kind == "level.changed":
         key = f"level:{subject}"
         if key in state:
-            state[key] = float(LEVEL_RANK.get(data.get("to") or "", 0))
+            state[key] = float(rank_of(data.get("to")))
 
 
 def main_agencies(header: dict[str, Any], limit: int = 4) -> list[str]:
-    """Agencies that hold a response level (rules or an initial level), highest administrative level first."""
-    roster = header.get("roster") or {}
-    agencies = roster.get("agencies") or {}
-    regions = roster.get("regions") or {}
-    definition = header.get("definition") or {}
-    response = definition.get("response") or {}
-    specs = definition.get("agencies") or {}
-    holders = [k for k in agencies if k in response or (specs.get(k) or {}).get("initial_level")]
-    order = ("village", "township", "county", "city", "province", "nation")
-
-    def rank(key: str) -> int:
-        level = (regions.get((agencies.get(key) or {}).get("region")) or {}).get("level")
-        return order.index(level) if level in order else -1
-
-    return sorted(holders, key=lambda k: (-rank(k), list(agencies).index(k)))[:limit]
+    """The first ``limit`` agencies holding a response level (see :func:`drillsim.scoring.view.level_holders`)."""
+    return level_holders(header)[:limit]
 
 
 def first_divergence(a_lines: Sequence[bytes], b_lines: Sequence[bytes]) -> int | None:

@@ -27,11 +27,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from drillsim.catalog import METRICS
 from drillsim.errors import Problem
 from drillsim.scenario.load import Loaded
 from drillsim.scenario.model import CORE_CAPABILITIES, Scenario
 from drillsim.scenario.overrides import split_path
-from drillsim.scenario.semantic import METRICS, Facts, possible, scenario_facts
+from drillsim.scenario.semantic import Facts, possible, scenario_facts
 from drillsim.scenario.yamlsafe import Document, PathT
 
 UNVERIFIED = "[U]"

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
+from drillsim.catalog import METRICS, Statistic
+from drillsim.levels import ADMIN_LEVELS, AdminLevel, ResponseLevel
 from drillsim.scenario.model_actions import ACTION_TAGS
 from drillsim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
 from drillsim.scenario.model_triggers import Contingency, Trigger
@@ -30,14 +32,6 @@ from drillsim.scenario.types import (
     TimePoint,
     start_time,
 )
-
-ADMIN_LEVELS = ("village", "township", "county", "city", "province", "nation")
-"""Administrative levels from the bottom of the reporting chain to the top (村→乡→县→市→省→部)."""
-AdminLevel = Literal["village", "township", "county", "city", "province", "nation"]
-
-RESPONSE_LEVELS = ("IV", "III", "II", "I")
-"""Graded response (分级响应), lowest to highest."""
-ResponseLevel = Literal["IV", "III", "II", "I"]
 
 AgencyKind = Literal[
     "command", "emergency", "fire", "water", "meteorology", "hydrology", "transport", "health", "police",
@@ -470,7 +464,6 @@ class Decision(Frozen):
 # ---- Objectives and parameters --------------------------------------------------------------------
 
 Rating = Literal["P", "S", "M", "U"]
-Statistic = Literal["count", "sum", "ratio", "mean", "median", "p90", "min", "max", "first", "last"]
 
 
 def _threshold(value: Any) -> Any:
@@ -511,12 +504,23 @@ class CriticalTask(Frozen):
     metric: Id
     scope: Scope = Field(default_factory=Scope)
     statistic: Statistic = "mean"
-    better: Literal["lower", "higher"] = "lower"
+    better: Literal["lower", "higher"] = Field(
+        default="lower", description="Which way is better; defaults to the metric's direction (docs/metrics.md).")
     thresholds: dict[Literal["P", "S", "M"], Threshold] = Field(
         description="Rating bands: the value meets P, S or M, else U.")
     level: ResponseLevel | None = Field(default=None, description="The response level time_to_level waits for.")
     weight: float = Field(default=1.0, ge=0)
     source: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _metric_direction(cls, data: Any) -> Any:
+        """A task that does not say which way is better takes its metric's direction (drillsim.catalog)."""
+        if isinstance(data, dict) and "better" not in data and isinstance(data.get("metric"), str):
+            info = METRICS.get(data["metric"])
+            if info is not None:
+                return {**data, "better": info.better}
+        return data
 
     @model_validator(mode="after")
     def _bands(self) -> CriticalTask:

@@ -9,15 +9,14 @@ located at the referring field.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
+from drillsim.levels import AdminLevel as Level
+from drillsim.levels import ResponseLevel as Response
 from drillsim.scenario.model_triggers import Trigger
 from drillsim.scenario.types import Amount, CountDist, Duration, DurationDist, Frozen, Id, Probability, TimePoint
-
-Level = Literal["village", "township", "county", "city", "province", "nation"]
-Response = Literal["IV", "III", "II", "I"]
 
 
 def _as_tuple(value: Any) -> Any:

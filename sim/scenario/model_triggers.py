@@ -8,10 +8,11 @@ see can start an inject or a flow: a river passing a flow (``hazard.river``), an
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
+from drillsim.levels import ResponseLevel
 from drillsim.scenario.types import Amount, Duration, Frozen, Id, TimePoint
 
 KIND_PATTERN = r"^[a-z_]+\.[a-z_]+$"
@@ -62,7 +63,7 @@ class LevelAt(Frozen):
     """True when ``agency`` holds at least ``level_at_least`` (IV lowest … I highest)."""
 
     agency: Id
-    level_at_least: Literal["IV", "III", "II", "I"]
+    level_at_least: ResponseLevel
 
 
 class After(Frozen):

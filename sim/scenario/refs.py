@@ -11,9 +11,10 @@ import itertools
 from collections.abc import Collection
 from typing import Any
 
+from drillsim.catalog import check_task
 from drillsim.errors import Problem
+from drillsim.levels import ADMIN_LEVELS, ADMIN_RANK
 from drillsim.scenario.model import (
-    ADMIN_LEVELS,
     Activate,
     DeliverInject,
     RaiseLevel,
@@ -23,7 +24,6 @@ from drillsim.scenario.model import (
 )
 from drillsim.scenario.yamlsafe import Document, PathT
 
-RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 PSEUDO_ORIGINATORS = ("simcell", "control", "public", "media")
 HINT_BUDGET = 200
 """Dangling references that get a "did you mean" hint; the rest get the list of known ids only."""
@@ -140,7 +140,7 @@ class _Checker:
         for rid, r in regions.items():
             if r.parent is not None and self.ref(("regions", rid, "parent"), r.parent, regions, "region"):
                 parent = regions[r.parent]
-                if RANK[parent.level] <= RANK[r.level]:
+                if ADMIN_RANK[parent.level] <= ADMIN_RANK[r.level]:
                     self.err(("regions", rid, "parent"),
                              f"parent {r.parent!r} is a {parent.level}, not above this {r.level}",
                              "a parent at a higher administrative level")
@@ -203,8 +203,6 @@ class _Checker:
 
     def metric(self, path: PathT, task: Any) -> None:
         """Metric name, statistic and required fields, checked against the scoring library."""
-        from drillsim.scoring.library import check_task
-
         for field, severity, message, expected in check_task(task.model_dump(mode="json")):
             (self.err if severity == "error" else self.warn)((*path, *field.split(".")), message, expected)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drillsim.scenario.model import FACTS, RESPONSE_LEVELS
+from drillsim.levels import ADMIN_RANK, RESPONSE_LEVELS
+from drillsim.scenario.model import FACTS
 from drillsim.scenario.model_actions import (
     ActivateDesk,
     CallTeams,
@@ -136,11 +137,10 @@ def _teams_and_reporting(c: _Checker) -> None:
     rep = s.reporting
     for i, name in enumerate(rep.updates.facts):
         fact(c, ("reporting", "updates", "facts", i), name)
-    ranks = {lv: i for i, lv in enumerate(("village", "township", "county", "city", "province", "nation"))}
     for i, rule in enumerate(rep.direct):
         fact(c, ("reporting", "direct", i, "fact"), rule.fact)
         for j, lv in enumerate(rule.to):
-            if ranks[lv] <= ranks[rule.from_]:
+            if ADMIN_RANK[lv] <= ADMIN_RANK[rule.from_]:
                 c.err(
                     ("reporting", "direct", i, "to", j),
                     f"{lv} is not above {rule.from_}",

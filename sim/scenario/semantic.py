@@ -7,7 +7,7 @@ look at the scenario as a whole and warn, located at the field to change, when:
 - an incident can happen in a region no capable team can *reach*;
 - an inject goes to an agency or team that is never activated;
 - an objective's metric can never be measured, because nothing in the scenario produces the
-  records the metric reads (see :data:`METRICS` and :data:`FEATURES`);
+  records the metric reads (see :data:`drillsim.catalog.METRICS` and :data:`FEATURES`);
 - a task's scope names an incident kind, level or team kind the scenario never has.
 
 **Reach** is deliberately simple: teams work inside their own province subtree (the region's
@@ -39,55 +39,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.catalog import METRICS, MetricInfo
 from drillsim.errors import Problem
+from drillsim.levels import ADMIN_LEVELS
 from drillsim.scenario.load import Loaded
-from drillsim.scenario.model import ADMIN_LEVELS, Activate, RaiseLevel, Scenario, SetLevel, SpawnIncident
+from drillsim.scenario.model import Activate, RaiseLevel, Scenario, SetLevel, SpawnIncident
 from drillsim.scenario.model_actions import ActivateDesk, OrderStorage
 from drillsim.scenario.types import dist_params
 from drillsim.scenario.yamlsafe import Document, PathT
-
-
-@dataclass(frozen=True)
-class MetricNeeds:
-    """What a metric reads and what a scenario must have for those records to exist.
-
-    Attributes:
-        records: Record kinds the metric is computed from (docs/records.md).
-        features: Alternatives; the metric can be measured when every feature of at least one
-            alternative is possible in the scenario (names are keys of :data:`FEATURES`).
-    """
-
-    records: tuple[str, ...]
-    features: tuple[tuple[str, ...], ...]
-
-
-METRICS: dict[str, MetricNeeds] = {
-    "first_report_latency": MetricNeeds(("report.received",), (("reports",),)),
-    "report_on_time_ratio": MetricNeeds(("report.received",), (("reports", "deadlines"),)),
-    "skipped_level_reports": MetricNeeds(("report.received",), (("reports",),)),
-    "time_to_level": MetricNeeds(("level.changed",), (("levels",),)),
-    "trigger_to_activation": MetricNeeds(("response.triggered", "level.changed"), (("rules", "reports"),)),
-    "registration_wait": MetricNeeds(("team.arrived", "team.registered"), (("registration",),)),
-    "untasked_registered_teams": MetricNeeds(("team.registered", "team.tasked"), (("registration",),)),
-    "time_to_first_on_scene": MetricNeeds(("team.on_scene",), (("people_at_risk", "teams"),)),
-    "rescue_completion_ratio": MetricNeeds(("incident.occurred", "rescue.completed"),
-                                           (("people_at_risk", "teams"),)),
-    "people_rescued": MetricNeeds(("rescue.completed",), (("people_at_risk", "teams"),)),
-    "people_lost": MetricNeeds(("incident.closed", "incident.unresolved"), (("people_at_risk",),)),
-    "people_rescued_ratio": MetricNeeds(("incident.occurred", "rescue.completed"), (("people_at_risk",),)),
-    "time_to_contain": MetricNeeds(("fire.contained",), (("fire_model",),)),
-    "time_to_clear": MetricNeeds(("flood.cleared",), (("hazard_model",),)),
-    "border_notification_delay": MetricNeeds(("border.notified",), (("border",),)),
-    "joint_consultation_held": MetricNeeds(("border.consulted",), (("border",),)),
-    "material_fill_time": MetricNeeds(("material.requested", "material.delivered"), (("materials",),)),
-    "material_shortfall": MetricNeeds(("material.requested", "material.shortfall"), (("materials",),)),
-    "team_utilisation": MetricNeeds(("team.dispatched", "rescue.completed"), (("teams",),)),
-    "decision_delay": MetricNeeds(("decision.opened", "decision.made"), (("decisions",),)),
-    "injects_answered_ratio": MetricNeeds(("inject.delivered",), (("injects",),)),
-}
-"""Metric name (the scoring library's names) → the records it needs and the features producing them.
-
-Kept in step with ``drillsim.scoring.library.METRICS`` by a test: a new metric needs a line here."""
 
 
 @dataclass
@@ -227,7 +186,7 @@ def _may_be_positive(dist: Any) -> bool:
     return any(round(v) > 0 and w > 0 for v, w in zip(p["values"], weights, strict=True))
 
 
-def possible(f: Facts, needs: MetricNeeds) -> bool:
+def possible(f: Facts, needs: MetricInfo) -> bool:
     """True when every feature of at least one alternative in ``needs`` is possible in the scenario."""
     return any(all(FEATURES[name][1](f) for name in alt) for alt in needs.features)
 
@@ -382,13 +341,13 @@ def _metrics(f: Facts, doc: Document) -> list[Problem]:
             path = ("objectives", oid, "tasks", tid, "metric")
             needs = METRICS.get(task.metric)
             if needs is None:
-                continue  # an unknown name is a loading error (drillsim.scoring.library.check_task)
+                continue  # an unknown name is a loading error (drillsim.catalog.check_task)
             if task.metric not in cache:
                 cache[task.metric] = possible(f, needs)
             if not cache[task.metric]:
                 wanted = " or ".join(" and ".join(FEATURES[n][0] for n in alt) for alt in needs.features)
                 out.append(_warn(doc, path, f"metric {task.metric!r} can never be measured here: it reads "
-                                            f"{', '.join(needs.records)} records, which need {wanted}",
+                                            f"{', '.join(needs.requires)} records, which need {wanted}",
                                  "a metric this scenario produces records for"))
     return out
 

@@ -1,8 +1,9 @@
-"""What the metric library knows about each metric besides its function.
+"""What the metric library knows about each metric besides its catalogue facts: its function and words.
 
-The metadata drives load-time checks (statistics that fit the metric's kind of value, required
-task fields, scope fields it reads), the evidence sentences, the corrective actions of the
-improvement plan, and docs/metrics.md.
+The facts that do not depend on how a metric is computed (kind of value, direction, scope fields,
+records read, required task fields) are in :mod:`drillsim.catalog`, which the scenario loader checks
+tasks against; a spec reads them from there by name. The words drive the evidence sentences, the
+corrective actions of the improvement plan, and docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from drillsim.catalog import METRICS as CATALOG
+from drillsim.catalog import Better, Kind, MetricInfo
 from drillsim.scoring.observation import Observation
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.text import Text
@@ -25,34 +28,53 @@ class MetricSpec:
     """One metric of the library.
 
     Attributes:
-        name: The name scenarios use (``report_on_time_ratio``).
+        name: The name scenarios use (``report_on_time_ratio``); its facts are ``CATALOG[name]``.
         fn: Computes the observations.
-        kind: ``duration`` (minutes), ``amount`` (people, quantities), ``fraction`` (0..1 per item,
-            weighted) or ``flag`` (1/0 per item).
         title: Short name for tables.
         item: What one observation is, plural (``first reports``).
-        reads: Record kinds read.
-        scope: Scope fields the metric honours.
-        better: The usual direction (a hint for authors; the task's ``better`` decides).
-        yes: For flags, what value 1 means (``on time``); ``no`` what 0 means (``late``).
         remedy: The corrective action proposed when a task on this metric is rated below P.
         absent: Why a metric may have nothing to observe (shown when a task is not measured).
-        needs: Task fields that must be set (``level`` for time_to_level).
+        yes: For flags, what value 1 means (``on time``); ``no`` what 0 means (``late``).
     """
 
     name: str
     fn: MetricFn
-    kind: str
     title: Text
     item: Text
-    reads: tuple[str, ...]
-    scope: tuple[str, ...]
-    better: str
     remedy: Text
     absent: Text
     yes: Text | None = None
     no: Text | None = None
-    needs: tuple[str, ...] = ()
+
+    @property
+    def info(self) -> MetricInfo:
+        """The catalogue's facts of this metric."""
+        return CATALOG[self.name]
+
+    @property
+    def kind(self) -> Kind:
+        """``duration``, ``amount``, ``fraction`` or ``flag`` (see :class:`drillsim.catalog.MetricInfo`)."""
+        return CATALOG[self.name].kind
+
+    @property
+    def better(self) -> Better:
+        """The metric's usual direction (a task's ``better`` defaults to it)."""
+        return CATALOG[self.name].better
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """Scope fields the metric honours."""
+        return CATALOG[self.name].scope
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Record kinds read."""
+        return CATALOG[self.name].reads
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Task fields that must be set."""
+        return CATALOG[self.name].needs
 
 
 def T(en: str, zh: str) -> Text:

@@ -11,17 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from drillsim.catalog import STATISTICS
 from drillsim.scoring.observation import Observation
-
-STATISTICS = ("count", "sum", "ratio", "mean", "median", "p90", "min", "max", "first", "last")
-
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "duration": ("count", "sum", "mean", "median", "p90", "min", "max", "first", "last"),
-    "amount": ("count", "sum", "mean", "median", "p90", "min", "max", "first", "last"),
-    "fraction": ("count", "ratio", "mean", "median", "p90", "min", "max", "first", "last"),
-    "flag": ("count", "sum", "ratio", "mean"),
-}
-"""Statistics that make sense for each kind of metric value (checked when a scenario loads)."""
 
 
 def quantile(values: Sequence[float], q: float) -> float:

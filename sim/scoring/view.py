@@ -9,24 +9,13 @@ file is scored the same way on any machine, long after the run.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from drillsim.levels import admin_rank
 from drillsim.log import END_KIND, HEADER_KIND, Record
 from drillsim.scoring.text import Text
-
-LEVEL_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}
-"""Response levels (分级响应) as ranks; None / unknown is 0."""
-
-ADMIN_RANK = {
-    name: i for i, name in enumerate(("village", "township", "county", "city", "province", "nation"))
-}
-
-
-def level_rank(level: Any) -> int:
-    """``"II"`` → 3; anything else → 0."""
-    return LEVEL_RANK.get(level, 0) if isinstance(level, str) else 0
 
 
 class LogView:
@@ -195,6 +184,26 @@ class LogView:
         """The scenario's definition of an inject (or {} for an ad-hoc one without a template)."""
         injects = self.definition.get("injects") or {}
         return injects.get(key) or {} if key else {}
+
+
+def level_holders(header: Mapping[str, Any]) -> list[str]:
+    """Agencies that hold a response level (response rules or an initial level), highest administrative level first.
+
+    These are the agencies whose level a header, a curve or a figure shows first; ties keep roster order.
+    """
+    roster = header.get("roster") or {}
+    agencies = roster.get("agencies") or {}
+    regions = roster.get("regions") or {}
+    definition = header.get("definition") or {}
+    response = definition.get("response") or {}
+    specs = definition.get("agencies") or {}
+    holders = [k for k in agencies if k in response or (specs.get(k) or {}).get("initial_level")]
+    order = {k: i for i, k in enumerate(agencies)}
+
+    def rank(key: str) -> int:
+        return admin_rank((regions.get((agencies.get(key) or {}).get("region")) or {}).get("level"))
+
+    return sorted(holders, key=lambda k: (-rank(k), order[k]))
 
 
 def _both(name: dict[str, str], key: str) -> Text:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from drillsim.scenario.model import ADMIN_LEVELS
+from drillsim.levels import ADMIN_LEVELS
 
 COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from benchmarks.measure import _load_generated
-from drillsim.scenarios import bundled
 from drillsim.engine import Exercise
 from drillsim.scenario import load
 from drillsim.scenario.model import MAX_FACTS
+from drillsim.scenarios import bundled
 
 
 def expected_totals(region) -> dict[str, float]:

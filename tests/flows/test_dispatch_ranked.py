@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.measure import _load_generated
-from drillsim.scenarios import bundled
 from drillsim.engine import Exercise
 from drillsim.flows.rescue import Dispatcher
 from drillsim.scenario import load
+from drillsim.scenarios import bundled
 
 
 @pytest.fixture

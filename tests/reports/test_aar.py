@@ -5,15 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.logbuild import LogBuilder, task
 
-from drillsim.reports.figures import FIGURES, fonts
-from drillsim.reports.write import build, write_document, write_report
 from drillsim.engine import Exercise
 from drillsim.log import LogData, Record
+from drillsim.reports.figures import FIGURES, fonts
+from drillsim.reports.write import build, write_document, write_report
 from drillsim.scenario import load
 from drillsim.scenario.load import bundled_dir
 from drillsim.scoring import score_log
+from tests.logbuild import LogBuilder, task
 
 AAR_SECTIONS_EN = [
     "Exercise overview",

@@ -1,9 +1,8 @@
 """Cause analysis: the phases of the log's own timeline behind a poor rating."""
 
-from tests.logbuild import LogBuilder, one_task, task
-
 from drillsim.reports.causes import analyse, rescue_phases
 from drillsim.scoring.view import LogView
+from tests.logbuild import LogBuilder, one_task, task
 
 
 def rescue_log() -> LogBuilder:

@@ -1,9 +1,8 @@
 """Figures read only the log: what they draw, and that they decline to draw an empty chart."""
 
-from tests.logbuild import LogBuilder
-
 from drillsim.reports.figures import FIGURES, draw_all, materials
 from drillsim.scoring.view import LogView
+from tests.logbuild import LogBuilder
 
 
 def test_material_stock_from_depots_and_dispatches():

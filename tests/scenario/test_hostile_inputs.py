@@ -11,12 +11,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from tests.hostile_cases import CASES, VALID, billion_laughs, deep_block
 
 from drillsim.errors import MAX_SHOWN, InputError, Refusal
 from drillsim.scenario import load
 from drillsim.scenario.load import load_text
 from drillsim.scenario.yamlsafe import MAX_DEPTH, MAX_NODES, parse_document, read_document
+from tests.hostile_cases import CASES, VALID, billion_laughs, deep_block
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from drillsim.catalog import METRICS
 from drillsim.scenario.load import load_document
-from drillsim.scenario.semantic import FEATURES, METRICS, check, measurable, province_of
+from drillsim.scenario.semantic import FEATURES, check, measurable, province_of
 from drillsim.scenario.yamlsafe import parse_document
 
 BASE = (Path(__file__).resolve().parents[1] / "scenarios" / "one-incident.yaml").read_text(encoding="utf-8")
@@ -39,16 +40,15 @@ def line_of(text: str, fragment: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), start=1) if fragment in line)
 
 
-def test_the_table_covers_the_scoring_library():
+def test_the_catalogue_covers_the_scoring_library():
     from drillsim.scoring.library import METRICS as LIBRARY
 
     assert set(SCORING_METRICS) <= set(METRICS)
-    assert set(METRICS) == set(LIBRARY)
-    for name, needs in METRICS.items():
-        assert set(needs.records) <= set(LIBRARY[name].reads), name  # needs only what scoring reads
-    for needs in METRICS.values():
-        assert needs.records and needs.features
-        for alternative in needs.features:
+    assert list(METRICS) == list(LIBRARY)
+    for name, info in METRICS.items():
+        assert set(info.requires) <= set(LIBRARY[name].reads), name  # needs only what scoring reads
+        assert info.requires and info.features
+        for alternative in info.features:
             assert set(alternative) <= set(FEATURES)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drillsim.scenarios import bundled
 from drillsim.cli import main
+from drillsim.scenarios import bundled
 
 BUNDLED = bundled()
 

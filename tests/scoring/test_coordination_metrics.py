@@ -1,6 +1,7 @@
 """Coordination, hazard, logistics and exercise-control metrics on hand-built logs."""
 
 import pytest
+
 from tests.logbuild import LogBuilder, one_task, task
 
 MIN = {"P": 30, "S": 60, "M": 120}

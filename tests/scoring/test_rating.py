@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from tests.logbuild import LogBuilder, task
 
 from drillsim.scoring import rating
+from tests.logbuild import LogBuilder, task
 
 LOWER = {"P": 10, "S": 20, "M": 30}
 HIGHER = {"P": 0.9, "S": 0.75, "M": 0.5}

@@ -1,6 +1,7 @@
 """Reporting metrics on a hand-built log with known answers."""
 
 import pytest
+
 from tests.logbuild import LogBuilder, one_task, task
 
 RATIO = {"P": 0.9, "S": 0.75, "M": 0.5}

@@ -1,6 +1,7 @@
 """Response, rescue and team metrics on hand-built logs with known answers."""
 
 import pytest
+
 from tests.logbuild import LogBuilder, one_task, task
 
 MIN = {"P": 30, "S": 60, "M": 120}

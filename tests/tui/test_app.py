@@ -7,12 +7,12 @@ from pathlib import Path
 from drillsim.engine import Exercise
 from drillsim.log import read_log
 from drillsim.scenario import load
-from tests.tui.conftest import make_app, scenario_file, wait_until
-from tests.tui.screen_text import screen_text
 from drillsim.tui.screens.confirm import ConfirmEnd
 from drillsim.tui.screens.decision import DecisionDialog
 from drillsim.tui.screens.end import EndScreen
 from drillsim.tui.widgets.msel import MselTable
+from tests.tui.conftest import make_app, scenario_file, wait_until
+from tests.tui.screen_text import screen_text
 
 
 def test_keys_change_speed_and_pause(run_async):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from drillsim.engine import Exercise
 from drillsim.scenario import load
-from tests.tui.conftest import scenario_file
 from drillsim.tui.clock import SPEEDS, Clock
 from drillsim.tui.driver import LiveDriver, clean
+from tests.tui.conftest import scenario_file
 
 
 class FakeTimer:

@@ -6,9 +6,9 @@ import pytest
 
 from drillsim.engine import Exercise
 from drillsim.scenario import load
-from tests.tui.conftest import scenario_file
 from drillsim.tui.describe import describe, family, involves
 from drillsim.tui.i18n import Names, clip, duration, pad
+from tests.tui.conftest import scenario_file
 
 
 def full_run():

@@ -7,8 +7,8 @@ import pytest
 from drillsim.engine import Exercise
 from drillsim.log import read_log
 from drillsim.scenario import load
-from tests.tui.conftest import scenario_file
 from drillsim.tui.driver import LiveDriver
+from tests.tui.conftest import scenario_file
 
 
 def replay_bytes(log, tmp_path) -> bytes:

@@ -18,14 +18,14 @@ from drillsim.flows.decisions import DecisionFlow
 from drillsim.flows.rescue import Dispatcher
 from drillsim.log import read_log
 from drillsim.scenario import load
-from tests.tui.conftest import make_app, scenario_file, wait_until
-from tests.tui.screen_text import screen_text
 from drillsim.tui import state
 from drillsim.tui.app import MAX_FAULTS
 from drillsim.tui.screens.decision import DecisionDialog
 from drillsim.tui.screens.end import EndScreen
 from drillsim.tui.screens.error import ErrorScreen
 from drillsim.tui.widgets.teams import TeamsTable
+from tests.tui.conftest import make_app, scenario_file, wait_until
+from tests.tui.screen_text import screen_text
 
 pytestmark = pytest.mark.usefixtures("faults_expected")
 

@@ -13,8 +13,6 @@ import time
 import pytest
 
 from drillsim.log import read_log
-from tests.tui.conftest import make_app, wait_until
-from tests.tui.screen_text import screen_text
 from drillsim.tui.screens.confirm import ConfirmEnd
 from drillsim.tui.screens.decision import DecisionDialog
 from drillsim.tui.screens.end import EndScreen
@@ -22,6 +20,8 @@ from drillsim.tui.screens.inject import InjectDialog
 from drillsim.tui.screens.inject_detail import InjectDetail
 from drillsim.tui.screens.note import NoteDialog
 from drillsim.tui.screens.roles import RolesDialog
+from tests.tui.conftest import make_app, wait_until
+from tests.tui.screen_text import screen_text
 
 
 def confirmations(app) -> int:

@@ -13,10 +13,10 @@ from drillsim.log import LogData, Record
 from drillsim.replay.index import SnapshotIndex
 from drillsim.scenario import load
 from drillsim.scenario.load import bundled_dir
-from tests.tui.conftest import scenario_file
 from drillsim.tui.replay.fold import ViewFold
 from drillsim.tui.replay.player import Player
 from drillsim.tui.state import ExerciseView
+from tests.tui.conftest import scenario_file
 
 ENGINE_STATE = {
     "on_scene": "working",  # the engine marks a team working the moment it is on scene

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from drillsim.log import read_log
-from tests.scripted import play_log
-from tests.tui.conftest import scenario_file, wait_until
-from tests.tui.screen_text import screen_text
 from drillsim.tui.replay.app import ReplayViewer
 from drillsim.tui.replay.dialogs import BranchDialog, GotoDialog
 from drillsim.tui.state import ExerciseView
 from drillsim.tui.widgets.feed import EventFeed, FeedFilter
 from drillsim.tui.widgets.incidents import IncidentsTable
 from drillsim.tui.widgets.teams import TeamsTable
+from tests.scripted import play_log
+from tests.tui.conftest import scenario_file, wait_until
+from tests.tui.screen_text import screen_text
 
 
 @pytest.fixture(scope="module")
@@ -207,8 +207,8 @@ def test_header_of_a_partial_log_is_shown(played, tmp_path, run_async):
 def test_a_log_from_the_real_console_verifies_and_branches(run_async, tmp_path, capsys):
     """Played in the facilitator console (decisions, an inject, a note, the end), then replayed."""
     from drillsim.cli import main
-    from tests.tui.conftest import make_app
     from drillsim.tui.screens.decision import DecisionDialog
+    from tests.tui.conftest import make_app
 
     log = tmp_path / "play" / "events.jsonl"
 

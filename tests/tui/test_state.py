@@ -8,8 +8,8 @@ from drillsim import levels
 from drillsim.engine import Exercise
 from drillsim.log import read_log
 from drillsim.scenario import load
-from tests.tui.conftest import scenario_file
 from drillsim.tui.state import ExerciseView
+from tests.tui.conftest import scenario_file
 
 ENGINE_STATE = {"on_scene": "working"}  # the engine marks a team working the moment it is on scene
 

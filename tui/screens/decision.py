@@ -75,8 +75,13 @@ class DecisionDialog(ModalScreen[str | None]):
             yield Static(tr("decision.keys", lang), id="decision-keys")
 
     def on_mount(self) -> None:
-        """Focus the options so arrows and Enter work at once."""
-        self.query_one(OptionList).focus()
+        """Focus the options so arrows and Enter work at once.
+
+        The dialog can be dismissed (its deadline passed on a busy machine) before its children are
+        mounted; then there is nothing to focus, which must not be an error.
+        """
+        for options in self.query(OptionList):
+            options.focus()
 
     def show_clock(self, now: float, running: bool, speed: str = "") -> None:
         """Update the countdown and the clock state line (``speed`` as the header shows it)."""

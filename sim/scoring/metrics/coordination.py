@@ -239,12 +239,8 @@ SPECS = (
     MetricSpec(
         "registration_wait",
         registration_wait,
-        "duration",
         T("Registration wait", "报备登记等待"),
         T("arriving teams", "到达队伍"),
-        ("team.arrived", "team.registered", "team.refused"),
-        ("teams", "team_kinds"),
-        "lower",
         T(
             "Add registration desks or online pre-registration for social emergency forces at peak "
             "arrival times.",
@@ -255,12 +251,8 @@ SPECS = (
     MetricSpec(
         "untasked_registered_teams",
         untasked_registered_teams,
-        "flag",
         T("Registered teams left untasked", "登记后未派任务队伍"),
         T("registered teams", "已登记队伍"),
-        ("team.registered", "team.tasked", "team.dispatched"),
-        ("teams", "team_kinds"),
-        "lower",
         T(
             "Match registered teams to tasks by capability and zone as soon as they register.",
             "队伍登记后按能力和区域及时匹配任务。",
@@ -272,12 +264,8 @@ SPECS = (
     MetricSpec(
         "border_notification_delay",
         border_notification_delay,
-        "duration",
         T("Border notification delay", "跨界火情通报用时"),
         T("border notifications", "跨界通报"),
-        ("border.notified", "fire.crossed"),
-        ("agencies", "hazards"),
-        "lower",
         T(
             "Agree a cross-border notification protocol with neighbouring command centres (contacts, trigger "
             "distance, deadline) and drill it.",
@@ -288,12 +276,8 @@ SPECS = (
     MetricSpec(
         "joint_consultation_held",
         joint_consultation_held,
-        "flag",
         T("Joint consultation held", "联合会商研判"),
         T("border notices", "跨界通报"),
-        ("border.notified", "border.consulted"),
-        ("agencies",),
-        "higher",
         T(
             "Convene joint consultation (会商研判) with the neighbouring region after every border notice.",
             "每次跨界通报后及时与相邻地区开展联合会商研判。",

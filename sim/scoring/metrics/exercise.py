@@ -248,12 +248,8 @@ SPECS = (
     MetricSpec(
         "decision_delay",
         decision_delay,
-        "duration",
         T("Decision delay", "决策用时"),
         T("player decisions", "参演人员决策"),
-        ("decision.opened", "decision.made"),
-        ("decisions", "agencies"),
-        "lower",
         T(
             "Prepare decision criteria and delegated authority for the foreseeable decision points.",
             "针对可预见的决策点预先制定决策依据并明确授权。",
@@ -266,12 +262,8 @@ SPECS = (
     MetricSpec(
         "injects_answered_ratio",
         injects_answered_ratio,
-        "flag",
         T("Injects answered", "情景注入响应率"),
         T("injects", "情景注入"),
-        ("inject.delivered", "(the records named by each inject's expects)"),
-        ("injects", "agencies"),
-        "higher",
         T(
             "Review each unanswered inject's expected action with the recipients and assign an owner for it.",
             "逐条复盘未响应的情景注入,明确接收单位的处置责任人。",

@@ -155,12 +155,8 @@ SPECS = (
     MetricSpec(
         "time_to_contain",
         time_to_contain,
-        "duration",
         T("Time to contain fire", "火情控制用时"),
         T("fires", "火场"),
-        ("fire.state", "fire.crossed", "fire.contained", "fire.extinguished", "incident.occurred"),
-        ("hazards",),
-        "lower",
         T(
             "Commit enough crews early and build control lines before the wind shifts; pre-plan cross-border "
             "crews.",
@@ -171,12 +167,8 @@ SPECS = (
     MetricSpec(
         "time_to_clear",
         time_to_clear,
-        "duration",
         T("Time to clear flooding", "积水消退用时"),
         T("flooded areas", "受淹区域"),
-        ("flood.cleared", "incident.occurred"),
-        ("hazards", "regions"),
-        "lower",
         T(
             "Pre-position pumps and drainage crews in low-lying areas; clear drainage before the rain.",
             "在低洼地区前置排涝设备和队伍,雨前疏通排水设施。",

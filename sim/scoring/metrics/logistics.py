@@ -149,12 +149,8 @@ SPECS = (
     MetricSpec(
         "material_fill_time",
         material_fill_time,
-        "duration",
         T("Material fill time", "物资保障用时"),
         T("material requests", "物资申请"),
-        ("material.requested", "material.delivered", "material.shortfall"),
-        ("agencies", "regions"),
-        "lower",
         T(
             "Pre-position reserves near the risk areas and pre-sign agreement reserves with shorter "
             "lead times.",
@@ -165,12 +161,8 @@ SPECS = (
     MetricSpec(
         "material_shortfall",
         material_shortfall,
-        "amount",
         T("Material shortfall", "物资缺口"),
         T("material requests", "物资申请"),
-        ("material.requested", "material.delivered", "material.shortfall"),
-        ("agencies", "regions"),
-        "lower",
         T(
             "Raise physical reserves of the items that ran short, and add agreement reserves with "
             "local suppliers.",

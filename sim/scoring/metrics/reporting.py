@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from drillsim.levels import ADMIN_RANK
 from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
 from drillsim.scoring.text import Minutes, bi
-from drillsim.scoring.view import ADMIN_RANK, LogView
+from drillsim.scoring.view import LogView
 
 EPS = 1e-6
 
@@ -207,12 +208,8 @@ SPECS = (
     MetricSpec(
         "first_report_latency",
         first_report_latency,
-        "duration",
         T("First-report latency", "首报用时"),
         T("first reports", "首报"),
-        ("incident.detected", "report.received"),
-        ("levels", "regions", "agencies", "incident_kinds", "hazards"),
-        "lower",
         T(
             "Shorten the reporting chain: review hop processing at each level, pre-fill report templates and "
             "drill first-report timing with grid workers.",
@@ -226,12 +223,8 @@ SPECS = (
     MetricSpec(
         "report_on_time_ratio",
         report_on_time_ratio,
-        "flag",
         T("First reports on time", "首报及时率"),
         T("first reports", "首报"),
-        ("incident.detected", "report.received"),
-        ("levels", "regions", "agencies", "incident_kinds", "hazards"),
-        "higher",
         T(
             "Enforce first-report deadlines: duty officers confirm receipt and forward within the "
             "deadline; add a deadline reminder to the duty log.",
@@ -247,12 +240,8 @@ SPECS = (
     MetricSpec(
         "skipped_level_reports",
         skipped_level_reports,
-        "flag",
         T("Skipped-level reports", "越级报告"),
         T("reports", "报告"),
-        ("report.received",),
-        ("levels", "regions", "agencies", "incident_kinds", "hazards"),
-        "lower",
         T(
             "Clarify when direct (skip-level) reports are required and make sure the bypassed level "
             "is copied.",

@@ -240,61 +240,28 @@ def team_utilisation(view: LogView, scope: ScopeFilter, params: Mapping[str, Any
     return out
 
 
-def _spec(
-    name: str,
-    fn: Any,
-    kind: str,
-    title: Any,
-    item: Any,
-    reads: tuple[str, ...],
-    better: str,
-    remedy: Any,
-    absent_: Any,
-    **kw: Any,
-) -> MetricSpec:
-    return MetricSpec(
-        name,
-        fn,
-        kind,
-        title,
-        item,
-        reads,
-        kw.pop("scope", ("regions", "incident_kinds", "hazards")),
-        better,
-        remedy,
-        absent_,
-        **kw,
-    )
-
 
 _NO_RESCUE = T(
     "no incident with people at risk in the scope had an outcome yet", "考核范围内还没有有结果的需救援事件"
 )
 SPECS = (
-    _spec(
+    MetricSpec(
         "time_to_first_on_scene",
         time_to_first_on_scene,
-        "duration",
         T("Time to first team on scene", "首支队伍到场用时"),
         T("incidents", "事件"),
-        ("incident.occurred", "team.on_scene"),
-        "lower",
         T(
             "Pre-position rescue teams near high-risk areas and speed up dispatch once an incident "
             "is reported.",
             "在高风险区域前置救援力量,接报后加快调度派遣。",
         ),
         T("no incident with people at risk in the scope", "考核范围内没有需救援的事件"),
-        scope=("regions", "incident_kinds", "hazards", "teams", "team_kinds"),
     ),
-    _spec(
+    MetricSpec(
         "rescue_completion_ratio",
         rescue_completion_ratio,
-        "flag",
         T("Rescues completed", "救援完成率"),
         T("incidents needing rescue", "需救援事件"),
-        ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved"),
-        "higher",
         T(
             "Add rescue capacity or reinforcements (social forces, neighbouring regions) for peak demand.",
             "针对高峰需求增加救援力量,提前联系社会应急力量和周边地区增援。",
@@ -303,42 +270,33 @@ SPECS = (
         yes=T("completed", "已完成"),
         no=T("not completed", "未完成"),
     ),
-    _spec(
+    MetricSpec(
         "people_rescued",
         people_rescued,
-        "amount",
         T("People rescued", "获救人数"),
         T("incidents", "事件"),
-        ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved"),
-        "higher",
         T(
             "Reduce waiting time for trapped people: faster detection, dispatch and travel.",
             "缩短被困群众等待时间:加快发现、调度和到场。",
         ),
         _NO_RESCUE,
     ),
-    _spec(
+    MetricSpec(
         "people_lost",
         people_lost,
-        "amount",
         T("People lost", "遇难人数"),
         T("incidents", "事件"),
-        ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved"),
-        "lower",
         T(
             "Prioritise the most time-critical incidents and shorten the time to rescue.",
             "优先处置最紧急的事件,缩短救援时间。",
         ),
         _NO_RESCUE,
     ),
-    _spec(
+    MetricSpec(
         "people_rescued_ratio",
         people_rescued_ratio,
-        "fraction",
         T("Share rescued alive", "获救比例"),
         T("incidents", "事件"),
-        ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved"),
-        "higher",
         T(
             "Reduce the time from onset to extraction: earlier detection, faster reporting and "
             "dispatch, more teams in the hardest-hit areas.",
@@ -346,28 +304,15 @@ SPECS = (
         ),
         _NO_RESCUE,
     ),
-    _spec(
+    MetricSpec(
         "team_utilisation",
         team_utilisation,
-        "fraction",
         T("Team utilisation", "队伍使用率"),
         T("teams", "队伍"),
-        (
-            "team.dispatched",
-            "team.on_scene",
-            "rescue.started",
-            "rescue.completed",
-            "team.activated",
-            "team.registered",
-            "team.arrived",
-            "team.withdrawn",
-        ),
-        "higher",
         T(
             "Balance tasking across teams: task idle registered teams and relieve overloaded ones.",
             "均衡分配任务:为闲置队伍派任务,为超负荷队伍安排轮换。",
         ),
         T("no team in the scope was on duty", "考核范围内没有在岗队伍"),
-        scope=("teams", "team_kinds", "regions"),
     ),
 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from drillsim.levels import rank_of as level_rank
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
 from drillsim.scoring.text import Clock, Minutes, bi
-from drillsim.scoring.view import LogView, level_rank
+from drillsim.scoring.view import LogView
 
 
 def _first_knowledge(view: LogView) -> dict[str, float]:
@@ -146,29 +147,20 @@ SPECS = (
     MetricSpec(
         "time_to_level",
         time_to_level,
-        "duration",
         T("Time to response level", "启动响应用时"),
         T("agencies", "单位"),
-        ("level.changed", "incident.detected", "report.received"),
-        ("agencies", "regions"),
-        "lower",
         T(
             "Pre-agree the consultation and signature steps for raising the response level so a level can be "
             "declared as soon as its trigger is met.",
             "预先明确提升响应级别的会商和签发程序,确保达到启动条件后立即启动响应。",
         ),
         T("no agency in the scope reached the level", "考核范围内没有单位达到该响应级别"),
-        needs=("level",),
     ),
     MetricSpec(
         "trigger_to_activation",
         trigger_to_activation,
-        "duration",
         T("Trigger to activation", "触发至启动用时"),
         T("triggered levels", "触发的响应"),
-        ("response.triggered", "level.changed"),
-        ("agencies", "regions"),
-        "lower",
         T(
             "Shorten the time from a met trigger to a declared level: delegate authority to the duty leader, "
             "use standing consultation slots.",
