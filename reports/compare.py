@@ -20,6 +20,7 @@ from drillsim.replay.outcome import METRICS, Outcome, percentile, rating_counts,
 from drillsim.reports import html, markdown
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.scoring.table import pad, width
+from drillsim.text import of_pair, pick
 
 LABELS_ZH = {
     "score": "总分", "rescued": "获救人数", "lost": "遇难人数(截至结束)", "trapped": "结束时仍被困人数",
@@ -29,7 +30,7 @@ LABELS_ZH = {
 
 
 def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
+    return of_pair((en, zh), lang)
 
 
 def _clock(t: float | None) -> str:
@@ -223,8 +224,7 @@ def _names(comp: Comparison) -> dict[str, str]:
     agencies = (header.get("roster") or {}).get("agencies") or {}
     out = {}
     for key, a in agencies.items():
-        name = a.get("name") or {}
-        out[key] = name.get("en") or name.get("zh") or key if isinstance(name, dict) else str(name)
+        out[key] = pick(a.get("name"), "en") or key
     return out
 
 

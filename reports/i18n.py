@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drillsim.text import of_pair
+
 STRINGS: dict[str, tuple[str, str]] = {
     # AAR/IP (HSEEP)
     "aar_title": ("After-Action Report / Improvement Plan", "演练总结报告(事后评估与改进计划)"),
@@ -182,12 +184,10 @@ HAZARDS: dict[str, tuple[str, str]] = {
 
 def s(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` (``en`` or ``zh``), formatted with ``values``."""
-    en, zh = STRINGS[key]
-    text = zh if lang == "zh" else en
+    text = of_pair(STRINGS[key], lang)
     return text.format(**values) if values else text
 
 
 def hazard_name(hazard: str | None, lang: str) -> str:
     """A hazard id in words."""
-    en, zh = HAZARDS.get(hazard or "other", (hazard or "—", hazard or "—"))
-    return zh if lang == "zh" else en
+    return of_pair(HAZARDS.get(hazard or "other", (hazard or "—", hazard or "—")), lang)

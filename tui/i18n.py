@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from drillsim.text import of_pair, pick
+
 LANGS = ("en", "zh")
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -287,20 +289,12 @@ def tr(key: str, lang: str, **kw: Any) -> str:
     pair = STRINGS.get(key)
     if pair is None:
         return key.format(**kw) if kw else key
-    text = pair[1] if lang == "zh" else pair[0]
-    return text.format(**kw) if kw else text
+    value = of_pair(pair, lang)
+    return value.format(**kw) if kw else value
 
 
-def text(value: Any, lang: str) -> str:
-    """A ``{zh, en}`` dict (or a plain string, or None) in ``lang``, falling back to the other."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping):
-        other = "en" if lang == "zh" else "zh"
-        return str(value.get(lang) or value.get(other) or "")
-    return str(value)
+text = pick
+"""A ``{zh, en}`` dict (or a plain string, or None) in ``lang``, falling back to the other."""
 
 
 def clip(value: str, cells: int) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim.reports.figures.fonts import rc
+from drillsim.text import of_pair
 
 COLOURS = {
     "travel": "#4e79a7",
@@ -31,7 +32,7 @@ class Drawn:
 
 def L(lang: str, en: str, zh: str) -> str:
     """A figure label in the figure language."""
-    return zh if lang == "zh" else en
+    return of_pair((en, zh), lang)
 
 
 def new_figure(width: float = 9.0, height: float = 4.6) -> tuple[Any, Any]:

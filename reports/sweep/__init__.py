@@ -53,7 +53,7 @@ def write_report(out: str | Path, *, frame: Any = None) -> Path:
         ok = frame[frame["status"] == "ok"]
         xs, ys, grid = surface(ok, fx, fy, a.response)
         if xs and ys:
-            figs["surface"] = figures.response_surface(xs, ys, grid, fx, fy, a.response, a.higher_is_better)
+            figs["surface"] = figures.response_surface(xs, ys, grid, fx, fy, a.response, a.better != "lower")
             files["surface"] = "response-surface.png"
     folder = root / "report"
     for key, png in figs.items():

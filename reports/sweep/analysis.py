@@ -18,13 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.catalog import better
+
 MAX_LEVELS = 8
 """A factor with more distinct values than this is cut into quantile bins for box plots."""
 BINS = 5
 SURFACE_BINS = 6
-
-LOWER_IS_BETTER = ("lost", "unresolved", "latency", "wait", "delay", "missed", "on_scene")
-"""Metric names containing these words are better when lower (everything else: higher)."""
 
 UNITS = {"duration": ("min", 1.0), "rate": ("/h", 60.0), "speed": ("km/h", 1.0), "distance": ("km", 1.0),
          "area": ("ha", 1.0), "probability": ("", 1.0), "number": ("", 1.0), "count": ("", 1.0)}
@@ -85,7 +84,7 @@ class Analysis:
     manifest: dict[str, Any]
     factors: list[FactorInfo]
     response: str | None
-    higher_is_better: bool
+    better: str | None
     metrics: list[str]
     runs: int
     ok: int
@@ -123,10 +122,17 @@ def choose_response(frame: Any) -> str | None:
     return None
 
 
-def higher_is_better(column: str) -> bool:
-    """Direction of a response column."""
-    name = column.removeprefix("metric.")
-    return column == "score" or not any(word in name for word in LOWER_IS_BETTER)
+def direction(column: str, manifest: Mapping[str, Any]) -> str | None:
+    """``higher``/``lower`` for a result column, None when it is not a performance (or is unknown).
+
+    Directions come from :func:`drillsim.catalog.better`, and for columns that hold a critical
+    task's value from that task's ``better`` as the sweep recorded it in ``sweep.json``; nothing is
+    guessed from a column's name.
+    """
+    try:
+        return better(column, manifest.get("better") or {})
+    except KeyError:
+        return None
 
 
 def key_metrics(frame: Any, response: str | None, limit: int = 3) -> list[str]:
@@ -277,7 +283,7 @@ def analyse(frame: Any, manifest: dict[str, Any], top: int = 5) -> Analysis:
     factors = factors_of(manifest)
     response = choose_response(frame)
     ok = frame[frame["status"] == "ok"]
-    a = Analysis(manifest, factors, response, higher_is_better(response or "score"),
+    a = Analysis(manifest, factors, response, direction(response, manifest) if response else None,
                  key_metrics(ok, response), len(frame), len(ok), int((frame["status"] != "ok").sum()),
                  float(frame["wall_s"].sum()) if "wall_s" in frame.columns else 0.0)
     for col in a.metrics:
@@ -291,9 +297,9 @@ def analyse(frame: Any, manifest: dict[str, Any], top: int = 5) -> Analysis:
             a.sobol[response] = indices
     if response and len(factors) >= 2:
         a.surface = _pick_surface(a, factors, response)
-    if response and len(ok):
+    if response and a.better and len(ok):  # best and worst need a direction
         ranked = ok.dropna(subset=[response]).sort_values([response, "point", "replicate"],
-                                                          ascending=[not a.higher_is_better, True, True])
+                                                          ascending=[a.better == "lower", True, True])
         a.best = [_run(r, manifest, factors, response) for r in ranked.head(top).to_dict("records")]
         a.worst = [_run(r, manifest, factors, response) for r in ranked.iloc[::-1].head(top).to_dict("records")]
     failed = frame[frame["status"] != "ok"]

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from drillsim.reports.sweep.analysis import Analysis, FactorInfo, Group
+from drillsim.reports.sweep.analysis import Analysis, FactorInfo, Group, direction
 
 DPI = 110
 
@@ -52,15 +52,10 @@ def distributions(a: Analysis, column: str) -> bytes:
         ax.set_ylabel(nice(column))
     for ax in list(axes.flat)[len(factors):]:
         ax.set_visible(False)
-    fig.suptitle(f"{nice(column)} by parameter value ({'higher' if _higher(a, column) else 'lower'} is better)")
+    way = direction(column, a.manifest)
+    fig.suptitle(f"{nice(column)} by parameter value" + (f" ({way} is better)" if way else ""))
     fig.tight_layout()
     return _png(fig)
-
-
-def _higher(a: Analysis, column: str) -> bool:
-    from drillsim.reports.sweep.analysis import higher_is_better
-
-    return higher_is_better(column)
 
 
 def _box(ax: Any, groups: Sequence[Group], f: FactorInfo) -> None:

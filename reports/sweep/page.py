@@ -76,7 +76,7 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
                                  if int(m.get("runs", 0)) > a.runs else "")],
         ["wall time of runs", f"{a.wall_total:,.1f} s in total, "
                               f"{(a.wall_total / a.runs * 1000 if a.runs else 0):,.1f} ms per run"],
-        ["response", esc(nice(a.response)) + (" (higher is better)" if a.higher_is_better else " (lower is better)")
+        ["response", esc(nice(a.response)) + (f" ({a.better} is better)" if a.better else " (no better direction)")
          if a.response else "none (no run finished)"],
         ["drillsim", esc(m.get("drillsim"))],
     ]))

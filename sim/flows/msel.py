@@ -121,4 +121,4 @@ class MselFlow:
 
 
 def _text(value: Any) -> dict[str, str]:
-    return {"zh": value, "en": value} if isinstance(value, str) else dict(value)
+    return {"zh": value, "en": value} if isinstance(value, str) else dict(value)  # as given: not filled in

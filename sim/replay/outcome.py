@@ -11,21 +11,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.catalog import MEASURES
 from drillsim.scoring import score
 
-METRICS: tuple[tuple[str, str, str], ...] = (
-    # (key, label, better)
-    ("score", "overall score", "higher"),
-    ("rescued", "people rescued", "higher"),
-    ("lost", "people dead (by the end)", "lower"),
-    ("trapped", "people still trapped at the end", "lower"),
-    ("unresolved", "incidents unresolved at the end", "lower"),
-    ("incidents", "incidents", ""),
-    ("late_reports", "reports late", "lower"),
-    ("dispatches", "team dispatches", ""),
-)
-"""Key metrics in display order, with the direction that is better ("" for counts that are not a
-performance, such as how many incidents the hazard caused: no percentile is given for them)."""
+METRICS: tuple[tuple[str, str, str], ...] = tuple((key, label, MEASURES[key] or "") for key, label in (
+    ("score", "overall score"),
+    ("rescued", "people rescued"),
+    ("lost", "people dead (by the end)"),
+    ("trapped", "people still trapped at the end"),
+    ("unresolved", "incidents unresolved at the end"),
+    ("incidents", "incidents"),
+    ("late_reports", "reports late"),
+    ("dispatches", "team dispatches"),
+))
+"""Key metrics in display order as ``(key, label, better)``, the direction from
+:data:`drillsim.catalog.MEASURES` ("" for counts that are not a performance, such as how many
+incidents the hazard caused: no percentile is given for them)."""
 
 RATING_ORDER = ("P", "S", "M", "U")
 

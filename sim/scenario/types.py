@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from drillsim import units
+from drillsim.text import pick
 
 
 class Frozen(BaseModel):
@@ -133,9 +134,7 @@ class Text(Frozen):
 
     def get(self, lang: str = "en") -> str:
         """The text in ``lang``, falling back to the other language."""
-        if lang == "zh":
-            return self.zh or self.en or ""
-        return self.en or self.zh or ""
+        return pick({"zh": self.zh, "en": self.en}, lang)
 
     def as_dict(self) -> dict[str, str]:
         """Both languages for the event log (so a log reads without the scenario)."""

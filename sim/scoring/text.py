@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from drillsim.text import pick
+
 Text = dict[str, str]
 """``{"zh": ..., "en": ...}`` as in the event log."""
 
@@ -78,7 +80,7 @@ def format_clock(minutes: float) -> str:
 
 def _pick(value: Any, lang: str) -> Any:
     if isinstance(value, dict):
-        return value.get(lang) or value.get("en") or value.get("zh") or ""
+        return pick(value, lang)
     if isinstance(value, Minutes | Share | Clock):
         return value.render(lang)
     return value
@@ -90,15 +92,6 @@ def bi(en: str, zh: str, **values: Any) -> Text:
         "en": en.format(**{k: _pick(v, "en") for k, v in values.items()}),
         "zh": zh.format(**{k: _pick(v, "zh") for k, v in values.items()}),
     }
-
-
-def pick(text: Text | str | None, lang: str) -> str:
-    """One language of a bilingual text (falling back to the other)."""
-    if text is None:
-        return ""
-    if isinstance(text, str):
-        return text
-    return text.get(lang) or text.get("en") or text.get("zh") or ""
 
 
 def join(items: list[Text], sep_en: str = ", ", sep_zh: str = ",") -> Text:

@@ -16,6 +16,7 @@ from typing import Any
 from drillsim.levels import admin_rank
 from drillsim.log import END_KIND, HEADER_KIND, Record
 from drillsim.scoring.text import Text
+from drillsim.text import both
 
 
 class LogView:
@@ -207,6 +208,4 @@ def level_holders(header: Mapping[str, Any]) -> list[str]:
 
 
 def _both(name: dict[str, str], key: str) -> Text:
-    en = name.get("en") or name.get("zh") or key
-    zh = name.get("zh") or name.get("en") or key
-    return {"en": en, "zh": zh}
+    return both(name, key)

@@ -189,7 +189,9 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
         raise InputError([Problem("--seed", 0, 0, "", f"seed {root}", "0 or more")])
     spec = SweepSpec(factors, design, n_points, reps, bool(crn if crn is not None else sf.crn), int(root),
                      tuple(fixed), listed)
-    plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref)
+    better = {f"{oid}.{tid}": task.better for oid, objective in loaded.scenario.objectives.items()
+              for tid, task in objective.tasks.items()}
+    plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref, better)
     notes = []
     if design == "sobol":
         from drillsim.sweep.designs import DEFAULT_POINTS, is_power_of_two

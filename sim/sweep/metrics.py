@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drillsim.levels import ADMIN_LEVELS
+from drillsim.scoring.statistics import quantile
 
 COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
 
@@ -142,10 +143,4 @@ def _mean(values: Sequence[float]) -> float | None:
 
 
 def _quantile(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    xs = sorted(values)
-    pos = q * (len(xs) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    return quantile(values, q) if values else None

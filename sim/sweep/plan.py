@@ -39,6 +39,7 @@ class Plan:
         scenario_id: The scenario's ``id``.
         scenario_ref: The scenario as given on the command line (for reproduce commands).
         points: The design's points, in point-id order.
+        better: ``OBJECTIVE.TASK`` → which way is better for that critical task's value.
     """
 
     spec: SweepSpec
@@ -46,12 +47,14 @@ class Plan:
     scenario_id: str
     scenario_ref: str
     points: tuple[Point, ...]
+    better: dict[str, str]
 
     @classmethod
-    def build(cls, spec: SweepSpec, scenario: ScenarioSource, scenario_id: str, scenario_ref: str) -> Plan:
+    def build(cls, spec: SweepSpec, scenario: ScenarioSource, scenario_id: str, scenario_ref: str,
+              better: dict[str, str] | None = None) -> Plan:
         """Lay out the design's points."""
         points = make_points(spec.design, spec.factors, spec.points, spec.seed, spec.listed)
-        return cls(spec, scenario, scenario_id, scenario_ref, tuple(points))
+        return cls(spec, scenario, scenario_id, scenario_ref, tuple(points), dict(better or {}))
 
     @property
     def total(self) -> int:
@@ -116,7 +119,9 @@ class Plan:
                                                       "source": self.scenario.source, "sha256": sha256},
                 "spec": self.spec.describe()}
         fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-        return {**body, "fingerprint": fingerprint, "points": len(self.points), "runs": self.total}
+        # Which way is better for each critical task's column: the report must not guess.
+        return {**body, "fingerprint": fingerprint, "points": len(self.points), "runs": self.total,
+                "better": self.better}
 
 
 def _yaml(value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drillsim.text import of_pair
 from drillsim.tui.i18n import tr as console_tr
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -58,5 +59,5 @@ def tr(key: str, lang: str, **kw: Any) -> str:
     pair = STRINGS.get(key)
     if pair is None:
         return console_tr(key, lang, **kw)
-    value = pair[1] if lang == "zh" else pair[0]
+    value = of_pair(pair, lang)
     return value.format(**kw) if kw else value
