@@ -76,12 +76,13 @@ class DrillModel(mesa.Model):
             spec = region.spec.reporters
             if spec is None:
                 spec = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)
+            key = region.key  # each region's own streams: its draws never shift another region's
             region.reporters = ReporterPool(
                 self, region, spec,
-                make_sampler(spec.delay, self.streams.get("reporters", rid, "delay")),
-                make_sampler(spec.fallback, self.streams.get("reporters", rid, "fallback"))
+                make_sampler(spec.delay, self.streams.get("reporters", key, "delay")),
+                make_sampler(spec.fallback, self.streams.get("reporters", key, "fallback"))
                 if spec.fallback is not None else None,
-                self.streams.get("reporters", rid, "notice"),
+                self.streams.get("reporters", key, "notice"),
             )
 
     def _build_agencies(self) -> None:

@@ -80,7 +80,7 @@ def wait_quiet(limit: float) -> dict[str, Any]:
 
 
 def timed_sweep(prepared: Any, backend: str, workers: int) -> dict[str, Any]:
-    from drillsim.sweep.api import run
+    from drillsim.sweeps.api import run
 
     tmp = Path(tempfile.mkdtemp(prefix="sweep-bench-"))
     try:
@@ -100,8 +100,8 @@ def timed_sweep(prepared: Any, backend: str, workers: int) -> dict[str, Any]:
 
 
 def startup(backend: str, workers: int) -> float:
-    from drillsim.sweep.backends import open_backend
-    from drillsim.sweep.tasks import ScenarioSource, run_batch
+    from drillsim.sweeps.backends import open_backend
+    from drillsim.sweeps.tasks import ScenarioSource, run_batch
 
     t0 = time.perf_counter()
     b = open_backend(backend, workers=workers)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.runs < 100:
         ap.error("--runs must be at least 100")
-    from drillsim.sweep.api import prepare
+    from drillsim.sweeps.api import prepare
 
     replicates = 4
     prepared = prepare(SCENARIO, ["county-deadline", "flood-rate", "reporter-probability"], design="lhs",

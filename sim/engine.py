@@ -20,7 +20,7 @@ from typing import Any
 
 import simpy
 
-from drillsim import hazards, levels
+from drillsim import hazards, levels, simclock
 from drillsim.agents.model import DrillModel
 from drillsim.flows.activation import ActivationFlow
 from drillsim.flows.border import BorderFlow
@@ -212,7 +212,7 @@ class Exercise:
                 # Every event at or before ``until`` is processed; the clock stopped an ulp short
                 # (``now + (until - now)`` rounding). Nothing can happen in between: set it exactly,
                 # so a caller waiting for ``now >= until`` is never left spinning.
-                env._now = until
+                simclock.settle(env, until)
         self.log.flush()
         return env.now
 

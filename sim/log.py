@@ -148,7 +148,7 @@ class EventLog:
         seq = self._seq
         self._seq = seq + 1
         env = self._env
-        now = env._now if env is not None else self._clock()
+        now = env.now if env is not None else self._clock()
         if now == self._now:
             t = self._t
         else:

@@ -63,7 +63,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Prepare (every input checked), run, compact, report."""
-    from drillsim.sweep.api import prepare, run
+    from drillsim.sweeps.api import prepare, run
 
     prepared = prepare(args.scenario, args.vary, design=args.design, points=args.points,
                        replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=args.overrides,
@@ -84,7 +84,7 @@ def main(args: argparse.Namespace) -> int:
         extra = f", {done:,} already done" if done else ""
         say(f"  backend     {backend}; {todo:,} runs to do{extra}")
 
-    from drillsim.sweep.runner import SweepBroken
+    from drillsim.sweeps.runner import SweepBroken
 
     try:
         result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
@@ -101,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
         return 130
     frame = result.frame if (args.csv or not args.no_report or result.failures) and rows else None
     if args.csv and frame is not None:
-        from drillsim.sweep.store import Store
+        from drillsim.sweeps.store import Store
 
         Store(result.out).write_csv(frame)
     failed = result.failures

@@ -186,7 +186,7 @@ class ReportingFlow:
                     "level": level,
                     "type": kind,
                     "facts": facts,
-                    "latency": round(env._now - since, 4),
+                    "latency": round(env.now - since, 4),
                     "due": round(since + due, 4) if due is not None else None,
                 },
             )

@@ -1,7 +1,7 @@
 """A sweep laid out: its points, its runs, their seeds, and how each run becomes a row.
 
 Run ``p000012-r0003`` is replicate 3 of point 12. Its seed is derived from the root seed by key
-(:mod:`drillsim.sweep.seeds`), it is run with the fixed overrides followed by the point's values, and
+(:mod:`drillsim.sweeps.seeds`), it is run with the fixed overrides followed by the point's values, and
 ``drillsim run SCENARIO --seed S --set ...`` (:meth:`Plan.command`) reproduces it on its own,
 byte for byte, because a sweep runs every exercise with replicate 0 of its own seed, exactly as
 ``drillsim run`` does.
@@ -16,11 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drillsim.sweep.designs import Point, make_points
-from drillsim.sweep.factors import show_value
-from drillsim.sweep.seeds import run_seed
-from drillsim.sweep.spec import SweepSpec
-from drillsim.sweep.tasks import FAILED, Job, Outcome, ScenarioSource
+from drillsim.sweeps.designs import Point, make_points
+from drillsim.sweeps.factors import show_value
+from drillsim.sweeps.seeds import run_seed
+from drillsim.sweeps.spec import SweepSpec
+from drillsim.sweeps.tasks import FAILED, Job, Outcome, ScenarioSource
 from drillsim.version import __version__
 
 

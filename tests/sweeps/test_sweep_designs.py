@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from drillsim.sweep.designs import make_points, unit_lhs
-from drillsim.sweep.factors import Factor, make_levels
-from drillsim.sweep.seeds import design_rng
+from drillsim.sweeps.designs import make_points, unit_lhs
+from drillsim.sweeps.factors import Factor, make_levels
+from drillsim.sweeps.seeds import design_rng
 
 A = Factor("a", "a", "duration", 30.0, 120.0)
 B = Factor("b", "b", "probability", 0.5, 1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drillsim import units
-from drillsim.sweep.factors import Factor, infer_kind, make_levels, parse_value, write_value
+from drillsim.sweeps.factors import Factor, infer_kind, make_levels, parse_value, write_value
 
 
 def test_unit_values_are_written_with_units_and_read_back_exactly():

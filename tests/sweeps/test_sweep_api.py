@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from drillsim.errors import InputError
-from drillsim.sweep import sweep
+from drillsim.sweeps import sweep
 
 SCENARIO = "mentougou-flash-flood"
 

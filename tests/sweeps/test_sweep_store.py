@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from drillsim.errors import InputError
-from drillsim.sweep.store import Store
+from drillsim.sweeps.store import Store
 
 
 def _row(i: int, status: str = "ok") -> dict:

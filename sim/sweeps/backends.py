@@ -56,8 +56,8 @@ def _init_worker() -> None:
 def warm() -> None:
     """Import the engine now, so the first run of a worker is not charged with import time."""
     import drillsim.engine
-    import drillsim.sweep.metrics
-    import drillsim.sweep.tasks  # noqa: F401
+    import drillsim.sweeps.metrics
+    import drillsim.sweeps.tasks  # noqa: F401
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -74,7 +74,7 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["drillsim.sweep.tasks", "drillsim.engine"])
+        ctx.set_forkserver_preload(["drillsim.sweeps.tasks", "drillsim.engine"])
         return ctx
     return multiprocessing.get_context("spawn")
 

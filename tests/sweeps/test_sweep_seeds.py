@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from drillsim.sweep.seeds import run_seed
+from drillsim.sweeps.seeds import run_seed
 
 
 def test_seeds_are_a_pure_function_of_root_point_replicate():

@@ -103,7 +103,7 @@ def run_batch(scenario: ScenarioSource, jobs: Sequence[Job], keep_logs: bool = F
 def _run(loaded: Any, job: Job, keep_logs: bool, t0: float) -> Outcome:
     from drillsim.engine import Exercise
     from drillsim.log import encode
-    from drillsim.sweep.metrics import run_metrics
+    from drillsim.sweeps.metrics import run_metrics
 
     exercise = Exercise(loaded, job.seed, keep=True)
     try:

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from drillsim.sweep.factors import Factor, Level
-from drillsim.sweep.seeds import design_rng
+from drillsim.sweeps.factors import Factor, Level
+from drillsim.sweeps.seeds import design_rng
 
 DESIGNS = ("grid", "lhs", "sobol", "list")
 DEFAULT_POINTS = {"grid": 5, "lhs": 20, "sobol": 32}

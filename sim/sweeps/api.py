@@ -1,6 +1,6 @@
 """The Python API, also what ``drillsim sweep`` calls.
 
-    from drillsim.sweep import sweep
+    from drillsim.sweeps import sweep
 
     df = sweep("mentougou-flash-flood",
                {"county-deadline": ("30m", "2h"), "reporter-probability": [0.6, 0.8, 1.0]},
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from drillsim.errors import InputError, Problem
-from drillsim.sweep.designs import DESIGNS
-from drillsim.sweep.plan import Plan
-from drillsim.sweep.spec import (
+from drillsim.sweeps.designs import DESIGNS
+from drillsim.sweeps.plan import Plan
+from drillsim.sweeps.spec import (
     SweepFile,
     SweepSpec,
     VaryRequest,
@@ -33,7 +33,7 @@ from drillsim.sweep.spec import (
     resolve_factors,
     resolve_listed,
 )
-from drillsim.sweep.tasks import ScenarioSource
+from drillsim.sweeps.tasks import ScenarioSource
 
 VaryArg = Sequence[str] | Mapping[str, Any]
 
@@ -194,7 +194,7 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref, better)
     notes = []
     if design == "sobol":
-        from drillsim.sweep.designs import DEFAULT_POINTS, is_power_of_two
+        from drillsim.sweeps.designs import DEFAULT_POINTS, is_power_of_two
 
         n = n_points or DEFAULT_POINTS["sobol"]
         if not is_power_of_two(n):
@@ -230,10 +230,10 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
         progress: Stream for the progress bar (None: silent).
         on_start: Called with ``(backend description, runs to do, runs already done)`` before running.
     """
-    from drillsim.sweep.backends import open_backend
-    from drillsim.sweep.progress import Progress
-    from drillsim.sweep.runner import execute
-    from drillsim.sweep.store import Store
+    from drillsim.sweeps.backends import open_backend
+    from drillsim.sweeps.progress import Progress
+    from drillsim.sweeps.runner import execute
+    from drillsim.sweeps.store import Store
 
     plan = prepared.plan
     store = Store(out)

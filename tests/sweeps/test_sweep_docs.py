@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from drillsim.sweep.api import prepare
+from drillsim.sweeps.api import prepare
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "sweeps.md"
 

@@ -8,7 +8,7 @@ with a long last batch while the others idle. At most two tasks per slot are in 
 of a million runs does not queue a million tasks, and a Ctrl-C has little to cancel.
 
 Each finished batch becomes one part file before the next result is taken (see
-:mod:`drillsim.sweep.store`), so a killed sweep loses only the runs in flight.
+:mod:`drillsim.sweeps.store`), so a killed sweep loses only the runs in flight.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
 
-from drillsim.sweep.backends import Backend
-from drillsim.sweep.plan import Plan
-from drillsim.sweep.progress import Progress
-from drillsim.sweep.store import Store
-from drillsim.sweep.tasks import FAILED, Job, describe_error, run_batch
+from drillsim.sweeps.backends import Backend
+from drillsim.sweeps.plan import Plan
+from drillsim.sweeps.progress import Progress
+from drillsim.sweeps.store import Store
+from drillsim.sweeps.tasks import FAILED, Job, describe_error, run_batch
 
 MAX_BATCH = 1000
 REFRESH_S = 5.0

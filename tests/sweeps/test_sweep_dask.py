@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from drillsim.sweep import sweep
+from drillsim.sweeps import sweep
 
 
 def test_a_sweep_through_a_dask_local_cluster_matches_the_local_backend(tmp_path):

@@ -19,8 +19,8 @@ from drillsim.errors import InputError, Problem
 from drillsim.scenario.load import Loaded
 from drillsim.scenario.overrides import get_path, parse_assignment
 from drillsim.scenario.yamlsafe import Document, PathT, read_document, resolve_plain
-from drillsim.sweep import designs as designs_mod
-from drillsim.sweep.factors import KINDS, Factor, Level, hint, infer_kind, make_levels, parse_value
+from drillsim.sweeps import designs as designs_mod
+from drillsim.sweeps.factors import KINDS, Factor, Level, hint, infer_kind, make_levels, parse_value
 
 Where = Callable[[str, str], Problem]
 """``where(message, expected) -> Problem``: locates a complaint about one factor."""
@@ -56,7 +56,7 @@ class SweepSpec:
     Attributes:
         factors: The knobs, in column order.
         design: ``grid``, ``lhs``, ``sobol`` or ``list``.
-        points: Design size (see :mod:`drillsim.sweep.designs`); None for the design's default.
+        points: Design size (see :mod:`drillsim.sweeps.designs`); None for the design's default.
         replicates: Runs per point, each with its own seed.
         crn: Common random numbers: replicate *r* has the same seed at every point.
         seed: Root seed.

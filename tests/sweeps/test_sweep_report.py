@@ -7,7 +7,7 @@ import shlex
 
 import pandas as pd
 
-from drillsim.sweep import sweep
+from drillsim.sweeps import sweep
 
 
 def test_sobol_report_has_indices_surface_and_reproducible_best_and_worst_runs(tmp_path, drillsim):
