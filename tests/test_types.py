@@ -21,3 +21,24 @@ def test_mypy_passes_on_the_whole_package(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=dest, capture_output=True, text=True, timeout=900, check=False)
     output = to_repository(done.stdout + done.stderr, dest)
     assert done.returncode == 0, f"mypy found problems ({' '.join(command[1:])}):\n{output}"
+
+
+def test_static_effect_union_names_every_action_model() -> None:
+    """``Action`` (what mypy sees) and ``ACTION_TAGS`` (what pydantic validates) list the same models."""
+    from typing import get_args
+
+    from drillsim.scenario.model_actions import ACTION_TAGS, Action
+
+    assert set(get_args(Action)) == set(ACTION_TAGS.values())
+
+
+def test_distribution_models_share_the_static_base() -> None:
+    """Every member of the runtime distribution unions is a ``Distribution`` (their static type)."""
+    from typing import get_args
+
+    from drillsim.scenario.types import CountDist, Distribution, DurationDist
+
+    for family in (DurationDist, CountDist):
+        union, *_ = get_args(family)
+        members = [get_args(tagged)[0] for tagged in get_args(union)]
+        assert members and all(issubclass(m, Distribution) for m in members)
