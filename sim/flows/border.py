@@ -12,11 +12,17 @@ approved support request may work on the requester's side.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    from drillsim.agents.region import Region
+    from drillsim.scenario.model_coordination import Support
+    from drillsim.scenario.types import Distribution
 
 
 class BorderFlow:
@@ -53,7 +59,7 @@ class BorderFlow:
         """Watch the triggers of support requests."""
         for sid, sup in self.spec.support.items():
             if sup.when is not None:
-                self.ctx.triggers.watch(sup.when, lambda sid=sid: self.request(sid, "trigger"))
+                self.ctx.triggers.watch(sup.when, partial(self.request, sid, "trigger"))
             elif sup.at is not None:
                 self.ctx.env.process(self._at(sid, sup.at))
 
@@ -133,7 +139,7 @@ class BorderFlow:
         )
 
     def consult(
-        self, convener: str, participants: tuple[str, ...], topic: str, delay: Any, cause: str | None
+        self, convener: str, participants: tuple[str, ...], topic: str, delay: Distribution | None, cause: str | None
     ) -> None:
         """Convene a joint consultation (once per topic and set of participants)."""
         key = (topic, frozenset(participants))
@@ -221,7 +227,7 @@ class BorderFlow:
             else:
                 env.process(self._send(team, sid, sup, target))
 
-    def _send(self, team: Team, sid: str, sup: Any, target: Any) -> Gen[Any, Any, None]:
+    def _send(self, team: Team, sid: str, sup: Support, target: Region) -> Gen[Any, Any, None]:
         ctx = self.ctx
         _, minutes = ctx.dispatcher.travel_minutes(team.home, target.location, team.speed, team.base, target)
         if minutes > 0:

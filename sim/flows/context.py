@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from drillsim.flows.warnings import WarningsFlow
     from drillsim.log import EventLog
     from drillsim.rng import Streams
+    from drillsim.scenario.model import Scenario
 
 
 class Context(Protocol):
@@ -33,7 +34,7 @@ class Context(Protocol):
 
     env: simpy.Environment
     model: DrillModel
-    scenario: Any
+    scenario: Scenario
     streams: Streams
     incidents: IncidentFlow
     reporting: ReportingFlow

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Generator as Gen
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -23,14 +24,18 @@ from drillsim import levels
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 
+if TYPE_CHECKING:
+    from drillsim.geo import Point
+    from drillsim.scenario.model_coordination import Desk
+
 
 @dataclass
 class DeskState:
     """A desk at run time."""
 
     key: str
-    spec: Any
-    location: Any
+    spec: Desk
+    location: Point | None
     zones: frozenset[str]
     active: bool = False
     closed: bool = False
@@ -55,7 +60,7 @@ class CoordinationFlow:
             self.desks[key] = DeskState(
                 key,
                 d,
-                tuple(d.location) if d.location else region.location,
+                d.location or region.location,
                 frozenset(d.zones or (d.region,)),
                 opened=ctx.env.event(),
             )
@@ -76,10 +81,10 @@ class CoordinationFlow:
         ctx = self.ctx
         for key, d in self.desks.items():
             if d.spec.activate is not None:
-                ctx.triggers.watch(d.spec.activate, lambda key=key: self.activate(key, "trigger"))
+                ctx.triggers.watch(d.spec.activate, partial(self.activate, key, "trigger"))
         for cid, c in self.spec.calls.items():
             if c.when is not None:
-                ctx.triggers.watch(c.when, lambda cid=cid: self.call(cid, "trigger"))
+                ctx.triggers.watch(c.when, partial(self.call, cid, "trigger"))
             elif c.at is not None:
                 ctx.env.process(self._call_at(cid, c.at))
 
@@ -109,6 +114,7 @@ class CoordinationFlow:
                 "zones": sorted(desk.zones),
             },
         )
+        assert desk.opened is not None  # made with the desk
         desk.opened.succeed()
 
     def call(self, cid: str, cause: str | None) -> None:

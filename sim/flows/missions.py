@@ -9,6 +9,7 @@ with a mishap risk (a boat on flood water) may lose members, who become an incid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ class Missions:
         self.dispatcher = dispatcher
         self.default_work = ctx.scenario.rescue.work_time
         self.mishaps = ctx.scenario.rescue.mishaps
-        self._mishap_people: dict[str, Any] = {
+        self._mishap_people: dict[str, Callable[[], float]] = {
             cap: make_sampler(m.people, ctx.streams.get("mishap", cap, "people"))
             for cap, m in self.mishaps.items()
         }
@@ -228,6 +229,7 @@ class Missions:
         env = ctx.env
         emit = ctx.emit
         station = team.first_response
+        assert station is not None  # set by the grassroots flow before the team is woken
         respond, arrive, handle = ctx.grassroots.times(team)
         team.state = "travelling"
         team.missions += 1

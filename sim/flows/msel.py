@@ -12,10 +12,14 @@ up in the log by the end of the window; otherwise ``inject.skipped`` records why
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from drillsim.flows import effects
 from drillsim.flows.context import Context
+
+if TYPE_CHECKING:
+    from drillsim.scenario.model import Inject
 
 
 class MselFlow:
@@ -37,8 +41,9 @@ class MselFlow:
             if inj.template or (inj.when is None and inj.contingency is None):
                 continue
             if inj.when is not None:
-                self.ctx.triggers.watch(inj.when, lambda key=key: self._opened(key))
+                self.ctx.triggers.watch(inj.when, partial(self._opened, key))
             else:
+                assert inj.at is not None  # an inject has `at` or `when` (model check)
                 self.ctx.env.process(self._at(key, inj.at))
 
     def _at(self, key: str, at: float) -> Gen[Any, Any, None]:
@@ -60,9 +65,10 @@ class MselFlow:
             yield self.ctx.env.timeout(delay)
         self.deliver(key, source=source)
 
-    def _contingency(self, key: str, inj: Any) -> Gen[Any, Any, None]:
+    def _contingency(self, key: str, inj: Inject) -> Gen[Any, Any, None]:
         env = self.ctx.env
         opened = env.now
+        assert inj.contingency is not None  # started only for a contingency inject
         done = self.ctx.triggers.event(inj.contingency.unless)
         yield done | env.timeout(inj.contingency.window + inj.delay)
         if done.triggered:

@@ -12,14 +12,18 @@ queue. Skip-level and zero reports live in :mod:`drillsim.flows.duty_reports`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import ADMIN_LEVELS
+
+if TYPE_CHECKING:
+    from drillsim.scenario.model import AdminLevel
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
 
@@ -31,8 +35,8 @@ class ReportingFlow:
         self.ctx = ctx
         rep = ctx.scenario.reporting
         self.top_rank = RANK[rep.top]
-        self.deadlines: dict[str, float] = dict(rep.deadlines)
-        self._hop: dict[str, Any] = {}
+        self.deadlines: dict[AdminLevel, float] = dict(rep.deadlines)
+        self._hop: dict[str, Callable[[], float]] = {}
         default = rep.hop_delay.get("default", 0.0)
         for rid in ctx.model.regions:
             level = ctx.model.regions[rid].level
@@ -65,7 +69,7 @@ class ReportingFlow:
         """True when an incident becomes known for dispatch once its report reaches ``region``."""
         return region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
 
-    def on_incident(self, inc: Incident, detect: Any = None, by: str = "reporters") -> None:
+    def on_incident(self, inc: Incident, detect: Callable[[], float] | None = None, by: str = "reporters") -> None:
         """Start detection and reporting for a new incident.
 
         Start detection and reporting for a new incident (``detect``: a delay sampler that
@@ -82,7 +86,7 @@ class ReportingFlow:
 
     # -- the incident's reporting life ------------------------------------------------------------
 
-    def _life(self, inc: Incident, detect: Any, by: str) -> Gen[Any, Any, None]:
+    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[Any, Any, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
@@ -139,7 +143,7 @@ class ReportingFlow:
                 continue
             inc.changed = env.event()
             stable = final is not None and not inc.active and (inc.state == "closed" or not inc.needs_rescue)
-            if stable:
+            if stable and final is not None:
                 yield inc.changed | env.timeout(final.after)
             else:
                 yield inc.changed
@@ -165,7 +169,7 @@ class ReportingFlow:
         comms = ctx.comms
         receive = self._receive
         subject = inc.key
-        deadlines: dict[str, float] | None = self.deadlines if kind == "initial" else None
+        deadlines: dict[AdminLevel, float] | None = self.deadlines if kind == "initial" else None
         fixed_due = self.updates.deadline if kind == "update" and self.updates is not None else None
         for node, upper, node_key, upper_key, level, hop, dispatches in self._chains[inc.region.key]:
             held = 0.0

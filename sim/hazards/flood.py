@@ -19,10 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Generator as Gen
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    from drillsim.scenario.model_hazards import River
 
 
 def rate_at(curve: tuple[tuple[float, float], ...], t: float) -> float:
@@ -181,7 +184,7 @@ class FloodModel:
 
     # -- rivers -------------------------------------------------------------------------------------
 
-    def _river_step(self, key: str, river: Any, t: float) -> None:
+    def _river_step(self, key: str, river: River, t: float) -> None:
         ctx = self.ctx
         inflow = sum(
             c * max(0.0, self.intensity(r, t - river.lag) - river.loss) for r, c in river.inflow.items()
