@@ -286,7 +286,8 @@ def _main_agencies(agencies: Mapping[str, Any], regions: Mapping[str, Any],
     order = {k: i for i, k in enumerate(agencies)}
 
     def rank(key: str) -> int:
-        region = regions.get((agencies.get(key) or {}).get("region")) or {}
+        region_id = (agencies.get(key) or {}).get("region")
+        region = (regions.get(region_id) if region_id is not None else None) or {}
         level = region.get("level")
         return ADMIN_ORDER.index(level) if level in ADMIN_ORDER else -1
 
