@@ -8,7 +8,7 @@ family of a kind (``incident``, ``report``, ``response``…) drives the feed fil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from drillsim.tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
@@ -32,7 +32,7 @@ def family(kind: str) -> str:
     return _FAMILY_OF_PREFIX.get(kind.split(".", 1)[0], "other")
 
 
-def involves(rec: tuple[Any, ...], key: str, region_of: dict[str, str]) -> bool:
+def involves(rec: Sequence[Any], key: str, region_of: dict[str, str]) -> bool:
     """True when a record concerns ``key`` (an agency, region or team): as actor, subject or recipient.
 
     An agency also owns what happens at its region's office (reports received there), so filtering

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.widgets import RichLog
 
 from drillsim.tui.describe import describe, family, involves
@@ -30,7 +32,7 @@ class FeedFilter:
         self.key = key
         self.family = fam
 
-    def matches(self, rec: tuple[Any, ...], region_of: dict[str, str]) -> bool:
+    def matches(self, rec: Sequence[Any], region_of: dict[str, str]) -> bool:
         """True when the record passes the filter."""
         if rec[2] == "log.header":
             return False
@@ -94,7 +96,7 @@ class EventFeed(RichLog):
         for rec in matching:
             self._write(rec)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Re-wrap lines to the new width."""
         if self._view is not None and self.size.width != self._width:
             self._rebuild()
