@@ -7,10 +7,9 @@ figures use English labels and one warning says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sys
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType

@@ -209,9 +209,10 @@ class _Checker:
             (self.err if severity == "error" else self.warn)((*path, *field.split(".")), message, expected)
 
     def scope(self, path: PathT, scope: Any) -> None:
-        pools: dict[str, tuple[Collection[str], str]] = {"agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),
-                 "teams": (self.s.teams, "team"), "injects": (self.s.injects, "inject"),
-                 "decisions": (self.s.decisions, "decision")}
+        pools: dict[str, tuple[Collection[str], str]] = {
+            "agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),
+            "teams": (self.s.teams, "team"), "injects": (self.s.injects, "inject"),
+            "decisions": (self.s.decisions, "decision")}
         for name, (pool, what) in pools.items():
             for i, value in enumerate(getattr(scope, name)):
                 self.ref((*path, name, i), value, pool, what)
