@@ -549,6 +549,7 @@ CORE_CAPABILITIES = (
 class Objective(Frozen):
     """An exercise objective tied to a core capability (HSEEP), rated P/S/M/U from its tasks."""
 
+    # mypy cannot expand a tuple constant into a Literal (pydantic can, at run time)
     capability: Literal[CORE_CAPABILITIES]  # type: ignore[valid-type]
     text: Text
     weight: float = Field(default=1.0, ge=0)

@@ -88,7 +88,7 @@ class ViewFold:
                     fresh = copy.copy(obj)
                     d[key] = fresh
                     owned.add(id(fresh))
-        view.apply(rec)  # type: ignore[arg-type]
+        view.apply(rec)  # type: ignore[arg-type]  # log records: Sequence here, tuples in the live view
 
     def snapshot(self, state: ReplayState, position: int) -> _Snap:
         """References to the view's parts; from now on the view copies before it changes a shared object."""
