@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from drillsim.agents.agency import Agency
 from drillsim.agents.region import Region
@@ -23,6 +23,8 @@ from drillsim.rng import make_sampler
 from drillsim.scenario.model import AllOf, AnyOf, FactTest
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model import Activation, Condition
     from drillsim.scenario.model_doctrine import StandDown
 
@@ -48,7 +50,7 @@ class ActivationFlow:
             if resp.stand_down is not None:
                 ctx.env.process(self._stand_down(ctx.model.agencies[aid], resp.stand_down))
 
-    def _stand_down(self, agency: Agency, rule: StandDown) -> Gen[Any, Any, None]:
+    def _stand_down(self, agency: Agency, rule: StandDown) -> Gen[simpy.Event, object, None]:
         """Lower the level one step at a time while the agency's office has quiet news."""
         env = self.ctx.env
         floor = levels.rank(rule.to)
@@ -76,7 +78,7 @@ class ActivationFlow:
                         "rule": i, "level": levels.name(rank), "facts": _facts(rule.when, region)})
                     self.ctx.env.process(self._after_delay(agency, rank, i))
 
-    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[Any, Any, None]:
+    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[simpy.Event, object, None]:
         delay = self._delay[(agency.key, rule)]()
         decisions = self.ctx.decisions
         if decisions.is_played(agency.key):

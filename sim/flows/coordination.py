@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Generator as Gen
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -88,7 +88,7 @@ class CoordinationFlow:
             elif c.at is not None:
                 ctx.env.process(self._call_at(cid, c.at))
 
-    def _call_at(self, cid: str, at: float) -> Gen[Any, Any, None]:
+    def _call_at(self, cid: str, at: float) -> Gen[simpy.Event, object, None]:
         if at > self.ctx.env.now:
             yield self.ctx.env.timeout(at - self.ctx.env.now)
         self.call(cid, "msel")
@@ -151,7 +151,7 @@ class CoordinationFlow:
 
     # -- a team's way in ----------------------------------------------------------------------------
 
-    def _journey(self, team: Team, desk: DeskState, assemble: float) -> Gen[Any, Any, None]:
+    def _journey(self, team: Team, desk: DeskState, assemble: float) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         team.called = True
@@ -187,6 +187,7 @@ class CoordinationFlow:
             {"self_deployed": False, "from_province": outsider, "members": team.members},
         )
         if not desk.active:
+            assert desk.opened is not None  # made with the desk
             yield desk.opened
         if outsider and self.invitation_required and not team.spec.invited:
             gives_up = (
@@ -258,7 +259,7 @@ class CoordinationFlow:
         desk = self.desks.get(team.desk or "")
         return desk is not None and self.ctx.decisions.is_played(desk.spec.agency)
 
-    def approve(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+    def approve(self, team: Team, inc: Incident) -> Gen[simpy.Event, object, None]:
         """Ask the desk's players whether to task ``team`` with ``inc``; hold it for a while if not."""
         ctx = self.ctx
         desk = self.desks[team.desk or ""]
@@ -287,7 +288,7 @@ class CoordinationFlow:
 
     # -- withdrawal -----------------------------------------------------------------------------------
 
-    def _leave_after(self, team: Team, stay: float) -> Gen[Any, Any, None]:
+    def _leave_after(self, team: Team, stay: float) -> Gen[simpy.Event, object, None]:
         yield self.ctx.env.timeout(stay)
         self.withdraw(team)
 

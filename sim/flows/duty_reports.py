@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
@@ -21,6 +21,8 @@ from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model_doctrine import DirectRule
 
 
@@ -62,7 +64,7 @@ class DutyReports:
 
     def _direct(
         self, region: Region, inc: Incident, rule: DirectRule, delay: Callable[[], float]
-    ) -> Gen[Any, Any, None]:
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         t0 = env.now
@@ -103,7 +105,7 @@ class DutyReports:
 
     # -- zero reports -----------------------------------------------------------------------------
 
-    def _zero_reports(self) -> Gen[Any, Any, None]:
+    def _zero_reports(self) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         z = self.zero
@@ -125,7 +127,7 @@ class DutyReports:
                     assert r.parent is not None  # offices have parents
                     ctx.emit("report.zero", r.key, None, {"to": r.parent.key, "day": day, "incidents": new})
 
-    def _zero_held(self, region: Region, day: int, new: int) -> Gen[Any, Any, None]:
+    def _zero_held(self, region: Region, day: int, new: int) -> Gen[simpy.Event, object, None]:
         t0 = self.ctx.env.now
         yield from self.ctx.comms.wait_clear(region, None)
         self.ctx.emit(

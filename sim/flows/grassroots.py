@@ -24,6 +24,8 @@ from drillsim.rng import make_sampler
 from drillsim.scenario.model import Activation
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model_grassroots import Station
 
 
@@ -122,7 +124,7 @@ class GrassrootsFlow:
         for agency, dept in departments:
             ctx.env.process(self._answer_call(agency, dept, inc, called))
 
-    def _answer_call(self, agency: str, dept: Any, inc: Incident, called: float) -> Gen[Any, Any, None]:
+    def _answer_call(self, agency: str, dept: Any, inc: Incident, called: float) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         wait = self._answer[agency]()
         if wait > 0:

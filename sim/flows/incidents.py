@@ -19,6 +19,7 @@ from drillsim.rng import draw_buffer, make_sampler
 
 if TYPE_CHECKING:
     import numpy as np
+    import simpy
 
     from drillsim.agents.incident import Owner
     from drillsim.geo import Point
@@ -42,7 +43,7 @@ class IncidentFlow:
         for gid, gen in ctx.scenario.generators.items():
             ctx.env.process(self._generator(gid, gen))
 
-    def _scripted(self, items: list[tuple[str, ScriptedIncident]]) -> Gen[Any, Any, None]:
+    def _scripted(self, items: list[tuple[str, ScriptedIncident]]) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         for key, spec in items:
             if spec.at > env.now:
@@ -50,7 +51,7 @@ class IncidentFlow:
             self.occur(spec, spec.region, source="scenario", key=key,
                        gen=self.ctx.streams.get("incident", key))
 
-    def _generator(self, gid: str, g: Generator) -> Gen[Any, Any, None]:
+    def _generator(self, gid: str, g: Generator) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         streams = ctx.streams

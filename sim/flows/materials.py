@@ -11,13 +11,15 @@ teams), from support requests and from injects or decisions.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 from drillsim.geo import haversine_km
 from drillsim.rng import make_sampler
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.agents.incident import Incident
     from drillsim.agents.region import Region
 
@@ -135,7 +137,7 @@ class MaterialsFlow:
 
     def _ship(
         self, rid: str, depot: str, item: str, qty: float, source: str, foreign: bool, target: Region, t0: float
-    ) -> Gen[Any, Any, None]:
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         wait = self._dispatch[depot]()

@@ -19,6 +19,8 @@ from drillsim.flows import effects
 from drillsim.flows.context import Context
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model import Inject
 
 
@@ -46,7 +48,7 @@ class MselFlow:
                 assert inj.at is not None  # an inject has `at` or `when` (model check)
                 self.ctx.env.process(self._at(key, inj.at))
 
-    def _at(self, key: str, at: float) -> Gen[Any, Any, None]:
+    def _at(self, key: str, at: float) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         if at > env.now:
             yield env.timeout(at - env.now)
@@ -60,12 +62,12 @@ class MselFlow:
         else:
             self.ctx.env.process(self._later(key, inj.delay, "trigger" if inj.when is not None else "msel"))
 
-    def _later(self, key: str, delay: float, source: str) -> Gen[Any, Any, None]:
+    def _later(self, key: str, delay: float, source: str) -> Gen[simpy.Event, object, None]:
         if delay > 0:
             yield self.ctx.env.timeout(delay)
         self.deliver(key, source=source)
 
-    def _contingency(self, key: str, inj: Inject) -> Gen[Any, Any, None]:
+    def _contingency(self, key: str, inj: Inject) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         opened = env.now
         assert inj.contingency is not None  # started only for a contingency inject
@@ -77,7 +79,7 @@ class MselFlow:
             return
         self.deliver(key, source="contingency")
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         for at, key in self.schedule:
             if at > env.now:

@@ -23,6 +23,8 @@ from drillsim.rng import make_sampler
 from drillsim.scenario.model import ADMIN_LEVELS
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model import AdminLevel
 
 RANK = {name: i for i, name in enumerate(ADMIN_LEVELS)}
@@ -86,7 +88,7 @@ class ReportingFlow:
 
     # -- the incident's reporting life ------------------------------------------------------------
 
-    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[Any, Any, None]:
+    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
@@ -124,7 +126,7 @@ class ReportingFlow:
             return
         yield from self._follow_up(inc, facts, detected)
 
-    def _follow_up(self, inc: Incident, last: dict[str, float], last_sent: float) -> Gen[Any, Any, None]:
+    def _follow_up(self, inc: Incident, last: dict[str, float], last_sent: float) -> Gen[simpy.Event, object, None]:
         """续报 on each change (at most one per ``min_interval``), then 核报 once stable."""
         env = self.ctx.env
         upd = self.updates
@@ -157,7 +159,7 @@ class ReportingFlow:
             if upd is None:
                 inc.dirty = False
 
-    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[Any, Any, None]:
+    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[simpy.Event, object, None]:
         """Send one report up the chain, hop by hop, from the incident's region.
 
         The innermost loop of a run (a dozen hops per incident): the way up is precomputed

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Generator as Gen
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import IncidentSpec
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.scenario.model_coordination import StorageArea
     from drillsim.scenario.types import Distribution
 
@@ -58,7 +60,7 @@ class StorageFlow:
     def _sample(self, sid: str, what: str, dist: Distribution) -> float:
         return make_sampler(dist, self.ctx.streams.get("storage", sid, what))()
 
-    def _evacuate(self, sid: str, area: StorageArea) -> Gen[Any, Any, None]:
+    def _evacuate(self, sid: str, area: StorageArea) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         evac = self.evacuation[sid] = self._sample(sid, "evacuation", area.evacuation_time)
@@ -91,7 +93,7 @@ class StorageFlow:
             yield env.timeout(wait)
         self._activate(sid, area, area.people, forced=False)
 
-    def _deadline(self, sid: str, area: StorageArea) -> Gen[Any, Any, None]:
+    def _deadline(self, sid: str, area: StorageArea) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         assert area.deadline is not None  # started only for an area with a deadline
         yield ctx.env.timeout(area.deadline)

@@ -12,7 +12,7 @@ number of records: one ``fire.state`` per ``record_every``, ``fire.crossed``, ``
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +23,8 @@ from drillsim.hazards.fire_grid import FireGrid
 from drillsim.scenario.model import IncidentSpec
 
 if TYPE_CHECKING:
+    import simpy
+
     from drillsim.geo import Point
     from drillsim.scenario.model_hazards import Fire
 
@@ -66,7 +68,7 @@ class FireModel:
         """Ignite at the scenario's time."""
         self.ctx.env.process(self._run())
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         spec = self.spec
         grid = self.grid

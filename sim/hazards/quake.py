@@ -28,6 +28,7 @@ from drillsim.scenario.model import IncidentSpec
 
 if TYPE_CHECKING:
     import numpy as np
+    import simpy
 
     from drillsim.agents.incident import Incident
     from drillsim.scenario.model_hazards import Aftershocks, Attenuation, Quake, Secondary
@@ -103,7 +104,7 @@ class QuakeModel:
         assert location is not None  # the scenario's reference checks refuse a site without one
         return location
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         spec = self.spec
@@ -238,7 +239,7 @@ class QuakeModel:
                 dead=dead,
             )
 
-    def _aftershocks(self, a: Aftershocks) -> Gen[Any, Any, None]:
+    def _aftershocks(self, a: Aftershocks) -> Gen[simpy.Event, object, None]:
         """Reasenberg–Jones aftershock sequence; each one logged and applied to what still stands."""
         ctx = self.ctx
         env = ctx.env
@@ -285,7 +286,7 @@ class QuakeModel:
                 self.incident.extra["collapsed"] = float(self.collapsed)
                 ctx.reporting.changed(self.incident)
 
-    def _secondary(self, sid: str, sec: Secondary, gen: np.random.Generator) -> Gen[Any, Any, None]:
+    def _secondary(self, sid: str, sec: Secondary, gen: np.random.Generator) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         delay = make_sampler(sec.delay, gen)()
         if delay > 0:
