@@ -38,7 +38,7 @@ from drillsim.flows.roads import RoadsFlow
 from drillsim.flows.storage import StorageFlow
 from drillsim.flows.triggers import Triggers
 from drillsim.flows.warnings import WarningsFlow
-from drillsim.log import FORMAT, EventLog, JsonlWriter
+from drillsim.log import FORMAT, EventLog, JsonlWriter, Row
 from drillsim.rng import Streams
 from drillsim.scenario.load import Loaded
 from drillsim.version import __version__
@@ -279,7 +279,7 @@ class Exercise:
 
     # -- inputs -------------------------------------------------------------------------------------
 
-    def submit(self, payload: dict[str, Any]) -> tuple[Any, ...]:
+    def submit(self, payload: dict[str, Any]) -> Row:
         """Apply an external input now and log it (``input.received``) before its effects.
 
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};

@@ -19,6 +19,7 @@ from drillsim.flows.context import Context
 from drillsim.scenario.model_triggers import After, AllT, AnyT, Bound, FactAt, LevelAt, RecordTest
 
 if TYPE_CHECKING:
+    from drillsim.log import Row
     from drillsim.scenario.model_triggers import Trigger
 
 FACT_KINDS = ("incident.detected", "report.received", "hazard.warning")
@@ -78,7 +79,7 @@ class Triggers:
             yield env.timeout(at - env.now)
         self._check(w)
 
-    def on_record(self, rec: tuple[Any, ...]) -> None:
+    def on_record(self, rec: Row) -> None:
         """Log listener: count matching records and fire triggers that became true."""
         entries = self._by_kind.get(rec[2])
         if not entries:
@@ -150,7 +151,7 @@ def _id_match(value: object, ids: tuple[str, ...]) -> bool:
     return False
 
 
-def _matches(node: RecordTest, rec: tuple[Any, ...]) -> bool:
+def _matches(node: RecordTest, rec: Row) -> bool:
     if node.by and not _id_match(rec[3], node.by):
         return False
     if node.subject and not _id_match(rec[4], node.subject):

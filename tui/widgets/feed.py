@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -12,6 +12,9 @@ from textual.widgets import RichLog
 from drillsim.tui.describe import describe, family, involves
 from drillsim.tui.i18n import Names, tr
 from drillsim.tui.state import ExerciseView
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 FAMILY_STYLE = {
     "incident": "bold red", "report": "dim", "response": "bold magenta", "rescue": "green",
@@ -107,7 +110,7 @@ class EventFeed(RichLog):
         view = self._view
         if view is None:
             return
-        out: list[tuple[Any, ...]] = []
+        out: list[Row] = []
         for rec in reversed(view.records):
             if self.filter.matches(rec, self.region_of):
                 out.append(rec)
@@ -117,11 +120,11 @@ class EventFeed(RichLog):
             self._write(rec)
         self._seen = len(view.records)
 
-    def _write(self, rec: tuple[Any, ...]) -> None:
+    def _write(self, rec: Row) -> None:
         width = self.scrollable_content_region.width
         self.write(self._line(rec), width=width if width > 0 else None)
 
-    def _line(self, rec: tuple[Any, ...]) -> Text:
+    def _line(self, rec: Row) -> Text:
         line = Text()
         line.append(self.names.clock(rec[0]) + " ", style="dim")
         line.append(describe(rec, self.names, self.lang), style=FAMILY_STYLE.get(family(rec[2]), ""))
