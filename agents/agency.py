@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 
 if TYPE_CHECKING:
     from drillsim.agents.region import Region
+    from drillsim.scenario.model import Activation, LevelRule
+    from drillsim.scenario.model import Agency as AgencySpec
 
 
 class Agency(mesa.Agent):
@@ -20,15 +22,15 @@ class Agency(mesa.Agent):
         active: False until the agency is activated (by an activation list) or holds a level.
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: Any, region: Region) -> None:
+    def __init__(self, model: mesa.Model, key: str, spec: AgencySpec, region: Region) -> None:
         super().__init__(model)
         self.key = key
         self.spec = spec
         self.kind: str = spec.kind
         self.region = region
         self.level = 0
-        self.rules: list[tuple[int, Any]] = []
-        self.activates: dict[int, Any] = {}
+        self.rules: list[tuple[int, LevelRule]] = []
+        self.activates: dict[int, Activation] = {}
         self.pending: set[int] = set()
         self.active = True
         self.changed_at = 0.0

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 
 from drillsim.geo import Point
 
 if TYPE_CHECKING:
+    import numpy as np
+    import simpy
+
     from drillsim.agents.region import Region
     from drillsim.agents.team import Team
+    from drillsim.scenario.model import IncidentSpec
+
+
+class Owner(Protocol):
+    """A hazard model that manages its own incidents (a fire's line tasks), told what happens to them."""
+
+    def crew_started(self, team: Team, inc: Incident) -> None:
+        """A crew starts working the incident."""
+
+    def crew_finished(self, team: Team, inc: Incident) -> None:
+        """A crew stops working the incident."""
+
+    def on_dispatch_known(self, inc: Incident) -> None:
+        """The incident reached the dispatch level (the owner opens tasks instead of the queue)."""
 
 
 class Incident(mesa.Agent):
@@ -22,7 +39,7 @@ class Incident(mesa.Agent):
     were handled (common random numbers across policies).
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: Any, region: Region, location: Point | None,
+    def __init__(self, model: mesa.Model, key: str, spec: IncidentSpec, region: Region, location: Point | None,
                  onset: float, people: int, death_times: list[float], source: str) -> None:
         super().__init__(model)
         self.key = key
@@ -46,10 +63,10 @@ class Incident(mesa.Agent):
         self.rescued = 0
         self.lost = 0
         self.extra: dict[str, float] = {}
-        self.owner: Any = None
+        self.owner: Owner | None = None
         self.active = False
         self.dirty = False
-        self.changed: Any = None
+        self.changed: simpy.Event | None = None
         self.materials_requested = False
         self.dispatch_known = False
 
@@ -66,7 +83,7 @@ class Incident(mesa.Agent):
         """
         trapped = self.people - self.rescued - self.lost if self.state != "closed" else 0
         dead = self.dead + self.lost
-        facts = {"incidents": 1, "people": self.people, "trapped": trapped, "dead": dead,
+        facts: dict[str, float] = {"incidents": 1, "people": self.people, "trapped": trapped, "dead": dead,
                  "missing": self.missing, "dead_or_missing": dead + self.missing, "injured": self.injured}
         if self.extra:
             facts.update(self.extra)
@@ -77,7 +94,7 @@ class Incident(mesa.Agent):
         """People still at the site (alive or not): not yet extracted."""
         return self.people - self.rescued - self.lost
 
-    def extract(self, count: int, waited: float, gen: Any) -> int:
+    def extract(self, count: int, waited: float, gen: np.random.Generator) -> int:
         """Free ``count`` of the people still alive after ``waited`` minutes; return how many.
 
         They are chosen at random: first responders reach the lightly trapped, whoever they are.

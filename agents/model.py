@@ -8,7 +8,7 @@ reach an unseeded generator by accident.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import mesa
 
@@ -19,6 +19,12 @@ from drillsim.agents.region import Region
 from drillsim.agents.reporter import ReporterPool
 from drillsim.agents.team import Team
 from drillsim.rng import Streams, make_sampler
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from drillsim.scenario.model import Scenario
+    from drillsim.scenario.types import Distribution
 
 
 class DrillModel(mesa.Model):
@@ -32,7 +38,7 @@ class DrillModel(mesa.Model):
         team_groups: scenario team id → the teams it expanded to (``count`` > 1).
     """
 
-    def __init__(self, scenario: Any, streams: Streams, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, scenario: Scenario, streams: Streams, clock: Callable[[], float] | None = None) -> None:
         super().__init__(rng=streams.get("mesa"))
         self.spec = scenario
         self.streams = streams
@@ -73,15 +79,15 @@ class DrillModel(mesa.Model):
                         break
         default = s.reporting.reporters
         for region in self.regions.values():
-            spec = region.spec.reporters
-            if spec is None:
-                spec = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)
+            pool = region.spec.reporters
+            if pool is None:
+                pool = next((a.spec.reporters for a in region.ancestors() if a.spec.reporters), default)
             key = region.key  # each region's own streams: its draws never shift another region's
             region.reporters = ReporterPool(
-                self, region, spec,
-                make_sampler(spec.delay, self.streams.get("reporters", key, "delay")),
-                make_sampler(spec.fallback, self.streams.get("reporters", key, "fallback"))
-                if spec.fallback is not None else None,
+                self, region, pool,
+                make_sampler(pool.delay, self.streams.get("reporters", key, "delay")),
+                make_sampler(pool.fallback, self.streams.get("reporters", key, "fallback"))
+                if pool.fallback is not None else None,
                 self.streams.get("reporters", key, "notice"),
             )
 
@@ -100,7 +106,7 @@ class DrillModel(mesa.Model):
         s = self.spec
         for gid, spec in s.teams.items():
             base = self.regions[spec.base]
-            home = tuple(spec.location) if spec.location else base.location
+            home = spec.location or base.location
             width = len(str(spec.count))
             group: list[Team] = []
             for i in range(spec.count):
@@ -108,7 +114,8 @@ class DrillModel(mesa.Model):
                 gen = self.streams.get("team", key, "work")
                 factor = spec.work_factor
 
-                def work(dist: Any, gen: Any = gen, factor: float = factor) -> Any:
+                def work(dist: Distribution, gen: np.random.Generator = gen,
+                         factor: float = factor) -> Callable[[], float]:
                     return make_sampler(dist, gen, factor)
 
                 team = Team(self, key, gid, spec, base, home, work)

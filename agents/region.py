@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 
@@ -12,6 +12,8 @@ from drillsim.scenario.model import FACTS, MAX_FACTS
 if TYPE_CHECKING:
     from drillsim.agents.agency import Agency
     from drillsim.agents.reporter import ReporterPool
+    from drillsim.scenario.model import AdminLevel
+    from drillsim.scenario.model import Region as RegionSpec
 
 FACT_NAMES = FACTS
 _MAX = frozenset(MAX_FACTS)
@@ -30,16 +32,16 @@ class Region(mesa.Agent):
         last_news: When the office last learned of a new incident or of people trapped.
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: Any, rank: int) -> None:
+    def __init__(self, model: mesa.Model, key: str, spec: RegionSpec, rank: int) -> None:
         super().__init__(model)
         self.key = key
         self.spec = spec
-        self.level: str = spec.level
+        self.level: AdminLevel = spec.level
         self.rank = rank
         self.parent: Region | None = None
         self.children: list[Region] = []
         self.neighbours: list[Region] = []
-        self.location: Point | None = tuple(spec.location) if spec.location else None
+        self.location: Point | None = spec.location
         self.agencies: list[Agency] = []
         self.reporters: ReporterPool | None = None
         self.known: dict[str, dict[str, float]] = {}

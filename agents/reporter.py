@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from drillsim.agents.region import Region
+    from drillsim.scenario.model import ReporterPool as ReporterSpec
 
 
 class ReporterPool(mesa.Agent):
@@ -22,7 +23,7 @@ class ReporterPool(mesa.Agent):
     other region's detections exactly as they were.
     """
 
-    def __init__(self, model: mesa.Model, region: Region, spec: Any, delay: Callable[[], float],
+    def __init__(self, model: mesa.Model, region: Region, spec: ReporterSpec, delay: Callable[[], float],
                  fallback: Callable[[], float] | None, gen: np.random.Generator) -> None:
         super().__init__(model)
         self.key = region.key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
     from drillsim.agents.incident import Incident
     from drillsim.agents.region import Region
+    from drillsim.scenario.model import Team as TeamSpec
+    from drillsim.scenario.model_grassroots import Station
+    from drillsim.scenario.types import Distribution
 
 STATES = ("off_duty", "idle", "travelling", "working", "returning")
 
@@ -37,8 +40,8 @@ class Team(mesa.Agent):
         first_response: Grassroots station spec while on a first-response mission.
     """
 
-    def __init__(self, model: mesa.Model, key: str, group: str, spec: Any, base: Region,
-                 home: Point | None, work: Callable[[Any], Callable[[], float]]) -> None:
+    def __init__(self, model: mesa.Model, key: str, group: str, spec: TeamSpec, base: Region,
+                 home: Point | None, work: Callable[[Distribution], Callable[[], float]]) -> None:
         super().__init__(model)
         self.key = key
         self.group = group
@@ -71,7 +74,7 @@ class Team(mesa.Agent):
         self.withdrawing = False
         self.called = False
         self.progress_every: float | None = None
-        self.first_response: Any = None
+        self.first_response: Station | None = None
         self.origin_home: Point | None = None
 
     @property
@@ -94,7 +97,7 @@ class Team(mesa.Agent):
         """True when the team has every capability the incident needs."""
         return needs <= self.capabilities
 
-    def work_sampler(self, dist: Any) -> Callable[[], float]:
+    def work_sampler(self, dist: Distribution) -> Callable[[], float]:
         """Sampler of work times for ``dist`` on this team's own stream (scaled by work_factor)."""
         sampler = self._samplers.get(id(dist))
         if sampler is None:

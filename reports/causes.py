@@ -152,7 +152,7 @@ def _initial(r: Any) -> bool:
 def _reporting(view: LogView, task: Any) -> Text | None:
     incidents = {o.subject for o in _failing(task)}
     # a hop starts when the sender is ready: a report held by an outage is sent after the hold
-    sent: dict[tuple[str, str], tuple[float, float]] = {}
+    sent: dict[tuple[str | None, str | None], tuple[float, float]] = {}
     for r in view.kind("report.sent"):
         if _initial(r):
             held = r.data.get("held")

@@ -148,7 +148,7 @@ class Facts:
     def players(self) -> str:
         """Agencies played by people."""
         players = self.view.header.get("players") or []
-        played = {r.subject for r in self.view.kind("role.changed") if r.data.get("played")}
+        played = {r.subject for r in self.view.kind("role.changed") if r.data.get("played") and r.subject is not None}
         names = [pick(self.view.name(p), self.lang) for p in [*players, *sorted(played - set(players))]]
         return ", ".join(names) if names else s("players_none", self.lang)
 
@@ -268,7 +268,7 @@ class Facts:
             for r in v.kind("incident.occurred")
             if r.data.get("name") or r.data.get("priority") == 1 or (r.data.get("dead") or 0) > 0
         }
-        top_report: dict[str, Any] = {}
+        top_report: dict[str | None, Any] = {}
         for r in v.kind("report.received"):
             if r.subject in key_incidents:
                 top_report[r.subject] = r

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -38,10 +38,13 @@ from drillsim.flows.roads import RoadsFlow
 from drillsim.flows.storage import StorageFlow
 from drillsim.flows.triggers import Triggers
 from drillsim.flows.warnings import WarningsFlow
-from drillsim.log import FORMAT, EventLog, JsonlWriter
+from drillsim.log import FORMAT, EventLog, JsonlWriter, Row
 from drillsim.rng import Streams
 from drillsim.scenario.load import Loaded
 from drillsim.version import __version__
+
+if TYPE_CHECKING:
+    from drillsim.flows.decisions import Pending
 
 INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
 class InputRefused(ValueError):
@@ -222,7 +225,7 @@ class Exercise:
         return self._halted
 
     @property
-    def pending(self) -> list[Any]:
+    def pending(self) -> list[Pending]:
         """Decisions waiting for the players, oldest first."""
         return list(self.decisions.pending.values())
 
@@ -276,7 +279,7 @@ class Exercise:
 
     # -- inputs -------------------------------------------------------------------------------------
 
-    def submit(self, payload: dict[str, Any]) -> tuple[Any, ...]:
+    def submit(self, payload: dict[str, Any]) -> Row:
         """Apply an external input now and log it (``input.received``) before its effects.
 
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
@@ -331,29 +334,33 @@ class Exercise:
         s = self.scenario
         if kind == "decide":
             key, option = p.get("decision"), p.get("option")
-            pend = self.decisions.pending.get(key)
+            # ids are strings: anything else (a list from a hand-edited log) is refused, not a TypeError
+            pend = self.decisions.pending.get(key) if isinstance(key, str) else None
             if pend is None:
                 raise InputRefused(f"decision {key!r} is not waiting for an answer")
-            if option not in pend.options:
+            if not isinstance(option, str) or option not in pend.options:
                 raise InputRefused(f"{option!r} is not an option of {key!r} ({', '.join(pend.options)})")
         elif kind == "inject":
             template = p.get("template")
-            if template is not None and template not in s.injects:
+            if template is not None and (not isinstance(template, str) or template not in s.injects):
                 raise InputRefused(f"unknown inject template {template!r}")
             if template is None and not (p.get("title") or p.get("message")):
                 raise InputRefused("an ad-hoc inject needs a template or a title/message")
             for to in p.get("to") or ():
-                if to not in self.model.agencies and to not in self.model.teams and to != "all":
+                if not isinstance(to, str) or (to not in self.model.agencies and to not in self.model.teams
+                                               and to != "all"):
                     raise InputRefused(f"unknown recipient {to!r}")
         elif kind == "note":
             if not str(p.get("text", "")).strip():
                 raise InputRefused("a note needs text")
-            if p.get("objective") is not None and p["objective"] not in s.objectives:
+            objective = p.get("objective")
+            if objective is not None and (not isinstance(objective, str) or objective not in s.objectives):
                 raise InputRefused(f"unknown objective {p['objective']!r}")
             if p.get("rating") not in (None, "P", "S", "M", "U"):
                 raise InputRefused("rating must be P, S, M or U")
         elif kind == "role":
-            if p.get("agency") not in self.model.agencies:
+            agency = p.get("agency")
+            if not isinstance(agency, str) or agency not in self.model.agencies:
                 raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
                 raise InputRefused("a role input needs `played: true|false`")

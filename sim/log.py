@@ -42,11 +42,15 @@ class Record(NamedTuple):
     data: dict[str, Any]
 
 
+Row = tuple[float, int, str, str | None, str | None, dict[str, Any]]
+"""A record as the engine emits it, before it is written: the fields of :class:`Record`, as a plain tuple."""
+
+
 class LogError(Exception):
     """A log file that cannot be read (not a drillsim log, or corrupt before its last line)."""
 
 
-def encode(rec: tuple[Any, ...]) -> bytes:
+def encode(rec: Row) -> bytes:
     """One JSON line (UTF-8 bytes) for a record tuple; field order is fixed: t, seq, kind, actor, subject, data.
 
     orjson rather than the standard library: encoding is most of the cost of a logged run (measured
@@ -76,7 +80,7 @@ class JsonlWriter:
         self._fh = open(self.path, "wb", buffering=self.BUFFER)
         self.put = self._fh.write  # one encoded line (bytes); the hot path calls this directly
 
-    def write(self, rec: tuple[Any, ...]) -> None:
+    def write(self, rec: Row) -> None:
         """Encode and append one record."""
         self._fh.write(encode(rec))
 
@@ -118,15 +122,15 @@ class EventLog:
         self.writer = writer
         self._put: Callable[[bytes], Any] | None = writer.put if writer is not None else None
         self.keep = keep
-        self.records: list[tuple[Any, ...]] = []
+        self.records: list[Row] = []
         self.header: dict[str, Any] | None = None
-        self._listeners: list[Callable[[tuple[Any, ...]], None]] = []
+        self._listeners: list[Callable[[Row], None]] = []
         self._seq = 0
         self._now = math.nan  # the clock reading of the last record, and its rounded time
         self._t = 0.0
         self.counts: dict[str, int] = {}
 
-    def subscribe(self, listener: Callable[[tuple[Any, ...]], None]) -> None:
+    def subscribe(self, listener: Callable[[Row], None]) -> None:
         """Call ``listener(record_tuple)`` for every record from now on (TUI panes, live scoring)."""
         self._listeners.append(listener)
 
@@ -137,7 +141,7 @@ class EventLog:
         self.emit(HEADER_KIND, "drillsim", subject, data)
         self.flush()  # a log that exists on disk always has its header, however early the run dies
 
-    def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> tuple[Any, ...]:
+    def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> Row:
         """Append one record at the current simulated time and return it.
 
         The hot path of every run (tens of records per incident): encoding is inlined rather than

@@ -22,9 +22,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from drillsim.scenario.types import Distribution
 
 BLOCK = 64
 
@@ -98,12 +101,14 @@ class Streams:
             for buf in gen.buffers:
                 buf.clear()
 
-    def sampler(self, dist: Any, *key: str | int, scale: float = 1.0) -> Callable[[], float]:
+    def sampler(self, dist: Distribution | float | None, *key: str | int, scale: float = 1.0) -> Callable[[], float]:
         """A zero-argument function that draws from ``dist`` on the stream ``key``."""
         return make_sampler(dist, self.get(*key), scale)
 
 
-def make_sampler(dist: Any, gen: np.random.Generator, scale: float = 1.0) -> Callable[[], float]:
+def make_sampler(
+    dist: Distribution | float | None, gen: np.random.Generator, scale: float = 1.0
+) -> Callable[[], float]:
     """Compile a distribution model (or a plain number) into a fast sampler.
 
     Args:

@@ -12,6 +12,7 @@ folders), so line numbers are the repository's and nothing is copied.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tomllib
@@ -42,10 +43,12 @@ def stage(dest: Path) -> Path:
 
 
 def to_repository(text: str, dest: Path) -> str:
-    """Rewrite staged paths in a tool's output to the repository's paths (clickable in an editor)."""
+    """Rewrite staged paths in a tool's output (absolute, or relative to ``dest``) to the repository's."""
     for name, folder in sorted(package_dirs().items(), key=lambda kv: -len(kv[0])):
-        staged = str(dest.joinpath(*name.split("."))) + "/"
-        text = text.replace(staged, str(folder.relative_to(ROOT)) + "/")
+        staged = "/".join(name.split(".")) + "/"
+        mine = str(folder.relative_to(ROOT)) + "/"
+        text = text.replace(str(dest) + "/" + staged, mine)
+        text = re.sub(rf"(?m)^{re.escape(staged)}", mine, text)
     return text
 
 

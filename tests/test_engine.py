@@ -128,3 +128,21 @@ def test_run_finishes_whatever_the_slice_arithmetic(scenario_path, duration):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("payload", [
+    {"kind": "decide", "decision": ["D-01"], "option": "raise"},
+    {"kind": "inject", "template": ["I-2"]},
+    {"kind": "inject", "title": "t", "to": [["city-hq"]]},
+    {"kind": "note", "text": "x", "objective": ["O-1"]},
+    {"kind": "role", "agency": ["city-hq"], "played": True},
+])
+def test_an_input_naming_something_by_a_non_string_is_refused(scenario_path, payload):
+    """Found by mypy: ids were looked up in dicts unchecked, so a list (a hand-edited log's input)
+    raised TypeError, which neither the console nor replay (both catch ValueError) expect."""
+    from drillsim.engine import InputRefused
+
+    ex = Exercise(load(scenario_path("decision")), keep=False)
+    with pytest.raises(InputRefused):
+        ex.submit(payload)
+    assert not ex.ended

@@ -25,6 +25,7 @@ from textual.command import CommandPalette
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from drillsim.tui import bridge
@@ -553,7 +554,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
             return
         focused = screen.focused
         if focused is not None:
-            pane = next((w for w in [focused, *focused.ancestors] if getattr(w, "has_class", None)
+            pane = next((w for w in [focused, *focused.ancestors] if isinstance(w, Widget)
                          and w.has_class("pane")), focused)
             screen.maximized = pane
 
@@ -609,7 +610,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         if not any(isinstance(s, CommandPalette) for s in self.screen_stack):
             super().action_command_palette()
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         """Textual's own quit (palette) asks first, like q."""
         self.action_request_end()
 

@@ -17,9 +17,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.fileio import atomic_write_text
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 
 @dataclass
@@ -48,7 +51,7 @@ class LiveScore:
     card: Any = None
 
 
-def live_score(header: Mapping[str, Any], records: Sequence[tuple[Any, ...]], t: float) -> LiveScore:
+def live_score(header: Mapping[str, Any], records: Sequence[Row], t: float) -> LiveScore:
     """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure)."""
     start = time.perf_counter()
     try:

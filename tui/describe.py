@@ -8,12 +8,15 @@ family of a kind (``incident``, ``report``, ``response``…) drives the feed fil
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from drillsim.tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
 from drillsim.tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
 from drillsim.tui.i18n import STRINGS, Names, duration, text, tr
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard", "coordination", "border",
                              "logistics", "msel", "decision", "input", "other")
@@ -32,7 +35,7 @@ def family(kind: str) -> str:
     return _FAMILY_OF_PREFIX.get(kind.split(".", 1)[0], "other")
 
 
-def involves(rec: tuple[Any, ...], key: str, region_of: dict[str, str]) -> bool:
+def involves(rec: Sequence[Any], key: str, region_of: dict[str, str]) -> bool:
     """True when a record concerns ``key`` (an agency, region or team): as actor, subject or recipient.
 
     An agency also owns what happens at its region's office (reports received there), so filtering
@@ -51,7 +54,7 @@ def involves(rec: tuple[Any, ...], key: str, region_of: dict[str, str]) -> bool:
     return region is not None and region in (actor, subject)
 
 
-def describe(rec: tuple[Any, ...], names: Names, lang: str) -> str:
+def describe(rec: Row, names: Names, lang: str) -> str:
     """The record as one line of text (without the time, which the feed adds)."""
     fn = _DESCRIBERS.get(rec[2])
     line = _Line(rec, names, lang)
@@ -66,7 +69,7 @@ def describe(rec: tuple[Any, ...], names: Names, lang: str) -> str:
 class _Line:
     """One record with the helpers a describer needs (names, language, durations)."""
 
-    def __init__(self, rec: tuple[Any, ...], names: Names, lang: str) -> None:
+    def __init__(self, rec: Row, names: Names, lang: str) -> None:
         self.t, _seq, self.kind, self.actor, self.subject, data = rec
         self.d: dict[str, Any] = data if isinstance(data, dict) else {}
         self.names = names

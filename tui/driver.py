@@ -35,7 +35,7 @@ from drillsim.engine import QUANTUM, Exercise, InputRefused, clean_time
 from drillsim.tui.state import ExerciseView
 
 if TYPE_CHECKING:
-    pass
+    from drillsim.log import Row
 
 __all__ = ["QUANTUM", "Driver", "LiveDriver", "SimulationFault", "ViewFault", "clean", "is_refusal"]
 
@@ -70,7 +70,7 @@ class ViewFault:
     """
 
     error: Exception
-    record: tuple[Any, ...]
+    record: Row
     details: str
     count: int = 1
 
@@ -137,7 +137,7 @@ class LiveDriver:
             self._show(rec)
         exercise.log.subscribe(self._show)
 
-    def _show(self, rec: tuple[Any, ...]) -> None:
+    def _show(self, rec: Row) -> None:
         """Log listener: fold the record into the view; a view bug is kept, never raised into the engine."""
         try:
             self.view.apply(rec)

@@ -25,12 +25,15 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.fileio import atomic_write_text
 from drillsim.tui.driver import SimulationFault, ViewFault
 from drillsim.tui.i18n import format_offset
 from drillsim.version import __version__
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 ERROR_FILE = "error.txt"
 
@@ -62,7 +65,7 @@ class Failure:
     error: BaseException
     t: float
     details: str
-    record: tuple[Any, ...] | None = None
+    record: Row | None = None
     during: str = ""
     log_path: str | None = None
     log_end_reason: str | None = None

@@ -20,6 +20,7 @@ class FailsCleanly:
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """Every key binding and palette action passes here: one that raises goes to :meth:`fail`."""
         try:
+            # a mixin: the App after it in the MRO has run_action, which mypy cannot see from here
             return await super().run_action(action, default_namespace, namespaces)  # type: ignore[misc]
         except Exception as exc:
             self.fail(exc)
@@ -34,4 +35,4 @@ class FailsCleanly:
         try:
             self.fail(error)
         except Exception:
-            super()._handle_exception(error)  # type: ignore[misc]
+            super()._handle_exception(error)  # type: ignore[misc]  # the App after this mixin has it

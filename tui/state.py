@@ -11,7 +11,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 from drillsim.scoring.view import level_holders
 
@@ -130,7 +133,7 @@ class ExerciseView:
         self.version = 0
         self.ended = False
         self.end_reason: str | None = None
-        self.records: list[tuple[Any, ...]] = []
+        self.records: list[Row] = []
         self.players: set[str] = set(header.get("players") or ())
         agencies = roster.get("agencies") or {}
         self.levels: dict[str, str | None] = dict.fromkeys(agencies)
@@ -166,12 +169,12 @@ class ExerciseView:
 
     # -- folding --------------------------------------------------------------------------------
 
-    def apply_all(self, records: Iterable[tuple[Any, ...]]) -> None:
+    def apply_all(self, records: Iterable[Row]) -> None:
         """Apply records in order (the header record, if present, is skipped)."""
         for rec in records:
             self.apply(rec)
 
-    def apply(self, rec: tuple[Any, ...]) -> None:
+    def apply(self, rec: Row) -> None:
         """Apply one record ``(t, seq, kind, actor, subject, data)``."""
         t, _seq, kind, actor, subject, data = rec
         if kind == "log.header":

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -81,7 +85,7 @@ def figure_lang(lang: str) -> str:
     return "zh"
 
 
-def rc(lang: str) -> dict[str, object]:
+def rc(lang: str) -> dict[RcKeyType, object]:
     """Matplotlib rc settings for labels in ``lang`` (call :func:`figure_lang` first)."""
     family = cjk_family() if lang == "zh" else None
     fonts = [family] if family else []

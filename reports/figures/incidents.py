@@ -30,7 +30,7 @@ def draw(view: LogView, lang: str) -> Any | None:
     if not need:
         return None
     events: list[tuple[float, int, int, int]] = [(r.t, 1, 0, 0) for r in need.values()]
-    closed: set[str] = set()
+    closed: set[str | None] = set()
     for r in view.kind("rescue.completed", "incident.closed"):
         if r.subject in need and r.subject not in closed:
             closed.add(r.subject)
@@ -39,8 +39,8 @@ def draw(view: LogView, lang: str) -> Any | None:
         if r.subject in need and r.subject not in closed:
             alive = r.data.get("alive")
             people = int(need[r.subject].data.get("people") or 0)
-            lost = people - int(alive) if isinstance(alive, int | float) else 0
-            events.append((r.t, 0, 0, max(0, lost)))
+            died = people - int(alive) if isinstance(alive, int | float) else 0
+            events.append((r.t, 0, 0, max(0, died)))
     events.sort(key=lambda e: e[0])
     xs, open_, rescued, lost = [0.0], [0], [0], [0]
     for t, d_open, d_res, d_lost in events:

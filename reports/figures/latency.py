@@ -24,7 +24,7 @@ def caption(lang: str) -> str:
 
 def draw(view: LogView, lang: str) -> Any | None:
     """Overlaid histograms, one per receiving level, with dashed deadline lines; None without reports."""
-    firsts: dict[tuple[str, str], tuple[str, float]] = {}
+    firsts: dict[tuple[str | None, str | None], tuple[str, float]] = {}
     for r in view.kind("report.received"):
         latency = r.data.get("latency")
         key = (r.subject, r.actor)

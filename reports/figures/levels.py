@@ -23,7 +23,7 @@ def draw(view: LogView, lang: str) -> Any | None:
     changes = view.kind("level.changed")
     if not changes:
         return None
-    series: dict[str, list[tuple[float, int]]] = {}
+    series: dict[str | None, list[tuple[float, int]]] = {}
     for r in changes:
         agency = r.subject or r.actor
         series.setdefault(agency, [(0.0, level_rank(r.data.get("from")))]).append(

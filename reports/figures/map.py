@@ -23,8 +23,8 @@ def caption(lang: str) -> str:
     )
 
 
-def _outcomes(view: LogView) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _outcomes(view: LogView) -> dict[str | None, str]:
+    out: dict[str | None, str] = {}
     for r in view.kind("rescue.completed", "incident.closed"):
         out.setdefault(r.subject, "lost" if (r.data.get("lost") or 0) > 0 else "rescued")
     for r in view.kind("incident.unresolved"):
@@ -34,10 +34,10 @@ def _outcomes(view: LogView) -> dict[str, str]:
 
 def draw(view: LogView, lang: str) -> Any | None:
     """Scatter map in lon/lat (scaled by cos(latitude)), or None when nothing has a location."""
-    regions = {rid: view.location(rid) for rid in view.regions}
-    regions = {k: v for k, v in regions.items() if v is not None}
-    incidents = [(r, r.data.get("location")) for r in view.kind("incident.occurred")]
-    incidents = [(r, loc) for r, loc in incidents if isinstance(loc, list | tuple) and len(loc) == 2]
+    located = {rid: view.location(rid) for rid in view.regions}
+    regions = {k: v for k, v in located.items() if v is not None}
+    occurred = [(r, r.data.get("location")) for r in view.kind("incident.occurred")]
+    incidents = [(r, loc) for r, loc in occurred if isinstance(loc, list | tuple) and len(loc) == 2]
     if not regions and not incidents:
         return None
     fig, ax = new_figure(width=8.5, height=6.5)

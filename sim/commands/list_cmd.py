@@ -19,7 +19,7 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.scenarios import bundled
     from drillsim.units import format_duration
 
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
     for path in bundled():
         try:
             s = load(path).scenario

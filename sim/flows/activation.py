@@ -11,8 +11,9 @@ no new incident for the quiet period.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim import levels
 from drillsim.agents.agency import Agency
@@ -21,6 +22,12 @@ from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import AllOf, AnyOf, FactTest
 
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model import Activation, Condition
+    from drillsim.scenario.model_doctrine import StandDown
+
 
 class ActivationFlow:
     """Evaluates response rules and changes levels."""
@@ -28,7 +35,7 @@ class ActivationFlow:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._fired: set[tuple[str, int]] = set()
-        self._delay: dict[tuple[str, int], Any] = {}
+        self._delay: dict[tuple[str, int], Callable[[], float]] = {}
         for agency in ctx.model.agencies.values():
             for i, (_, rule) in enumerate(agency.rules):
                 self._delay[(agency.key, i)] = make_sampler(rule.delay, ctx.streams.get("response", agency.key, i))
@@ -43,7 +50,7 @@ class ActivationFlow:
             if resp.stand_down is not None:
                 ctx.env.process(self._stand_down(ctx.model.agencies[aid], resp.stand_down))
 
-    def _stand_down(self, agency: Agency, rule: Any) -> Gen[Any, Any, None]:
+    def _stand_down(self, agency: Agency, rule: StandDown) -> Gen[simpy.Event, object, None]:
         """Lower the level one step at a time while the agency's office has quiet news."""
         env = self.ctx.env
         floor = levels.rank(rule.to)
@@ -71,7 +78,7 @@ class ActivationFlow:
                         "rule": i, "level": levels.name(rank), "facts": _facts(rule.when, region)})
                     self.ctx.env.process(self._after_delay(agency, rank, i))
 
-    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[Any, Any, None]:
+    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[simpy.Event, object, None]:
         delay = self._delay[(agency.key, rule)]()
         decisions = self.ctx.decisions
         if decisions.is_played(agency.key):
@@ -105,7 +112,7 @@ class ActivationFlow:
             if act is not None:
                 self.activate(act, agency.key)
 
-    def activate(self, act: Any, by: str) -> None:
+    def activate(self, act: Activation, by: str) -> None:
         """Put the listed agencies and teams on duty (logs each one that changes)."""
         ctx = self.ctx
         for aid in act.agencies:
@@ -121,7 +128,7 @@ class ActivationFlow:
                     ctx.dispatcher.put_on_duty(team)
 
 
-def holds(cond: Any, region: Region) -> bool:
+def holds(cond: Condition, region: Region) -> bool:
     """Evaluate a condition against a region's known facts."""
     if isinstance(cond, FactTest):
         totals = region.totals if cond.incident_kind is None else region.totals_by_kind.get(cond.incident_kind, {})
@@ -133,7 +140,7 @@ def holds(cond: Any, region: Region) -> bool:
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
 
 
-def _facts(cond: Any, region: Region) -> dict[str, float]:
+def _facts(cond: Condition, region: Region) -> dict[str, float]:
     """The facts a condition looked at, with their values (the evidence for the trigger)."""
     out: dict[str, float] = {}
     stack = [cond]

@@ -12,11 +12,19 @@ approved support request may work on the requester's side.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.agents.region import Region
+    from drillsim.scenario.model_coordination import Support
+    from drillsim.scenario.types import Distribution
 
 
 class BorderFlow:
@@ -53,11 +61,11 @@ class BorderFlow:
         """Watch the triggers of support requests."""
         for sid, sup in self.spec.support.items():
             if sup.when is not None:
-                self.ctx.triggers.watch(sup.when, lambda sid=sid: self.request(sid, "trigger"))
+                self.ctx.triggers.watch(sup.when, partial(self.request, sid, "trigger"))
             elif sup.at is not None:
                 self.ctx.env.process(self._at(sid, sup.at))
 
-    def _at(self, sid: str, at: float) -> Gen[Any, Any, None]:
+    def _at(self, sid: str, at: float) -> Gen[simpy.Event, object, None]:
         if at > self.ctx.env.now:
             yield self.ctx.env.timeout(at - self.ctx.env.now)
         self.request(sid, "msel")
@@ -84,7 +92,7 @@ class BorderFlow:
             if to is not None:
                 self.ctx.env.process(self._share(topic, agency, to, data))
 
-    def _share(self, topic: str, agency: str, to: str, data: dict[str, Any]) -> Gen[Any, Any, None]:
+    def _share(self, topic: str, agency: str, to: str, data: dict[str, Any]) -> Gen[simpy.Event, object, None]:
         t0 = self.ctx.env.now
         assert self._share_delay is not None
         delay = self._share_delay()
@@ -112,7 +120,7 @@ class BorderFlow:
 
     def _notify(
         self, hazard: str, incident: str | None, source: str, other: str, due: float
-    ) -> Gen[Any, Any, None]:
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         t0 = ctx.env.now
         a, b = self.centre(source), self.centre(other)
@@ -133,7 +141,7 @@ class BorderFlow:
         )
 
     def consult(
-        self, convener: str, participants: tuple[str, ...], topic: str, delay: Any, cause: str | None
+        self, convener: str, participants: tuple[str, ...], topic: str, delay: Distribution | None, cause: str | None
     ) -> None:
         """Convene a joint consultation (once per topic and set of participants)."""
         key = (topic, frozenset(participants))
@@ -149,7 +157,7 @@ class BorderFlow:
 
     def _consult(
         self, convener: str, participants: tuple[str, ...], topic: str, delay: float, cause: str | None
-    ) -> Gen[Any, Any, None]:
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         t0 = ctx.env.now
         if delay > 0:
@@ -177,7 +185,7 @@ class BorderFlow:
         self._requested.add(sid)
         self.ctx.env.process(self._request(sid, cause))
 
-    def _request(self, sid: str, cause: str | None) -> Gen[Any, Any, None]:
+    def _request(self, sid: str, cause: str | None) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         sup = self.spec.support[sid]
@@ -221,7 +229,7 @@ class BorderFlow:
             else:
                 env.process(self._send(team, sid, sup, target))
 
-    def _send(self, team: Team, sid: str, sup: Any, target: Any) -> Gen[Any, Any, None]:
+    def _send(self, team: Team, sid: str, sup: Support, target: Region) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         _, minutes = ctx.dispatcher.travel_minutes(team.home, target.location, team.speed, team.base, target)
         if minutes > 0:

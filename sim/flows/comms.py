@@ -8,7 +8,6 @@ runner on foot). Outages come from hazards (rain, quakes) or from injects.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
 
 import simpy
 
@@ -35,7 +34,7 @@ class CommsFlow:
         if duration is not None:
             env.process(self._restore_after(region, duration))
 
-    def _restore_after(self, region: str, duration: float) -> Gen[Any, Any, None]:
+    def _restore_after(self, region: str, duration: float) -> Gen[simpy.Event, object, None]:
         yield self.ctx.env.timeout(duration)
         self.restore(region)
 
@@ -63,7 +62,7 @@ class CommsFlow:
                 return key
         return None
 
-    def wait_clear(self, region: Region, fallback: float | None) -> Gen[Any, Any, None]:
+    def wait_clear(self, region: Region, fallback: float | None) -> Gen[simpy.Event, object, None]:
         """Wait until ``region`` can send again, or at most ``fallback`` minutes (none: no limit)."""
         env = self.ctx.env
         deadline = None if fallback is None else env.now + fallback

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from drillsim.flows.storage import StorageFlow
     from drillsim.flows.triggers import Triggers
     from drillsim.flows.warnings import WarningsFlow
-    from drillsim.log import EventLog
+    from drillsim.log import EventLog, Row
     from drillsim.rng import Streams
+    from drillsim.scenario.model import Scenario
 
 
 class Context(Protocol):
@@ -33,7 +34,7 @@ class Context(Protocol):
 
     env: simpy.Environment
     model: DrillModel
-    scenario: Any
+    scenario: Scenario
     streams: Streams
     incidents: IncidentFlow
     reporting: ReportingFlow
@@ -53,6 +54,6 @@ class Context(Protocol):
     materials: MaterialsFlow
     grassroots: GrassrootsFlow
 
-    def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> Any:
+    def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> Row:
         """Append a record to the event log."""
         ...

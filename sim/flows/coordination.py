@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Generator as Gen
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -23,14 +24,18 @@ from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 
+if TYPE_CHECKING:
+    from drillsim.geo import Point
+    from drillsim.scenario.model_coordination import Desk
+
 
 @dataclass
 class DeskState:
     """A desk at run time."""
 
     key: str
-    spec: Any
-    location: Any
+    spec: Desk
+    location: Point | None
     zones: frozenset[str]
     active: bool = False
     closed: bool = False
@@ -55,7 +60,7 @@ class CoordinationFlow:
             self.desks[key] = DeskState(
                 key,
                 d,
-                tuple(d.location) if d.location else region.location,
+                d.location or region.location,
                 frozenset(d.zones or (d.region,)),
                 opened=ctx.env.event(),
             )
@@ -76,14 +81,14 @@ class CoordinationFlow:
         ctx = self.ctx
         for key, d in self.desks.items():
             if d.spec.activate is not None:
-                ctx.triggers.watch(d.spec.activate, lambda key=key: self.activate(key, "trigger"))
+                ctx.triggers.watch(d.spec.activate, partial(self.activate, key, "trigger"))
         for cid, c in self.spec.calls.items():
             if c.when is not None:
-                ctx.triggers.watch(c.when, lambda cid=cid: self.call(cid, "trigger"))
+                ctx.triggers.watch(c.when, partial(self.call, cid, "trigger"))
             elif c.at is not None:
                 ctx.env.process(self._call_at(cid, c.at))
 
-    def _call_at(self, cid: str, at: float) -> Gen[Any, Any, None]:
+    def _call_at(self, cid: str, at: float) -> Gen[simpy.Event, object, None]:
         if at > self.ctx.env.now:
             yield self.ctx.env.timeout(at - self.ctx.env.now)
         self.call(cid, "msel")
@@ -109,6 +114,7 @@ class CoordinationFlow:
                 "zones": sorted(desk.zones),
             },
         )
+        assert desk.opened is not None  # made with the desk
         desk.opened.succeed()
 
     def call(self, cid: str, cause: str | None) -> None:
@@ -145,7 +151,7 @@ class CoordinationFlow:
 
     # -- a team's way in ----------------------------------------------------------------------------
 
-    def _journey(self, team: Team, desk: DeskState, assemble: float) -> Gen[Any, Any, None]:
+    def _journey(self, team: Team, desk: DeskState, assemble: float) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         team.called = True
@@ -181,6 +187,7 @@ class CoordinationFlow:
             {"self_deployed": False, "from_province": outsider, "members": team.members},
         )
         if not desk.active:
+            assert desk.opened is not None  # made with the desk
             yield desk.opened
         if outsider and self.invitation_required and not team.spec.invited:
             gives_up = (
@@ -252,7 +259,7 @@ class CoordinationFlow:
         desk = self.desks.get(team.desk or "")
         return desk is not None and self.ctx.decisions.is_played(desk.spec.agency)
 
-    def approve(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+    def approve(self, team: Team, inc: Incident) -> Gen[simpy.Event, object, None]:
         """Ask the desk's players whether to task ``team`` with ``inc``; hold it for a while if not."""
         ctx = self.ctx
         desk = self.desks[team.desk or ""]
@@ -281,7 +288,7 @@ class CoordinationFlow:
 
     # -- withdrawal -----------------------------------------------------------------------------------
 
-    def _leave_after(self, team: Team, stay: float) -> Gen[Any, Any, None]:
+    def _leave_after(self, team: Team, stay: float) -> Gen[simpy.Event, object, None]:
         yield self.ctx.env.timeout(stay)
         self.withdraw(team)
 

@@ -9,9 +9,10 @@ apply at that moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 import simpy
 
@@ -37,7 +38,7 @@ class Pending:
 class DecisionFlow:
     """Opens decisions, waits for players or doctrine, records and applies the choice."""
 
-    def __init__(self, ctx: Context, players: set[str], halt: Any) -> None:
+    def __init__(self, ctx: Context, players: set[str], halt: Callable[[], None]) -> None:
         self.ctx = ctx
         self.players = set(players)
         self.pending: dict[str, Pending] = {}
@@ -60,7 +61,7 @@ class DecisionFlow:
         opened = set(self._opened)
         return next((at for at, key in self.schedule if key not in opened and at >= now), None)
 
-    def _scenario_decision(self, key: str, at: float) -> Gen[Any, Any, None]:
+    def _scenario_decision(self, key: str, at: float) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         d = self.ctx.scenario.decisions[key]
         if at > env.now:
@@ -73,14 +74,14 @@ class DecisionFlow:
         effects.apply(self.ctx, d.options[option].effects, key)
 
     def ask_doctrine(self, role: str, key: str, *, prompt: dict[str, str], options: dict[str, dict[str, str]],
-                     default: str, time_limit: float) -> Gen[Any, Any, str]:
+                     default: str, time_limit: float) -> Gen[simpy.Event, object, str]:
         """Ask the players of ``role`` a doctrine decision (used only when the role is played)."""
         self._opened.append(key)
         return (yield from self._ask(role, key, prompt, options, default, time_limit, default, lambda: 0.0, []))
 
     def _ask(self, role: str, key: str, prompt: dict[str, str], options: dict[str, dict[str, str]],
-             default: str, time_limit: float, doctrine: str, doctrine_delay: Any,
-             objectives: list[str]) -> Gen[Any, Any, str]:
+             default: str, time_limit: float, doctrine: str, doctrine_delay: Callable[[], float],
+             objectives: list[str]) -> Gen[simpy.Event, object, str]:
         ctx = self.ctx
         env = ctx.env
         opened = env.now
@@ -96,7 +97,7 @@ class DecisionFlow:
             yield ev | env.timeout(time_limit)
             self.pending.pop(key, None)
             if ev.triggered:
-                option, by = ev.value, "players"
+                option, by = cast(str, ev.value), "players"
             else:
                 option, by = default, "default"
         else:

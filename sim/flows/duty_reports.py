@@ -11,13 +11,19 @@ every interval while the rule is in force, saying how many new incidents it lear
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model_doctrine import DirectRule
 
 
 class DutyReports:
@@ -56,7 +62,9 @@ class DutyReports:
                 self._fired.add((region.key, i))
                 self.ctx.env.process(self._direct(region, inc, rule, delay))
 
-    def _direct(self, region: Region, inc: Incident, rule: Any, delay: Any) -> Gen[Any, Any, None]:
+    def _direct(
+        self, region: Region, inc: Incident, rule: DirectRule, delay: Callable[[], float]
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         t0 = env.now
@@ -97,10 +105,11 @@ class DutyReports:
 
     # -- zero reports -----------------------------------------------------------------------------
 
-    def _zero_reports(self) -> Gen[Any, Any, None]:
+    def _zero_reports(self) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         z = self.zero
+        assert z is not None  # started only with a zero-report rule
         offices = [r for r in ctx.model.regions.values() if r.level == z.level and r.parent is not None]
         seen = {r.key: len(r.known) for r in offices}
         day = 0
@@ -115,9 +124,10 @@ class DutyReports:
                 if ctx.comms.down and ctx.comms.blocked(r) is not None:
                     env.process(self._zero_held(r, day, new))
                 else:
+                    assert r.parent is not None  # offices have parents
                     ctx.emit("report.zero", r.key, None, {"to": r.parent.key, "day": day, "incidents": new})
 
-    def _zero_held(self, region: Region, day: int, new: int) -> Gen[Any, Any, None]:
+    def _zero_held(self, region: Region, day: int, new: int) -> Gen[simpy.Event, object, None]:
         t0 = self.ctx.env.now
         yield from self.ctx.comms.wait_clear(region, None)
         self.ctx.emit(

@@ -8,7 +8,7 @@ an inject and a rule do the same thing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim import levels
 from drillsim.flows.context import Context
@@ -29,8 +29,12 @@ from drillsim.scenario.model_actions import (
     StandDownDesk,
 )
 
+if TYPE_CHECKING:
+    from drillsim.scenario.model import Effect
+    from drillsim.scenario.model_actions import Action
 
-def apply(ctx: Context, effects: tuple[Any, ...], cause: str) -> None:
+
+def apply(ctx: Context, effects: tuple[Effect, ...], cause: str) -> None:
     """Apply ``effects`` now; ``cause`` (an inject or decision id) is recorded with each change."""
     for eff in effects:
         if isinstance(eff, RaiseLevel):
@@ -51,7 +55,7 @@ def apply(ctx: Context, effects: tuple[Any, ...], cause: str) -> None:
             _doctrine(ctx, eff, cause)
 
 
-def _doctrine(ctx: Context, eff: Any, cause: str) -> None:
+def _doctrine(ctx: Context, eff: Action, cause: str) -> None:
     if isinstance(eff, IssueWarning):
         w = eff.warning
         ctx.warnings.issue(w.agency, w.region, w.level, w.hazard, w.text.as_dict() if w.text else None, cause)

@@ -13,14 +13,20 @@ that region or lies below it). A township with no department above it blows no w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import Activation
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model_grassroots import Station
 
 
 class GrassrootsFlow:
@@ -29,8 +35,8 @@ class GrassrootsFlow:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         g = ctx.scenario.grassroots
-        self.stations: list[tuple[Team, Any]] = []
-        self._times: dict[str, tuple[Any, Any, Any, Any]] = {}
+        self.stations: list[tuple[Team, Station]] = []
+        self._times: dict[str, tuple[Callable[[], float], ...]] = {}
         for gid, spec in g.stations.items():
             for team in ctx.model.team_groups.get(gid, ()):
                 if team.zones is None:
@@ -118,7 +124,7 @@ class GrassrootsFlow:
         for agency, dept in departments:
             ctx.env.process(self._answer_call(agency, dept, inc, called))
 
-    def _answer_call(self, agency: str, dept: Any, inc: Incident, called: float) -> Gen[Any, Any, None]:
+    def _answer_call(self, agency: str, dept: Any, inc: Incident, called: float) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         wait = self._answer[agency]()
         if wait > 0:

@@ -9,12 +9,21 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.flows.context import Context
 from drillsim.rng import draw_buffer, make_sampler
+
+if TYPE_CHECKING:
+    import numpy as np
+    import simpy
+
+    from drillsim.agents.incident import Owner
+    from drillsim.geo import Point
+    from drillsim.scenario.model import Generator, IncidentSpec, ScriptedIncident
 
 
 class IncidentFlow:
@@ -34,7 +43,7 @@ class IncidentFlow:
         for gid, gen in ctx.scenario.generators.items():
             ctx.env.process(self._generator(gid, gen))
 
-    def _scripted(self, items: list[tuple[str, Any]]) -> Gen[Any, Any, None]:
+    def _scripted(self, items: list[tuple[str, ScriptedIncident]]) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         for key, spec in items:
             if spec.at > env.now:
@@ -42,7 +51,7 @@ class IncidentFlow:
             self.occur(spec, spec.region, source="scenario", key=key,
                        gen=self.ctx.streams.get("incident", key))
 
-    def _generator(self, gid: str, g: Any) -> Gen[Any, Any, None]:
+    def _generator(self, gid: str, g: Generator) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         streams = ctx.streams
@@ -93,16 +102,17 @@ class IncidentFlow:
             self.occur(g.incident, region, source=gid, key=f"{gid}-{n:06d}", gen=fate,
                        people=round(people()))
 
-    def spawn(self, spec: Any, cause: str) -> Incident:
+    def spawn(self, spec: IncidentSpec, cause: str) -> Incident:
         """Create an incident now from an inject or decision effect."""
         self._spawned += 1
         key = f"{cause}-{self._spawned}"
+        assert spec.region is not None  # an incident effect needs a region (model check)
         return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key))
 
-    def occur(self, spec: Any, region_key: str, *, source: str, key: str, gen: Any,
-              people: int | None = None, location: Any = None, dead: int | None = None,
-              extra: dict[str, float] | None = None, owner: Any = None, report: bool = True,
-              detect: Any = None, by: str = "reporters") -> Incident:
+    def occur(self, spec: IncidentSpec, region_key: str, *, source: str, key: str, gen: np.random.Generator,
+              people: int | None = None, location: Point | None = None, dead: int | None = None,
+              extra: dict[str, float] | None = None, owner: Owner | None = None, report: bool = True,
+              detect: Callable[[], float] | None = None, by: str = "reporters") -> Incident:
         """Create the incident agent, draw its people's fates, log it and hand it to reporting.
 
         Hazard models pass what they computed (``people``, ``location``, ``dead``, hazard facts in
@@ -115,7 +125,7 @@ class IncidentFlow:
         if people is None:
             people = round(make_sampler(spec.people, gen)())
         if location is None:
-            location = tuple(spec.location) if spec.location else region.location
+            location = spec.location or region.location
         death_times = self._fates(spec, people, gen)
         inc = Incident(ctx.model, key, spec, region, location, ctx.env.now, people, death_times, source)
         if dead is not None:
@@ -134,7 +144,7 @@ class IncidentFlow:
             ctx.reporting.on_incident(inc, detect, by)
         return inc
 
-    def _fates(self, spec: Any, people: int, gen: Any) -> list[float]:
+    def _fates(self, spec: IncidentSpec, people: int, gen: np.random.Generator) -> list[float]:
         """Minutes after onset at which each person dies if not rescued (inf: survives)."""
         if people <= 0:
             return []
@@ -146,6 +156,7 @@ class IncidentFlow:
         if curve.half_life is not None:
             h = curve.half_life
             return sorted(h * math.log2(1.0 / max(x, 1e-300)) for x in u)
+        assert curve.curve is not None  # a survival model has a half-life or a curve (model check)
         points = [(0.0, 1.0), *curve.curve] if curve.curve[0][0] > 0 else list(curve.curve)
         return sorted(_inverse(points, x) for x in u)
 

@@ -11,11 +11,17 @@ teams), from support requests and from injects or decisions.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 from drillsim.geo import haversine_km
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.agents.incident import Incident
+    from drillsim.agents.region import Region
 
 
 class MaterialsFlow:
@@ -44,7 +50,7 @@ class MaterialsFlow:
         )
         self._n = 0
 
-    def on_incident_known(self, inc: Any) -> None:
+    def on_incident_known(self, inc: Incident) -> None:
         """An incident reached the dispatch level: request what the scenario's needs say it needs."""
         if not self.spec.needs or inc.materials_requested:
             return
@@ -114,14 +120,14 @@ class MaterialsFlow:
             ctx.env.process(self._ship(rid, depot, item, take, source, foreign, target, t0))
         return rid
 
-    def _candidates(self, target: Any, home: str, restricted: bool) -> list[tuple[str, bool]]:
+    def _candidates(self, target: Region, home: str, restricted: bool) -> list[tuple[str, bool]]:
         """Depots that may serve ``target``: its province first, nearest first; others if allowed."""
         regions = self.ctx.model.regions
         own: list[tuple[float, int, str]] = []
         other: list[tuple[float, int, str]] = []
         for i, (d, spec) in enumerate(self.spec.depots.items()):
             region = regions[spec.region]
-            where = tuple(spec.location) if spec.location else region.location
+            where = spec.location or region.location
             key = (haversine_km(where, target.location), i, d)
             (own if region.province.key == home else other).append(key)
         out = [(d, False) for _, _, d in sorted(own)]
@@ -130,8 +136,8 @@ class MaterialsFlow:
         return out
 
     def _ship(
-        self, rid: str, depot: str, item: str, qty: float, source: str, foreign: bool, target: Any, t0: float
-    ) -> Gen[Any, Any, None]:
+        self, rid: str, depot: str, item: str, qty: float, source: str, foreign: bool, target: Region, t0: float
+    ) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         wait = self._dispatch[depot]()
@@ -143,7 +149,7 @@ class MaterialsFlow:
             yield env.timeout(wait)
         spec = self.spec.depots[depot]
         region = ctx.model.regions[spec.region]
-        origin = tuple(spec.location) if spec.location else region.location
+        origin = spec.location or region.location
         _, minutes = ctx.dispatcher.travel_minutes(origin, target.location, spec.speed, region, target)
         ctx.emit(
             "material.dispatched",

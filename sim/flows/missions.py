@@ -9,8 +9,9 @@ with a mishap risk (a boat on flood water) may lose members, who become an incid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -31,12 +32,12 @@ class Missions:
         self.dispatcher = dispatcher
         self.default_work = ctx.scenario.rescue.work_time
         self.mishaps = ctx.scenario.rescue.mishaps
-        self._mishap_people: dict[str, Any] = {
+        self._mishap_people: dict[str, Callable[[], float]] = {
             cap: make_sampler(m.people, ctx.streams.get("mishap", cap, "people"))
             for cap, m in self.mishaps.items()
         }
 
-    def behaviour(self, team: Team) -> Gen[Any, Any, None]:
+    def behaviour(self, team: Team) -> Gen[simpy.Event, object, None]:
         """The team's life: wait for a task, carry it out, go home, repeat."""
         ctx = self.ctx
         env = ctx.env
@@ -78,14 +79,14 @@ class Missions:
             else:
                 yield from self._mission(team, inc)
 
-    def _travel(self, team: Team, inc: Incident, minutes: float) -> Gen[Any, Any, None]:
+    def _travel(self, team: Team, inc: Incident, minutes: float) -> Gen[simpy.Event, object, None]:
         if minutes > 0:
             yield self.ctx.env.timeout(minutes)
         team.position = inc.location
         team.region = inc.region
         team._leg = None
 
-    def _mission(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+    def _mission(self, team: Team, inc: Incident) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
@@ -157,7 +158,7 @@ class Missions:
         team.assigned = None
         self.dispatcher.release(team)
 
-    def _work(self, team: Team, inc: Incident, work: float) -> Gen[Any, Any, None]:
+    def _work(self, team: Team, inc: Incident, work: float) -> Gen[simpy.Event, object, None]:
         """Work for ``work`` minutes; teams under a desk report progress on the way (任务进展)."""
         env = self.ctx.env
         every = team.progress_every
@@ -222,12 +223,13 @@ class Missions:
             return True
         return False
 
-    def _first_response(self, team: Team, inc: Incident) -> Gen[Any, Any, None]:
+    def _first_response(self, team: Team, inc: Incident) -> Gen[simpy.Event, object, None]:
         """A station's 1-3-5: respond, arrive, handle; free the lightly trapped; leave the rest."""
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         station = team.first_response
+        assert station is not None  # set by the grassroots flow before the team is woken
         respond, arrive, handle = ctx.grassroots.times(team)
         team.state = "travelling"
         team.missions += 1

@@ -12,10 +12,16 @@ up in the log by the end of the window; otherwise ``inject.skipped`` records why
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from drillsim.flows import effects
 from drillsim.flows.context import Context
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model import Inject
 
 
 class MselFlow:
@@ -37,11 +43,12 @@ class MselFlow:
             if inj.template or (inj.when is None and inj.contingency is None):
                 continue
             if inj.when is not None:
-                self.ctx.triggers.watch(inj.when, lambda key=key: self._opened(key))
+                self.ctx.triggers.watch(inj.when, partial(self._opened, key))
             else:
+                assert inj.at is not None  # an inject has `at` or `when` (model check)
                 self.ctx.env.process(self._at(key, inj.at))
 
-    def _at(self, key: str, at: float) -> Gen[Any, Any, None]:
+    def _at(self, key: str, at: float) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         if at > env.now:
             yield env.timeout(at - env.now)
@@ -55,14 +62,15 @@ class MselFlow:
         else:
             self.ctx.env.process(self._later(key, inj.delay, "trigger" if inj.when is not None else "msel"))
 
-    def _later(self, key: str, delay: float, source: str) -> Gen[Any, Any, None]:
+    def _later(self, key: str, delay: float, source: str) -> Gen[simpy.Event, object, None]:
         if delay > 0:
             yield self.ctx.env.timeout(delay)
         self.deliver(key, source=source)
 
-    def _contingency(self, key: str, inj: Any) -> Gen[Any, Any, None]:
+    def _contingency(self, key: str, inj: Inject) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         opened = env.now
+        assert inj.contingency is not None  # started only for a contingency inject
         done = self.ctx.triggers.event(inj.contingency.unless)
         yield done | env.timeout(inj.contingency.window + inj.delay)
         if done.triggered:
@@ -71,7 +79,7 @@ class MselFlow:
             return
         self.deliver(key, source="contingency")
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         for at, key in self.schedule:
             if at > env.now:

@@ -12,14 +12,20 @@ queue. Skip-level and zero reports live in :mod:`drillsim.flows.duty_reports`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
 from drillsim.levels import ADMIN_RANK
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.levels import AdminLevel
 
 
 class ReportingFlow:
@@ -29,8 +35,8 @@ class ReportingFlow:
         self.ctx = ctx
         rep = ctx.scenario.reporting
         self.top_rank = ADMIN_RANK[rep.top]
-        self.deadlines: dict[str, float] = dict(rep.deadlines)
-        self._hop: dict[str, Any] = {}
+        self.deadlines: dict[AdminLevel, float] = dict(rep.deadlines)
+        self._hop: dict[str, Callable[[], float]] = {}
         default = rep.hop_delay.get("default", 0.0)
         for rid in ctx.model.regions:
             level = ctx.model.regions[rid].level
@@ -63,7 +69,7 @@ class ReportingFlow:
         """True when an incident becomes known for dispatch once its report reaches ``region``."""
         return region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
 
-    def on_incident(self, inc: Incident, detect: Any = None, by: str = "reporters") -> None:
+    def on_incident(self, inc: Incident, detect: Callable[[], float] | None = None, by: str = "reporters") -> None:
         """Start detection and reporting for a new incident.
 
         Start detection and reporting for a new incident (``detect``: a delay sampler that
@@ -80,7 +86,7 @@ class ReportingFlow:
 
     # -- the incident's reporting life ------------------------------------------------------------
 
-    def _life(self, inc: Incident, detect: Any, by: str) -> Gen[Any, Any, None]:
+    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
@@ -118,7 +124,7 @@ class ReportingFlow:
             return
         yield from self._follow_up(inc, facts, detected)
 
-    def _follow_up(self, inc: Incident, last: dict[str, float], last_sent: float) -> Gen[Any, Any, None]:
+    def _follow_up(self, inc: Incident, last: dict[str, float], last_sent: float) -> Gen[simpy.Event, object, None]:
         """续报 on each change (at most one per ``min_interval``), then 核报 once stable."""
         env = self.ctx.env
         upd = self.updates
@@ -137,7 +143,7 @@ class ReportingFlow:
                 continue
             inc.changed = env.event()
             stable = final is not None and not inc.active and (inc.state == "closed" or not inc.needs_rescue)
-            if stable:
+            if stable and final is not None:
                 yield inc.changed | env.timeout(final.after)
             else:
                 yield inc.changed
@@ -151,7 +157,7 @@ class ReportingFlow:
             if upd is None:
                 inc.dirty = False
 
-    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[Any, Any, None]:
+    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[simpy.Event, object, None]:
         """Send one report up the chain, hop by hop, from the incident's region.
 
         The innermost loop of a run (a dozen hops per incident): the way up is precomputed
@@ -163,7 +169,7 @@ class ReportingFlow:
         comms = ctx.comms
         receive = self._receive
         subject = inc.key
-        deadlines: dict[str, float] | None = self.deadlines if kind == "initial" else None
+        deadlines: dict[AdminLevel, float] | None = self.deadlines if kind == "initial" else None
         fixed_due = self.updates.deadline if kind == "update" and self.updates is not None else None
         for node, upper, node_key, upper_key, level, hop, dispatches in self._chains[inc.region.key]:
             held = 0.0

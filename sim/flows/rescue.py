@@ -12,7 +12,7 @@ lives in :mod:`drillsim.flows.missions`.
 from __future__ import annotations
 
 import heapq
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
@@ -20,6 +20,9 @@ from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.flows.missions import Missions
 from drillsim.geo import haversine_km
+
+if TYPE_CHECKING:
+    from drillsim.geo import Point
 
 
 class Dispatcher:
@@ -37,8 +40,8 @@ class Dispatcher:
         self.missions = Missions(ctx, self)
         # Nearest-team search without scanning every team (see _match): for each incident location
         # seen twice, every team ranked by travel time from its home; rebuilt when a home moves.
-        self._ranked: dict[Any, list[tuple[float, int, Team]]] = {}
-        self._seen: set[Any] = set()
+        self._ranked: dict[Point | None, list[tuple[float, int, Team]]] = {}
+        self._seen: set[Point | None] = set()
         self._ranked_at = ctx.model.home_moves
         self._ranked_cap = max(16, 1_000_000 // max(1, len(ctx.model.teams)))
         self._away: dict[str, Team] = {}  # available teams that may be away from home (checked lazily)
@@ -63,7 +66,9 @@ class Dispatcher:
             team.wake.succeed()  # idle away from its (new) home: let the behaviour move it
         self.release(team)
 
-    def travel_minutes(self, a: Any, b: Any, speed: float, *regions: Region | None) -> tuple[float, float]:
+    def travel_minutes(
+        self, a: Point | None, b: Point | None, speed: float, *regions: Region | None
+    ) -> tuple[float, float]:
         """``(road km, minutes)`` between two points at ``speed`` km/h.
 
         ``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in any of
@@ -161,7 +166,7 @@ class Dispatcher:
                     best, best_key = team, key
         return best
 
-    def _nearest_ranked(self, inc: Incident, loc: Any) -> Team | None:
+    def _nearest_ranked(self, inc: Incident, loc: Point | None) -> Team | None:
         """The same choice as :meth:`_nearest_by_scan`, without a distance per available team.
 
         Teams resting at home are taken from a list ranked by travel time from home to ``loc``
@@ -221,8 +226,8 @@ class Dispatcher:
             return
         caps = team.capabilities
         unrestricted = self._all_eligible(team)
-        best: tuple[Any, ...] | None = None
-        best_heap: list[Any] | None = None
+        best: tuple[int, float, int, Incident] | None = None
+        best_heap: list[tuple[int, float, int, Incident]] | None = None
         for needs, heap in self.queues.items():
             if not heap or not needs <= caps:
                 continue
@@ -230,6 +235,7 @@ class Dispatcher:
                 heapq.heappop(heap)  # closed, or taken by a first responder or another path
             if not heap:
                 continue
+            cand: tuple[int, float, int, Incident] | None
             if unrestricted:
                 cand = heap[0]
             else:

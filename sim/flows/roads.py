@@ -8,10 +8,13 @@ their trips through :meth:`RoadsFlow.factor`.
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
+
+if TYPE_CHECKING:
+    import simpy
 
 
 class RoadsFlow:
@@ -30,7 +33,7 @@ class RoadsFlow:
         if duration is not None:
             self.ctx.env.process(self._restore_after(region, duration))
 
-    def _restore_after(self, region: str, duration: float) -> Gen[Any, Any, None]:
+    def _restore_after(self, region: str, duration: float) -> Gen[simpy.Event, object, None]:
         yield self.ctx.env.timeout(duration)
         self.restore(region)
 

@@ -9,11 +9,18 @@ people still inside may be trapped (an incident for the rescue flow).
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import IncidentSpec
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model_coordination import StorageArea
+    from drillsim.scenario.types import Distribution
 
 
 class StorageFlow:
@@ -31,7 +38,7 @@ class StorageFlow:
         """Watch each area's order trigger."""
         for sid, area in self.areas.items():
             if area.order is not None:
-                self.ctx.triggers.watch(area.order, lambda sid=sid: self.order(sid, "trigger"))
+                self.ctx.triggers.watch(area.order, partial(self.order, sid, "trigger"))
 
     def order(self, sid: str, cause: str | None) -> None:
         """Order the evacuation of storage area ``sid`` (once)."""
@@ -50,10 +57,10 @@ class StorageFlow:
         if area.deadline is not None:
             ctx.env.process(self._deadline(sid, area))
 
-    def _sample(self, sid: str, what: str, dist: Any) -> float:
+    def _sample(self, sid: str, what: str, dist: Distribution) -> float:
         return make_sampler(dist, self.ctx.streams.get("storage", sid, what))()
 
-    def _evacuate(self, sid: str, area: Any) -> Gen[Any, Any, None]:
+    def _evacuate(self, sid: str, area: StorageArea) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         evac = self.evacuation[sid] = self._sample(sid, "evacuation", area.evacuation_time)
@@ -86,8 +93,9 @@ class StorageFlow:
             yield env.timeout(wait)
         self._activate(sid, area, area.people, forced=False)
 
-    def _deadline(self, sid: str, area: Any) -> Gen[Any, Any, None]:
+    def _deadline(self, sid: str, area: StorageArea) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
+        assert area.deadline is not None  # started only for an area with a deadline
         yield ctx.env.timeout(area.deadline)
         if sid in self.activated or sid in self.reported:
             return
@@ -113,7 +121,7 @@ class StorageFlow:
                 gen=ctx.streams.get("storage", sid, "trapped"),
             )
 
-    def _activate(self, sid: str, area: Any, evacuated: int, forced: bool) -> None:
+    def _activate(self, sid: str, area: StorageArea, evacuated: int, forced: bool) -> None:
         self.activated.add(sid)
         self.ctx.emit(
             "storage.activated",

@@ -9,14 +9,18 @@ made it true, never inside another flow's bookkeeping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from drillsim import levels
 from drillsim.flows.context import Context
 from drillsim.scenario.model_triggers import After, AllT, AnyT, Bound, FactAt, LevelAt, RecordTest
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
+    from drillsim.scenario.model_triggers import Trigger
 
 FACT_KINDS = ("incident.detected", "report.received", "hazard.warning")
 LEVEL_KINDS = ("level.changed",)
@@ -25,7 +29,7 @@ LEVEL_KINDS = ("level.changed",)
 class _Watch:
     __slots__ = ("callback", "counts", "done", "root")
 
-    def __init__(self, root: Any, callback: Callable[[], None]) -> None:
+    def __init__(self, root: Trigger, callback: Callable[[], object]) -> None:
         self.root = root
         self.callback = callback
         self.counts: dict[int, int] = {}
@@ -37,10 +41,10 @@ class Triggers:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._by_kind: dict[str, list[tuple[_Watch, Any]]] = {}
+        self._by_kind: dict[str, list[tuple[_Watch, RecordTest | None]]] = {}
         self._listening = False  # subscribed to the log only once a trigger waits on records
 
-    def watch(self, trigger: Any, callback: Callable[[], None]) -> None:
+    def watch(self, trigger: Trigger, callback: Callable[[], object]) -> None:
         """Call ``callback`` once, as soon as ``trigger`` holds (records count from now on)."""
         w = _Watch(trigger, callback)
         stack = [trigger]
@@ -63,19 +67,19 @@ class Triggers:
             self.ctx.log.subscribe(self.on_record)
         self._check(w)
 
-    def event(self, trigger: Any) -> simpy.Event:
+    def event(self, trigger: Trigger) -> simpy.Event:
         """A simpy event that succeeds when ``trigger`` holds."""
         ev = self.ctx.env.event()
         self.watch(trigger, lambda: ev.succeed() if not ev.triggered else None)
         return ev
 
-    def _timer(self, w: _Watch, at: float) -> Any:
+    def _timer(self, w: _Watch, at: float) -> Generator[simpy.Event, Any, None]:
         env = self.ctx.env
         if at > env.now:
             yield env.timeout(at - env.now)
         self._check(w)
 
-    def on_record(self, rec: tuple[Any, ...]) -> None:
+    def on_record(self, rec: Row) -> None:
         """Log listener: count matching records and fire triggers that became true."""
         entries = self._by_kind.get(rec[2])
         if not entries:
@@ -98,7 +102,11 @@ class Triggers:
             self._check(w)
         if later:
             ev = self.ctx.env.timeout(0)
-            ev.callbacks.append(lambda _ev: [self._check(w) for w in later])
+            def check_later(_ev: simpy.Event) -> None:
+                for w in later:
+                    self._check(w)
+
+            ev.callbacks.append(check_later)
         if len(entries) > 64:
             self._by_kind[rec[2]] = [e for e in entries if not e[0].done]
 
@@ -107,9 +115,12 @@ class Triggers:
             return
         w.done = True
         ev = self.ctx.env.timeout(0)
-        ev.callbacks.append(lambda _ev: w.callback())
+        def fire(_ev: simpy.Event) -> None:
+            w.callback()
 
-    def _holds(self, w: _Watch, node: Any) -> bool:
+        ev.callbacks.append(fire)
+
+    def _holds(self, w: _Watch, node: Trigger) -> bool:
         if isinstance(node, RecordTest):
             return w.counts.get(id(node), 0) >= node.count
         if isinstance(node, FactAt):
@@ -131,7 +142,7 @@ class Triggers:
         raise TypeError(f"unknown trigger {node!r}")  # pragma: no cover
 
 
-def _id_match(value: Any, ids: tuple[str, ...]) -> bool:
+def _id_match(value: object, ids: tuple[str, ...]) -> bool:
     if value in ids:
         return True
     if isinstance(value, str):
@@ -140,7 +151,7 @@ def _id_match(value: Any, ids: tuple[str, ...]) -> bool:
     return False
 
 
-def _matches(node: RecordTest, rec: tuple[Any, ...]) -> bool:
+def _matches(node: RecordTest, rec: Row) -> bool:
     if node.by and not _id_match(rec[3], node.by):
         return False
     if node.subject and not _id_match(rec[4], node.subject):

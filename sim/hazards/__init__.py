@@ -9,19 +9,24 @@ other source of work.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 
+if TYPE_CHECKING:
+    from drillsim.hazards.fire import FireModel
+    from drillsim.hazards.flood import FloodModel
+    from drillsim.hazards.quake import QuakeModel
 
-def build(ctx: Context) -> list[Any]:
+
+def build(ctx: Context) -> list[FloodModel | FireModel | QuakeModel]:
     """The hazard models of the exercise's scenario, in a fixed order (rain/rivers, fires, quakes)."""
     from drillsim.hazards.fire import FireModel
     from drillsim.hazards.flood import FloodModel
     from drillsim.hazards.quake import QuakeModel
 
     hz = ctx.scenario.hazards
-    models: list[Any] = []
+    models: list[FloodModel | FireModel | QuakeModel] = []
     if hz.rain is not None or hz.rivers:
         models.append(FloodModel(ctx))
     models.extend(FireModel(ctx, key, spec) for key, spec in hz.fires.items())

@@ -12,7 +12,7 @@ number of records: one ``fire.state`` per ``record_every``, ``fire.crossed``, ``
 from __future__ import annotations
 
 from collections.abc import Generator as Gen
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,18 +22,28 @@ from drillsim.flows.context import Context
 from drillsim.hazards.fire_grid import FireGrid
 from drillsim.scenario.model import IncidentSpec
 
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.geo import Point
+    from drillsim.scenario.model_hazards import Fire
+
 
 class FireModel:
     """One forest fire and the work it makes."""
 
-    def __init__(self, ctx: Context, key: str, spec: Any) -> None:
+    def __init__(self, ctx: Context, key: str, spec: Fire) -> None:
         self.ctx = ctx
         self.key = key
         self.spec = spec
         regions = ctx.model.regions
         self.areas = list(spec.areas)
         self.prov = [regions[r].province.key for r in self.areas]
-        anchors = [tuple(spec.areas[r] or regions[r].location) for r in self.areas]
+        anchors: list[Point] = []
+        for r in self.areas:
+            anchor = spec.areas[r] or regions[r].location
+            assert anchor is not None  # the scenario's reference checks refuse an area without one
+            anchors.append(anchor)
         self.grid = FireGrid(spec, anchors, self.prov, ctx.streams.get("fire", key, "fuel"))
         self.crews: set[str] = set()
         self.incidents: dict[str, Incident] = {}
@@ -58,7 +68,7 @@ class FireModel:
         """Ignite at the scenario's time."""
         self.ctx.env.process(self._run())
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         spec = self.spec
         grid = self.grid
@@ -137,7 +147,7 @@ class FireModel:
                 rid,
                 {"from": source, "to": rid, "province_from": from_province, "province_to": self.prov[area]},
             )
-            if source is not None and from_province != self.prov[area]:
+            if source is not None and from_province is not None and from_province != self.prov[area]:
                 ctx.border.fire_near(
                     self.key, self.incidents[source].key, from_province, self.prov[area], crossed=True
                 )
@@ -190,7 +200,7 @@ class FireModel:
                     source=self.key,
                     key=f"{self.key}-{tid}",
                     gen=self.ctx.streams.get("fire", self.key, tid),
-                    location=tuple(threat.location),
+                    location=threat.location,
                 )
 
     def _record(self) -> None:
@@ -244,6 +254,7 @@ class FireModel:
         ii, jj, sector = self.grid.edge_cells_by_sector(sup.sectors)
         if ii.size == 0:
             return
+        assert self._task_spec is not None  # made whenever the fire has suppression
         ctx = self.ctx
         while self.tasks_open < sup.sectors:
             pick = np.nonzero(sector == self._tasks % sup.sectors)[0]

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import math
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from drillsim.scenario.model_hazards import Fire
 
 DIRS = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 """Neighbour offsets (rows northward, columns eastward)."""
@@ -64,7 +67,8 @@ def interp(table: tuple[tuple[float, float], ...], x: float) -> float:
 class FireGrid:
     """Cells, fuel, ownership by region, and the fire's state on them."""
 
-    def __init__(self, spec: Any, anchors: list[tuple[float, float]], provinces: list[str], gen: Any) -> None:
+    def __init__(self, spec: Fire, anchors: list[tuple[float, float]], provinces: list[str],
+                 gen: np.random.Generator) -> None:
         """Build the grid.
 
         Args:

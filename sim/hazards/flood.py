@@ -19,10 +19,15 @@ from __future__ import annotations
 import math
 from collections.abc import Generator as Gen
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+
+if TYPE_CHECKING:
+    import simpy
+
+    from drillsim.scenario.model_hazards import River
 
 
 def rate_at(curve: tuple[tuple[float, float], ...], t: float) -> float:
@@ -78,7 +83,7 @@ class FloodModel:
         spec = self.rain.regions.get(region) if self.rain is not None else None
         return rate_at(spec.curve, t) * spec.scale if spec is not None else 0.0
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         end = self.ctx.scenario.duration
         last_rain = (
@@ -165,7 +170,7 @@ class FloodModel:
                     "flood.cleared", key, river.region, {"cause": "river", "flow": round(self.flow[key], 1)}
                 )
 
-    def _floods_in_step(self, region: str, offsets: list[float]) -> Gen[Any, Any, None]:
+    def _floods_in_step(self, region: str, offsets: list[float]) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         t0 = env.now
@@ -181,7 +186,7 @@ class FloodModel:
 
     # -- rivers -------------------------------------------------------------------------------------
 
-    def _river_step(self, key: str, river: Any, t: float) -> None:
+    def _river_step(self, key: str, river: River, t: float) -> None:
         ctx = self.ctx
         inflow = sum(
             c * max(0.0, self.intensity(r, t - river.lag) - river.loss) for r, c in river.inflow.items()

@@ -19,22 +19,29 @@ from __future__ import annotations
 import math
 from collections.abc import Generator as Gen
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.flows.context import Context
 from drillsim.geo import Point
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import IncidentSpec
 
+if TYPE_CHECKING:
+    import numpy as np
+    import simpy
+
+    from drillsim.agents.incident import Incident
+    from drillsim.scenario.model_hazards import Aftershocks, Attenuation, Quake, Secondary
+
 KM_PER_DEG_LAT = 110.57
 
 
-def radius_for(att: Any, magnitude: float, intensity: float) -> float:
+def radius_for(att: Attenuation, magnitude: float, intensity: float) -> float:
     """Epicentral distance (km) at which the relation gives ``intensity``."""
     return 10.0 ** ((att.a + att.b * magnitude - intensity) / att.c) - att.r0
 
 
-def intensity_at(spec: Any, magnitude: float, point: Point) -> float:
+def intensity_at(spec: Quake, magnitude: float, point: Point) -> float:
     """Seismic intensity at ``point`` (circular, or elliptical with a short axis)."""
     lon0, lat0 = spec.epicentre
     dx = (point[0] - lon0) * 111.32 * math.cos(math.radians(lat0))
@@ -77,13 +84,13 @@ def collapse_share(table: tuple[tuple[float, float], ...], intensity: float) -> 
 class QuakeModel:
     """One earthquake with its aftershocks and secondary hazards."""
 
-    def __init__(self, ctx: Context, key: str, spec: Any) -> None:
+    def __init__(self, ctx: Context, key: str, spec: Quake) -> None:
         self.ctx = ctx
         self.key = key
         self.spec = spec
         self.standing: dict[str, int] = {rid: s.buildings for rid, s in spec.sites.items()}
         self.collapsed = 0
-        self.incident: Any = None
+        self.incident: Incident | None = None
         self._sites = 0
         self._size = make_sampler(spec.per_incident, ctx.streams.get("quake", key, "size"))
 
@@ -93,9 +100,11 @@ class QuakeModel:
 
     def _site_location(self, rid: str) -> Point:
         site = self.spec.sites[rid]
-        return tuple(site.location) if site.location else self.ctx.model.regions[rid].location
+        location = site.location or self.ctx.model.regions[rid].location
+        assert location is not None  # the scenario's reference checks refuse a site without one
+        return location
 
-    def _run(self) -> Gen[Any, Any, None]:
+    def _run(self) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         spec = self.spec
@@ -128,7 +137,7 @@ class QuakeModel:
             source=self.key,
             key=self.key,
             gen=ctx.streams.get("quake", self.key, "main"),
-            location=tuple(spec.epicentre),
+            location=spec.epicentre,
             extra=extra,
             detect=detect,
             by="network",
@@ -146,7 +155,7 @@ class QuakeModel:
                 source=self.key,
                 key=f"{self.key}-{province}",
                 gen=ctx.streams.get("quake", self.key, province),
-                location=tuple(spec.epicentre),
+                location=spec.epicentre,
                 extra=dict(extra),
                 detect=detect,
                 by="network",
@@ -163,7 +172,11 @@ class QuakeModel:
             env.process(self._aftershocks(spec.aftershocks))
 
     def _site_location_or_region(self, rid: str) -> Point:
-        return self._site_location(rid) if rid in self.spec.sites else self.ctx.model.regions[rid].location
+        if rid in self.spec.sites:
+            return self._site_location(rid)
+        location = self.ctx.model.regions[rid].location
+        assert location is not None  # the scenario's reference checks refuse a region without one here
+        return location
 
     def _shake(self, magnitude: float, factor: float, source: str) -> tuple[dict[str, Any], float]:
         """Apply one shock to every site; returns per-site damage and the largest intensity."""
@@ -189,7 +202,7 @@ class QuakeModel:
         return out, max_i
 
     def _rescue_sites(
-        self, rid: str, where: Point, radius: float, trapped: int, killed: int, gen: Any, source: str
+        self, rid: str, where: Point, radius: float, trapped: int, killed: int, gen: np.random.Generator, source: str
     ) -> None:
         """Split the trapped (and the dead) of a site into rescue sites around it."""
         spec = self.spec
@@ -226,7 +239,7 @@ class QuakeModel:
                 dead=dead,
             )
 
-    def _aftershocks(self, a: Any) -> Gen[Any, Any, None]:
+    def _aftershocks(self, a: Aftershocks) -> Gen[simpy.Event, object, None]:
         """Reasenberg–Jones aftershock sequence; each one logged and applied to what still stands."""
         ctx = self.ctx
         env = ctx.env
@@ -273,7 +286,7 @@ class QuakeModel:
                 self.incident.extra["collapsed"] = float(self.collapsed)
                 ctx.reporting.changed(self.incident)
 
-    def _secondary(self, sid: str, sec: Any, gen: Any) -> Gen[Any, Any, None]:
+    def _secondary(self, sid: str, sec: Secondary, gen: np.random.Generator) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         delay = make_sampler(sec.delay, gen)()
         if delay > 0:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 S = TypeVar("S")
 
@@ -33,7 +36,7 @@ class Fold(Protocol[S]):
         """The state before any record."""
         ...
 
-    def apply(self, state: S, rec: Sequence[Any]) -> None:
+    def apply(self, state: S, rec: Row) -> None:
         """Apply one record (in log order)."""
         ...
 
@@ -53,7 +56,7 @@ class TimeIndex:
     record, position ``len(records)`` after the last.
     """
 
-    def __init__(self, records: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, records: Sequence[Row]) -> None:
         self.records = records
         self.times: list[float] = [float(r[0]) for r in records]
         self.by_kind: dict[str, list[int]] = {}
@@ -91,14 +94,14 @@ class TimeIndex:
                 best = seq[i]
         return best
 
-    def next_matching(self, position: int, accept: Callable[[Sequence[Any]], bool]) -> int | None:
+    def next_matching(self, position: int, accept: Callable[[Row], bool]) -> int | None:
         """Index of the first record at or after ``position`` that ``accept`` takes (a linear scan)."""
         for i in range(max(0, position), len(self.records)):
             if accept(self.records[i]):
                 return i
         return None
 
-    def prev_matching(self, position: int, accept: Callable[[Sequence[Any]], bool]) -> int | None:
+    def prev_matching(self, position: int, accept: Callable[[Row], bool]) -> int | None:
         """Index of the last record before ``position`` that ``accept`` takes."""
         for i in range(min(position, len(self.records)) - 1, -1, -1):
             if accept(self.records[i]):
@@ -120,7 +123,7 @@ class SnapshotIndex(Generic[S]):
         every: Records between snapshots (default: :func:`snapshot_interval`).
     """
 
-    def __init__(self, records: Sequence[Sequence[Any]], fold: Fold[S], every: int | None = None) -> None:
+    def __init__(self, records: Sequence[Row], fold: Fold[S], every: int | None = None) -> None:
         self.records = records
         self.fold = fold
         self.every = every or snapshot_interval(len(records))

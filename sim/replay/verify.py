@@ -20,7 +20,7 @@ input the log lost. The result says ``partial``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,7 +129,7 @@ class _Comparer:
         self.index += 1
 
 
-def _log_lines(path: Path) -> Iterator[bytes]:
+def _log_lines(path: Path) -> Generator[bytes, None, None]:
     with open(path, "rb") as fh:
         yield from fh
 

@@ -97,7 +97,7 @@ def _injects_named(s: Scenario, doc: Document) -> list[Problem]:
 
 
 def _contingencies(s: Scenario, data: dict[str, Any], doc: Document) -> list[Problem]:
-    raw = data.get("injects") if isinstance(data.get("injects"), dict) else {}
+    raw = found if isinstance(found := data.get("injects"), dict) else {}
     contingencies = [(cid, c, set(_ids_in(raw.get(cid))))
                      for cid, c in s.injects.items() if c.type == "contingency"]
     out: list[Problem] = []

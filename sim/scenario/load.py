@@ -13,6 +13,7 @@ import functools
 import os
 import types as pytypes
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -364,7 +365,7 @@ def _real_path(data: Any, loc: tuple[Any, ...]) -> PathT:
     return tuple(path)
 
 
-def _describe(err: dict[str, Any], path: PathT, doc: Document, *, hint: bool = True) -> tuple[str, str]:
+def _describe(err: Mapping[str, Any], path: PathT, doc: Document, *, hint: bool = True) -> tuple[str, str]:
     etype = err["type"]
     ctx = err.get("ctx") or {}
     if etype == "value_error":

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from drillsim.catalog import METRICS, Statistic
 from drillsim.levels import ADMIN_LEVELS, AdminLevel, ResponseLevel
-from drillsim.scenario.model_actions import ACTION_TAGS
+from drillsim.scenario.model_actions import ACTION_TAGS, Action
 from drillsim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
 from drillsim.scenario.model_triggers import Contingency, Trigger
 from drillsim.scenario.types import (
@@ -31,6 +31,8 @@ from drillsim.scenario.types import (
     Text,
     TimePoint,
     start_time,
+    written,
+    written_dist,
 )
 
 AgencyKind = Literal[
@@ -80,7 +82,7 @@ class ReporterPool(Frozen):
     """Grid workers / disaster information officers (网格员 / 灾害信息员) who detect incidents."""
 
     count: int = Field(default=1, ge=0, description="How many reporters; 0 means nobody watches here.")
-    delay: DurationDist = Field(default=0.0, description="Time from the incident to its detection.")
+    delay: DurationDist = Field(default=written_dist(0.0), description="Time from the incident to its detection.")
     probability: Probability = Field(default=1.0, description="Chance that a reporter notices the incident.")
     fallback: DurationDist | None = Field(
         default=None, description="If missed, detection after this delay (patrol, 12119 call); none = never.")
@@ -118,7 +120,7 @@ class Team(Frozen):
     members: int = Field(default=10, ge=1)
     count: int = Field(default=1, ge=1, le=10_000)
     capabilities: IdList = Field(min_length=1)
-    speed: Speed = "40km/h"
+    speed: Speed = written("40km/h")
     on_duty: bool = Field(default=True, description="False: the team waits for an activation list.")
     location: Location | None = None
     work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
@@ -186,7 +188,8 @@ class Rescue(Frozen):
 
     dispatch_level: AdminLevel = Field(
         default="county", description="Incidents are queued for dispatch when a report reaches this level.")
-    work_time: DurationDist = Field(default="1h", description="Time on scene per incident (teams may scale).")
+    work_time: DurationDist = Field(
+        default=written_dist("1h"), description="Time on scene per incident (teams may scale).")
     road_factor: float = Field(default=1.3, ge=1.0, description="Road distance / straight-line distance.")
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
@@ -200,7 +203,7 @@ class IncidentSpec(Frozen):
     name: Text | None = None
     region: Id | None = None
     location: Location | None = None
-    people: CountDist = Field(default=0.0, description="People at risk who need rescue (trapped).")
+    people: CountDist = Field(default=written_dist(0.0), description="People at risk who need rescue (trapped).")
     dead: int = Field(default=0, ge=0)
     missing: int = Field(default=0, ge=0)
     injured: int = Field(default=0, ge=0)
@@ -275,7 +278,8 @@ def _cond_kind(value: Any) -> str | None:
             if key in value:
                 return key
         return None
-    return {AllOf: "all", AnyOf: "any", FactTest: "fact"}.get(type(value))
+    kinds: dict[type, str] = {AllOf: "all", AnyOf: "any", FactTest: "fact"}
+    return kinds.get(type(value))
 
 
 Condition = Annotated[
@@ -300,7 +304,7 @@ class LevelRule(Frozen):
 
     level: ResponseLevel
     when: Condition
-    delay: DurationDist = 0.0
+    delay: DurationDist = written_dist(0.0)
 
 
 class AgencyResponse(Frozen):
@@ -364,18 +368,22 @@ def _effect_kind(value: Any) -> str | None:
     return next(iter(fields), None)
 
 
-Effect = Annotated[
-    Union[
-        Annotated[RaiseLevel, Tag("raise_level")], Annotated[SetLevel, Tag("set_level")],
-        Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
-        Annotated[DeliverInject, Tag("inject")],
-        *(Annotated[model, Tag(tag)] for tag, model in ACTION_TAGS.items()),
-    ],
-    Discriminator(
-        _effect_kind, custom_error_type="effect",
-        custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject, "
-        + ", ".join(ACTION_TAGS) + ")"),
-]
+if TYPE_CHECKING:
+    # Statically the union of the effect models (the runtime union below is built from ACTION_TAGS).
+    Effect: TypeAlias = RaiseLevel | SetLevel | Activate | SpawnIncident | DeliverInject | Action
+else:
+    Effect = Annotated[
+        Union[
+            Annotated[RaiseLevel, Tag("raise_level")], Annotated[SetLevel, Tag("set_level")],
+            Annotated[Activate, Tag("activate")], Annotated[SpawnIncident, Tag("incident")],
+            Annotated[DeliverInject, Tag("inject")],
+            *(Annotated[model, Tag(tag)] for tag, model in ACTION_TAGS.items()),
+        ],
+        Discriminator(
+            _effect_kind, custom_error_type="effect",
+            custom_error_message="unknown effect (expected one of raise_level, set_level, activate, incident, inject, "
+            + ", ".join(ACTION_TAGS) + ")"),
+    ]
 
 # ---- MSEL and decisions --------------------------------------------------------------------------
 
@@ -448,7 +456,7 @@ class Decision(Frozen):
     options: dict[Id, Option] = Field(min_length=2)
     default: Id = Field(description="The option that applies when the time limit passes.")
     doctrine: Id | None = Field(default=None, description="What the plan says; taken in headless runs.")
-    doctrine_delay: DurationDist = Field(default=0.0, description="How long doctrine takes to decide.")
+    doctrine_delay: DurationDist = Field(default=written_dist(0.0), description="How long doctrine takes to decide.")
     time_limit: Duration = Field(gt=0)
     objectives: IdList = ()
     source: str | None = None
@@ -545,6 +553,7 @@ CORE_CAPABILITIES = (
 class Objective(Frozen):
     """An exercise objective tied to a core capability (HSEEP), rated P/S/M/U from its tasks."""
 
+    # mypy cannot expand a tuple constant into a Literal (pydantic can, at run time)
     capability: Literal[CORE_CAPABILITIES]  # type: ignore[valid-type]
     text: Text
     weight: float = Field(default=1.0, ge=0)

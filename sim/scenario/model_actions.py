@@ -10,11 +10,11 @@ Each effect is a one-key mapping (``{storage: langouwa}``), like the effects in
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BeforeValidator, Field
 
-from drillsim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text
+from drillsim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text, written_dist
 
 WarningLevel = Literal["blue", "yellow", "orange", "red"]
 WARNING_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
@@ -95,7 +95,7 @@ class ConsultSpec(Frozen):
     convener: Id
     participants: Ids = Field(min_length=1)
     topic: Id = "situation"
-    delay: DurationDist = Field(default=0, description="Time to convene.")
+    delay: DurationDist = Field(default=written_dist(0), description="Time to convene.")
 
 
 class Consult(Frozen):
@@ -155,7 +155,7 @@ class RequestMaterial(Frozen):
     request_material: MaterialSpec
 
 
-ACTION_TAGS = {
+ACTION_TAGS: dict[str, type[Frozen]] = {
     "warning": IssueWarning,
     "comms_lost": CommsLost,
     "comms_restored": CommsRestored,
@@ -171,3 +171,9 @@ ACTION_TAGS = {
     "request_material": RequestMaterial,
 }
 """Effect key → model, for the effect union in :mod:`drillsim.scenario.model`."""
+
+Action: TypeAlias = (
+    IssueWarning | CommsLost | CommsRestored | RoadCut | RoadRestored | OrderStorage | Consult | RequestSupport
+    | ActivateDesk | StandDownDesk | CallTeams | SetRule | RequestMaterial
+)
+"""The models of :data:`ACTION_TAGS` as one type (for code that applies effects)."""

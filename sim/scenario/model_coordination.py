@@ -22,6 +22,8 @@ from drillsim.scenario.types import (
     Probability,
     Text,
     TimePoint,
+    written,
+    written_dist,
 )
 
 # ---- on-site coordination mechanism -----------------------------------------------------------
@@ -39,13 +41,14 @@ class Desk(Frozen):
         default=None, description="When the mechanism starts (or a `desk:` effect)."
     )
     capacity: int = Field(default=1, ge=1, le=1000, description="Teams registered at the same time.")
-    register_time: DurationDist = Field(default="15m", description="Time to register one team (报备登记).")
+    register_time: DurationDist = Field(
+        default=written_dist("15m"), description="Time to register one team (报备登记).")
     pass_codes: bool = Field(default=True, description="Issue pass codes for toll-free motorway passage.")
     logistics: dict[Id, Amount] = Field(
         default_factory=dict, description="Item → quantity per registered team."
     )
     progress_every: Duration | None = Field(
-        default="2h", description="Teams report task progress this often."
+        default=written("2h"), description="Teams report task progress this often."
     )
     stay: DurationDist | None = Field(default=None, description="How long a team stays before withdrawing.")
     withdrawal_filing: Probability = Field(default=1.0, description="Chance a leaving team files 撤离报备.")
@@ -59,7 +62,7 @@ class Call(Frozen):
     at: TimePoint | None = None
     when: Trigger | None = None
     answer: Probability = Field(default=1.0, description="Chance that a called team comes.")
-    mobilise: DurationDist = Field(default="1h", description="Time to assemble and set out.")
+    mobilise: DurationDist = Field(default=written_dist("1h"), description="Time to assemble and set out.")
 
 
 class InvitationRule(Frozen):
@@ -67,7 +70,7 @@ class InvitationRule(Frozen):
 
     required: bool = False
     filing_delay: DurationDist = Field(
-        default="6h", description="Time to file with the provincial department."
+        default=written_dist("6h"), description="Time to file with the provincial department."
     )
     give_up: Probability = Field(default=0.0, description="Chance a refused team turns back.")
 
@@ -91,18 +94,18 @@ Topic = Literal["warning", "river", "level", "fire", "quake"]
 class Sharing(Frozen):
     """Command centres pass information to neighbouring centres after a delay."""
 
-    delay: DurationDist = "30m"
+    delay: DurationDist = written_dist("30m")
     topics: tuple[Topic, ...] = ("warning", "level")
 
 
 class BorderFire(Frozen):
     """A fire near a provincial border: notification (火情通报) and joint consultation (会商研判)."""
 
-    distance: Distance = Field(default="1km", description="Fire this close to a border must be notified.")
-    notify_delay: DurationDist = "15m"
-    due: Duration = Field(default="30m", description="Notice deadline, from the fire reaching the distance.")
+    distance: Distance = Field(default=written("1km"), description="Fire this close to a border must be notified.")
+    notify_delay: DurationDist = written_dist("15m")
+    due: Duration = Field(default=written("30m"), description="Notice deadline, from the fire reaching the distance.")
     consult_on: Literal["notified", "crossed", "never"] = "crossed"
-    consult_delay: DurationDist = "30m"
+    consult_delay: DurationDist = written_dist("30m")
 
 
 class Support(Frozen):
@@ -115,7 +118,7 @@ class Support(Frozen):
     for_: Id | None = Field(default=None, alias="for", description="Region the materials go to.")
     at: TimePoint | None = None
     when: Trigger | None = None
-    approval: DurationDist = "1h"
+    approval: DurationDist = written_dist("1h")
 
 
 class CrossRegion(Frozen):
@@ -150,8 +153,8 @@ class StorageArea(Frozen):
         default=None, description="When evacuation is ordered (or `storage:` effects)."
     )
     evacuation_time: DurationDist = Field(description="Time to move everyone out (应撤尽撤).")
-    report_delay: DurationDist = "30m"
-    open_delay: DurationDist = 0
+    report_delay: DurationDist = written_dist("30m")
+    open_delay: DurationDist = written_dist(0)
     deadline: Duration | None = Field(
         default=None, description="From the order: gates open without the report (people may be left behind)."
     )

@@ -16,7 +16,18 @@ from pydantic import BeforeValidator, Field
 from drillsim.levels import AdminLevel as Level
 from drillsim.levels import ResponseLevel as Response
 from drillsim.scenario.model_triggers import Trigger
-from drillsim.scenario.types import Amount, CountDist, Duration, DurationDist, Frozen, Id, Probability, TimePoint
+from drillsim.scenario.types import (
+    Amount,
+    CountDist,
+    Duration,
+    DurationDist,
+    Frozen,
+    Id,
+    Probability,
+    TimePoint,
+    written,
+    written_dist,
+)
 
 
 def _as_tuple(value: Any) -> Any:
@@ -35,7 +46,7 @@ class Updates(Frozen):
 
     enabled: bool = True
     min_interval: Duration = Field(
-        default="30m", description="Least time between two updates of an incident."
+        default=written("30m"), description="Least time between two updates of an incident."
     )
     facts: tuple[str, ...] = Field(
         default=("trapped", "dead", "missing", "injured", "area_ha", "collapsed"),
@@ -48,7 +59,7 @@ class Final(Frozen):
     """The final report (核报): sent once an incident is closed and its facts stable for ``after``."""
 
     enabled: bool = True
-    after: Duration = Field(default="6h", description="Stable period before the final report.")
+    after: Duration = Field(default=written("6h"), description="Stable period before the final report.")
 
 
 class DirectRule(Frozen):
@@ -63,7 +74,7 @@ class DirectRule(Frozen):
     to: tuple[Level, ...] = Field(min_length=1)
     fact: str = "dead_or_missing"
     at_least: Amount = 10.0
-    delay: DurationDist = Field(default=0, description="Time to prepare and send the direct report.")
+    delay: DurationDist = Field(default=written_dist(0), description="Time to prepare and send the direct report.")
     due: Duration | None = Field(default=None, description="Deadline from the moment the threshold is met.")
 
 
@@ -75,7 +86,7 @@ class ZeroReport(Frozen):
     """
 
     level: Level = "county"
-    interval: Duration = Field(default="1d", gt=0)
+    interval: Duration = Field(default=written("1d"), gt=0)
     start: Trigger | None = Field(default=None, description="When the rule starts (none: at the start).")
     until: TimePoint | None = None
 
@@ -88,7 +99,8 @@ class Mishap(Frozen):
     """
 
     probability: Probability
-    people: CountDist = Field(default=2.0, description="Rescuers in danger (capped at the team's members).")
+    people: CountDist = Field(
+        default=written_dist(2.0), description="Rescuers in danger (capped at the team's members).")
     kind: Id = "rescuer_down"
     needs: Ids = ()
     priority: int = Field(default=1, ge=1, le=5)

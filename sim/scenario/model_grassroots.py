@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from drillsim.scenario.model import IdList
-from drillsim.scenario.types import Duration, DurationDist, Frozen, Id, Probability
+from drillsim.scenario.types import Duration, DurationDist, Frozen, Id, Probability, written, written_dist
 
 
 class Station(Frozen):
@@ -21,15 +21,16 @@ class Station(Frozen):
     trapped (``extract``) before professional teams arrive; the rest wait for the dispatcher.
     """
 
-    respond: DurationDist = "1m"
-    arrive: DurationDist = "3m"
-    handle: DurationDist = "5m"
+    respond: DurationDist = written_dist("1m")
+    arrive: DurationDist = written_dist("3m")
+    handle: DurationDist = written_dist("5m")
     extract: Probability = Field(default=0.3, description="Share of the people at risk the station frees.")
     kinds: IdList = Field(default=(), description="Incident kinds it answers (none: every kind).")
     duty_hours: tuple[int, int] | None = Field(
         default=None, description="[from, to] clock hours staffed; none: 24-hour duty."
     )
-    off_duty_delay: DurationDist = Field(default="30m", description="Extra time to respond off duty hours.")
+    off_duty_delay: DurationDist = Field(
+        default=written_dist("30m"), description="Extra time to respond off duty hours.")
 
     @model_validator(mode="after")
     def _hours(self) -> Station:
@@ -41,7 +42,7 @@ class Station(Frozen):
 class Department(Frozen):
     """A department that must report to the scene when the township blows the whistle."""
 
-    answer: DurationDist = "30m"
+    answer: DurationDist = written_dist("30m")
     teams: IdList = Field(default=(), description="Teams the department brings (put on duty on arrival).")
 
 
@@ -51,7 +52,7 @@ class Whistle(Frozen):
     level: Literal["village", "township", "county"] = "township"
     kinds: IdList = Field(default=(), description="Incident kinds that make it blow (none: all).")
     departments: dict[Id, Department] = Field(min_length=1)
-    due: Duration = "30m"
+    due: Duration = written("30m")
     min_people: int = Field(
         default=0, ge=0, description="Blow only when at least this many people are at risk."
     )

@@ -29,6 +29,8 @@ from drillsim.scenario.types import (
     Speed,
     Text,
     TimePoint,
+    written,
+    written_dist,
 )
 
 Curve = tuple[tuple[Duration, Amount], ...]
@@ -112,7 +114,7 @@ class Outage(Frozen):
 class Rain(Frozen):
     """Rain over regions, evaluated every ``step``."""
 
-    step: Duration = Field(default="1h", ge=5, description="Evaluation interval (at least 5m).")
+    step: Duration = Field(default=written("1h"), ge=5, description="Evaluation interval (at least 5m).")
     regions: dict[Id, RainRegion] = Field(min_length=1)
     flash_floods: FlashFloods | None = None
     warnings: tuple[RainWarning, ...] = ()
@@ -145,7 +147,7 @@ class River(Frozen):
         default=0.0, description="Infiltration (φ-index, mm/h) subtracted from the rain before it runs off."
     )
     lag: Duration = 0
-    response: Duration = Field(default="3h", gt=0, description="Reservoir time constant (peak attenuation).")
+    response: Duration = Field(default=written("3h"), gt=0, description="Reservoir time constant (peak attenuation).")
     scale: float = Field(default=1.0, ge=0)
     thresholds: tuple[RiverThreshold, ...] = ()
 
@@ -165,7 +167,7 @@ class CrownFire(Frozen):
     """Transition to crown fire (树冠火) in forest cells under strong wind."""
 
     wind_at_least: WindSpeed
-    area_at_least: Area = "0ha"
+    area_at_least: Area = written("0ha")
     share: Probability = Field(default=0.3, description="Share of cells whose canopy can carry a crown fire.")
     rate: Speed = Field(description="Head rate of spread of a crown fire.")
 
@@ -190,9 +192,9 @@ class Suppression(Frozen):
     needs: IdList = ("fire_suppression",)
     line_rate: Speed = Field(description="Fire line one crew builds (e.g. 0.3km/h).")
     max_rate: Speed = Field(description="Crews cannot hold an edge spreading faster than this.")
-    shift: Duration = Field(default="2h", gt=0, description="Length of one line task before re-tasking.")
+    shift: Duration = Field(default=written("2h"), gt=0, description="Length of one line task before re-tasking.")
     sectors: int = Field(default=4, ge=1, le=50, description="Line tasks open at once.")
-    mop_up: Duration = Field(default="2h", description="Containment to extinguished.")
+    mop_up: Duration = Field(default=written("2h"), description="Containment to extinguished.")
 
 
 class FireThreat(Frozen):
@@ -200,7 +202,7 @@ class FireThreat(Frozen):
 
     region: Id
     location: Location
-    distance: Distance = "500m"
+    distance: Distance = written("500m")
     incident: IncidentSpec
 
 
@@ -210,20 +212,20 @@ class Fire(Frozen):
     at: TimePoint = 0
     ignition: Location
     initial_area: Area = Field(
-        default="0ha", description="Already burning when it starts (a fire found late)."
+        default=written("0ha"), description="Already burning when it starts (a fire found late)."
     )
     name: Text | None = None
-    cell: Distance = Field(default="50m", gt=0, description="Cell side.")
+    cell: Distance = Field(default=written("50m"), gt=0, description="Cell side.")
     size: int = Field(default=80, ge=5, le=400, description="Cells per side.")
-    step: Duration = Field(default="2m", ge=0.5, description="Spread step (at least 30s).")
-    record_every: Duration = Field(default="30m", gt=0, description="Interval of fire.state records.")
+    step: Duration = Field(default=written("2m"), ge=0.5, description="Spread step (at least 30s).")
+    record_every: Duration = Field(default=written("30m"), gt=0, description="Interval of fire.state records.")
     areas: dict[Id, Location | None] = Field(
         min_length=1,
         description="Region → anchor point; each cell belongs to the nearest (none: the region's location).",
     )
     fuel_variability: float = Field(default=0.2, ge=0, le=2, description="Lognormal sigma of fuel per cell.")
     unburnable: Probability = Field(default=0.05, description="Share of cells without fuel (rock, roads).")
-    burn_time: Duration = Field(default="1h", gt=0, description="How long a cell burns.")
+    burn_time: Duration = Field(default=written("1h"), gt=0, description="How long a cell burns.")
     wind: tuple[Wind, ...] = Field(min_length=1)
     spread: FireSpread
     suppression: Suppression | None = None
@@ -250,7 +252,7 @@ class QuakeSite(Frozen):
     buildings: int = Field(ge=0)
     occupants: Amount = Field(description="People per building at the hour of the quake.")
     location: Location | None = None
-    radius: Distance = Field(default="2km", description="Collapses scatter this far around the location.")
+    radius: Distance = Field(default=written("2km"), description="Collapses scatter this far around the location.")
     fragility: float = Field(
         default=1.0, ge=0, description="Multiplies the collapse share (building quality)."
     )
@@ -262,9 +264,9 @@ class Aftershocks(Frozen):
     a: float = -1.67
     b: float = 0.91
     p: float = 1.08
-    c: Duration = "72m"
+    c: Duration = written("72m")
     m_min: float = 4.0
-    until: Duration = Field(default="3d", gt=0)
+    until: Duration = Field(default=written("3d"), gt=0)
     damage: float = Field(
         default=0.3, ge=0, le=1, description="Share of the fragility left for damaged stock."
     )
@@ -276,7 +278,7 @@ class Secondary(Frozen):
     region: Id
     intensity_at_least: float = 8.0
     probability: Probability = 1.0
-    delay: DurationDist = 0
+    delay: DurationDist = written_dist(0)
     incident: IncidentSpec
 
 
@@ -294,7 +296,7 @@ class Quake(Frozen):
     density: Amount = Field(
         default=0.0, description="People per km² around the epicentre (a fact rules test)."
     )
-    detect: DurationDist = Field(default="2m", description="Automatic report delay (自动速报).")
+    detect: DurationDist = Field(default=written_dist("2m"), description="Automatic report delay (自动速报).")
     long_axis: Attenuation
     short_axis: Attenuation | None = None
     azimuth: float = Field(default=0.0, ge=0, le=360, description="Bearing of the long axis (degrees).")
@@ -303,7 +305,7 @@ class Quake(Frozen):
     )
     trapped_share: Probability = Field(description="Share of occupants of collapsed buildings trapped alive.")
     killed_share: Probability = Field(default=0.0, description="Share killed at once.")
-    per_incident: CountDist = Field(default=3.0, description="Trapped people per rescue site.")
+    per_incident: CountDist = Field(default=written_dist(3.0), description="Trapped people per rescue site.")
     max_sites: int = Field(default=300, ge=1, description="At most this many rescue sites per region.")
     sites: dict[Id, QuakeSite] = Field(min_length=1)
     incident: IncidentSpec

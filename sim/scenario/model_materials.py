@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from drillsim.scenario.model import Location
-from drillsim.scenario.types import Amount, DurationDist, Frozen, Id, Speed, Text
+from drillsim.scenario.types import Amount, DurationDist, Frozen, Id, Speed, Text, written, written_dist
 
 
 class Item(Frozen):
@@ -23,7 +23,7 @@ class Agreement(Frozen):
     """An agreement reserve (协议储备): a supplier holds ``quantity`` and delivers after ``lead_time``."""
 
     quantity: Amount
-    lead_time: DurationDist = "4h"
+    lead_time: DurationDist = written_dist("4h")
 
 
 class Depot(Frozen):
@@ -34,8 +34,8 @@ class Depot(Frozen):
     location: Location | None = None
     stock: dict[Id, Amount] = Field(default_factory=dict, description="Physical reserve: item → quantity.")
     agreements: dict[Id, Agreement] = Field(default_factory=dict)
-    dispatch: DurationDist = Field(default="30m", description="Time to load and set out.")
-    speed: Speed = "40km/h"
+    dispatch: DurationDist = Field(default=written_dist("30m"), description="Time to load and set out.")
+    speed: Speed = written("40km/h")
 
 
 class Need(Frozen):
@@ -56,7 +56,7 @@ class Need(Frozen):
 class CrossBorder(Frozen):
     """Depots of another province help after approval (京津冀救灾物资协同保障协议)."""
 
-    approval: DurationDist = "1h"
+    approval: DurationDist = written_dist("1h")
 
 
 class Materials(Frozen):

@@ -90,14 +90,15 @@ _TRIGGER_KEYS = ("all", "any", "record", "fact", "agency", "after")
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((k for k in _TRIGGER_KEYS if k in value), None)
-    return {
+    kinds: dict[type, str] = {
         AllT: "all",
         AnyT: "any",
         RecordTest: "record",
         FactAt: "fact",
         LevelAt: "agency",
         After: "after",
-    }.get(type(value))
+    }
+    return kinds.get(type(value))
 
 
 Trigger = Annotated[

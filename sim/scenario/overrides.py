@@ -122,7 +122,7 @@ def apply_overrides(data: dict[str, Any], assignments: list[str] | list[tuple[st
             (a typo must not silently add an ignored key) unless the leaf is an optional field.
     """
     out = copy.deepcopy(data)
-    params = out.get("parameters") if isinstance(out.get("parameters"), dict) else {}
+    params = found if isinstance(found := out.get("parameters"), dict) else {}
     problems: list[Problem] = []
     for item in assignments:
         try:
@@ -144,7 +144,7 @@ def apply_overrides(data: dict[str, Any], assignments: list[str] | list[tuple[st
 
 def targets(data: dict[str, Any], name: str) -> list[str]:
     """The paths an override of ``name`` writes: a parameter's bound paths, or ``name`` itself."""
-    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    params = found if isinstance(found := data.get("parameters"), dict) else {}
     return _parameter_paths(params, name)
 
 

@@ -97,8 +97,8 @@ class _Checker:
             self.ref((*base, "from"), inj.from_, originators, "originator")
             for i, to in enumerate(inj.to):
                 self.ref((*base, "to", i), to, recipients, "recipient")
-            for i, obj in enumerate(inj.objectives):
-                self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+            for i, objective in enumerate(inj.objectives):
+                self.ref((*base, "objectives", i), objective, s.objectives, "objective")
             for i, other in enumerate(inj.contingency_for):
                 self.ref((*base, "contingency_for", i), other, s.injects, "inject")
             self.effects((*base, "effects"), inj.effects, capabilities)
@@ -110,8 +110,8 @@ class _Checker:
             self.ref((*base, "role"), d.role, s.agencies, "agency")
             for oid, opt in d.options.items():
                 self.effects((*base, "options", oid, "effects"), opt.effects, capabilities)
-            for i, obj in enumerate(d.objectives):
-                self.ref((*base, "objectives", i), obj, s.objectives, "objective")
+            for i, objective in enumerate(d.objectives):
+                self.ref((*base, "objectives", i), objective, s.objectives, "objective")
         for oid, obj in s.objectives.items():
             self.ref(("objectives", oid, "responsible"), obj.responsible, s.agencies, "agency")
             for tid, task in obj.tasks.items():
@@ -207,9 +207,10 @@ class _Checker:
             (self.err if severity == "error" else self.warn)((*path, *field.split(".")), message, expected)
 
     def scope(self, path: PathT, scope: Any) -> None:
-        pools = {"agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),
-                 "teams": (self.s.teams, "team"), "injects": (self.s.injects, "inject"),
-                 "decisions": (self.s.decisions, "decision")}
+        pools: dict[str, tuple[Collection[str], str]] = {
+            "agencies": (self.s.agencies, "agency"), "regions": (self.s.regions, "region"),
+            "teams": (self.s.teams, "team"), "injects": (self.s.injects, "inject"),
+            "decisions": (self.s.decisions, "decision")}
         for name, (pool, what) in pools.items():
             for i, value in enumerate(getattr(scope, name)):
                 self.ref((*path, name, i), value, pool, what)

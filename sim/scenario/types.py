@@ -8,10 +8,11 @@ editors can use, and fails with a message that says what was expected.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Annotated, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeAlias, Union, cast
 
+from annotated_types import GroupedMetadata
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -46,19 +47,36 @@ Id = Annotated[
 # Quantities. Internal units: minutes, km/h, km, hectares, events per minute.
 
 
-def _quantity(parser: Callable[[Any], float], hint: str, pattern: str) -> Any:
-    return Annotated[
-        float,
-        BeforeValidator(parser),
-        WithJsonSchema({"type": ["string", "number"], "pattern": pattern, "description": hint}),
-    ]
-
-
-Duration = _quantity(units.parse_duration, units.DURATION_HINT, r"^[-+]?[0-9.]+\s*(ms|s|sec|min|m|h|d|w)")
-Speed = _quantity(units.parse_speed, units.SPEED_HINT, r"^[0-9.]+\s*(km/h|kmh|kph|m/min|m/s|kn)$")
-Distance = _quantity(units.parse_distance, units.DISTANCE_HINT, r"^[0-9.]+\s*(km|m)$")
-Area = _quantity(units.parse_area, units.AREA_HINT, r"^[0-9.]+\s*(ha|km2|m2|mu)$")
-Rate = _quantity(units.parse_rate, units.RATE_HINT, r"^[0-9.]+\s*/\s*(s|m|min|h|d)$")
+Duration = Annotated[
+    float,
+    BeforeValidator(units.parse_duration),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^[-+]?[0-9.]+\s*(ms|s|sec|min|m|h|d|w)",
+                    "description": units.DURATION_HINT}),
+]
+Speed = Annotated[
+    float,
+    BeforeValidator(units.parse_speed),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^[0-9.]+\s*(km/h|kmh|kph|m/min|m/s|kn)$",
+                    "description": units.SPEED_HINT}),
+]
+Distance = Annotated[
+    float,
+    BeforeValidator(units.parse_distance),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^[0-9.]+\s*(km|m)$",
+                    "description": units.DISTANCE_HINT}),
+]
+Area = Annotated[
+    float,
+    BeforeValidator(units.parse_area),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^[0-9.]+\s*(ha|km2|m2|mu)$",
+                    "description": units.AREA_HINT}),
+]
+Rate = Annotated[
+    float,
+    BeforeValidator(units.parse_rate),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^[0-9.]+\s*/\s*(s|m|min|h|d)$",
+                    "description": units.RATE_HINT}),
+]
 Probability = Annotated[float, Field(ge=0.0, le=1.0, description="A probability between 0 and 1.")]
 Count = Annotated[int, Field(ge=0, description="A whole number of zero or more.")]
 
@@ -160,12 +178,38 @@ def _dist_kind(value: Any) -> str | None:
     return "fixed"
 
 
-def _make_family(prefix: str, value: Any, allow_poisson: bool) -> Any:
-    """Build the distribution union for one kind of value (durations or counts)."""
+class Distribution(Frozen):
+    """Base of every distribution model; ``kind`` names its family (``fixed``, ``lognormal``, …).
 
-    class Fixed(Frozen):
+    The concrete models are built once per kind of value (durations, counts) by ``_make_family``; to
+    the type checker :data:`DurationDist` and :data:`CountDist` are this class, and
+    :func:`dist_params` reads a distribution's parameters.
+    """
+
+    kind: ClassVar[str]
+
+
+class _Parsed(GroupedMetadata):
+    """The metadata of an ``Annotated`` alias (``Duration``, ``Amount``) as one ``Annotated`` item.
+
+    ``Annotated[float, _Parsed(Duration)]`` validates and exports exactly as ``Duration`` (pydantic
+    unpacks grouped metadata), and it is a valid static type where ``Duration`` is a runtime value.
+    """
+
+    def __init__(self, alias: Any) -> None:
+        self._metadata: tuple[object, ...] = tuple(alias.__metadata__)
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._metadata)
+
+
+def _make_family(prefix: str, value: Any, allow_poisson: bool) -> object:
+    """Build the distribution union for one kind of value (``Duration`` or ``Amount``)."""
+    parsed = _Parsed(value)
+
+    class Fixed(Distribution):
         __qualname__ = prefix + "Fixed"
-        fixed: value
+        fixed: Annotated[float, parsed]
 
         @model_validator(mode="before")
         @classmethod
@@ -176,65 +220,65 @@ def _make_family(prefix: str, value: Any, allow_poisson: bool) -> Any:
 
     class ExpParams(Frozen):
         __qualname__ = prefix + "ExpParams"
-        mean: value
+        mean: Annotated[float, parsed]
 
-    class Exponential(Frozen):
+    class Exponential(Distribution):
         __qualname__ = prefix + "Exponential"
         exponential: ExpParams
         kind: ClassVar[str] = "exponential"
 
     class LogParams(Frozen):
         __qualname__ = prefix + "LogParams"
-        median: value
-        p95: value
+        median: Annotated[float, parsed]
+        p95: Annotated[float, parsed]
 
         @model_validator(mode="after")
-        def _order(self) -> Any:
+        def _order(self) -> Self:
             if not (self.p95 > self.median > 0):
                 raise ValueError("lognormal needs 0 < median < p95")
             return self
 
-    class Lognormal(Frozen):
+    class Lognormal(Distribution):
         __qualname__ = prefix + "Lognormal"
         lognormal: LogParams
         kind: ClassVar[str] = "lognormal"
 
     class UniParams(Frozen):
         __qualname__ = prefix + "UniParams"
-        low: value
-        high: value
+        low: Annotated[float, parsed]
+        high: Annotated[float, parsed]
 
         @model_validator(mode="after")
-        def _order(self) -> Any:
+        def _order(self) -> Self:
             if self.low > self.high:
                 raise ValueError("uniform needs low <= high")
             return self
 
-    class Uniform(Frozen):
+    class Uniform(Distribution):
         __qualname__ = prefix + "Uniform"
         uniform: UniParams
         kind: ClassVar[str] = "uniform"
 
     class TriParams(Frozen):
         __qualname__ = prefix + "TriParams"
-        low: value
-        mode: value
-        high: value
+        low: Annotated[float, parsed]
+        mode: Annotated[float, parsed]
+        high: Annotated[float, parsed]
 
         @model_validator(mode="after")
-        def _order(self) -> Any:
+        def _order(self) -> Self:
             if not (self.low <= self.mode <= self.high):
                 raise ValueError("triangular needs low <= mode <= high")
             return self
 
-    class Triangular(Frozen):
+    class Triangular(Distribution):
         __qualname__ = prefix + "Triangular"
         triangular: TriParams
         kind: ClassVar[str] = "triangular"
 
     class EmpParams(Frozen):
         __qualname__ = prefix + "EmpParams"
-        values: tuple[value, ...] = Field(min_length=1)
+        values: tuple[Annotated[float, parsed], ...] = Field(min_length=1)
         weights: tuple[Amount, ...] | None = None
 
         @model_validator(mode="before")
@@ -243,7 +287,7 @@ def _make_family(prefix: str, value: Any, allow_poisson: bool) -> Any:
             return {"values": v} if isinstance(v, list) else v
 
         @model_validator(mode="after")
-        def _weights(self) -> Any:
+        def _weights(self) -> Self:
             if self.weights is not None:
                 if len(self.weights) != len(self.values):
                     raise ValueError("empirical weights must match values one for one")
@@ -251,25 +295,25 @@ def _make_family(prefix: str, value: Any, allow_poisson: bool) -> Any:
                     raise ValueError("empirical weights must not all be zero")
             return self
 
-    class Empirical(Frozen):
+    class Empirical(Distribution):
         __qualname__ = prefix + "Empirical"
         empirical: EmpParams
         kind: ClassVar[str] = "empirical"
 
-    members = [Fixed, Exponential, Lognormal, Uniform, Triangular, Empirical]
+    members: list[type[Distribution]] = [Fixed, Exponential, Lognormal, Uniform, Triangular, Empirical]
     if allow_poisson:
         class PoiParams(Frozen):
             __qualname__ = prefix + "PoiParams"
             mean: Amount
 
-        class Poisson(Frozen):
+        class Poisson(Distribution):
             __qualname__ = prefix + "Poisson"
             poisson: PoiParams
             kind: ClassVar[str] = "poisson"
 
         members.append(Poisson)
     tagged = tuple(Annotated[m, Tag(m.kind)] for m in members)
-    union = Annotated[
+    return Annotated[
         Union[tagged],  # noqa: UP007 - a runtime-built union needs the subscript form
         Discriminator(
             _dist_kind,
@@ -277,14 +321,32 @@ def _make_family(prefix: str, value: Any, allow_poisson: bool) -> Any:
             custom_error_message="unknown distribution (expected " + DIST_HINT + ")",
         ),
     ]
-    return union
 
 
-DurationDist = _make_family("Duration", Duration, allow_poisson=False)
-CountDist = _make_family("Count", Amount, allow_poisson=True)
+if TYPE_CHECKING:
+    # Statically a distribution is "one of the family": the members are built at run time.
+    DurationDist: TypeAlias = Distribution
+    CountDist: TypeAlias = Distribution
+else:
+    DurationDist = _make_family("Duration", Duration, allow_poisson=False)
+    CountDist = _make_family("Count", Amount, allow_poisson=True)
 
 
-def dist_params(dist: Any) -> tuple[str, dict[str, Any]]:
+def written(text: str) -> float:
+    """A quantity default as an author writes it (``"40km/h"``), declared as the float it becomes.
+
+    Every scenario model validates its defaults (``validate_default``), so the field holds the parsed
+    value, and the JSON Schema shows the default as written.
+    """
+    return cast(float, text)
+
+
+def written_dist(value: str | float) -> Distribution:
+    """A distribution default as an author writes it (``"1h"``, ``0``), declared as the model it becomes."""
+    return cast(Distribution, value)
+
+
+def dist_params(dist: Distribution) -> tuple[str, dict[str, Any]]:
     """``(kind, params)`` of a distribution model, for samplers and the event-log header."""
     kind = dist.kind
     body = getattr(dist, kind)
@@ -293,7 +355,7 @@ def dist_params(dist: Any) -> tuple[str, dict[str, Any]]:
     return kind, body.model_dump()
 
 
-def dist_mean(dist: Any) -> float:
+def dist_mean(dist: Distribution) -> float:
     """Mean of a distribution (used for semantic checks and travel estimates)."""
     kind, p = dist_params(dist)
     if kind == "fixed":

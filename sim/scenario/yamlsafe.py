@@ -283,12 +283,13 @@ def _compose(text: str, file: str) -> Any:
     checked at every event, so an alias bomb is refused at the alias that crosses the limit.
     A mapping keeps its keys and values in one flat list ``[k0, v0, k1, v1, ...]``.
     """
+    parser: _Parser | yaml.SafeLoader
     if _C:
         parser = _Parser(text)
     else:  # pragma: no cover
         parser = yaml.SafeLoader(text)
     anchors: dict[str, Any] = {}
-    stack: list[Any] = []  # open collections
+    stack: list[_Seq | _Map] = []  # open collections
     stack_anchors: list[str | None] = []
     root: Any = None
     docs = 0
@@ -300,7 +301,9 @@ def _compose(text: str, file: str) -> Any:
 
     try:
         while True:
-            ev = get_event()
+            # Any: events are told apart by exact class (``cls is``, faster than isinstance), which mypy
+            # does not narrow on
+            ev: Any = get_event()
             if ev is None:
                 break
             cls = type(ev)
@@ -310,7 +313,7 @@ def _compose(text: str, file: str) -> Any:
                     raise over(ev, f"more than {MAX_NODES} YAML nodes", "a scenario of reasonable size")
                 mark = ev.start_mark
                 style = ev.style
-                node = _Scalar(ev.value, _tag(ev.tag), bool(ev.implicit[0] and not style),
+                node: _Scalar | _Seq | _Map = _Scalar(ev.value, _tag(ev.tag), bool(ev.implicit[0] and not style),
                                (mark.line + 1, mark.column + 1))
                 if ev.anchor:
                     anchors[ev.anchor] = node

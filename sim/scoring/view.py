@@ -59,7 +59,7 @@ class LogView:
         self.agencies: dict[str, dict[str, Any]] = roster.get("agencies") or {}
         self.teams: dict[str, dict[str, Any]] = roster.get("teams") or {}
         self.definition: dict[str, Any] = header.get("definition") or {}
-        self.incidents: dict[str, Record] = {
+        self.incidents: dict[str | None, Record] = {  # looked up by records' subjects (maybe None)
             r.subject: r for r in self.kind("incident.occurred") if r.subject is not None
         }
 

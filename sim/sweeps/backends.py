@@ -106,7 +106,7 @@ class Backend:
     description: str
     target_task_s: float
     dashboard: str | None = None
-    _close: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _close: list[Callable[[], object]] = field(default_factory=list, repr=False)
     _slots_now: Callable[[], int] | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -189,7 +189,7 @@ def _open_dask(workers: int | None, address: str | None) -> Backend:
     except ImportError:
         raise InputError([Problem("--backend", 0, 0, "", "the dask backend needs dask.distributed",
                                   "pip install 'drillsim[cluster]'")]) from None
-    closers: list[Callable[[], None]] = []
+    closers: list[Callable[[], object]] = []
     if address:
         try:
             client = Client(address, timeout="20s")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +51,7 @@ class Plan:
 
     @classmethod
     def build(cls, spec: SweepSpec, scenario: ScenarioSource, scenario_id: str, scenario_ref: str,
-              better: dict[str, str] | None = None) -> Plan:
+              better: Mapping[str, str] | None = None) -> Plan:
         """Lay out the design's points."""
         points = make_points(spec.design, spec.factors, spec.points, spec.seed, spec.listed)
         return cls(spec, scenario, scenario_id, scenario_ref, tuple(points), dict(better or {}))

@@ -24,7 +24,7 @@ from drillsim.sweeps.backends import Backend
 from drillsim.sweeps.plan import Plan
 from drillsim.sweeps.progress import Progress
 from drillsim.sweeps.store import Store
-from drillsim.sweeps.tasks import FAILED, Job, describe_error, run_batch
+from drillsim.sweeps.tasks import FAILED, Job, Outcome, describe_error, run_batch
 
 MAX_BATCH = 1000
 REFRESH_S = 5.0
@@ -89,12 +89,12 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
     """
     pending = iter(jobs)
     remaining = count
-    inflight: dict[Future[object], list[Job]] = {}
+    inflight: dict[Future[list[Outcome]], list[Job]] = {}
     sizer = BatchSizer(backend.target_task_s, batch)
     tally = Tally()
     refreshed = time.monotonic()
     order = 0
-    submitted: dict[Future[object], int] = {}
+    submitted: dict[Future[list[Outcome]], int] = {}
     while remaining or inflight:
         if time.monotonic() - refreshed > REFRESH_S:
             backend.refresh()
@@ -127,7 +127,7 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
     return tally
 
 
-def _rows(plan: Plan, chunk: list[Job], future: Future[object], store: Store, keep_logs: bool,
+def _rows(plan: Plan, chunk: list[Job], future: Future[list[Outcome]], store: Store, keep_logs: bool,
           sizer: BatchSizer) -> list[dict[str, object]]:
     try:
         outcomes = future.result()

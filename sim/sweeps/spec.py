@@ -413,4 +413,5 @@ def listed_from_values(factors: Sequence[Factor]) -> tuple[tuple[Level, ...], ..
         raise InputError([Problem("--vary", 0, 0, "", "design list needs the same number of values for every "
                                   "factor", "equal-length value lists (point i takes the i-th value of each)")])
     n = lengths.pop()
-    return tuple(tuple(f.values[i] for f in factors) for i in range(n))  # type: ignore[index]
+    columns = [f.values for f in factors if f.values is not None]  # all of them (checked above)
+    return tuple(tuple(column[i] for column in columns) for i in range(n))

@@ -185,7 +185,11 @@ def normalise(table: Any) -> Any:
 
     ids = table.column("run_id").to_pylist()
     seen: set[str] = set()
-    keep = [i for i, x in enumerate(ids) if not (x in seen or seen.add(x))]
+    keep: list[int] = []
+    for i, x in enumerate(ids):
+        if x not in seen:
+            seen.add(x)
+            keep.append(i)
     if len(keep) < len(ids):
         table = table.take(pa.array(keep, type=pa.int64()))
     table = table.sort_by([("point", "ascending"), ("replicate", "ascending")])

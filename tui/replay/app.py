@@ -27,7 +27,8 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Footer, Static
 
 from drillsim.log import LogData, read_log
 from drillsim.tui import bridge
@@ -237,7 +238,7 @@ class ReplayViewer(FailsCleanly, App[None]):
         self._rescore(throttle)
         scorecard.sync(view, lang, self.score)
         if self.scored_position != self.player.position:
-            scorecard.query_one("#score-head").update(
+            scorecard.query_one("#score-head", Static).update(
                 tr("replay.scoring", lang, time=self.names.clock(view.now)))
         self.last_refresh_seconds = time.perf_counter() - started
 
@@ -409,7 +410,7 @@ class ReplayViewer(FailsCleanly, App[None]):
             return
         focused = screen.focused
         if focused is not None:
-            pane = next((w for w in [focused, *focused.ancestors] if getattr(w, "has_class", None)
+            pane = next((w for w in [focused, *focused.ancestors] if isinstance(w, Widget)
                          and w.has_class("pane")), focused)
             screen.maximized = pane
 

@@ -8,9 +8,12 @@ stepping back (←) shows earlier records one at a time, exactly.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from drillsim.tui.widgets.feed import EventFeed
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 SCREENS = 1.5
 """Screens of lines the rebuilt feed holds."""
@@ -28,7 +31,7 @@ class ReplayFeed(EventFeed):
         if view is None:
             return
         cap = max(MIN_LINES, int(SCREENS * max(1, self.size.height)))
-        out: list[tuple[Any, ...]] = []
+        out: list[Row] = []
         for rec in reversed(view.records):
             if self.filter.matches(rec, self.region_of):
                 out.append(rec)

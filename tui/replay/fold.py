@@ -23,9 +23,12 @@ import copy
 import dataclasses
 from collections.abc import Sequence
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.tui.state import ExerciseView
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 SHARED = frozenset({"header", "definition"})
 """Attributes never changed after the view is built: shared by every snapshot."""
@@ -59,7 +62,7 @@ class ViewFold:
         records: The log's records (after the header), in order.
     """
 
-    def __init__(self, header: dict[str, Any], records: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, header: dict[str, Any], records: Sequence[Row]) -> None:
         self.header = header
         self.records = records
         self.final: ReplayState | None = None
@@ -76,7 +79,7 @@ class ViewFold:
         self.final = state
         return state
 
-    def apply(self, state: ReplayState, rec: Sequence[Any]) -> None:
+    def apply(self, state: ReplayState, rec: Row) -> None:
         """Copy what ``rec`` may change if it is shared, then apply it."""
         view, owned = state.view, state.owned
         parts = vars(view)
@@ -88,7 +91,7 @@ class ViewFold:
                     fresh = copy.copy(obj)
                     d[key] = fresh
                     owned.add(id(fresh))
-        view.apply(rec)  # type: ignore[arg-type]
+        view.apply(rec)
 
     def snapshot(self, state: ReplayState, position: int) -> _Snap:
         """References to the view's parts; from now on the view copies before it changes a shared object."""
@@ -133,7 +136,7 @@ class ViewFold:
         return ReplayState(view)
 
 
-def _touched(rec: Sequence[Any]) -> list[str]:
+def _touched(rec: Row) -> list[str]:
     """Ids of the objects a record may change: its actor, its subject, and teams it names in data.
 
     (``border.support_arrived`` puts the arriving teams on duty through ``data["teams"]``.)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from drillsim.tui.i18n import format_offset
 from drillsim.tui.replay.strings import tr
 from drillsim.tui.widgets.header import ExerciseHeader, speed_label
+
+if TYPE_CHECKING:
+    from drillsim.tui.state import ExerciseView
 
 
 @dataclass
@@ -28,9 +32,9 @@ class ReplayHeader(ExerciseHeader):
 
     replay = ReplayStatus()
 
-    def show_replay(self, view: object, lang: str, status: ReplayStatus) -> None:
+    def show_replay(self, view: ExerciseView, lang: str, status: ReplayStatus) -> None:
         """Redraw with the current position."""
-        self.view, self.lang, self.replay = view, lang, status  # type: ignore[assignment]
+        self.view, self.lang, self.replay = view, lang, status
         self.refresh()
 
     def when(self) -> str:

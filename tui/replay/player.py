@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.log import LogData
 from drillsim.replay.index import SnapshotIndex, TimeIndex
 from drillsim.tui.replay.fold import ReplayState, ViewFold
 from drillsim.tui.state import ExerciseView
+
+if TYPE_CHECKING:
+    from drillsim.log import Record, Row
 
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600, 7200, 14400)
 """Simulated seconds per wall second; a replay may run faster than the live console (up to 4 h/s)."""
@@ -36,7 +39,7 @@ class Player:
     def __init__(self, log: LogData, speed: int = 300) -> None:
         self.log = log
         self.header = log.header
-        self.records: Sequence[Any] = log.records
+        self.records: Sequence[Record] = log.records
         self.duration = float(self.header.get("duration") or 0.0)
         self.end_time = max(float(self.records[-1].t) if self.records else 0.0, 0.0)
         started = time.perf_counter()
@@ -47,7 +50,7 @@ class Player:
         self.position = 0
         self.index_speed = max((i for i, s in enumerate(SPEEDS) if s <= speed), default=0)
         self.playing = False
-        self.accept: Callable[[Sequence[Any]], bool] | None = None
+        self.accept: Callable[[Row], bool] | None = None
         self.last_seek_seconds = 0.0
 
     # -- what is shown ---------------------------------------------------------------------------

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.widgets import RichLog
 
 from drillsim.tui.describe import describe, family, involves
 from drillsim.tui.i18n import Names, tr
 from drillsim.tui.state import ExerciseView
+
+if TYPE_CHECKING:
+    from drillsim.log import Row
 
 FAMILY_STYLE = {
     "incident": "bold red", "report": "dim", "response": "bold magenta", "rescue": "green",
@@ -30,7 +35,7 @@ class FeedFilter:
         self.key = key
         self.family = fam
 
-    def matches(self, rec: tuple[Any, ...], region_of: dict[str, str]) -> bool:
+    def matches(self, rec: Sequence[Any], region_of: dict[str, str]) -> bool:
         """True when the record passes the filter."""
         if rec[2] == "log.header":
             return False
@@ -94,7 +99,7 @@ class EventFeed(RichLog):
         for rec in matching:
             self._write(rec)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Re-wrap lines to the new width."""
         if self._view is not None and self.size.width != self._width:
             self._rebuild()
@@ -105,7 +110,7 @@ class EventFeed(RichLog):
         view = self._view
         if view is None:
             return
-        out: list[tuple[Any, ...]] = []
+        out: list[Row] = []
         for rec in reversed(view.records):
             if self.filter.matches(rec, self.region_of):
                 out.append(rec)
@@ -115,11 +120,11 @@ class EventFeed(RichLog):
             self._write(rec)
         self._seen = len(view.records)
 
-    def _write(self, rec: tuple[Any, ...]) -> None:
+    def _write(self, rec: Row) -> None:
         width = self.scrollable_content_region.width
         self.write(self._line(rec), width=width if width > 0 else None)
 
-    def _line(self, rec: tuple[Any, ...]) -> Text:
+    def _line(self, rec: Row) -> Text:
         line = Text()
         line.append(self.names.clock(rec[0]) + " ", style="dim")
         line.append(describe(rec, self.names, self.lang), style=FAMILY_STYLE.get(family(rec[2]), ""))

@@ -62,12 +62,12 @@ def untasked_registered_teams(
     view: LogView, scope: ScopeFilter, params: Mapping[str, Any]
 ) -> list[Observation]:
     """1 per registered team never tasked or dispatched after registering (by the horizon), else 0."""
-    tasked: dict[str, Record] = {}
+    tasked: dict[str | None, Record] = {}
     for r in view.kind("team.tasked", "team.dispatched"):
         team = r.subject if r.kind == "team.tasked" else r.actor
         if team is not None:
             tasked.setdefault(team, r)
-    registered: dict[str, Record] = {}
+    registered: dict[str | None, Record] = {}
     for r in view.kind("team.registered"):
         registered.setdefault(r.subject, r)
     out: list[Observation] = []

@@ -47,7 +47,7 @@ def decision_delay(view: LogView, scope: ScopeFilter, params: Mapping[str, Any])
     A timed-out default counts its full time limit; only decisions asked of people
     (``asked: players``) count; decisions still open at the horizon are censored.
     """
-    made: dict[str, Record] = {}
+    made: dict[str | None, Record] = {}
     for r in view.kind("decision.made"):
         made.setdefault(r.subject, r)
     out: list[Observation] = []
@@ -135,7 +135,7 @@ def _recipients(view: LogView, delivered: Record) -> set[str]:
     if "all" in to:
         return set(view.agencies) | set(view.teams)
     out = set(to)
-    out |= {view.agency_region(a) for a in to if view.agency_region(a)}  # type: ignore[misc]
+    out |= {region for a in to if (region := view.agency_region(a))}
     return out
 
 
@@ -173,8 +173,9 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
         names = {"i": key, "title": title, "at": Clock(d.t)}
         if expects:
             found = [_expectation_met(view, d, e) for e in expects]
-            if all(found):
-                last = max(found, key=lambda r: r.seq)  # type: ignore[union-attr]
+            hits = [r for r in found if r is not None]
+            if len(hits) == len(found):
+                last = max(hits, key=lambda r: r.seq)
                 out.append(
                     observe(
                         last,

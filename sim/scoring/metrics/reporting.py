@@ -50,8 +50,8 @@ def _expected(
     top = ADMIN_RANK.get(reporting.get("top", "nation"), len(ADMIN_RANK))
     firsts = _first_reports(view)
     by_incident: dict[str, list[str]] = {}
-    for inc, region in firsts:
-        by_incident.setdefault(inc, []).append(region)
+    for first, region in firsts:
+        by_incident.setdefault(first, []).append(region)
     detections = {r.subject: r for r in reversed(view.kind("incident.detected"))}
     for det in view.kind("incident.detected"):
         inc = det.subject

@@ -30,9 +30,9 @@ def rescue_incidents(view: LogView, scope: ScopeFilter) -> list[Record]:
     return [r for r in view.kind("incident.occurred") if _people(r) > 0 and scope.incident(r.subject)]
 
 
-def outcomes(view: LogView) -> dict[str, tuple[Record, int, int]]:
+def outcomes(view: LogView) -> dict[str | None, tuple[Record, int, int]]:
     """Incident → (record, rescued, lost) for incidents whose outcome is known by the horizon."""
-    out: dict[str, tuple[Record, int, int]] = {}
+    out: dict[str | None, tuple[Record, int, int]] = {}
     # incident.closed carries the totals; a first responder's partial rescue is not an outcome
     for r in view.kind("incident.closed"):
         if r.subject not in out:
@@ -53,7 +53,7 @@ def outcomes(view: LogView) -> dict[str, tuple[Record, int, int]]:
 
 def time_to_first_on_scene(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
     """Minutes from onset to the first (in-scope) team on scene; none yet: censored at the horizon."""
-    first: dict[str, Record] = {}
+    first: dict[str | None, Record] = {}
     for r in view.kind("team.on_scene"):
         if r.subject not in first and scope.team(r.actor):
             first[r.subject] = r

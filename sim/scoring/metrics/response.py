@@ -34,12 +34,12 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
     if target == 0:
         return []
     known = _first_knowledge(view)
-    reached: dict[str, Any] = {}
+    reached: dict[str | None, Any] = {}
     for r in view.kind("level.changed"):
         agency = r.subject or r.actor
         if agency not in reached and level_rank(r.data.get("to")) >= target and scope.agency(agency):
             reached[agency] = r
-    agencies = sorted(scope.fields["agencies"]) or list(reached)
+    agencies: list[str | None] = list(sorted(scope.fields["agencies"])) or list(reached)
     out: list[Observation] = []
     level = params.get("level")
     for agency in agencies:
