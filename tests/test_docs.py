@@ -32,5 +32,5 @@ def test_the_readme_python_example_runs(tmp_path, monkeypatch):
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "from drillsim import load" in b)
     monkeypatch.chdir(tmp_path)
-    exec(compile(block.replace("print(", "result = ("), "README.md", "exec"), {})  # noqa: S102
+    exec(compile(block.replace("print(", "result = ("), "README.md", "exec"), {})
     assert (tmp_path / "runs" / "x" / "events.jsonl").stat().st_size > 0
