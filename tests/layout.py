@@ -7,7 +7,11 @@ which ``drillsim/agents/`` really is under ``drillsim/``. :func:`stage` builds t
 symbolic links to the repository's files (real folders, linked files: grimp does not follow linked
 folders), so line numbers are the repository's and nothing is copied.
 
-``python -m tests.layout DIR`` stages into DIR (for running ``mypy`` or ``lint-imports`` by hand).
+``python -m tests.layout check`` stages into a temporary folder and runs ``lint-imports`` and
+``mypy`` there with the repository's configuration (what ``tests/test_layout.py`` and
+``tests/test_types.py`` run), printing their output with repository paths; ``python -m tests.layout
+DIR`` only stages into DIR. Plain ``lint-imports`` at the repository root cannot work: it would look
+for ``drillsim.agents`` inside ``sim/``.
 """
 
 from __future__ import annotations
@@ -52,5 +56,27 @@ def to_repository(text: str, dest: Path) -> str:
     return text
 
 
+def check() -> int:
+    """Run the import contracts and the type check on a staged layout; 0 when both pass."""
+    import os
+    import subprocess
+    import tempfile
+
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = stage(Path(tmp))
+        env = {**os.environ, "PYTHONPATH": str(dest)}
+        status = 0
+        for command in ([str(bin_dir / "lint-imports"), str(ROOT / "pyproject.toml"), "--no-cache"],
+                        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+                         "--cache-dir", str(ROOT / ".mypy_cache"), "-p", "drillsim"]):
+            done = subprocess.run(command, cwd=dest, env=env, capture_output=True, text=True, check=False)
+            print(to_repository(done.stdout + done.stderr, dest).rstrip())
+            status = status or done.returncode
+    return status
+
+
 if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:] == ["check"]:
+        sys.exit(check())
     print(stage(Path(sys.argv[1]).resolve()))

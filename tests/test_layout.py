@@ -76,7 +76,7 @@ def test_installed_beside_other_agents_and_reports_packages_both_survive(wheel: 
 
 def lint_imports(staged: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")  # installed by the dev extra beside this python
-    return subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+    return subprocess.run([str(lint), str(ROOT / "pyproject.toml"), "--no-cache"],
                           cwd=staged, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(staged)})
 
 
