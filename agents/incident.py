@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import numpy as np
     import simpy
 
+    from drillsim.agents.operation import Task
     from drillsim.agents.region import Region
     from drillsim.agents.team import Team
     from drillsim.scenario.model import IncidentSpec
@@ -53,6 +54,8 @@ class Incident(mesa.Agent):
         self.missing: int = spec.missing
         self.injured: int = spec.injured
         self.needs: frozenset[str] = frozenset(spec.needs)
+        self.stranded: int = spec.stranded
+        self.tasks: dict[str, Task] = {}
         self.priority: int = spec.priority
         self.death_times = death_times
         self.source = source
@@ -72,8 +75,13 @@ class Incident(mesa.Agent):
 
     @property
     def needs_rescue(self) -> bool:
-        """True when people are at risk: the incident goes to the dispatch queue once reported."""
+        """True when people are trapped (at risk until rescued)."""
         return self.people > 0
+
+    @property
+    def has_work(self) -> bool:
+        """True when the incident asks anything of teams (it enters the dispatch queue once reported)."""
+        return bool(self.tasks)
 
     def facts(self) -> dict[str, float]:
         """What a report about this incident states now (初报, then 续报 as it changes).
@@ -85,6 +93,8 @@ class Incident(mesa.Agent):
         dead = self.dead + self.lost
         facts: dict[str, float] = {"incidents": 1, "people": self.people, "trapped": trapped, "dead": dead,
                  "missing": self.missing, "dead_or_missing": dead + self.missing, "injured": self.injured}
+        if self.stranded:
+            facts["stranded"] = self.stranded
         if self.extra:
             facts.update(self.extra)
         return facts

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import simpy
 
     from drillsim.agents.incident import Incident
+    from drillsim.agents.operation import Line, Task
     from drillsim.agents.region import Region
     from drillsim.scenario.model import Team as TeamSpec
     from drillsim.scenario.model_grassroots import Station
@@ -52,9 +53,12 @@ class Team(mesa.Agent):
         self.capabilities: frozenset[str] = frozenset(spec.capabilities)
         self.speed: float = spec.speed
         self.members: int = spec.members
+        self.work_factor: float = spec.work_factor
         self.state = "idle" if spec.on_duty else "off_duty"
         self.position: Point | None = home
         self.assigned: Incident | None = None
+        self.task: Task | None = None
+        self.line: Line | None = None
         self.process: simpy.Process | None = None
         self.wake: simpy.Event | None = None
         self._leg: tuple[Point | None, Point | None, float, float] | None = None
@@ -87,6 +91,11 @@ class Team(mesa.Agent):
         # The dispatcher ranks teams by distance from home; a move invalidates those rankings.
         self._home = value
         self.model.home_moves += 1
+
+    @property
+    def carries(self) -> int:
+        """People (an evacuation) or units (a delivery) per trip: the scenario's ``carries``, else its members."""
+        return self.spec.carries or max(1, self.members)
 
     @property
     def available(self) -> bool:

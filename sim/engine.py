@@ -22,6 +22,7 @@ import simpy
 
 from drillsim import hazards, levels, simclock
 from drillsim.agents.model import DrillModel
+from drillsim.agents.operation import PRIMARY
 from drillsim.flows.activation import ActivationFlow
 from drillsim.flows.border import BorderFlow
 from drillsim.flows.comms import CommsFlow
@@ -32,10 +33,12 @@ from drillsim.flows.grassroots import GrassrootsFlow
 from drillsim.flows.incidents import IncidentFlow
 from drillsim.flows.materials import MaterialsFlow
 from drillsim.flows.msel import MselFlow
+from drillsim.flows.operations import OperationFlow
 from drillsim.flows.reporting import ReportingFlow
 from drillsim.flows.rescue import Dispatcher
 from drillsim.flows.roads import RoadsFlow
 from drillsim.flows.storage import StorageFlow
+from drillsim.flows.tasks import kinds as task_kinds
 from drillsim.flows.triggers import Triggers
 from drillsim.flows.warnings import WarningsFlow
 from drillsim.log import FORMAT, EventLog, JsonlWriter, Row
@@ -117,6 +120,7 @@ class Exercise:
         self.comms = CommsFlow(self)
         self.roads = RoadsFlow(self)
         self.incidents = IncidentFlow(self)
+        self.operations = OperationFlow(self, task_kinds(self))
         self.reporting = ReportingFlow(self)
         self.duty_reports = DutyReports(self)
         self.activation = ActivationFlow(self)
@@ -377,10 +381,18 @@ class Exercise:
             return
         now = self.env.now
         for inc in self.model.incidents.values():
-            if inc.needs_rescue and inc.state != "closed":
+            if inc.state == "closed":
+                continue
+            main = inc.tasks.get(PRIMARY)
+            if inc.needs_rescue and (main is None or not main.done):
                 self.emit("incident.unresolved", inc.region.key, inc.key, {
                     "state": inc.state, "people": inc.people, "alive": inc.alive_after(now - inc.onset),
                     "rescued": inc.rescued, "team": inc.team.key if inc.team else None})
+            for task in inc.tasks.values():
+                if not task.done and not (task.primary and task.kind == "rescue"):
+                    self.emit("task.unresolved", inc.region.key, inc.key, {
+                        "task": task.key, "kind": task.kind, "state": task.state,
+                        **self.operations.handler(task).unresolved(task)})
         summary = self.summary()
         self.emit("exercise.ended", "control", self.scenario.id, {
             "reason": reason, "incidents": summary.incidents, "reports": summary.reports,

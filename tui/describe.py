@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from drillsim.tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
 from drillsim.tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
+from drillsim.tui.describe_operations import DESCRIBERS as OPERATION_DESCRIBERS
+from drillsim.tui.describe_operations import FAMILY_OF_PREFIX as OPERATION_FAMILIES
 from drillsim.tui.i18n import STRINGS, Names, duration, text, tr
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ _FAMILY_OF_PREFIX = {
     "agency": "response", "rescue": "rescue", "team": "rescue", "inject": "msel", "decision": "decision",
     "input": "input", "note": "input", "role": "input", "exercise": "input",
     **FLOW_FAMILIES,
+    **OPERATION_FAMILIES,
 }
 
 
@@ -281,4 +284,5 @@ _DESCRIBERS: dict[str, Callable[[_Line], str]] = {
     "inject.delivered": _inject, "decision.opened": _opened, "decision.made": _made,
     "input.received": _input, "note.added": _note, "role.changed": _role,
     **FLOW_DESCRIBERS,
+    **OPERATION_DESCRIBERS,
 }

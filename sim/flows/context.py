@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from drillsim.flows.incidents import IncidentFlow
     from drillsim.flows.materials import MaterialsFlow
     from drillsim.flows.msel import MselFlow
+    from drillsim.flows.operations import OperationFlow
     from drillsim.flows.reporting import ReportingFlow
     from drillsim.flows.rescue import Dispatcher
     from drillsim.flows.roads import RoadsFlow
@@ -40,6 +41,7 @@ class Context(Protocol):
     reporting: ReportingFlow
     activation: ActivationFlow
     dispatcher: Dispatcher
+    operations: OperationFlow
     msel: MselFlow
     decisions: DecisionFlow
     log: EventLog

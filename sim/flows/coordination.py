@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from drillsim import levels
-from drillsim.agents.incident import Incident
+from drillsim.agents.operation import Line, Task
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
@@ -259,29 +259,33 @@ class CoordinationFlow:
         desk = self.desks.get(team.desk or "")
         return desk is not None and self.ctx.decisions.is_played(desk.spec.agency)
 
-    def approve(self, team: Team, inc: Incident) -> Gen[simpy.Event, object, None]:
-        """Ask the desk's players whether to task ``team`` with ``inc``; hold it for a while if not."""
+    def approve(self, team: Team, task: Task, line: Line) -> Gen[simpy.Event, object, None]:
+        """Ask the desk's players whether to task ``team`` on ``task``; hold it for a while if not."""
         ctx = self.ctx
         desk = self.desks[team.desk or ""]
+        inc = task.incident
+        what = inc.key if task.primary else f"{inc.key}.{task.key}"
         choice = yield from ctx.decisions.ask_doctrine(
             desk.spec.agency,
-            f"task-{team.key}-{inc.key}",
+            f"task-{team.key}-{what}",
             prompt={
-                "en": f"Task registered team {team.key} with {inc.key} in {inc.region.key}?",
-                "zh": f"是否向已报备队伍 {team.key} 派发任务 {inc.key}({inc.region.key})?",
+                "en": f"Task registered team {team.key} with {what} in {inc.region.key}?",
+                "zh": f"是否向已报备队伍 {team.key} 派发任务 {what}({inc.region.key})?",
             },
             options={"task": {"en": "Task the team", "zh": "派发任务"}, "hold": {"en": "Hold", "zh": "暂缓"}},
             default="task",
             time_limit=30.0,
         )
-        still = inc.state == "pending" and inc.team is team
+        still = not task.done and team.key in line.coming
         if choice == "task" and still:
             team.tasked_once = True
-            inc.team = None
-            ctx.dispatcher.assign(team, inc)
+            ctx.dispatcher.commit(team, task, line)
             return
         if still:
-            ctx.dispatcher.requeue(inc)
+            line.coming.pop(team.key, None)
+            if task.primary and inc.state == "pending":
+                inc.state = "queued"
+            ctx.dispatcher.fill(task)
         if choice == "hold":
             yield ctx.env.timeout(30.0)
         ctx.dispatcher.release(team)

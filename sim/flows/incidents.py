@@ -128,6 +128,7 @@ class IncidentFlow:
             location = spec.location or region.location
         death_times = self._fates(spec, people, gen)
         inc = Incident(ctx.model, key, spec, region, location, ctx.env.now, people, death_times, source)
+        ctx.operations.build(inc, spec, gen, work=not report)
         if dead is not None:
             inc.dead = dead
         if extra:
@@ -139,6 +140,9 @@ class IncidentFlow:
             "people": people, "dead": inc.dead, "missing": inc.missing, "injured": inc.injured,
             "needs": sorted(inc.needs), "priority": inc.priority, "source": source,
             "name": spec.name.as_dict() if spec.name else None, **({"facts": dict(inc.extra)} if inc.extra else {}),
+            **({"stranded": inc.stranded} if inc.stranded else {}),
+            **({"tasks": {k: t.kind for k, t in inc.tasks.items()}}
+               if isinstance(spec.needs, dict) or spec.tasks else {}),
         })
         if report:
             ctx.reporting.on_incident(inc, detect, by)

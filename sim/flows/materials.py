@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from drillsim.agents.incident import Incident
     from drillsim.agents.region import Region
+    from drillsim.geo import Point
 
 
 class MaterialsFlow:
@@ -119,6 +120,35 @@ class MaterialsFlow:
         for depot, take, source, foreign in plan:
             ctx.env.process(self._ship(rid, depot, item, take, source, foreign, target, t0))
         return rid
+
+    def take(self, item: str, quantity: float,
+             for_region: str) -> tuple[str, Point | None, Region, float, float] | None:
+        """Reserve up to ``quantity`` of ``item`` at the nearest depot that has it, for a team to fetch.
+
+        Same order as :meth:`request`: the region's own province (physical reserve, then agreement
+        reserves), then other provinces when the scenario allows. Returns ``(depot, where, its region,
+        quantity taken, minutes before it can be collected)`` or None when no depot has any.
+        """
+        target = self.ctx.model.regions[for_region]
+        depots = self._candidates(target, target.province.key, restricted=False)
+        for group in (False, True):
+            for source in ("physical", "agreement"):
+                pool = self.stock if source == "physical" else self.agreed
+                for depot, foreign in depots:
+                    have = pool[depot].get(item, 0.0)
+                    if foreign != group or have <= 1e-9:
+                        continue
+                    got = min(have, quantity)
+                    pool[depot][item] = have - got
+                    wait = self._dispatch[depot]()
+                    if source == "agreement":
+                        wait += self._lead[(depot, item)]()
+                    if foreign and self._approval is not None:
+                        wait += self._approval()
+                    spec = self.spec.depots[depot]
+                    region = self.ctx.model.regions[spec.region]
+                    return depot, spec.location or region.location, region, got, wait
+        return None
 
     def _candidates(self, target: Region, home: str, restricted: bool) -> list[tuple[str, bool]]:
         """Depots that may serve ``target``: its province first, nearest first; others if allowed."""

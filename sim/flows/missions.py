@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from drillsim.agents.incident import Incident
+from drillsim.agents.operation import PRIMARY
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
@@ -90,6 +91,8 @@ class Missions:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
+        task, line = team.task, team.line
+        assert task is not None and line is not None  # set by the dispatcher with ``assigned``
         origin = team.position
         km, minutes = self.dispatcher.travel_minutes(
             origin, inc.location, team.speed, team.region, inc.region
@@ -97,82 +100,39 @@ class Missions:
         team.state = "travelling"
         team.missions += 1
         team.start_leg(origin, inc.location, env.now, minutes)
-        emit(
-            "team.dispatched",
-            team.key,
-            inc.key,
-            {
-                "region": inc.region.key,
-                "kind": team.kind,
-                "distance_km": round(km, 3),
-                "eta": round(env.now + minutes, 4),
-                "priority": inc.priority,
-            },
-        )
+        data: dict[str, object] = {
+            "region": inc.region.key,
+            "kind": team.kind,
+            "distance_km": round(km, 3),
+            "eta": round(env.now + minutes, 4),
+            "priority": inc.priority,
+            "wait": round(env.now - task.queued_at, 4) if task.queued_at is not None else None,
+        }
+        if not task.primary:
+            data["task"] = task.key
+        if len(task.lines) > 1 or line.limit > 1:
+            data["line"] = line.key
+        emit("team.dispatched", team.key, inc.key, data)
         started = env.now
         yield from self._travel(team, inc, minutes)
         emit(
             "team.on_scene",
             team.key,
             inc.key,
-            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4)},
+            {"region": inc.region.key, "since_onset": round(env.now - inc.onset, 4),
+             **({} if task.primary else {"task": task.key})},
         )
-        if inc.state == "closed":  # finished by others (first responders) while on the way
-            team.assigned = None
+        line.coming.pop(team.key, None)
+        if task.done:  # finished by others (first responders, the rest of the line) on the way
+            team.busy_minutes += env.now - started
             self.dispatcher.release(team)
             return
-        if self._mishap(team, inc):
+        if task.primary and self._mishap(team, inc):
             team.busy_minutes += env.now - started
             return
-        team.state = "working"
-        inc.state = "working"
-        emit("rescue.started", team.key, inc.key, {"people": inc.remaining})
-        owner = inc.owner
-        if owner is not None:
-            owner.crew_started(team, inc)
-        work = team.work_sampler(inc.spec.work_time or self.default_work)()
-        yield from self._work(team, inc, work)
-        if owner is not None:
-            owner.crew_finished(team, inc)
-        waited = env.now - inc.onset
-        rescued = inc.alive_after(waited)
-        lost = len(inc.death_times) - rescued
-        inc.death_times = []
-        inc.rescued += rescued
-        inc.lost += lost
-        inc.state = "closed"
+        yield from ctx.operations.work(team, task, line)
         team.busy_minutes += env.now - started
-        emit(
-            "rescue.completed",
-            team.key,
-            inc.key,
-            {"rescued": rescued, "lost": lost, "waited": round(waited, 4), "work": round(work, 4)},
-        )
-        emit(
-            "incident.closed",
-            inc.region.key,
-            inc.key,
-            {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
-        )
-        ctx.reporting.changed(inc)
-        team.assigned = None
         self.dispatcher.release(team)
-
-    def _work(self, team: Team, inc: Incident, work: float) -> Gen[simpy.Event, object, None]:
-        """Work for ``work`` minutes; teams under a desk report progress on the way (任务进展)."""
-        env = self.ctx.env
-        every = team.progress_every
-        if not every or work <= every:
-            if work > 0:
-                yield env.timeout(work)
-            return
-        done = 0.0
-        while done + every < work:
-            yield env.timeout(every)
-            done += every
-            self.ctx.emit("team.progress", team.key, inc.key, {"done": round(done / work, 4)})
-        yield env.timeout(work - done)
-        self.ctx.emit("team.progress", team.key, inc.key, {"done": 1.0})
 
     def _mishap(self, team: Team, inc: Incident) -> bool:
         """Draw the accident risk of the capabilities this task needs; on a mishap, abandon the task."""
@@ -199,6 +159,9 @@ class Missions:
                     "injured": 0,
                     "name": None,
                     "work_time": None,
+                    "work": None,
+                    "tasks": {},
+                    "stranded": 0,
                 }
             )
             down = self.ctx.incidents.occur(
@@ -215,8 +178,7 @@ class Missions:
                 inc.key,
                 {"incident": down.key, "people": people, "capability": cap, "members_left": team.members},
             )
-            team.assigned = None
-            self.dispatcher.requeue(inc)
+            self.dispatcher.withdraw_from(team)
             if team.members <= 0:
                 team.withdrawing = True
             self.dispatcher.release(team)
@@ -280,14 +242,10 @@ class Missions:
                     "partial": True,
                 },
             )
-            if inc.remaining <= 0:
-                inc.state = "closed"
-                emit(
-                    "incident.closed",
-                    inc.region.key,
-                    inc.key,
-                    {"rescued": inc.rescued, "lost": inc.lost, "team": team.key},
-                )
+            primary = inc.tasks.get(PRIMARY)
+            if inc.remaining <= 0 and primary is not None:
+                # everyone is out: the operation ends without a rescue of its own
+                ctx.operations.complete(primary, record=False, by=team)
             if freed:
                 ctx.reporting.changed(inc)
         self.dispatcher.release(team)

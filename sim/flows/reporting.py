@@ -142,7 +142,7 @@ class ReportingFlow:
                     yield from self._climb(inc, "update", facts, env.now)
                 continue
             inc.changed = env.event()
-            stable = final is not None and not inc.active and (inc.state == "closed" or not inc.needs_rescue)
+            stable = final is not None and not inc.active and (inc.state == "closed" or not inc.has_work)
             if stable and final is not None:
                 yield inc.changed | env.timeout(final.after)
             else:
@@ -224,8 +224,8 @@ class ReportingFlow:
             ctx.materials.on_incident_known(inc)
             if inc.owner is not None:
                 inc.owner.on_dispatch_known(inc)
-            elif inc.needs_rescue and inc.queued_at is None:
-                ctx.dispatcher.enqueue(inc)
+            elif inc.has_work:
+                ctx.operations.known(inc)
 
 
 def _differ(facts: dict[str, float], last: dict[str, float], names: tuple[str, ...]) -> bool:

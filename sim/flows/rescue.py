@@ -1,12 +1,15 @@
-"""Rescue: a priority queue of incidents and a dispatcher that tasks the nearest capable team.
+"""Dispatch: a priority queue of open lines of work, and the nearest team on duty for each.
 
-Incidents needing rescue enter the queue when their report reaches the dispatch level. A free
-team (idle at base, or on its way back, which can be redirected) is matched at once; otherwise the
-incident waits and the next team to finish takes the most urgent, then oldest, incident it can
-work. A team may work an incident when it has every capability needed, the incident lies in its
-zones (a coordination desk's, a station's area), it is registered if it must be (报备登记), and the
-border rule lets it work on that side. Travel time honours road cuts. What a team does once tasked
-lives in :mod:`drillsim.flows.missions`.
+A task enters the queue when its incident is known at the dispatch level. Each line of the task
+wants a number of teams; the dispatcher tasks the nearest eligible team for every open place at
+once, and the next team to become free takes the most urgent, then oldest, open place it can fill.
+A team may work a line when it has every capability the line needs, the incident lies in its zones
+(a coordination desk's, a station's area), it is registered if it must be (报备登记), and the border
+rule lets it work on that side. Travel time honours road cuts.
+
+Teams within ``rescue.dispatch.tie_within`` of the nearest are equally near; among them the one
+idle longest goes (then a seeded draw), or a seeded draw when ``tie_break: random`` — never the
+order the scenario lists them in. What a team does once tasked lives in :mod:`drillsim.flows.missions`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import heapq
 from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
+from drillsim.agents.operation import Line, Task
 from drillsim.agents.region import Region
 from drillsim.agents.team import Team
 from drillsim.flows.context import Context
@@ -24,21 +28,30 @@ from drillsim.geo import haversine_km
 if TYPE_CHECKING:
     from drillsim.geo import Point
 
+Entry = tuple[int, float, int, Task, Line]
+"""A queued place: ``(priority, queued at, sequence, task, line)``."""
+
 
 class Dispatcher:
-    """Matches queued incidents to available teams; owns every team's behaviour process."""
+    """Matches open lines of work to available teams; owns every team's behaviour process."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.road_factor: float = ctx.scenario.rescue.road_factor
-        self.queues: dict[frozenset[str], list[tuple[int, float, int, Incident]]] = {}
+        rescue = ctx.scenario.rescue
+        self.road_factor: float = rescue.road_factor
+        self.tie_within: float = rescue.dispatch.tie_within
+        self.tie_break: str = rescue.dispatch.tie_break
+        self.queues: dict[frozenset[str], list[Entry]] = {}
+        self._queued: set[tuple[int, str]] = set()  # (id(task), line key) with an entry in a heap
         self.available: dict[str, Team] = {}
+        self.idle_since: dict[str, float] = {}
         self.order = {key: i for i, key in enumerate(ctx.model.teams)}
         self._seq = 0
+        self._ties = ctx.streams.get("dispatch", "tie")
         self.registration_required: bool = ctx.scenario.coordination.registration_required
         self.border_rule: str = ctx.scenario.cross_region.teams_cross
         self.missions = Missions(ctx, self)
-        # Nearest-team search without scanning every team (see _match): for each incident location
+        # Nearest-team search without scanning every team (see _nearest): for each incident location
         # seen twice, every team ranked by travel time from its home; rebuilt when a home moves.
         self._ranked: dict[Point | None, list[tuple[float, int, Team]]] = {}
         self._seen: set[Point | None] = set()
@@ -53,12 +66,16 @@ class Dispatcher:
                 self._launch(team)
 
     def _launch(self, team: Team) -> None:
-        self.available[team.key] = team
-        self._away[team.key] = team
+        self._free(team)
         team.process = self.ctx.env.process(self.missions.behaviour(team))
 
+    def _free(self, team: Team) -> None:
+        self.available[team.key] = team
+        self._away[team.key] = team
+        self.idle_since[team.key] = self.ctx.env.now
+
     def put_on_duty(self, team: Team) -> None:
-        """An activated team becomes available (and may take a queued incident at once)."""
+        """An activated team becomes available (and may take a queued place at once)."""
         team.state = "idle"
         if team.process is None:
             self._launch(team)
@@ -69,11 +86,7 @@ class Dispatcher:
     def travel_minutes(
         self, a: Point | None, b: Point | None, speed: float, *regions: Region | None
     ) -> tuple[float, float]:
-        """``(road km, minutes)`` between two points at ``speed`` km/h.
-
-        ``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in any of
-        ``regions`` (where the trip starts and ends).
-        """
+        """``(road km, minutes)`` between two points at ``speed`` km/h, slowed by road cuts in ``regions``."""
         km = haversine_km(a, b) * self.road_factor
         if km <= 0:
             return km, 0.0
@@ -86,7 +99,7 @@ class Dispatcher:
     # -- eligibility ---------------------------------------------------------------------------
 
     def eligible(self, team: Team, inc: Incident) -> bool:
-        """True when ``team`` may be tasked with ``inc`` (capabilities are checked by the caller)."""
+        """True when ``team`` may be tasked at ``inc`` (capabilities are checked by the caller)."""
         if team.withdrawing:
             return False
         region = inc.region
@@ -106,74 +119,107 @@ class Dispatcher:
 
     # -- queue ---------------------------------------------------------------------------------
 
-    def enqueue(self, inc: Incident) -> None:
-        """An incident needing work is known at the dispatch level: task a team or queue it."""
+    def enqueue(self, task: Task) -> None:
+        """A task is known at the dispatch level: task teams for its lines or queue them."""
         ctx = self.ctx
         now = ctx.env.now
-        if inc.state == "closed" or inc.queued_at is not None:
+        inc = task.incident
+        if task.done or task.queued_at is not None:
             return
-        inc.queued_at = now
-        inc.state = "queued"
-        ctx.emit(
-            "rescue.queued",
-            inc.region.key,
-            inc.key,
-            {
-                "priority": inc.priority,
-                "needs": sorted(inc.needs),
-                "people": inc.people,
-                "since_onset": round(now - inc.onset, 4),
-            },
-        )
-        self._match(inc)
+        task.queued_at = now
+        task.state = "queued"
+        lines = {k: line.wanted for k, line in task.lines.items()}
+        if task.primary:
+            inc.queued_at = now
+            if inc.state != "closed":
+                inc.state = "queued"
+            data = {"priority": inc.priority, "needs": sorted(inc.needs), "people": inc.people,
+                    "since_onset": round(now - inc.onset, 4)}
+            if isinstance(inc.spec.needs, dict):
+                data["lines"] = lines
+            ctx.emit("rescue.queued" if task.kind == "rescue" else "task.queued", inc.region.key, inc.key,
+                     data if task.kind == "rescue" else {**data, "task": task.key, "kind": task.kind})
+        elif task.lines:
+            ctx.emit("task.queued", inc.region.key, inc.key, {
+                "task": task.key, "kind": task.kind, "priority": task.priority, "lines": lines,
+                "since_onset": round(now - inc.onset, 4)})
+        self.fill(task)
 
-    def requeue(self, inc: Incident) -> None:
-        """Put an incident back (its team was lost or held): task another team or wait."""
-        if inc.state == "closed":
+    def fill(self, task: Task) -> None:
+        """Task the nearest eligible team for every open place of ``task``; queue what stays open."""
+        if task.done or task.queued_at is None:
             return
-        inc.team = None
-        inc.state = "queued"
-        self._match(inc)
+        for line in task.lines.values():
+            while line.open_slots > 0 and not line.complete:
+                best = self._nearest(task, line)
+                if best is None:
+                    key = (id(task), line.key)
+                    if key not in self._queued:
+                        self._queued.add(key)
+                        self._seq += 1
+                        heapq.heappush(self.queues.setdefault(line.needs, []),
+                                       (task.priority, task.queued_at, self._seq, task, line))
+                    break
+                self.assign(best, task, line)
 
-    def _match(self, inc: Incident) -> None:
-        """Task the nearest available team that may work ``inc`` (ties: scenario order), else queue it."""
+    def withdraw_from(self, team: Team) -> None:
+        """Take a team off the place it was tasked with (lost, held back); the place opens again."""
+        task, line = team.task, team.line
+        team.assigned = team.task = team.line = None
+        if task is not None and line is not None:
+            line.coming.pop(team.key, None)
+            line.teams.pop(team.key, None)
+            self.fill(task)
+
+    # -- choosing a team ----------------------------------------------------------------------------
+
+    def _nearest(self, task: Task, line: Line) -> Team | None:
+        """The nearest available team that may work ``line`` (ties broken as the scenario says)."""
+        inc = task.incident
         loc = inc.location
         if loc is None or self.ctx.roads.cut or type(loc) is not tuple:  # rankings are keyed by the point
-            best = self._nearest_by_scan(inc)
+            near = self._near_by_scan(inc, line.needs)
         else:
-            best = self._nearest_ranked(inc, loc)
-        if best is not None:
-            self.assign(best, inc)
-            return
-        self._seq += 1
-        heapq.heappush(
-            self.queues.setdefault(inc.needs, []), (inc.priority, inc.queued_at or self.ctx.env.now, self._seq, inc)
-        )
+            near = self._near_ranked(inc, line.needs, loc)
+        return self._tie_break(near)
 
-    def _nearest_by_scan(self, inc: Incident) -> Team | None:
+    def _tie_break(self, near: list[tuple[float, Team]]) -> Team | None:
+        if not near:
+            return None
+        best = min(m for m, _ in near)
+        tied = sorted((t for m, t in near if m <= best + self.tie_within), key=lambda t: self.order[t.key])
+        if len(tied) == 1:
+            return tied[0]
+        if self.tie_break == "longest_idle":
+            oldest = min(self.idle_since.get(t.key, 0.0) for t in tied)
+            tied = [t for t in tied if self.idle_since.get(t.key, 0.0) <= oldest + 1e-9]
+            if len(tied) == 1:
+                return tied[0]
+        return tied[int(self._ties.integers(len(tied)))]
+
+    def _near_by_scan(self, inc: Incident, needs: frozenset[str]) -> list[tuple[float, Team]]:
         """The reference search: travel time from every available team's current position."""
         now = self.ctx.env.now
-        best: Team | None = None
-        best_key: tuple[float, int] | None = None
-        needs = inc.needs
+        found: list[tuple[float, Team]] = []
+        best = float("inf")
         for team in self.available.values():
             if needs <= team.capabilities and self.eligible(team, inc):
                 _, minutes = self.travel_minutes(
                     team.position_at(now), inc.location, team.speed, team.region, inc.region
                 )
-                key = (minutes, self.order[team.key])
-                if best_key is None or key < best_key:
-                    best, best_key = team, key
-        return best
+                if minutes <= best + self.tie_within:
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        return [(m, t) for m, t in found if m <= best + self.tie_within]
 
-    def _nearest_ranked(self, inc: Incident, loc: Point | None) -> Team | None:
-        """The same choice as :meth:`_nearest_by_scan`, without a distance per available team.
+    def _near_ranked(self, inc: Incident, needs: frozenset[str], loc: Point) -> list[tuple[float, Team]]:
+        """The same candidates as :meth:`_near_by_scan`, without a distance per available team.
 
         Teams resting at home are taken from a list ranked by travel time from home to ``loc``
-        (computed once per location, with the same arithmetic as the scan, so ties break the same
-        way); the scan stops at the first one free and eligible. Teams possibly away from home
-        (returning, or just released at an incident) are measured from where they are now. With
-        roads cut the factors depend on regions, so :meth:`_match` uses the scan instead.
+        (computed once per location, with the same arithmetic as the scan); the walk stops past the
+        tie window of the nearest eligible one. Teams possibly away from home (returning, or just
+        released at an incident) are measured from where they are now. With roads cut the factors
+        depend on regions, so :meth:`_nearest` uses the scan instead.
         """
         model = self.ctx.model
         if self._ranked_at != model.home_moves:
@@ -187,7 +233,7 @@ class Dispatcher:
                 if len(self._seen) > 65536:
                     self._seen.clear()
                 self._seen.add(loc)
-                return self._nearest_by_scan(inc)
+                return self._near_by_scan(inc, needs)
             if len(self._ranked) >= self._ranked_cap:
                 self._ranked.clear()  # bounded memory: at most ~1 million (team, location) entries
             ranked = self._ranked[loc] = sorted(
@@ -195,9 +241,8 @@ class Dispatcher:
                 for team in model.teams.values()
             )
         available = self.available
-        needs = inc.needs
-        best: Team | None = None
-        best_key: tuple[float, int] | None = None
+        found: list[tuple[float, Team]] = []
+        best = float("inf")
         away = self._away
         if away:
             now = self.ctx.env.now
@@ -207,53 +252,57 @@ class Dispatcher:
                     continue
                 if needs <= team.capabilities and self.eligible(team, inc):
                     _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed)
-                    cand = (minutes, self.order[team.key])
-                    if best_key is None or cand < best_key:
-                        best, best_key = team, cand
-        for minutes, order, team in ranked:
-            if best_key is not None and (minutes, order) >= best_key:
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        for minutes, _order, team in ranked:
+            if minutes > best + self.tie_within:
                 break
             key = team.key
             if key in available and key not in away and needs <= team.capabilities and self.eligible(team, inc):
-                return team
-        return best
+                found.append((minutes, team))
+                best = min(best, minutes)
+        return [(m, t) for m, t in found if m <= best + self.tie_within]
+
+    # -- a team becomes free ------------------------------------------------------------------------
 
     def release(self, team: Team) -> None:
-        """A team is free: give it the most urgent queued incident it can work, else mark it available."""
+        """A team is free: give it the most urgent open place it can fill, else mark it available."""
+        team.assigned = team.task = team.line = None
         if team.withdrawing:
             self.available.pop(team.key, None)
             self.ctx.coordination.withdraw_now(team)
             return
         caps = team.capabilities
         unrestricted = self._all_eligible(team)
-        best: tuple[int, float, int, Incident] | None = None
-        best_heap: list[tuple[int, float, int, Incident]] | None = None
+        best: Entry | None = None
+        best_heap: list[Entry] | None = None
         for needs, heap in self.queues.items():
             if not heap or not needs <= caps:
                 continue
-            while heap and heap[0][3].state != "queued":
-                heapq.heappop(heap)  # closed, or taken by a first responder or another path
+            while heap and not _open(heap[0]):
+                stale = heapq.heappop(heap)  # ended, or no place left (a later fill queues it again)
+                self._queued.discard((id(stale[3]), stale[4].key))
             if not heap:
                 continue
-            cand: tuple[int, float, int, Incident] | None
+            cand: Entry | None
             if unrestricted:
                 cand = heap[0]
             else:
-                cand = min(
-                    (e for e in heap if e[3].state == "queued" and self.eligible(team, e[3])), default=None
-                )
+                cand = min((e for e in heap if _open(e) and self.eligible(team, e[3].incident)), default=None)
             if cand is not None and (best is None or cand[:3] < best[:3]):
                 best, best_heap = cand, heap
         if best is not None and best_heap is not None:
-            if best_heap[0] is best:
-                heapq.heappop(best_heap)
-            else:
-                best_heap.remove(best)
-                heapq.heapify(best_heap)
-            self.assign(team, best[3])
+            task, line = best[3], best[4]
+            self.assign(team, task, line)
+            if line.open_slots <= 0:
+                if best_heap[0] is best:
+                    heapq.heappop(best_heap)
+                else:
+                    best_heap.remove(best)
+                    heapq.heapify(best_heap)
+                self._queued.discard((id(task), line.key))
         else:
-            self.available[team.key] = team
-            self._away[team.key] = team
+            self._free(team)
 
     def _all_eligible(self, team: Team) -> bool:
         """True when no zone, registration or border rule can exclude an incident for this team."""
@@ -271,21 +320,35 @@ class Dispatcher:
 
     @property
     def queued(self) -> int:
-        """Incidents waiting for a team."""
-        return sum(1 for h in self.queues.values() for e in h if e[3].state == "queued")
+        """Open places waiting for a team."""
+        return sum(e[4].open_slots for h in self.queues.values() for e in h if _open(e))
 
-    def assign(self, team: Team, inc: Incident) -> None:
-        """Task ``team`` with ``inc`` (logged by the coordination desk for registered teams)."""
+    # -- tasking ------------------------------------------------------------------------------------
+
+    def assign(self, team: Team, task: Task, line: Line) -> None:
+        """Task ``team`` with a place on ``line`` (the desk's players approve a registered team's first task)."""
         ctx = self.ctx
         self.available.pop(team.key, None)
+        line.coming[team.key] = team
         if team.desk is not None and not team.tasked_once and ctx.coordination.needs_approval(team):
-            inc.team = team
-            inc.state = "pending"
-            ctx.env.process(ctx.coordination.approve(team, inc))
+            if task.primary and task.incident.state == "queued":
+                task.incident.state = "pending"
+            ctx.env.process(ctx.coordination.approve(team, task, line))
             return
+        self.commit(team, task, line)
+
+    def commit(self, team: Team, task: Task, line: Line) -> None:
+        """The tasking stands: set the team going (logged by the coordination desk for registered teams)."""
+        ctx = self.ctx
+        inc = task.incident
         team.assigned = inc
-        inc.team = team
-        inc.state = "assigned"
+        team.task = task
+        team.line = line
+        if task.primary:
+            if inc.team is None:
+                inc.team = team
+            if inc.state in ("queued", "pending", "occurred"):
+                inc.state = "assigned"
         if team.desk is not None:
             team.tasked_once = True
             ctx.emit(
@@ -295,7 +358,8 @@ class Dispatcher:
                 {
                     "incident": inc.key,
                     "zone": inc.region.key,
-                    "capability": min(inc.needs & team.capabilities) if inc.needs else None,
+                    "capability": min(line.needs & team.capabilities) if line.needs else None,
+                    **({} if task.primary else {"task": task.key}),
                 },
             )
         elif team.self_deployed:
@@ -309,3 +373,9 @@ class Dispatcher:
             team.wake.succeed()
         elif team.state == "returning" and team.process is not None:
             team.process.interrupt("tasked")
+
+
+def _open(entry: Entry) -> bool:
+    """A queued place is still open: its task goes on and its line wants another team."""
+    task, line = entry[3], entry[4]
+    return not task.done and line.open_slots > 0 and not line.complete

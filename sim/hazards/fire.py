@@ -89,8 +89,8 @@ class FireModel:
         for task in [
             i for i in self.ctx.model.incidents.values() if i.owner is self and i.kind == "fire_line"
         ]:
-            if task.state == "queued":
-                task.state = "closed"
+            if task.state in ("queued", "assigned", "pending"):  # nobody on the line yet: the task is dropped
+                self.ctx.operations.cancel(task)
         yield env.timeout(spec.suppression.mop_up if spec.suppression else 0.0)
         self.out = True
         self.ctx.emit("fire.extinguished", self.key, None, {"area_ha": area})
@@ -213,7 +213,8 @@ class FireModel:
         for rid, ha in regions.items():
             inc = self.incidents[rid]
             inc.extra["area_ha"] = ha
-            if ha - self.reported_ha[rid] >= max(1.0, 0.1 * self.reported_ha[rid]):
+            updates = ctx.scenario.hazards.fire_updates
+            if ha - self.reported_ha[rid] >= max(updates.area, updates.share * self.reported_ha[rid]):
                 self.reported_ha[rid] = ha
                 ctx.reporting.changed(inc)
         speed, frm = grid.wind(now)
@@ -275,7 +276,7 @@ class FireModel:
                 report=False,
             )
             task.dispatch_known = True
-            ctx.dispatcher.enqueue(task)
+            ctx.operations.known(task)
 
     def crew_started(self, team: Team, inc: Incident) -> None:
         """A crew starts a line shift."""

@@ -17,6 +17,7 @@ from drillsim.catalog import METRICS, Statistic
 from drillsim.levels import ADMIN_LEVELS, AdminLevel, ResponseLevel
 from drillsim.scenario.model_actions import ACTION_TAGS, Action
 from drillsim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
+from drillsim.scenario.model_tasks import Dispatch, Needs, Reinforcement, Shelter, TaskSpec, WorkSpec
 from drillsim.scenario.model_triggers import Contingency, Trigger
 from drillsim.scenario.types import (
     Amount,
@@ -25,6 +26,7 @@ from drillsim.scenario.types import (
     DurationDist,
     Frozen,
     Id,
+    Location,
     Probability,
     Rate,
     Speed,
@@ -45,10 +47,6 @@ TeamKind = Literal[
     "armed_police", "forest_fire", "other",
 ]
 
-Location = Annotated[
-    tuple[float, float],
-    Field(description="[longitude, latitude] in degrees (WGS84), e.g. [116.10, 39.94]."),
-]
 
 FACTS = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured",
          "area_ha", "collapsed", "magnitude", "intensity", "density", "warning")
@@ -72,12 +70,6 @@ class Source(Frozen):
     confidence: Literal["H", "M", "L", "U"] | None = None
 
 
-def _check_location(loc: tuple[float, float] | None) -> tuple[float, float] | None:
-    if loc is not None and not (-180 <= loc[0] <= 180 and -90 <= loc[1] <= 90):
-        raise ValueError("location is [longitude, latitude] in degrees (lon -180..180, lat -90..90)")
-    return loc
-
-
 class ReporterPool(Frozen):
     """Grid workers / disaster information officers (网格员 / 灾害信息员) who detect incidents."""
 
@@ -99,7 +91,6 @@ class Region(Frozen):
     neighbours: IdList = ()
     reporters: ReporterPool | None = None
 
-    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
 
 
 class Agency(Frozen):
@@ -126,10 +117,11 @@ class Team(Frozen):
     work_factor: float = Field(default=1.0, gt=0, description="Multiplies work times (experience, kit).")
     requires_registration: bool = Field(default=False, description="Social force: tasked only after 报备登记.")
     province: Id | None = Field(default=None, description="Home province region (default: the base's).")
+    carries: int | None = Field(default=None, ge=1, le=100_000,
+                                description="People (evacuation) or units (supply) per trip; default: members.")
     invited: bool = Field(default=False, description="Holds an invitation letter (邀请函) from the host.")
     self_deploy: Probability = Field(default=0.0, description="Chance the team goes in without registering.")
 
-    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
 
 
 class Reporting(Frozen):
@@ -194,25 +186,45 @@ class Rescue(Frozen):
     survival: dict[Id, Survival] = Field(default_factory=dict)
     default_survival: Id | None = None
     mishaps: dict[Id, Mishap] = Field(default_factory=dict, description="Capability → rescuer accident risk.")
+    dispatch: Dispatch = Field(default_factory=Dispatch, description="Choosing among equally near teams.")
+    reinforcement: Reinforcement = Field(default_factory=Reinforcement,
+                                         description="When the scene asks for more teams.")
 
 
 class IncidentSpec(Frozen):
-    """What happened: where, to how many people, and which capability a rescue needs."""
+    """What happened: where, to how many people, which capabilities its operations need.
+
+    The primary operation frees the people trapped (``people``) or does plain work (``needs`` as a
+    mapping with no one trapped, e.g. clearing a slide); ``tasks`` adds operations of other kinds
+    (evacuate, suppress, cordon/monitor/guard, supply). See :mod:`drillsim.scenario.model_tasks`.
+    """
 
     kind: Id
     name: Text | None = None
     region: Id | None = None
     location: Location | None = None
-    people: CountDist = Field(default=written_dist(0.0), description="People at risk who need rescue (trapped).")
+    people: CountDist = Field(default=written_dist(0.0), description="People trapped, at risk until rescued.")
+    stranded: int = Field(default=0, ge=0, le=10_000_000,
+                          description="People stranded but safe (a stopped train): not at risk, not trapped.")
     dead: int = Field(default=0, ge=0)
     missing: int = Field(default=0, ge=0)
     injured: int = Field(default=0, ge=0)
-    needs: IdList = Field(default=(), description="Capabilities a team needs to work this incident.")
+    needs: Needs = Field(default=(), description="A list: one team with every capability listed (its primary "
+                         "operation runs only when people are trapped); a mapping {capability: teams}: a joint "
+                         "operation, run whenever there is work.")
+    work: WorkSpec | None = Field(default=None, description="Team-time of the primary operation per line "
+                                  "(default: rescue.work_time).")
     priority: int = Field(default=3, ge=1, le=5, description="1 is the most urgent.")
-    work_time: DurationDist | None = None
+    work_time: DurationDist | None = Field(default=None, description="The original name of `work` (one team's time).")
     survival: Id | None = None
+    tasks: dict[Id, TaskSpec] = Field(default_factory=dict, description="Operations beyond the primary one.")
 
-    _loc = field_validator("location")(classmethod(lambda cls, v: _check_location(v)))
+    @model_validator(mode="after")
+    def _one_work(self) -> IncidentSpec:
+        if self.work is not None and self.work_time is not None:
+            raise ValueError("give `work` or its original name `work_time`, not both")
+        return self
+
 
 
 class ScriptedIncident(IncidentSpec):
@@ -573,6 +585,9 @@ class Parameter(Frozen):
                   "choice"] = "number"
     description: Text | None = None
     source: str | None = None
+    affects: Literal["world", "scoring"] = Field(
+        default="world", description="`scoring`: the parameter moves only how the exercise is rated (a deadline, "
+        "a threshold), never what happens; sweeps and the docs say so.")
 
     @field_validator("path", mode="before")
     @classmethod
@@ -616,5 +631,6 @@ class Scenario(Frozen):
     coordination: Coordination = Field(default_factory=Coordination)
     cross_region: CrossRegion = Field(default_factory=CrossRegion)
     storage_areas: dict[Id, StorageArea] = Field(default_factory=dict)
+    shelters: dict[Id, Shelter] = Field(default_factory=dict, description="Where evacuees go (安置点).")
     materials: Materials = Field(default_factory=Materials)
     grassroots: Grassroots = Field(default_factory=Grassroots)

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from drillsim import units
 from drillsim.scenario.model import IdList, IncidentSpec, Location
 from drillsim.scenario.model_actions import WarningLevel
+from drillsim.scenario.model_series import FireUpdates, Series
 from drillsim.scenario.types import (
     Amount,
     Area,
@@ -326,3 +327,7 @@ class Hazards(Frozen):
     rivers: dict[Id, River] = Field(default_factory=dict)
     fires: dict[Id, Fire] = Field(default_factory=dict)
     quakes: dict[Id, Quake] = Field(default_factory=dict)
+    series: dict[Id, Series] = Field(default_factory=dict, description="Generic hazards: a quantity over time at "
+                                     "stations, with thresholds (storm surge, wind, plume, heat).")
+    fire_updates: FireUpdates = Field(default_factory=FireUpdates,
+                                      description="When a fire's growth is worth an update report.")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, TypeAlias, Uni
 
 from annotated_types import GroupedMetadata
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -78,6 +79,19 @@ Rate = Annotated[
                     "description": units.RATE_HINT}),
 ]
 Probability = Annotated[float, Field(ge=0.0, le=1.0, description="A probability between 0 and 1.")]
+
+
+def _check_location(loc: tuple[float, float]) -> tuple[float, float]:
+    if not (-180 <= loc[0] <= 180 and -90 <= loc[1] <= 90):
+        raise ValueError("location is [longitude, latitude] in degrees (lon -180..180, lat -90..90)")
+    return loc
+
+
+Location = Annotated[
+    tuple[float, float],
+    AfterValidator(_check_location),
+    Field(description="[longitude, latitude] in degrees (WGS84), e.g. [116.10, 39.94]."),
+]
 Count = Annotated[int, Field(ge=0, description="A whole number of zero or more.")]
 
 

@@ -15,7 +15,10 @@ _KINDS = (
     "team.dispatched",
     "team.on_scene",
     "rescue.started",
+    "task.started",
     "rescue.completed",
+    "evacuation.trip",
+    "supply.delivered",
     "team.returning",
     "team.returned",
     "team.withdrawn",
@@ -41,12 +44,14 @@ def team_intervals(view: LogView) -> dict[str, list[Interval]]:
             open_[team] = (r.t, "travel", r.subject)
         elif r.kind == "team.on_scene":
             close(team, r.t)
-        elif r.kind == "rescue.started":
+        elif r.kind in ("rescue.started", "task.started"):
             close(team, r.t)
             open_[team] = (r.t, "work", r.subject)
         elif r.kind == "team.returning":
             close(team, r.t)
             open_[team] = (r.t, "return", r.subject)
+        elif r.kind in ("evacuation.trip", "supply.delivered"):
+            continue  # a trip within a task: the team is still at work
         else:  # completed, returned, withdrawn
             close(team, r.t)
     for team in list(open_):

@@ -1,7 +1,8 @@
 """The ranked nearest-team search picks exactly the team the full scan would pick.
 
-:meth:`Dispatcher._nearest_ranked` is the fast path (teams at home taken from a per-location
-ranking, teams away measured where they are); :meth:`Dispatcher._nearest_by_scan` is the reference.
+:meth:`Dispatcher._near_ranked` is the fast path (teams at home taken from a per-location
+ranking, teams away measured where they are); :meth:`Dispatcher._near_by_scan` is the reference. Both
+return the teams within the tie window of the nearest; the tie-break then chooses among them.
 Every dispatch in these runs is checked against the reference: returning teams being redirected,
 teams re-homed at a coordination desk or across a border, road cuts, zones and registration.
 """
@@ -22,18 +23,21 @@ from drillsim.scenarios import bundled
 @pytest.fixture
 def checked(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Patch the fast path to compare every answer with the full scan; count checks and ranked hits."""
-    fast = Dispatcher._nearest_ranked
+    fast = Dispatcher._near_ranked
     seen = {"checks": 0, "disagreements": 0}
 
-    def compare(self: Dispatcher, inc, loc):
-        got = fast(self, inc, loc)
-        want = self._nearest_by_scan(inc)
+    def key(near):
+        return sorted((round(m, 9), t.key) for m, t in near)
+
+    def compare(self: Dispatcher, inc, needs, loc):
+        got = fast(self, inc, needs, loc)
+        want = self._near_by_scan(inc, needs)
         seen["checks"] += 1
-        if got is not want:
+        if key(got) != key(want):
             seen["disagreements"] += 1
         return got
 
-    monkeypatch.setattr(Dispatcher, "_nearest_ranked", compare)
+    monkeypatch.setattr(Dispatcher, "_near_ranked", compare)
     return seen
 
 
