@@ -1,5 +1,4 @@
-"""Sentences for the operations records: tasks beyond rescue, evacuations, shelters, site fires,
-deliveries, and the generic hazard's thresholds.
+"""Sentences for the operations records: tasks, evacuations, shelters, site fires, deliveries, thresholds.
 
 Feeds the same table as :mod:`drillsim.tui.describe` and :mod:`drillsim.tui.describe_flows`; every
 function takes a :class:`drillsim.tui.describe._Line` and returns the line in its language.
