@@ -216,14 +216,20 @@ class BorderFlow:
         ctx.emit("border.support_approved", sup.to, sup.from_, {**body, "delay": round(env.now - t0, 4)})
         requester = ctx.model.agencies[sup.from_].region
         target = ctx.model.regions[sup.for_] if sup.for_ else requester
-        ctx.emit("border.support_sent", sup.to, sup.from_, body)
+        going = [t for t in teams if t.state == "off_duty"
+                 or (sup.send == "available" and t.key in ctx.dispatcher.available)]
+        kept = [t.key for t in teams if t not in going]
+        ctx.emit("border.support_sent", sup.to, sup.from_, {**body, "teams": [t.key for t in going], "kept": kept,
+                                                            "send": sup.send})
         supplier = ctx.model.agencies[sup.to].region.province.key
         for item, qty in sup.materials.items():
             ctx.materials.request(item, qty, target.key, sup.from_, sid, province=supplier)
         for team in teams:
             team.cleared.add(requester.province.key)
-            if team.state != "off_duty":
-                continue
+        for team in going:
+            if team.state != "off_duty":  # on duty and free: it leaves its own area's pool
+                ctx.dispatcher.available.pop(team.key, None)
+                team.state = "off_duty"
             if team.requires_registration and ctx.coordination.desks:
                 ctx.coordination.mobilise(team, sid)
             else:

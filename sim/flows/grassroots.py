@@ -63,23 +63,32 @@ class GrassrootsFlow:
         start = ctx.scenario.start
         self._clock0 = start.hour + start.minute / 60.0
 
+    def on_duty(self, spec: Station) -> bool:
+        """Whether a station is staffed now (its duty hours, in the scenario's clock)."""
+        if spec.duty_hours is None:
+            return True
+        hour = (self._clock0 + self.ctx.env.now / 60.0) % 24.0
+        lo, hi = spec.duty_hours
+        return lo <= hour < hi if lo <= hi else (hour >= lo or hour < hi)
+
     def times(self, team: Team) -> tuple[float, float, float]:
         """Respond (plus the off-duty delay outside duty hours), arrive and handle times of a station."""
         respond, arrive, handle, off = self._times[team.key]
         spec = team.first_response
-        extra = 0.0
-        if spec is not None and spec.duty_hours is not None:
-            hour = (self._clock0 + self.ctx.env.now / 60.0) % 24.0
-            lo, hi = spec.duty_hours
-            on = lo <= hour < hi if lo <= hi else (hour >= lo or hour < hi)
-            if not on:
-                extra = off()
+        extra = off() if spec is not None and not self.on_duty(spec) else 0.0
         return respond() + extra, arrive(), handle()
 
     def on_detected(self, inc: Incident) -> None:
-        """An incident was detected: the nearest free station in its area goes; the township whistles."""
+        """An incident was detected: the nearest station on duty in its area goes; the township whistles.
+
+        Stations off duty answer only when no station on duty can (with their off-duty delay); equally
+        near stations are chosen as the dispatcher chooses teams (idle longest, then a seeded draw).
+        """
         if self.stations and inc.needs_rescue:
             dispatcher = self.ctx.dispatcher
+            now = self.ctx.env.now
+            near: dict[bool, list[tuple[float, Team]]] = {True: [], False: []}
+            specs: dict[str, Station] = {}
             for team, spec in self.stations:
                 if spec.kinds and inc.kind not in spec.kinds:
                     continue
@@ -87,14 +96,19 @@ class GrassrootsFlow:
                     continue
                 if not inc.needs & team.capabilities and inc.needs:
                     continue
-                dispatcher.available.pop(team.key, None)
-                team.first_response = spec
-                team.assigned = inc
-                if team.state == "idle" and team.wake is not None and not team.wake.triggered:
-                    team.wake.succeed()
-                elif team.state == "returning" and team.process is not None:
-                    team.process.interrupt("first response")
-                break
+                _, minutes = dispatcher.travel_minutes(team.position_at(now), inc.location, team.speed,
+                                                       team.region, inc.region)
+                near[self.on_duty(spec)].append((minutes, team))
+                specs[team.key] = spec
+            chosen = dispatcher.choose(near[True] or near[False])
+            if chosen is not None:
+                dispatcher.available.pop(chosen.key, None)
+                chosen.first_response = specs[chosen.key]
+                chosen.assigned = inc
+                if chosen.state == "idle" and chosen.wake is not None and not chosen.wake.triggered:
+                    chosen.wake.succeed()
+                elif chosen.state == "returning" and chosen.process is not None:
+                    chosen.process.interrupt("first response")
         w = self.whistle
         if w is not None and inc.people >= w.min_people and (not w.kinds or inc.kind in w.kinds):
             caller = next((r for r in (inc.region, *inc.region.ancestors()) if r.level == w.level), None)

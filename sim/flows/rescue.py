@@ -181,9 +181,10 @@ class Dispatcher:
             near = self._near_by_scan(inc, line.needs)
         else:
             near = self._near_ranked(inc, line.needs, loc)
-        return self._tie_break(near)
+        return self.choose(near)
 
-    def _tie_break(self, near: list[tuple[float, Team]]) -> Team | None:
+    def choose(self, near: list[tuple[float, Team]]) -> Team | None:
+        """The nearest of ``(travel minutes, team)`` candidates, ties broken as the scenario says."""
         if not near:
             return None
         best = min(m for m, _ in near)

@@ -119,6 +119,9 @@ class Support(Frozen):
     at: TimePoint | None = None
     when: Trigger | None = None
     approval: DurationDist = written_dist("1h")
+    send: Literal["off_duty", "available"] = Field(
+        default="off_duty", description="Which listed teams go: only those not on duty (reserves), or also those on "
+        "duty and free when the request is approved; the record says which went and which stayed.")
 
 
 class CrossRegion(Frozen):

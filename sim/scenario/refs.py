@@ -177,10 +177,19 @@ class _Checker:
     def incident(self, path: PathT, inc: Any, capabilities: set[str]) -> None:
         self.ref((*path, "region"), inc.region, self.s.regions, "region")
         self.ref((*path, "survival"), inc.survival, self.s.rescue.survival, "survival curve")
-        for i, need in enumerate(inc.needs):
+        self.needs((*path, "needs"), inc.needs, capabilities, "this incident")
+        from drillsim.scenario import refs_flows
+
+        for tid, task in inc.tasks.items():
+            refs_flows.task(self, (*path, "tasks", tid), task, capabilities)
+
+    def needs(self, path: PathT, needs: Any, capabilities: set[str], what: str) -> None:
+        """Warn about a capability no team has (a list entry, or a key of the mapping form)."""
+        keyed = isinstance(needs, dict)
+        for i, need in enumerate(needs):
             if need not in capabilities:
-                self.warn((*path, "needs", i),
-                          f"no team has capability {need!r}; this incident will wait forever",
+                self.warn((*path, need if keyed else i),
+                          f"no team has capability {need!r}; {what} will wait forever",
                           "a capability listed by some team")
 
     def effects(self, path: PathT, effects: Any, capabilities: set[str]) -> None:

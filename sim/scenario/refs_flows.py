@@ -108,9 +108,54 @@ def effect(c: _Checker, p: PathT, eff: Any) -> None:
         c.ref((*p, "request_material", "for"), m.for_, s.regions, "region")
 
 
+def task(c: _Checker, path: PathT, spec: Any, capabilities: set[str]) -> None:
+    """An incident's task: its teams' capabilities, its shelters, item, danger and triggers."""
+    s = c.s
+    c.needs((*path, "needs"), spec.needs, capabilities, "this task")
+    if spec.kind == "evacuate":
+        for i, sid in enumerate(spec.to):
+            c.ref((*path, "to", i), sid, s.shelters, "shelter")
+        if spec.danger is not None:
+            d = spec.danger
+            c.needs((*path, "danger", "needs"), d.needs, capabilities, "rescuing the people left behind")
+            c.ref((*path, "danger", "survival"), d.survival, s.rescue.survival, "survival curve")
+            if d.when is not None:
+                trigger(c, (*path, "danger", "when"), d.when)
+    elif spec.kind == "supply":
+        c.ref((*path, "item"), spec.item, s.materials.items, "material item")
+        if not s.materials.depots:
+            c.warn((*path, "item"), "no depot holds materials; the delivery will be short", "materials.depots")
+    elif spec.kind in ("cordon", "monitor", "guard") and spec.until is not None:
+        trigger(c, (*path, "until"), spec.until)
+
+
+def _shelters(c: _Checker) -> None:
+    s = c.s
+    for key, shelter in s.shelters.items():
+        base = ("shelters", key)
+        c.ref((*base, "region"), shelter.region, s.regions, "region")
+        for item in shelter.supplies:
+            c.ref((*base, "supplies", item), item, s.materials.items, "material item")
+
+
+def _series(c: _Checker) -> None:
+    s = c.s
+    caps = {cap for t in s.teams.values() for cap in t.capabilities}
+    for key, series in s.hazards.series.items():
+        base = ("hazards", "series", key)
+        for sid, st in series.stations.items():
+            c.ref((*base, "stations", sid, "region"), st.region, s.regions, "region")
+        for tid, th in series.thresholds.items():
+            c.ref((*base, "thresholds", tid, "station"), th.station, series.stations, "station")
+            c.effects((*base, "thresholds", tid, "effects"), th.effects, caps)
+            c.effects((*base, "thresholds", tid, "clear"), th.clear, caps)
+
+
 def check(c: _Checker) -> None:
     """Run every check of the flow sections."""
     _teams_and_reporting(c)
+    _shelters(c)
+    _series(c)
     _hazards(c)
     _coordination(c)
     _cross_region(c)

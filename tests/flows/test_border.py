@@ -85,3 +85,13 @@ def test_played_requester_decides_whether_to_ask(run_world):
     made = kinds(recs, "decision.made")
     assert made[0][5]["by"] == "default" and made[0][0] == 150.0  # nobody answered: default after 30m
     assert kinds(recs, "border.support_requested")[0][0] == 150.0
+
+
+def test_a_request_says_which_teams_it_sends_and_may_send_teams_on_duty(run_world):
+    both = WORLD.replace("      teams: [b-boat]\n", "      teams: [b-boat, b-local]\n")
+    reserves = kinds(run_world(both), "border.support_sent")[0][5]
+    assert (reserves["teams"], reserves["kept"], reserves["send"]) == (["b-boat"], ["b-local"], "off_duty")
+    recs = run_world(both.replace("      approval: 30m\n", "      approval: 30m\n      send: available\n"))
+    sent = kinds(recs, "border.support_sent")[0][5]
+    assert (sent["teams"], sent["kept"]) == (["b-boat", "b-local"], [])
+    assert sorted(r[5]["teams"][0] for r in kinds(recs, "border.support_arrived")) == ["b-boat", "b-local"]

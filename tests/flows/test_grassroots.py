@@ -77,3 +77,16 @@ def test_whistle_calls_only_departments_with_jurisdiction(run_world):
     called = kinds(recs, "whistle.called")
     assert [(r[3], r[4], r[5]["departments"]) for r in called] == [("county-a", "flood-a", ["county-hq"])]
     assert [r[4] for r in kinds(recs, "whistle.answered")] == ["flood-a"]
+
+
+def test_a_station_on_duty_answers_before_one_listed_first_that_is_off_duty(run_world):
+    two = STATION.replace(" DUTY", ", duty_hours: [8, 20]").replace("""  pumps:""", """  night:
+    name: Night station
+    kind: community
+    base: town-a
+    capabilities: [water_rescue]
+  pumps:""").replace("""  whistle:""", """    night: {respond: 2m, arrive: 3m, handle: 5m, extract: 0.5}
+  whistle:""")
+    recs = run_world(two)
+    # "station" is listed first but staffed 08:00-20:00; at 01:00 the 24-hour night station goes
+    assert [r[3] for r in kinds(recs, "team.dispatched") if r[5].get("first_response")] == ["night"]
