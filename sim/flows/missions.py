@@ -206,6 +206,7 @@ class Missions:
                 "eta": round(env.now + respond + arrive, 4),
                 "priority": inc.priority,
                 "first_response": True,
+                "respond": round(respond, 4),
             },
         )
         started = env.now

@@ -54,6 +54,10 @@ class TaskKind(Protocol):
     def changed(self, task: Task) -> None:
         """A team joined or left (after the work accounts were brought up to date)."""
 
+    def queued(self, task: Task) -> dict[str, Any]:
+        """What the task's ``task.queued`` record says besides its lines (a delivery's item and quantity)."""
+        ...
+
     def completed(self, task: Task) -> None:
         """The task has ended: log its outcome."""
 

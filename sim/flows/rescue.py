@@ -142,7 +142,7 @@ class Dispatcher:
         elif task.lines:
             ctx.emit("task.queued", inc.region.key, inc.key, {
                 "task": task.key, "kind": task.kind, "priority": task.priority, "lines": lines,
-                "since_onset": round(now - inc.onset, 4)})
+                "since_onset": round(now - inc.onset, 4), **ctx.operations.handler(task).queued(task)})
         self.fill(task)
 
     def fill(self, task: Task) -> None:

@@ -11,7 +11,7 @@ import itertools
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, field_validator, model_validator
 
 from drillsim.catalog import METRICS, Statistic
 from drillsim.levels import ADMIN_LEVELS, AdminLevel, ResponseLevel
@@ -531,6 +531,9 @@ class CriticalTask(Frozen):
     level: ResponseLevel | None = Field(default=None, description="The response level time_to_level waits for.")
     weight: float = Field(default=1.0, ge=0)
     source: str | None = None
+    warm_up: Annotated[Duration, PlainSerializer(lambda v: f"{v:g}m", when_used="json")] = Field(
+        default=0.0, description="Observations before this time are left out (the start-up of a long run, before "
+        "queues reach their steady state).")
 
     @model_validator(mode="before")
     @classmethod

@@ -165,10 +165,20 @@ def _all_effects(s: Scenario) -> Iterator[tuple[PathT, Any]]:
         for oid, opt in d.options.items():
             for i, eff in enumerate(opt.effects):
                 yield ("decisions", did, "options", oid, "effects", i), eff
+    for sid, series in s.hazards.series.items():
+        for tid, th in series.thresholds.items():
+            for name in ("effects", "clear"):
+                for i, eff in enumerate(getattr(th, name)):
+                    yield ("hazards", "series", sid, "thresholds", tid, name, i), eff
 
 
 def _hazards(f: Facts) -> bool:
     return bool(f.data.get("hazards"))
+
+
+def _tasks(f: Facts, *kinds: str) -> bool:
+    """Some incident source (scripted, generated, an effect, a hazard's threshold) has a task of these kinds."""
+    return any(task.kind in kinds for _, spec, _ in f.incident_sources for task in spec.tasks.values())
 
 
 def _may_be_positive(dist: Any) -> bool:
@@ -246,6 +256,12 @@ FEATURES: dict[str, tuple[str, Callable[[Facts], bool]]] = {
     "materials": ("a depots (or materials) section", lambda f: "depots" in f.data or "materials" in f.data),
     "decisions": ("a decision point or a response rule (doctrine decisions of played roles)",
                   lambda f: bool(f.s.decisions) or any(r.rules for r in f.s.response.values())),
+    "evacuations": ("an incident with an evacuate task", lambda f: _tasks(f, "evacuate")),
+    "shelters": ("a shelters section", lambda f: bool(f.s.shelters)),
+    "site_fires": ("an incident with a suppress task", lambda f: _tasks(f, "suppress")),
+    "holds": ("an incident with a cordon, monitor or guard task", lambda f: _tasks(f, "cordon", "monitor", "guard")),
+    "supplies": ("an incident with a supply task", lambda f: _tasks(f, "supply")),
+    "stations": ("grassroots.stations", lambda f: bool(f.s.grassroots.stations)),
     "injects": ("an inject with an expected_action or expects",
                 lambda f: any(i.expected_action is not None or i.expects for i in f.s.injects.values())),
 }

@@ -9,7 +9,16 @@ must name the same metrics in the same order, or this module refuses to import.
 from __future__ import annotations
 
 from drillsim.catalog import METRICS as CATALOG
-from drillsim.scoring.metrics import coordination, exercise, hazards, logistics, reporting, rescue, response
+from drillsim.scoring.metrics import (
+    coordination,
+    exercise,
+    hazards,
+    logistics,
+    operations,
+    reporting,
+    rescue,
+    response,
+)
 from drillsim.scoring.spec import MetricSpec
 
 METRICS: dict[str, MetricSpec] = {
@@ -22,6 +31,7 @@ METRICS: dict[str, MetricSpec] = {
         *hazards.SPECS,
         *logistics.SPECS,
         *exercise.SPECS,
+        *operations.SPECS,
     )
 }
 """Metric name → spec, in documentation order."""

@@ -220,6 +220,8 @@ def _task(view: LogView, tid: str, task: Any) -> TaskResult:
     scope = task.scope.model_dump(mode="json")
     params = {"level": task.level} if task.level is not None else {}
     obs: list[Observation] = spec.fn(view, ScopeFilter(scope, view), params) if spec else []
+    if task.warm_up > 0:
+        obs = [o for o in obs if o.t >= task.warm_up]
     kind = spec.kind if spec else "amount"
     value = reduce(task.statistic, obs, kind)
     thresholds = {k: float(v) for k, v in task.thresholds.items()}

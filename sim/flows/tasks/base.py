@@ -37,6 +37,10 @@ class KindBase:
     def changed(self, task: Task) -> None:
         """Nothing depends on who is on the lines."""
 
+    def queued(self, task: Task) -> dict[str, Any]:
+        """Nothing more to say."""
+        return {}
+
     def completed(self, task: Task) -> None:
         """``task.completed`` with how long the work took."""
         ctx = self.ctx

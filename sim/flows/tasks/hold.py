@@ -57,6 +57,11 @@ class Holds(KindBase):
         if spec.until is not None:
             self.ctx.triggers.watch(spec.until, lambda: self.ctx.operations.complete(task))
 
+    def queued(self, task: Task) -> dict[str, Any]:
+        """How long the place is to be held (when it is a time)."""
+        spec: HoldTask = task.spec
+        return {"for": spec.for_} if spec.for_ is not None else {}
+
     def team_work(self, team: Team, task: Task, line: Line) -> Gen[simpy.Event, object, None]:
         """Stay until the hold ends."""
         assert task.finished is not None  # made when the task opened

@@ -53,6 +53,11 @@ class Supplies(KindBase):
         task.set_lines(lines_for(spec.needs, math.inf, up_to))
         task.state_of_kind = Delivery(spec.quantity)
 
+    def queued(self, task: Task) -> dict[str, Any]:
+        """The item and quantity to deliver."""
+        spec: SupplyTask = task.spec
+        return {"item": spec.item, "quantity": spec.quantity}
+
     def team_work(self, team: Team, task: Task, line: Line) -> Gen[simpy.Event, object, None]:
         """Fetch from a depot and bring to the place until the quantity is delivered or nothing is left."""
         ctx = self.ctx

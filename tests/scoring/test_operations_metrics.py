@@ -1,0 +1,110 @@
+"""Metrics of operations beyond rescue, scored from real runs of small worlds."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from drillsim.engine import Exercise
+from drillsim.scenario import load_text
+from drillsim.scoring import score
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "flows"))
+from flowworld import scenario_text
+
+
+def task_value(extra: str, metric: str, statistic: str = "mean", seed: int = 1, thresholds: str = "{P: 1, S: 2, M: 3}",
+               warm_up: str = "") -> float | None:
+    objective = f"""
+objectives:
+  O-1:
+    capability: mass_care
+    text: Test
+    tasks:
+      t:
+        text: Test
+        metric: {metric}
+        statistic: {statistic}
+        thresholds: {thresholds}
+{warm_up}"""
+    ex = Exercise(load_text(scenario_text(extra + objective), "ops.yaml"), seed)
+    ex.run()
+    header = ex.log.header
+    card = score(header, [r for r in ex.log.records if r[2] != "log.header"])
+    return card.task_values()["O-1.t"]
+
+
+EVAC = """
+teams:
+  bus: {name: Bus, kind: other, base: county-a, capabilities: [transport], carries: 40, count: BUSES}
+shelters:
+  school: {name: School, region: town-a, capacity: 60}
+incidents:
+  levee:
+    at: 1h
+    region: village-a
+    kind: levee_breach
+    tasks:
+      evacuate: {kind: evacuate, people: 100, to: [school], needs: {transport: BUSES}, load: 10m DANGER}
+"""
+
+
+def test_evacuation_time_and_share_and_overflow():
+    one = EVAC.replace("BUSES", "1").replace(" DANGER", "")
+    assert task_value(one, "evacuation_completion_time", thresholds="{P: 60, S: 90, M: 120}") == 30.0
+    assert task_value(one, "evacuation_ratio", "ratio", thresholds="{P: 0.9, S: 0.8, M: 0.5}") == 1.0
+    assert task_value(one, "shelter_overflow", "sum", thresholds="{P: 0, S: 10, M: 50}") == 40.0
+    cut = EVAC.replace("BUSES", "1").replace(" DANGER", ", danger: {after: 15m, trapped: 0}")
+    assert task_value(cut, "evacuation_ratio", "ratio", thresholds="{P: 0.9, S: 0.8, M: 0.5}") == 0.8
+
+
+def test_time_to_control_and_area_burned_of_a_site_fire():
+    fire = """
+teams:
+  engine: {name: Engines, kind: fire_rescue, base: county-a, capabilities: [fire_suppression], count: 2}
+incidents:
+  plant:
+    at: 1h
+    region: village-a
+    kind: plant_fire
+    tasks:
+      fight: {kind: suppress, area: 1ha, growth: 0.2/h, needs: {fire_suppression: 2}, work: 1h}
+"""
+    assert task_value(fire, "time_to_control", thresholds="{P: 30, S: 60, M: 120}") == 20.0  # detected, reported
+    # it grew at 20 %/h for the 20 minutes before both engines were on it
+    assert task_value(fire, "area_burned", "max", thresholds="{P: 1, S: 2, M: 5}") == round(math.exp(0.2 * 20 / 60), 4)
+
+
+def test_dispatch_wait_with_a_warm_up():
+    queue = """
+teams:
+  crew: {name: Crew, kind: professional, base: county-a, capabilities: [rescue]}
+generators:
+  calls:
+    interarrival: 30m
+    until: 10h
+    regions: {village-a: 1}
+    incident: {kind: call, people: 1, needs: [rescue], work: 20m}
+"""
+    assert task_value(queue, "dispatch_wait", "max", thresholds="{P: 1, S: 5, M: 10}") == 0.0
+    busy = queue.replace("work: 20m", "work: 45m")
+    waits = task_value(busy, "dispatch_wait", "max", thresholds="{P: 1, S: 5, M: 10}")
+    late = task_value(busy, "dispatch_wait", "min", thresholds="{P: 1, S: 5, M: 10}", warm_up="        warm_up: 5h")
+    assert waits is not None and late is not None and late > 0 and waits >= late
+
+
+def test_the_1_3_5_standard_is_measured_part_by_part():
+    station = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+  station: {name: Station, kind: community, base: town-a, capabilities: [water_rescue]}
+incidents:
+  flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 4, needs: [water_rescue]}
+grassroots:
+  stations:
+    station: {respond: 2m, arrive: 4m, handle: 6m, extract: 0.5}
+"""
+    for metric, want in (("first_response_respond", 2.0), ("first_response_arrive", 4.0),
+                         ("first_response_handle", 6.0)):
+        assert task_value(station, metric, thresholds="{P: 1, S: 3, M: 5}") == want, metric
