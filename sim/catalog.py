@@ -176,11 +176,31 @@ MEASURES: dict[str, Better | None] = {
     "dispatch_wait_mean": "lower",
     "dispatch_wait_p90": "lower",
     "on_scene_mean": "lower",
+    "evacuated": "higher",
+    "evacuation_ratio": "higher",
+    "evacuation_time_mean": "lower",
+    "left_behind": "lower",
+    "shelter_overflow": "lower",
+    "area_burned": "lower",
+    "time_to_control_max": "lower",
+    "supplies_delivered": "higher",
+    "material_short": "lower",
+    "trapped_at_end": "lower",
 }
 """Run measure → the direction that is better (``None``: not a performance, no direction).
 
 A measure given per administrative level is one entry (``report_on_time_ratio`` stands for
 ``report_on_time_ratio.county``)."""
+
+
+WORLD: tuple[str, ...] = (
+    "rescued", "lost", "unresolved", "trapped_at_end", "people_rescued_ratio", "evacuated", "evacuation_ratio",
+    "evacuation_time_mean", "left_behind", "shelter_overflow", "area_burned", "time_to_control_max",
+    "supplies_delivered", "material_short", "on_scene_mean", "dispatch_wait_mean",
+)
+"""Run measures that describe what happened in the world (people, places, fires, materials), as opposed to
+how the exercise was run (reports on time, decision delays). A decision or a parameter that moves none of
+them changes nothing a trainee should learn from (a parameter then says ``affects: scoring``)."""
 
 
 def better(column: str, tasks: Mapping[str, str] | None = None) -> Better | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator as Gen
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from drillsim.agents.operation import PRIMARY, Line, Task
 from drillsim.flows.context import Context
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from drillsim.agents.incident import Incident
     from drillsim.agents.team import Team
+    from drillsim.flows.tasks.evacuate import Evacuations
     from drillsim.scenario.model import IncidentSpec
     from drillsim.scenario.types import Distribution
 
@@ -127,6 +128,11 @@ class OperationFlow:
             task = Task(tid, kind, inc, tspec, {}, tspec.priority)
             handler.build(task, gen)
             inc.tasks[tid] = task
+
+    @property
+    def evacuations(self) -> Evacuations:
+        """The evacuation flow (storage areas drive evacuations of their own)."""
+        return cast("Evacuations", self.kinds["evacuate"])
 
     def handler(self, task: Task) -> TaskKind:
         """The flow of the task's kind."""

@@ -58,11 +58,15 @@ class FireModel:
         sup = spec.suppression
         self._task_spec = (
             IncidentSpec(
-                kind="fire_line", needs=tuple(sup.needs), priority=spec.priority, work_time=f"{sup.shift}m"
+                kind="fire_line", priority=spec.priority,
+                # one crew with the line's capabilities, or `crews` of them side by side on a shift's work each
+                needs=tuple(sup.needs) if sup.crews == 1 else {sup.needs[0]: sup.crews},
+                work=f"{sup.shift * sup.crews}m",
             )
             if sup is not None
             else None
         )
+        self._closed: set[str] = set()
 
     def start(self) -> None:
         """Ignite at the scenario's time."""
@@ -283,7 +287,9 @@ class FireModel:
         self.crews.add(team.key)
 
     def crew_finished(self, team: Team, inc: Incident) -> None:
-        """A crew ends a line shift: the task closes and a new one opens while the fire runs."""
+        """A crew ends a line shift: once the task is done, a new one opens while the fire runs."""
         self.crews.discard(team.key)
-        self.tasks_open = max(0, self.tasks_open - 1)
-        self._open_tasks()
+        if all(t.done for t in inc.tasks.values()) and inc.key not in self._closed:
+            self._closed.add(inc.key)
+            self.tasks_open = max(0, self.tasks_open - 1)
+            self._open_tasks()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from drillsim.scenario.model import IdList, Location
+from drillsim.scenario.model_tasks import Needs
 from drillsim.scenario.model_triggers import Trigger
 from drillsim.scenario.types import (
     Amount,
@@ -20,6 +21,7 @@ from drillsim.scenario.types import (
     Frozen,
     Id,
     Probability,
+    Rate,
     Text,
     TimePoint,
     written,
@@ -141,6 +143,21 @@ class CrossRegion(Frozen):
 # ---- storage areas ----------------------------------------------------------------------------------
 
 
+class StorageEvacuation(Frozen):
+    """How a storage area's people leave: on their own (organised by their villages) and by transport, to shelters."""
+
+    to: tuple[Id, ...] = Field(min_length=1, description="Shelters, in order of preference.")
+    on_foot: Rate | None = Field(default=None, description="People leaving on their own, e.g. 6000/h.")
+    needs: Needs = Field(default_factory=dict, description="Teams that carry people (each takes `carries`).")
+    load: DurationDist = Field(default=written_dist("10m"), description="Time to load one trip.")
+
+    @model_validator(mode="after")
+    def _movers(self) -> StorageEvacuation:
+        if not self.needs and not self.on_foot:
+            raise ValueError("people must leave on foot (`on_foot`) or be carried (`needs`)")
+        return self
+
+
 class StorageArea(Frozen):
     """A flood storage area (蓄滞洪区): evacuate, report complete, then open the gates."""
 
@@ -155,7 +172,12 @@ class StorageArea(Frozen):
     order: Trigger | None = Field(
         default=None, description="When evacuation is ordered (or `storage:` effects)."
     )
-    evacuation_time: DurationDist = Field(description="Time to move everyone out (应撤尽撤).")
+    evacuation_time: DurationDist | None = Field(
+        default=None, description="Time to move everyone out (应撤尽撤), when `evacuate` does not say how they move.")
+    evacuate: StorageEvacuation | None = Field(
+        default=None, description="People move to shelters (an evacuation task): the report follows the last one out.")
+    force: Trigger | None = Field(
+        default=None, description="The water cannot wait: the gates open when this fires, report or not.")
     report_delay: DurationDist = written_dist("30m")
     open_delay: DurationDist = written_dist(0)
     deadline: Duration | None = Field(
@@ -165,3 +187,10 @@ class StorageArea(Frozen):
         default=0.01, description="Share of people left who get trapped."
     )
     needs: IdList = ("water_rescue",)
+
+    @model_validator(mode="after")
+    def _how(self) -> StorageArea:
+        if (self.evacuation_time is None) == (self.evacuate is None):
+            raise ValueError("give `evacuation_time` (a time to move everyone out) or `evacuate` (how they move), "
+                             "one of them")
+        return self

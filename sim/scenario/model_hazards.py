@@ -195,7 +195,15 @@ class Suppression(Frozen):
     max_rate: Speed = Field(description="Crews cannot hold an edge spreading faster than this.")
     shift: Duration = Field(default=written("2h"), gt=0, description="Length of one line task before re-tasking.")
     sectors: int = Field(default=4, ge=1, le=50, description="Line tasks open at once.")
+    crews: int = Field(default=1, ge=1, le=50, description="Crews each sector's task takes, working its line "
+                       "together (a joint operation; with more than one, `needs` names one capability).")
     mop_up: Duration = Field(default=written("2h"), description="Containment to extinguished.")
+
+    @model_validator(mode="after")
+    def _joint(self) -> Suppression:
+        if self.crews > 1 and len(self.needs) != 1:
+            raise ValueError("crews above 1 work one capability side by side: give `needs` one capability")
+        return self
 
 
 class FireThreat(Frozen):

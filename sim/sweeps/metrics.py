@@ -79,6 +79,7 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
     queued: dict[str, float] = {}
     dispatched: dict[str, float] = {}
     on_scene: dict[str, float] = {}
+    world = _World()
     end_t = 0.0
     for rec in records:
         t, _seq, kind, _actor, subject, data = rec[:6]
@@ -104,6 +105,8 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
             on_scene.setdefault(subject, float(data.get("since_onset", 0.0)))
         elif kind == "exercise.ended":
             ended = data
+        elif kind in _World.KINDS:
+            world.read(t, kind, subject, data)
     metrics: dict[str, float | None] = {name: _num(ended.get(name)) for name in COUNTS}
     metrics["people_at_risk"] = at_risk
     rescued = metrics["rescued"]
@@ -120,7 +123,87 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
     metrics["dispatch_wait_mean"] = _mean(waits)
     metrics["dispatch_wait_p90"] = _quantile(waits, 0.9)
     metrics["on_scene_mean"] = _mean(list(on_scene.values()))
+    metrics.update(world.metrics(end_t))
     return RunScore(metrics, {}, None)
+
+
+class _World:
+    """What happened in the world besides rescues: people moved, fires, supplies (one pass over the records)."""
+
+    KINDS = frozenset(("evacuation.ordered", "evacuation.completed", "task.unresolved", "shelter.overflow",
+                       "suppression.controlled", "suppression.extinguished", "fire.contained", "fire.state",
+                       "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved"))
+
+    def __init__(self) -> None:
+        self.to_move = 0.0
+        self.moved = 0.0
+        self.left = 0.0
+        self.overflow = 0.0
+        self.evac_open: dict[tuple[Any, Any], float] = {}
+        self.evac_times: list[float] = []
+        self.fires: dict[Any, float] = {}
+        self.fire_start: dict[Any, float] = {}
+        self.controlled: dict[Any, float] = {}
+        self.delivered = 0.0
+        self.short = 0.0
+        self.trapped = 0.0
+
+    def read(self, t: float, kind: str, subject: Any, data: Mapping[str, Any]) -> None:
+        """Take one record into account."""
+        key = (subject, data.get("task"))
+        if kind == "evacuation.ordered":
+            self.to_move += _f(data.get("people"))
+            self.evac_open[key] = t
+        elif kind == "evacuation.completed":
+            self.moved += _f(data.get("evacuated"))
+            self.left += _f(data.get("left_behind"))
+            self.evac_times.append(_f(data.get("since_order")))
+            self.evac_open.pop(key, None)
+        elif kind == "task.unresolved":
+            if data.get("kind") == "evacuate":
+                self.moved += _f(data.get("evacuated"))
+            elif data.get("kind") == "suppress":
+                self.fires[key] = _f(data.get("area_ha"))
+        elif kind == "shelter.overflow":
+            self.overflow += _f(data.get("people"))
+        elif kind in ("suppression.controlled", "fire.contained"):
+            self.controlled[key if kind.startswith("suppression") else subject] = t
+            if kind == "suppression.controlled":
+                self.fire_start.setdefault(key, t - _f(data.get("since_onset")))
+        elif kind in ("suppression.extinguished", "fire.state", "fire.extinguished"):
+            fire = key if kind.startswith("suppression") else subject
+            self.fires[fire] = _f(data.get("area_ha"))
+            if kind == "suppression.extinguished":
+                self.fire_start.setdefault(key, t - _f(data.get("since_onset")))
+            elif kind == "fire.state":
+                self.fire_start.setdefault(fire, t)
+        elif kind == "supply.delivered":
+            self.delivered += _f(data.get("quantity"))
+        elif kind == "material.shortfall":
+            self.short += _f(data.get("short"))
+        elif kind == "incident.unresolved":
+            self.trapped += _f(data.get("alive")) if data.get("people") else 0.0
+
+    def metrics(self, end: float) -> dict[str, float | None]:
+        """The world outcomes (see :data:`drillsim.catalog.WORLD`)."""
+        times = self.evac_times + [end - t0 for t0 in self.evac_open.values()]  # still going: censored at the end
+        control = [self.controlled.get(f, end) - t0 for f, t0 in self.fire_start.items()]
+        return {
+            "evacuated": self.moved,
+            "evacuation_ratio": self.moved / self.to_move if self.to_move > 0 else None,
+            "evacuation_time_mean": _mean(times),
+            "left_behind": self.left,
+            "shelter_overflow": self.overflow,
+            "area_burned": sum(self.fires.values()) if self.fires else None,
+            "time_to_control_max": max(control) if control else None,
+            "supplies_delivered": self.delivered,
+            "material_short": self.short,
+            "trapped_at_end": self.trapped,
+        }
+
+
+def _f(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _report_levels(header: Mapping[str, Any]) -> list[str]:

@@ -72,3 +72,41 @@ hazards:
     assert kinds(recs, "storage.ordered")[0][0] == first
     assert kinds(recs, "storage.ordered")[0][5]["cause"] == "main"
     assert kinds(recs, "hazard.warning", level="orange")[0][0] == first
+
+
+MOVING = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+shelters:
+  school: {name: School, region: county-a, capacity: 5000}
+storage_areas:
+  lowland:
+    name: Lowland storage area
+    region: town-a
+    agency: flood-hq
+    people: 3000
+    order: {after: 1h}
+    evacuate: {to: [school], on_foot: 1000/h}
+    report_delay: 30m
+    FORCE
+    left_behind_trapped: 0.1
+"""
+
+
+def test_people_walk_out_and_the_report_follows_the_last_one(run_world):
+    recs = run_world(MOVING.replace("FORCE", ""))
+    (done,) = kinds(recs, "evacuation.completed")
+    assert done[5]["evacuated"] == 3000 and done[0] == 60.0 + 180.0  # 1,000 an hour from the order
+    (rep,) = kinds(recs, "storage.evacuation_reported")
+    assert rep[0] == done[0] + 30.0 and rep[5]["evacuated"] == 3000
+    assert not kinds(recs, "evacuation.danger")
+
+
+def test_gates_forced_open_catch_the_people_still_there(run_world):
+    recs = run_world(MOVING.replace("FORCE", "force: {after: 2h}"))
+    (act,) = kinds(recs, "storage.activated")
+    assert act[0] == 120.0 and act[5]["forced"] and act[5]["evacuated"] == 1000
+    (hit,) = kinds(recs, "evacuation.danger")
+    assert hit[5]["left"] == 2000 and hit[5]["trapped"] == 200
+    trapped = [r for r in kinds(recs, "incident.occurred") if r[5]["kind"] == "storage_trapped"]
+    assert trapped and trapped[0][5]["people"] == 200

@@ -250,22 +250,31 @@ class Evacuations(KindBase):
         self._danger(task)
 
     def _danger(self, task: Task) -> None:
-        """The hazard reaches the place: people still there are at risk; some become trapped."""
+        danger = self._spec(task).danger
+        if danger is not None:
+            self.danger(task, danger.trapped, danger.needs, kind=danger.kind, survival=danger.survival)
+
+    def moved(self, task: Task) -> int:
+        """People of the evacuation who have left the place so far."""
+        state = self._state(task)
+        return state.people - state.at_place - state.left_behind
+
+    def danger(self, task: Task, share: float, needs: tuple[str, ...] | dict[str, int], *, kind: str,
+               survival: str | None = None) -> None:
+        """The hazard reaches the place: people still there are at risk; ``share`` of them become trapped."""
         ctx = self.ctx
         state = self._state(task)
-        spec = self._spec(task)
-        danger = spec.danger
-        if task.done or danger is None:
+        if task.done or (state.at_place <= 0 and state.left_behind):
             return
         inc = task.incident
         left = state.at_place
-        trapped = round(left * danger.trapped)
+        trapped = round(left * share)
         state.left_behind = left
         state.at_place = 0
         stop_asking(task)
         ctx.emit("evacuation.danger", inc.region.key, inc.key, {"task": task.key, "left": left, "trapped": trapped})
         if trapped > 0:
-            trapped_spec = IncidentSpec(kind=danger.kind, people=trapped, needs=danger.needs, survival=danger.survival,
+            trapped_spec = IncidentSpec(kind=kind, people=trapped, needs=needs, survival=survival,
                                         priority=1, name=inc.spec.name)
             ctx.incidents.occur(trapped_spec, inc.region.key, source=inc.key, key=f"{inc.key}-{task.key}-left",
                                 gen=ctx.streams.get("evacuation", inc.key, task.key, "left"), location=inc.location)
