@@ -109,7 +109,8 @@ class StorageFlow:
         wait = self._sample(sid, "open", area.open_delay)
         if wait > 0:
             yield env.timeout(wait)
-        self._activate(sid, area, ctx.operations.evacuations.moved(task) if task is not None else area.people, forced=False)
+        moved = ctx.operations.evacuations.moved(task) if task is not None else area.people
+        self._activate(sid, area, moved, forced=False)
 
     def _task(self, sid: str, area: StorageArea) -> Task:
         """The order starts the people moving: an evacuation task, opened at once (the order is the command's)."""
