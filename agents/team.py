@@ -76,6 +76,8 @@ class Team(mesa.Agent):
         self.self_deployed = False
         self.tasked_once = False
         self.withdrawing = False
+        self.standing_down = False  # released by the command: off duty after its current task
+        self.released = False  # off duty since a release (until activated again)
         self.called = False
         self.progress_every: float | None = None
         self.first_response: Station | None = None

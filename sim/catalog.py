@@ -186,6 +186,7 @@ MEASURES: dict[str, Better | None] = {
     "supplies_delivered": "higher",
     "material_short": "lower",
     "trapped_at_end": "lower",
+    "rescue_finished": "lower",
 }
 """Run measure → the direction that is better (``None``: not a performance, no direction).
 
@@ -196,7 +197,7 @@ A measure given per administrative level is one entry (``report_on_time_ratio`` 
 WORLD: tuple[str, ...] = (
     "rescued", "lost", "unresolved", "trapped_at_end", "people_rescued_ratio", "evacuated", "evacuation_ratio",
     "evacuation_time_mean", "left_behind", "shelter_overflow", "area_burned", "time_to_control_max",
-    "supplies_delivered", "material_short", "on_scene_mean", "dispatch_wait_mean",
+    "supplies_delivered", "material_short", "rescue_finished",
 )
 """Run measures that describe what happened in the world (people, places, fires, materials), as opposed to
 how the exercise was run (reports on time, decision delays). A decision or a parameter that moves none of

@@ -26,6 +26,7 @@ from drillsim.agents.operation import PRIMARY
 from drillsim.flows.activation import ActivationFlow
 from drillsim.flows.border import BorderFlow
 from drillsim.flows.comms import CommsFlow
+from drillsim.flows.context import HazardModel
 from drillsim.flows.coordination import CoordinationFlow
 from drillsim.flows.decisions import DecisionFlow
 from drillsim.flows.duty_reports import DutyReports
@@ -133,7 +134,8 @@ class Exercise:
         self.grassroots = GrassrootsFlow(self)
         self.msel = MselFlow(self)
         self.decisions = DecisionFlow(self, set(players), self._halt)
-        self.hazards = hazards.build(self)
+        self.hazards: list[HazardModel] = []  # declared before build: effects look fires up through it
+        self.hazards = list(hazards.build(self))
         self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,

@@ -128,6 +128,18 @@ class ActivationFlow:
                     ctx.dispatcher.put_on_duty(team)
 
 
+    def release(self, teams: tuple[str, ...], by: str) -> None:
+        """Stand teams down: free ones at once, busy ones when their current task is done."""
+        ctx = self.ctx
+        for team in ctx.model.teams_in(teams):
+            if team.state == "off_duty" or team.standing_down:
+                continue
+            ctx.emit("team.released", by, team.key, {"kind": team.kind, "busy": team.assigned is not None})
+            team.standing_down = True
+            if team.key in ctx.dispatcher.available:
+                ctx.dispatcher.release(team)
+
+
 def holds(cond: Condition, region: Region) -> bool:
     """Evaluate a condition against a region's known facts."""
     if isinstance(cond, FactTest):

@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     from drillsim.scenario.model import Scenario
 
 
+class HazardModel(Protocol):
+    """A hazard model as the flows see it (they never import :mod:`drillsim.hazards`)."""
+
+    def start(self) -> None:
+        """Start with the exercise."""
+        ...
+
+
 class Context(Protocol):
     """The exercise as seen by flows."""
 
@@ -55,6 +63,7 @@ class Context(Protocol):
     storage: StorageFlow
     materials: MaterialsFlow
     grassroots: GrassrootsFlow
+    hazards: list[HazardModel]
 
     def emit(self, kind: str, actor: str | None, subject: str | None, data: dict[str, Any]) -> Row:
         """Append a record to the event log."""

@@ -208,7 +208,12 @@ class CoordinationFlow:
                 team.home = team.position = team.origin_home
                 desk.teams.remove(team)
                 return
+            jam = self.spec.congestion
+            if jam > 0:
+                ctx.roads.jam(desk.zones, jam, "teams waiting")
             yield env.timeout(filing) | self._rule_changed
+            if jam > 0:
+                ctx.roads.jam(desk.zones, -jam, "teams waiting")
         assert desk.resource is not None
         with desk.resource.request() as slot:
             yield slot

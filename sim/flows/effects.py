@@ -15,12 +15,14 @@ from drillsim.flows.context import Context
 from drillsim.scenario.model import Activate, DeliverInject, RaiseLevel, SetLevel, SpawnIncident
 from drillsim.scenario.model_actions import (
     ActivateDesk,
+    Attack,
     CallTeams,
     CommsLost,
     CommsRestored,
     Consult,
     IssueWarning,
     OrderStorage,
+    Release,
     RequestMaterial,
     RequestSupport,
     RoadCut,
@@ -84,6 +86,16 @@ def _doctrine(ctx: Context, eff: Action, cause: str) -> None:
     elif isinstance(eff, SetRule):
         if eff.rule.invitation_letter is not None:
             ctx.coordination.set_invitation_rule(eff.rule.invitation_letter, cause)
+        if eff.rule.cross_border_materials is not None:
+            ctx.materials.set_cross_border(eff.rule.cross_border_materials, cause)
+    elif isinstance(eff, Release):
+        ctx.activation.release(eff.release.teams, cause)
+    elif isinstance(eff, Attack):
+        a = eff.attack
+        for model in ctx.hazards:
+            set_attack = getattr(model, "set_attack", None)  # a forest fire (the flows never import hazards)
+            if set_attack is not None and getattr(model, "key", None) == a.fire:
+                set_attack(a.sectors, a.crews, cause, a.max_rate)
     elif isinstance(eff, RequestMaterial):
         m = eff.request_material
         ctx.materials.request(m.item, m.quantity, m.for_, m.by or m.for_, cause)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from drillsim.flows.context import Context
 from drillsim.geo import haversine_km
 from drillsim.rng import make_sampler
+from drillsim.scenario.model_materials import CrossBorder
 
 if TYPE_CHECKING:
     import simpy
@@ -44,11 +45,9 @@ class MaterialsFlow:
             for d, s in m.depots.items()
             for i, a in s.agreements.items()
         }
-        self._approval = (
-            make_sampler(m.cross_border.approval, ctx.streams.get("depot", "approval"))
-            if m.cross_border
-            else None
-        )
+        approval = m.cross_border.approval if m.cross_border is not None else CrossBorder().approval
+        self._approval = make_sampler(approval, ctx.streams.get("depot", "approval"))
+        self.cross_border = m.cross_border is not None and m.cross_border.allowed
         self._n = 0
 
     def on_incident_known(self, inc: Incident) -> None:
@@ -150,6 +149,12 @@ class MaterialsFlow:
                     return depot, spec.location or region.location, region, got, wait
         return None
 
+    def set_cross_border(self, allowed: bool, cause: str | None) -> None:
+        """Let other provinces' depots supply requests (or stop them), from now on."""
+        if allowed != self.cross_border:
+            self.cross_border = allowed
+            self.ctx.emit("material.rule", "control", "cross_border", {"allowed": allowed, "cause": cause})
+
     def _candidates(self, target: Region, home: str, restricted: bool) -> list[tuple[str, bool]]:
         """Depots that may serve ``target``: its province first, nearest first; others if allowed."""
         regions = self.ctx.model.regions
@@ -161,7 +166,7 @@ class MaterialsFlow:
             key = (haversine_km(where, target.location), i, d)
             (own if region.province.key == home else other).append(key)
         out = [(d, False) for _, _, d in sorted(own)]
-        if not restricted and self.spec.cross_border is not None:
+        if not restricted and self.cross_border:
             out += [(d, True) for _, _, d in sorted(other)]
         return out
 

@@ -69,7 +69,7 @@ class Missions:
                     team._leg = None
                     team.state = "idle"
                     emit("team.returned", team.key, team.base.key, {})
-                team.state = "off_duty" if team.withdrawing else "idle"
+                team.state = "off_duty" if team.withdrawing or team.released else "idle"
                 if team.assigned is None:
                     team.wake = env.event()
                     yield team.wake

@@ -77,6 +77,7 @@ class Dispatcher:
     def put_on_duty(self, team: Team) -> None:
         """An activated team becomes available (and may take a queued place at once)."""
         team.state = "idle"
+        team.released = False
         if team.process is None:
             self._launch(team)
         elif team.wake is not None and not team.wake.triggered and team.position != team.home:
@@ -92,7 +93,7 @@ class Dispatcher:
             return km, 0.0
         minutes = km / speed * 60.0
         roads = self.ctx.roads
-        if roads.cut:
+        if roads.slowed:
             minutes *= max((roads.factor(r) for r in regions if r is not None), default=1.0)
         return km, minutes
 
@@ -177,7 +178,7 @@ class Dispatcher:
         """The nearest available team that may work ``line`` (ties broken as the scenario says)."""
         inc = task.incident
         loc = inc.location
-        if loc is None or self.ctx.roads.cut or type(loc) is not tuple:  # rankings are keyed by the point
+        if loc is None or self.ctx.roads.slowed or type(loc) is not tuple:  # rankings are keyed by the point
             near = self._near_by_scan(inc, line.needs)
         else:
             near = self._near_ranked(inc, line.needs, loc)
@@ -269,6 +270,14 @@ class Dispatcher:
     def release(self, team: Team) -> None:
         """A team is free: give it the most urgent open place it can fill, else mark it available."""
         team.assigned = team.task = team.line = None
+        if team.standing_down:  # released by the command: off duty (goes home), out of the pool
+            team.standing_down = False
+            team.released = True
+            if team.state in ("idle", "working", "on_scene", "travelling"):
+                team.state = "off_duty"
+            self.available.pop(team.key, None)
+            self.idle_since.pop(team.key, None)
+            return
         if team.withdrawing:
             self.available.pop(team.key, None)
             self.ctx.coordination.withdraw_now(team)

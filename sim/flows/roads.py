@@ -23,6 +23,26 @@ class RoadsFlow:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.cut: dict[str, float] = {}
+        self.jams: dict[str, float] = {}
+
+    @property
+    def slowed(self) -> bool:
+        """True while any road is cut or jammed (travel then depends on the regions a trip touches)."""
+        return bool(self.cut or self.jams)
+
+    def jam(self, zones: frozenset[str], delta: float, cause: str) -> None:
+        """Add ``delta`` to the jam of ``zones`` (teams queuing on the roads); logged when it starts and ends."""
+        for zone in sorted(zones):
+            before = self.jams.get(zone, 0.0)
+            after = max(0.0, before + delta)
+            if after <= 1e-9:
+                self.jams.pop(zone, None)
+                if before > 0:
+                    self.ctx.emit("road.restored", zone, zone, {"factor": 1.0, "cause": cause})
+            else:
+                self.jams[zone] = after
+                if before <= 0:
+                    self.ctx.emit("road.cut", zone, zone, {"factor": round(1.0 + after, 4), "cause": cause})
 
     def cut_road(self, region: str, factor: float, cause: str, duration: float | None = None) -> None:
         """Cut roads in ``region`` (a larger factor replaces a smaller one); reopen after ``duration``."""
@@ -43,8 +63,9 @@ class RoadsFlow:
             self.ctx.emit("road.restored", region, region, {"factor": 1.0})
 
     def factor(self, region: Region) -> float:
-        """Travel-time multiplier for a trip touching ``region`` (the largest cut above it)."""
+        """Travel-time multiplier for a trip touching ``region``: the largest cut above it, times any jam there."""
         cut = self.cut
-        if not cut:
-            return 1.0
-        return max((f for key, f in cut.items() if key in region.lineage), default=1.0)
+        f = max((f for key, f in cut.items() if key in region.lineage), default=1.0) if cut else 1.0
+        if self.jams:
+            f *= 1.0 + max((j for key, j in self.jams.items() if key in region.lineage), default=0.0)
+        return f

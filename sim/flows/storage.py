@@ -22,6 +22,7 @@ from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import IncidentSpec
 from drillsim.scenario.model_tasks import EvacuateTask
+from drillsim.scenario.types import fixed_count
 
 if TYPE_CHECKING:
     import simpy
@@ -118,8 +119,8 @@ class StorageFlow:
         ev = area.evacuate
         assert ev is not None  # called only for an area that says how people move
         # values already validated (a rate per minute): build the task without parsing them again
-        move = EvacuateTask.model_construct(kind="evacuate", people=area.people, to=ev.to, on_foot=ev.on_foot,
-                                            needs=ev.needs, load=ev.load, priority=1)
+        move = EvacuateTask.model_construct(kind="evacuate", people=fixed_count(area.people), to=ev.to,
+                                            on_foot=ev.on_foot, needs=ev.needs, load=ev.load, priority=1)
         spec = IncidentSpec(kind="storage_evacuation", name=area.name, tasks={"evacuate": move})
         inc = ctx.incidents.occur(spec, area.region, source=sid, key=f"{sid}-evacuation",
                                   gen=ctx.streams.get("storage", sid, "evacuation"))

@@ -52,6 +52,7 @@ class FireModel:
         self._tasks = 0
         self._near: set[tuple[int, str]] = set()
         self._threatened: set[str] = set()
+        self._reached: set[str] = set()
         self.contained = False
         self.out = False
         self._fire_spec = IncidentSpec(kind=spec.kind, name=spec.name, priority=spec.priority)
@@ -67,6 +68,8 @@ class FireModel:
             else None
         )
         self._closed: set[str] = set()
+        self.sectors = sup.sectors if sup is not None else 0
+        self.crews_per_sector = sup.crews if sup is not None else 0
 
     def start(self) -> None:
         """Ignite at the scenario's time."""
@@ -191,11 +194,17 @@ class FireModel:
     def _check_threats(self) -> None:
         grid = self.grid
         for tid, threat in self.spec.threats.items():
-            if tid in self._threatened:
+            if tid in self._reached:
                 continue
             tx, ty = grid.km_from_ignition(threat.location)
             burning = grid.ignited
             near = float(np.sqrt(((grid.x[burning] - tx) ** 2 + (grid.y[burning] - ty) ** 2).min()))
+            if threat.reach is not None and near <= threat.reach:
+                self._reached.add(tid)
+                self.ctx.emit("fire.reached", self.key, tid, {"region": threat.region, "distance_km": round(near, 3),
+                                                             "area_ha": grid.area_ha()})
+            if tid in self._threatened:
+                continue
             if near <= threat.distance:
                 self._threatened.add(tid)
                 self.ctx.incidents.occur(
@@ -247,6 +256,34 @@ class FireModel:
 
     # -- crews (the dispatcher calls these through Incident.owner) ---------------------------------
 
+    def set_attack(self, sectors: int | None, crews: int | None, cause: str, max_rate: float | None = None) -> None:
+        """Attack harder or less hard: more sectors, more crews on each line, faster edges held."""
+        sup = self.spec.suppression
+        if sup is None:
+            return
+        if max_rate is not None:
+            self.grid.max_rate = max_rate
+        self.sectors = sectors or self.sectors
+        self.crews_per_sector = crews or self.crews_per_sector
+        cap = sup.needs[0]
+        crews = self.crews_per_sector
+        self._task_spec = IncidentSpec(
+            kind="fire_line", priority=self.spec.priority,
+            needs=tuple(sup.needs) if crews == 1 and len(sup.needs) > 1 else {cap: crews},
+            work=f"{sup.shift * crews}m")
+        self.ctx.emit("fire.attack", self.key, None, {"sectors": self.sectors, "crews": self.crews_per_sector,
+                                                      "max_rate": round(self.grid.max_rate, 4), "cause": cause})
+        # the line tasks already open take the new number of crews at once (joint operations)
+        for inc in [i for i in self.ctx.model.incidents.values() if i.owner is self and i.kind == "fire_line"]:
+            for task in inc.tasks.values():
+                if task.done:
+                    continue
+                for line in task.lines.values():
+                    line.limit = max(line.limit, crews)
+                    line.wanted = max(line.wanted, crews)
+                self.ctx.dispatcher.fill(task)
+        self._open_tasks()
+
     def on_dispatch_known(self, inc: Incident) -> None:
         """A fire incident reached the dispatch level: open fire-line tasks for crews."""
         self._open_tasks()
@@ -256,13 +293,13 @@ class FireModel:
         sup = self.spec.suppression
         if sup is None or self.contained or not any(i.dispatch_known for i in self.incidents.values()):
             return
-        ii, jj, sector = self.grid.edge_cells_by_sector(sup.sectors)
+        ii, jj, sector = self.grid.edge_cells_by_sector(self.sectors)
         if ii.size == 0:
             return
         assert self._task_spec is not None  # made whenever the fire has suppression
         ctx = self.ctx
-        while self.tasks_open < sup.sectors:
-            pick = np.nonzero(sector == self._tasks % sup.sectors)[0]
+        while self.tasks_open < self.sectors:
+            pick = np.nonzero(sector == self._tasks % self.sectors)[0]
             if pick.size == 0:
                 pick = np.arange(ii.size)
             k = int(pick[pick.size // 2])

@@ -112,6 +112,8 @@ class FireGrid:
         self.held = np.zeros((n, n), dtype=bool)
         self.crown_on = False
         self._line_carry = 0.0
+        # fastest edge crews can hold (an attack order can raise it: helicopters, concentrated forces)
+        self.max_rate = spec.suppression.max_rate if spec.suppression is not None else 0.0
 
     # -- geometry ----------------------------------------------------------------------------------
 
@@ -211,7 +213,7 @@ class FireGrid:
         crown = self.spec.spread.crown
         if self.crown_on and crown is not None:
             rate = np.where(self.crown_cells[ii, jj], np.maximum(rate, crown.rate), rate)
-        ok = np.nonzero(rate <= sup.max_rate)[0]
+        ok = np.nonzero(rate <= self.max_rate)[0]
         if ok.size == 0:
             self._line_carry = min(self._line_carry, 1.0)  # crews cannot work the edge: no stockpiling
             return False

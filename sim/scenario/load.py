@@ -250,6 +250,7 @@ def _problems(doc: Document, exc: ValidationError) -> tuple[list[Problem], int]:
     hints = HINT_BUDGET
     errors = exc.errors(include_url=False)
     rest: set[tuple[Any, ...]] = set()
+    cut_texts: set[str] = set()
     for n, err in enumerate(errors):
         if len(out) >= MAX_LISTED:  # count the rest, without pydantic's duplicates for one union value
             rest.update((tuple(e["loc"]), e["type"]) for e in errors[n:])
@@ -265,6 +266,11 @@ def _problems(doc: Document, exc: ValidationError) -> tuple[list[Problem], int]:
         seen.add(key)
         if etype == "extra_forbidden":
             hints -= 1
+            if _is_text(err["loc"][:-1]):
+                text_at = dotted(path[:-1])
+                if text_at in cut_texts:
+                    continue  # one problem per text, however many pieces the commas made
+                cut_texts.add(text_at)
         if etype == "value_error":
             path = _field_named_first(doc.data, path, message)
             shown = dotted(path)
@@ -385,6 +391,10 @@ def _describe(err: Mapping[str, Any], path: PathT, doc: Document, *, hint: bool 
     if etype == "extra_forbidden":
         allowed = _allowed_keys(err["loc"][:-1])
         name = str(err["loc"][-1])
+        if _is_text(err["loc"][:-1]):
+            # `{zh: 标题, en: Text, with a comma}` reads `with a comma` as a key of the text
+            return (f"`{_clip(name, 40)}` is not a language: the text was cut at a comma or a colon",
+                    'quote this text: {zh: …, en: "…, …"} (a text with a comma or ": " inside {…} needs quotes)')
         near = difflib.get_close_matches(name, allowed, n=1) if hint else []
         mean = f"did you mean `{near[0]}`? " if near else ""
         odd = invisible_hint(name)

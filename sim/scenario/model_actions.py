@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BeforeValidator, Field
 
-from drillsim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Text, written_dist
+from drillsim.scenario.types import Amount, Duration, DurationDist, Frozen, Id, Speed, Text, written_dist
 
 WarningLevel = Literal["blue", "yellow", "orange", "red"]
 WARNING_RANK = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
@@ -132,12 +132,42 @@ class RuleSpec(Frozen):
     """Switches of the coordination rules."""
 
     invitation_letter: bool | None = Field(default=None, description="Out-of-province teams need a letter.")
+    cross_border_materials: bool | None = Field(
+        default=None, description="Depots of other provinces may supply requests (after the cross-border approval).")
 
 
 class SetRule(Frozen):
     """Change a rule now (e.g. drop the invitation-letter requirement)."""
 
     rule: RuleSpec
+
+
+class AttackSpec(Frozen):
+    """How hard a forest fire is attacked: line tasks open at once and crews on each."""
+
+    fire: Id
+    sectors: int | None = Field(default=None, ge=1, le=50, description="Line tasks open at once.")
+    crews: int | None = Field(default=None, ge=1, le=50, description="Crews each line task takes.")
+    max_rate: Speed | None = Field(default=None, description="Fastest-spreading edge the attack can hold "
+                                   "(helicopters and concentrated forces knock down a faster edge).")
+
+
+class ReleaseSpec(Frozen):
+    """Teams to stand down."""
+
+    teams: tuple[Id, ...] = Field(min_length=1)
+
+
+class Release(Frozen):
+    """Stand teams down: each goes off duty once its current task is done (moved to other work, sent home)."""
+
+    release: ReleaseSpec
+
+
+class Attack(Frozen):
+    """Change the attack on a forest fire now (e.g. the final assault, 总攻)."""
+
+    attack: AttackSpec
 
 
 class MaterialSpec(Frozen):
@@ -169,11 +199,13 @@ ACTION_TAGS: dict[str, type[Frozen]] = {
     "call": CallTeams,
     "rule": SetRule,
     "request_material": RequestMaterial,
+    "attack": Attack,
+    "release": Release,
 }
 """Effect key → model, for the effect union in :mod:`drillsim.scenario.model`."""
 
 Action: TypeAlias = (
     IssueWarning | CommsLost | CommsRestored | RoadCut | RoadRestored | OrderStorage | Consult | RequestSupport
-    | ActivateDesk | StandDownDesk | CallTeams | SetRule | RequestMaterial
+    | ActivateDesk | StandDownDesk | CallTeams | SetRule | RequestMaterial | Attack | Release
 )
 """The models of :data:`ACTION_TAGS` as one type (for code that applies effects)."""

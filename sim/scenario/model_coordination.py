@@ -86,6 +86,10 @@ class Coordination(Frozen):
     registration_required: bool = Field(
         default=True, description="Teams with requires_registration are tasked only after registering."
     )
+    congestion: float = Field(
+        default=0.0, ge=0, le=1, description="Each team kept waiting outside a desk (refused for want of a letter, "
+        "filing) slows travel in the desk's zones by this share: convoys queue on the roads, which the mechanism "
+        "exists to prevent.")
 
 
 # ---- cross-region coordination -------------------------------------------------------------------

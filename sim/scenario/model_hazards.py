@@ -213,6 +213,9 @@ class FireThreat(Frozen):
     location: Location
     distance: Distance = written("500m")
     incident: IncidentSpec
+    reach: Distance | None = Field(
+        default=None, description="The fire reaches the place when this close (`fire.reached`): an evacuation's "
+        "`danger: {when: {record: fire.reached, subject: [THREAT]}}` then catches whoever is still there.")
 
 
 class Fire(Frozen):

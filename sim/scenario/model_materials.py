@@ -57,6 +57,8 @@ class CrossBorder(Frozen):
     """Depots of another province help after approval (京津冀救灾物资协同保障协议)."""
 
     approval: DurationDist = written_dist("1h")
+    allowed: bool = Field(default=True, description="False: only after a `rule: {cross_border_materials: true}` "
+                                                    "effect (a request to other provinces).")
 
 
 class Materials(Frozen):

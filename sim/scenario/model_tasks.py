@@ -101,6 +101,9 @@ class Danger(Frozen):
     needs: Needs = Field(default=("water_rescue",), description="What rescuing them needs.")
     survival: Id | None = Field(default=None, description="Their survival curve (default: the scenario's).")
     kind: Id = Field(default="left_behind", description="Kind of the incident of people trapped.")
+    per_team: int = Field(default=20, ge=1, le=100_000,
+                          description="Rescuing them is a joint operation: one team per this many people trapped.")
+    per_person: Work = Field(default=written_dist("10m"), description="Team-time of rescue work per person trapped.")
 
     @model_validator(mode="after")
     def _one(self) -> Danger:

@@ -39,12 +39,17 @@ report.sent report.received report.zero response.triggered level.changed agency.
 rescue.queued team.dispatched team.on_scene rescue.started rescue.completed team.returning team.returned
 team.mishap team.progress inject.delivered inject.skipped decision.opened decision.made
 whistle.called whistle.answered comms.lost comms.restored road.cut road.restored hazard.warning hazard.river
-fire.state fire.crossed fire.crown fire.contained fire.extinguished quake.occurred quake.aftershock
+fire.state fire.crossed fire.crown fire.contained fire.extinguished fire.reached quake.occurred quake.aftershock
 coordination.activated coordination.called coordination.rule coordination.stood_down coordination.failure
 team.arrived team.registered team.refused team.tasked team.withdrawn
 border.shared border.notified border.consulted border.support_requested border.support_approved
 border.support_sent border.support_arrived storage.ordered storage.evacuation_reported storage.activated
+material.rule fire.attack team.released
 material.requested material.dispatched material.delivered material.shortfall
+task.queued task.started task.completed task.reinforcement task.held task.unresolved
+evacuation.ordered evacuation.trip evacuation.danger evacuation.completed shelter.occupancy shelter.overflow
+suppression.state suppression.controlled suppression.extinguished supply.delivered
+hazard.threshold hazard.cleared hazard.reading
 """.split()
 )
 """Record kinds the engine writes (docs/records.md); a trigger on another kind gets a warning."""

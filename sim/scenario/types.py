@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
@@ -344,6 +345,18 @@ if TYPE_CHECKING:
 else:
     DurationDist = _make_family("Duration", Duration, allow_poisson=False)
     CountDist = _make_family("Count", Amount, allow_poisson=True)
+
+
+def fixed_count(value: float) -> Distribution:
+    """A fixed count (people) as a distribution, for models the engine builds from values it computed."""
+    out: Distribution = TypeAdapter(CountDist).validate_python(value)
+    return out
+
+
+def fixed_minutes(value: float) -> Distribution:
+    """A fixed duration of ``value`` minutes as a distribution (for models the engine builds)."""
+    out: Distribution = TypeAdapter(DurationDist).validate_python(f"{value!r}m" if value else 0)
+    return out
 
 
 def written(text: str) -> float:

@@ -106,7 +106,7 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
         elif kind == "exercise.ended":
             ended = data
         elif kind in _World.KINDS:
-            world.read(t, kind, subject, data)
+            world.read(t, kind, _actor, subject, data)
     metrics: dict[str, float | None] = {name: _num(ended.get(name)) for name in COUNTS}
     metrics["people_at_risk"] = at_risk
     rescued = metrics["rescued"]
@@ -132,7 +132,8 @@ class _World:
 
     KINDS = frozenset(("evacuation.ordered", "evacuation.completed", "task.unresolved", "shelter.overflow",
                        "suppression.controlled", "suppression.extinguished", "fire.contained", "fire.state",
-                       "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved"))
+                       "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved",
+                       "rescue.completed"))
 
     def __init__(self) -> None:
         self.to_move = 0.0
@@ -147,9 +148,10 @@ class _World:
         self.delivered = 0.0
         self.short = 0.0
         self.trapped = 0.0
+        self.last_rescue: float | None = None
 
-    def read(self, t: float, kind: str, subject: Any, data: Mapping[str, Any]) -> None:
-        """Take one record into account."""
+    def read(self, t: float, kind: str, actor: Any, subject: Any, data: Mapping[str, Any]) -> None:
+        """Take one record into account (a forest fire is known by its actor, a site fire by incident and task)."""
         key = (subject, data.get("task"))
         if kind == "evacuation.ordered":
             self.to_move += _f(data.get("people"))
@@ -167,11 +169,11 @@ class _World:
         elif kind == "shelter.overflow":
             self.overflow += _f(data.get("people"))
         elif kind in ("suppression.controlled", "fire.contained"):
-            self.controlled[key if kind.startswith("suppression") else subject] = t
+            self.controlled[key if kind.startswith("suppression") else actor] = t
             if kind == "suppression.controlled":
                 self.fire_start.setdefault(key, t - _f(data.get("since_onset")))
         elif kind in ("suppression.extinguished", "fire.state", "fire.extinguished"):
-            fire = key if kind.startswith("suppression") else subject
+            fire = key if kind.startswith("suppression") else actor
             self.fires[fire] = _f(data.get("area_ha"))
             if kind == "suppression.extinguished":
                 self.fire_start.setdefault(key, t - _f(data.get("since_onset")))
@@ -183,6 +185,8 @@ class _World:
             self.short += _f(data.get("short"))
         elif kind == "incident.unresolved":
             self.trapped += _f(data.get("alive")) if data.get("people") else 0.0
+        elif kind == "rescue.completed" and not data.get("partial"):
+            self.last_rescue = t
 
     def metrics(self, end: float) -> dict[str, float | None]:
         """The world outcomes (see :data:`drillsim.catalog.WORLD`)."""
@@ -199,6 +203,8 @@ class _World:
             "supplies_delivered": self.delivered,
             "material_short": self.short,
             "trapped_at_end": self.trapped,
+            # when the last trapped person was reached (people still trapped at the end: the end)
+            "rescue_finished": end if self.trapped > 0 else self.last_rescue,
         }
 
 

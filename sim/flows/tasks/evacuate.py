@@ -20,6 +20,7 @@ from drillsim.flows.tasks.base import KindBase, stop_asking
 from drillsim.geo import haversine_km
 from drillsim.rng import make_sampler
 from drillsim.scenario.model import IncidentSpec
+from drillsim.scenario.types import fixed_count, fixed_minutes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -252,7 +253,9 @@ class Evacuations(KindBase):
     def _danger(self, task: Task) -> None:
         danger = self._spec(task).danger
         if danger is not None:
-            self.danger(task, danger.trapped, danger.needs, kind=danger.kind, survival=danger.survival)
+            per_person = make_sampler(danger.per_person, self.ctx.streams.get("evacuation", task.label(), "work"))()
+            self.danger(task, danger.trapped, danger.needs, kind=danger.kind, survival=danger.survival,
+                        per_team=danger.per_team, per_person=per_person)
 
     def moved(self, task: Task) -> int:
         """People of the evacuation who have left the place so far."""
@@ -260,8 +263,12 @@ class Evacuations(KindBase):
         return state.people - state.at_place - state.left_behind
 
     def danger(self, task: Task, share: float, needs: tuple[str, ...] | dict[str, int], *, kind: str,
-               survival: str | None = None) -> None:
-        """The hazard reaches the place: people still there are at risk; ``share`` of them become trapped."""
+               survival: str | None = None, per_team: int = 20, per_person: float = 10.0) -> None:
+        """The hazard reaches the place: people still there are at risk; ``share`` of them become trapped.
+
+        Rescuing them is a joint operation sized to their number: one team of each capability per
+        ``per_team`` people, ``per_person`` team-minutes of work each.
+        """
         ctx = self.ctx
         state = self._state(task)
         if task.done or (state.at_place <= 0 and state.left_behind):
@@ -274,8 +281,10 @@ class Evacuations(KindBase):
         stop_asking(task)
         ctx.emit("evacuation.danger", inc.region.key, inc.key, {"task": task.key, "left": left, "trapped": trapped})
         if trapped > 0:
-            trapped_spec = IncidentSpec(kind=kind, people=trapped, needs=needs, survival=survival,
-                                        priority=1, name=inc.spec.name)
+            teams = max(1, math.ceil(trapped / per_team))
+            lines = {cap: teams for cap in needs} if not isinstance(needs, dict) else needs
+            trapped_spec = IncidentSpec(kind=kind, people=fixed_count(trapped), needs=lines, survival=survival,
+                                        priority=1, name=inc.spec.name, work=fixed_minutes(trapped * per_person))
             ctx.incidents.occur(trapped_spec, inc.region.key, source=inc.key, key=f"{inc.key}-{task.key}-left",
                                 gen=ctx.streams.get("evacuation", inc.key, task.key, "left"), location=inc.location)
         if state.moving <= 0:
