@@ -187,6 +187,7 @@ MEASURES: dict[str, Better | None] = {
     "material_short": "lower",
     "trapped_at_end": "lower",
     "rescue_finished": "lower",
+    "material_fill_mean": "lower",
 }
 """Run measure → the direction that is better (``None``: not a performance, no direction).
 
@@ -197,7 +198,7 @@ A measure given per administrative level is one entry (``report_on_time_ratio`` 
 WORLD: tuple[str, ...] = (
     "rescued", "lost", "unresolved", "trapped_at_end", "people_rescued_ratio", "evacuated", "evacuation_ratio",
     "evacuation_time_mean", "left_behind", "shelter_overflow", "area_burned", "time_to_control_max",
-    "supplies_delivered", "material_short", "rescue_finished",
+    "supplies_delivered", "material_short", "material_fill_mean", "rescue_finished",
 )
 """Run measures that describe what happened in the world (people, places, fires, materials), as opposed to
 how the exercise was run (reports on time, decision delays). A decision or a parameter that moves none of

@@ -91,8 +91,10 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
             what = ", ".join(str(v[1]) for v in f.get("values", []))
         rows.append([f"<code>{esc(f['name'])}</code>", esc(f["kind"]),
                      "declared parameter" if f.get("declared") else f"path <code>{esc(f['target'])}</code>",
-                     esc(what)])
-    parts.append(table(["factor", "kind", "bound to", "range / values"], rows))
+                     esc(what),
+                     "<span class='warn'>scoring only: the world does not change with it</span>"
+                     if f.get("affects") == "scoring" else "the world"])
+    parts.append(table(["factor", "kind", "bound to", "range / values", "affects"], rows))
     for col in a.metrics:
         parts.append(f"<h2>{esc(nice(col))} by parameter value</h2>")
         if f"dist:{col}" in figures:

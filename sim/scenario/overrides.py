@@ -109,7 +109,30 @@ def _missing(node: Any, parts: list[str | int]) -> str:
     if isinstance(node, dict):
         keys = ", ".join(list(node)[:12])
         return f"no such path '{shown}' (known here: {keys})"
+    if isinstance(node, list):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts[:-1]).lstrip(".")
+        if not node:
+            return f"no such path '{shown}': `{where}` is an empty list"
+        return (f"no such path '{shown}': `{where}` is a list of {len(node)}; write an item with brackets, "
+                f"{where}[0] to {where}[{len(node) - 1}]")
     return f"no such path '{shown}'"
+
+
+def explain_path(data: Any, path: str) -> str | None:
+    """Why ``path`` does not lead to a value in ``data`` (None when it does)."""
+    try:
+        parts = split_path(path)
+    except ValueError as exc:
+        return str(exc)
+    node = data
+    for i, part in enumerate(parts):
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+            node = node[part]
+        else:
+            return _missing(node, parts[: i + 1])
+    return None
 
 
 def apply_overrides(data: dict[str, Any], assignments: list[str] | list[tuple[str, Any]]) -> dict[str, Any]:

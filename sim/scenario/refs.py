@@ -117,23 +117,29 @@ class _Checker:
             for tid, task in obj.tasks.items():
                 self.scope(("objectives", oid, "tasks", tid, "scope"), task.scope)
                 self.metric(("objectives", oid, "tasks", tid), task)
+        # every id that acts in records (docs/records.md): coordination desks register and task teams,
+        # shelters report occupancy, depots ship materials, hazard models report their state
+        hz = s.hazards
+        actors = dict.fromkeys([*originators, *s.coordination.desks, *s.shelters, *s.materials.depots,
+                                *hz.fires, *hz.quakes, *hz.rivers, *hz.series])
         for iid, inj in s.injects.items():
             for i, exp in enumerate(inj.expects):
                 for j, actor in enumerate(exp.by):
-                    self.ref(("injects", iid, "expects", i, "by", j), actor, originators, "actor")
+                    self.ref(("injects", iid, "expects", i, "by", j), actor, actors, "actor")
         from drillsim.scenario import refs_flows
 
         refs_flows.check(self)
         for pid, p in s.parameters.items():
-            from drillsim.scenario.overrides import get_path
+            from drillsim.scenario.overrides import explain_path
 
             for i, path in enumerate(p.path):
-                try:
-                    get_path(self.doc.data, path)
-                except KeyError:
+                why = explain_path(self.doc.data, path)
+                if why is not None:
                     where = ("parameters", pid, "path", i) if len(p.path) > 1 else ("parameters", pid, "path")
-                    self.err(where, f"path {path!r} does not exist in this scenario",
-                             "a dotted path to an existing value")
+                    reason = why.removeprefix("no such path ")
+                    self.err(where, f"path {path!r} does not exist in this scenario: {reason}",
+                             "a dotted path to an existing value; list items in brackets, e.g. "
+                             "response.county-hq.rules[1].level")
 
     def regions(self) -> None:
         regions = self.s.regions

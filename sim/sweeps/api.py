@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -170,7 +170,10 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     if not requests:
         raise InputError([Problem("--vary", 0, 0, "", "nothing to vary",
                                   "--vary NAME=LO:HI (or a declared parameter NAME), or vary: in a sweep file")])
-    factors = resolve_factors(requests, loaded)
+    factors = tuple(
+        replace(f, affects=loaded.scenario.parameters[f.name].affects)
+        if f.declared and f.name in loaded.scenario.parameters else f
+        for f in resolve_factors(requests, loaded))
     listed = None
     if design == "list":
         if sf.listed is not None and not cli:
@@ -192,7 +195,9 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     better = {f"{oid}.{tid}": task.better for oid, objective in loaded.scenario.objectives.items()
               for tid, task in objective.tasks.items()}
     plan = Plan.build(spec, ScenarioSource(raw, display, source), loaded.scenario.id, ref, better)
-    notes = []
+    notes = [f"`{f.name}` affects only how runs are rated (affects: scoring): what happens in the world — people "
+             "rescued and lost, evacuations, fires — does not change with it"
+             for f in factors if f.affects == "scoring"]
     if design == "sobol":
         from drillsim.sweeps.designs import DEFAULT_POINTS, is_power_of_two
 

@@ -124,6 +124,7 @@ class Factor:
         high: Upper end of the range.
         values: Explicit levels, in the order given (None for a range).
         declared: True when the factor is a parameter declared in the scenario.
+        affects: ``world`` or ``scoring`` (a declared parameter that only moves how runs are rated).
     """
 
     name: str
@@ -133,6 +134,7 @@ class Factor:
     high: float | None = None
     values: tuple[Level, ...] | None = None
     declared: bool = False
+    affects: str = "world"
 
     @property
     def is_range(self) -> bool:
@@ -186,6 +188,8 @@ class Factor:
         """JSON form for ``sweep.json`` (and the fingerprint of a sweep)."""
         out: dict[str, Any] = {"name": self.name, "target": self.target, "kind": self.kind,
                                "declared": self.declared}
+        if self.affects != "world":
+            out["affects"] = self.affects
         if self.values is None:
             out["range"] = [self.low, self.high]
         else:

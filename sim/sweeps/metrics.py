@@ -133,7 +133,7 @@ class _World:
     KINDS = frozenset(("evacuation.ordered", "evacuation.completed", "task.unresolved", "shelter.overflow",
                        "suppression.controlled", "suppression.extinguished", "fire.contained", "fire.state",
                        "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved",
-                       "rescue.completed"))
+                       "rescue.completed", "material.requested", "material.delivered"))
 
     def __init__(self) -> None:
         self.to_move = 0.0
@@ -149,6 +149,8 @@ class _World:
         self.short = 0.0
         self.trapped = 0.0
         self.last_rescue: float | None = None
+        self.requested: dict[Any, float] = {}
+        self.fills: list[float] = []
 
     def read(self, t: float, kind: str, actor: Any, subject: Any, data: Mapping[str, Any]) -> None:
         """Take one record into account (a forest fire is known by its actor, a site fire by incident and task)."""
@@ -187,6 +189,12 @@ class _World:
             self.trapped += _f(data.get("alive")) if data.get("people") else 0.0
         elif kind == "rescue.completed" and not data.get("partial"):
             self.last_rescue = t
+        elif kind == "material.requested":
+            self.requested[data.get("request")] = t
+        elif kind == "material.delivered":
+            t0 = self.requested.pop(data.get("request"), None)
+            if t0 is not None:
+                self.fills.append(t - t0)
 
     def metrics(self, end: float) -> dict[str, float | None]:
         """The world outcomes (see :data:`drillsim.catalog.WORLD`)."""
@@ -205,6 +213,8 @@ class _World:
             "trapped_at_end": self.trapped,
             # when the last trapped person was reached (people still trapped at the end: the end)
             "rescue_finished": end if self.trapped > 0 else self.last_rescue,
+            # how long supplies took to arrive (requests still open at the end count until the end)
+            "material_fill_mean": _mean(self.fills + [end - t0 for t0 in self.requested.values()]),
         }
 
 
