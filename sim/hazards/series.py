@@ -61,10 +61,28 @@ class SeriesModel:
         self.spec = spec
         self.crossed: set[str] = set()
         self.values: dict[str, float] = {}
+        self.stopped: tuple[float, dict[str, float]] | None = None
 
     def start(self) -> None:
-        """Start reading at the exercise start."""
+        """Start reading at the exercise start (and watch for the source being stopped)."""
+        if self.spec.stop is not None:
+            self.ctx.triggers.watch(self.spec.stop, self._stop)
         self.ctx.env.process(self._run())
+
+    def _stop(self) -> None:
+        """The source is stopped: values fall away from what they are now."""
+        now = self.ctx.env.now
+        values = {sid: value_at(st, now) for sid, st in self.spec.stations.items()}
+        self.stopped = (now, values)
+        self.ctx.emit("hazard.stopped", self.key, None, {"values": {k: round(v, 6) for k, v in values.items()}})
+
+    def value(self, sid: str, t: float) -> float:
+        """A station's value at ``t``: its series, or less once the source has stopped."""
+        v = value_at(self.spec.stations[sid], t)
+        if self.stopped is not None:
+            t0, start = self.stopped
+            v = min(v, start[sid] * math.exp(-(t - t0) / self.spec.decay))
+        return v
 
     def _run(self) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
@@ -73,7 +91,7 @@ class SeriesModel:
         next_record = 0.0
         while True:
             now = env.now
-            self.values = {sid: round(value_at(st, now), 6) for sid, st in spec.stations.items()}
+            self.values = {sid: round(self.value(sid, now), 6) for sid in spec.stations}
             for tid, th in spec.thresholds.items():
                 v = self.values[th.station]
                 over = v >= th.above if th.above is not None else v <= (th.below if th.below is not None else -math.inf)

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from drillsim.scenario.model import Effect, Location
+from drillsim.scenario.model_triggers import Trigger
 from drillsim.scenario.types import Duration, Frozen, Id, Text, TimePoint, written
 
 
@@ -76,6 +77,9 @@ class Series(Frozen):
     record_every: Duration = Field(default=written("1h"), gt=0, description="How often readings are logged.")
     stations: dict[Id, SeriesStation] = Field(min_length=1)
     thresholds: dict[Id, SeriesThreshold] = Field(default_factory=dict)
+    stop: Trigger | None = Field(default=None, description="The source is stopped (a leak plugged): from then on "
+                                 "every station's value falls away with time constant `decay`.")
+    decay: Duration = Field(default=written("30m"), gt=0, description="How fast values fall once the source stops.")
 
 
 class FireUpdates(Frozen):

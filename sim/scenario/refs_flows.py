@@ -49,7 +49,7 @@ material.requested material.dispatched material.delivered material.shortfall
 task.queued task.started task.completed task.reinforcement task.held task.unresolved
 evacuation.ordered evacuation.trip evacuation.danger evacuation.completed shelter.occupancy shelter.overflow
 suppression.state suppression.controlled suppression.extinguished supply.delivered
-hazard.threshold hazard.cleared hazard.reading
+hazard.threshold hazard.cleared hazard.reading hazard.stopped
 """.split()
 )
 """Record kinds the engine writes (docs/records.md); a trigger on another kind gets a warning."""
@@ -150,6 +150,8 @@ def _series(c: _Checker) -> None:
         base = ("hazards", "series", key)
         for sid, st in series.stations.items():
             c.ref((*base, "stations", sid, "region"), st.region, s.regions, "region")
+        if series.stop is not None:
+            trigger(c, (*base, "stop"), series.stop)
         for tid, th in series.thresholds.items():
             c.ref((*base, "thresholds", tid, "station"), th.station, series.stations, "station")
             c.effects((*base, "thresholds", tid, "effects"), th.effects, caps)

@@ -211,3 +211,36 @@ hazards:
     assert down[0] == 550.0  # exactly 2.0 at 540 is still at the threshold; below it at the next reading
     assert kinds(recs, "evacuation.completed")[0][5]["evacuated"] == 40
     assert len(kinds(recs, "hazard.reading")) == 25  # hourly over 24 h, start and end included
+
+
+def test_stopping_the_source_makes_the_values_fall_away(run_world):
+    text = """
+teams:
+  hazmat: {name: Hazmat team, kind: fire_rescue, base: county-a, capabilities: [hazmat], on_duty: SOON}
+incidents:
+  leak:
+    at: 30m
+    region: village-a
+    kind: chemical_leak
+    needs: {hazmat: 1}
+    work: 1 team-hours
+hazards:
+  series:
+    plume:
+      name: Ammonia downwind
+      unit: mg/m3
+      stop: {record: task.completed, subject: [leak]}
+      decay: 30m
+      stations:
+        village: {region: village-a, table: [[0h, 0], [6h, 300]]}
+      thresholds:
+        idlh: {station: village, above: 200}
+"""
+    fast = run_world(text.replace("SOON", "true"))
+    slow = run_world(text.replace("SOON", "false"))
+    (stopped,) = kinds(fast, "hazard.stopped")
+    assert stopped[0] == kinds(fast, "task.completed")[0][0]
+    assert not kinds(fast, "hazard.threshold")  # plugged before the village reached 200
+    assert kinds(slow, "hazard.threshold") and not kinds(slow, "hazard.stopped")  # nobody to plug it
+    last = kinds(fast, "hazard.reading")[-1][5]["values"]["village"]
+    assert last < 1.0
