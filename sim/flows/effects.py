@@ -50,7 +50,7 @@ def apply(ctx: Context, effects: tuple[Effect, ...], cause: str) -> None:
         elif isinstance(eff, Activate):
             ctx.activation.activate(eff.activate, cause)
         elif isinstance(eff, SpawnIncident):
-            ctx.incidents.spawn(eff.incident, cause)
+            ctx.incidents.spawn(eff.incident, cause, eff.id)
         elif isinstance(eff, DeliverInject):
             ctx.msel.deliver(eff.inject, source="effect", cause=cause)
         else:

@@ -102,10 +102,16 @@ class IncidentFlow:
             self.occur(g.incident, region, source=gid, key=f"{gid}-{n:06d}", gen=fate,
                        people=round(people()))
 
-    def spawn(self, spec: IncidentSpec, cause: str) -> Incident:
-        """Create an incident now from an inject or decision effect."""
-        self._spawned += 1
-        key = f"{cause}-{self._spawned}"
+    def spawn(self, spec: IncidentSpec, cause: str, key: str | None = None) -> Incident | None:
+        """Create an incident now from an inject or decision effect.
+
+        A named incident (``key``) is created once: the second effect naming it returns None.
+        """
+        if key is not None and key in self.ctx.model.incidents:
+            return None
+        if key is None:
+            self._spawned += 1
+            key = f"{cause}-{self._spawned}"
         assert spec.region is not None  # an incident effect needs a region (model check)
         return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key))
 

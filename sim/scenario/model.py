@@ -356,9 +356,16 @@ class Activate(Frozen):
 
 
 class SpawnIncident(Frozen):
-    """Create an incident now (a region is required)."""
+    """Create an incident now (a region is required).
+
+    Without ``id`` the incident is named ``<cause>-<n>`` (the decision or inject that spawned it
+    and a running count). With ``id`` it is created once: a second effect naming the same id (a
+    decision taken early and the threshold that would have forced it) does nothing, so two ways of
+    starting one operation cannot double it.
+    """
 
     incident: IncidentSpec
+    id: Id | None = Field(default=None, description="Name of the incident; created once (default <cause>-<n>).")
 
     @model_validator(mode="after")
     def _region(self) -> SpawnIncident:
@@ -375,7 +382,8 @@ class DeliverInject(Frozen):
 
 def _effect_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        return next(iter(value)) if len(value) == 1 else None
+        keys = [k for k in value if k != "id"]  # `id` names a spawned incident; not a kind
+        return keys[0] if len(keys) == 1 else None
     fields = type(value).model_fields if hasattr(type(value), "model_fields") else {}
     return next(iter(fields), None)
 

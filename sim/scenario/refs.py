@@ -209,6 +209,9 @@ class _Checker:
                 self.activation((*p, "activate"), eff.activate)
             elif isinstance(eff, SpawnIncident):
                 self.incident((*p, "incident"), eff.incident, capabilities)
+                if eff.id is not None and eff.id in self.s.incidents:
+                    self.err((*p, "id"), f"{eff.id!r} is a scripted incident; a spawned incident needs its own id",
+                             "an id no scripted incident uses")
             elif isinstance(eff, DeliverInject):
                 self.ref((*p, "inject"), eff.inject, self.s.injects, "inject")
             else:

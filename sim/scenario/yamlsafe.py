@@ -378,9 +378,15 @@ def _compose(text: str, file: str) -> Any:
             what += f" (an invisible character {_ODD_SPACES[odd]} in the indentation here or just above)"
             expected = "plain spaces (retype the indentation)"
         elif exc.context and "flow" in exc.context and exc.problem and "did not find expected" in exc.problem:
-            # `{zh: 标题, en: a: b}`: a comma, colon or bracket inside {…} or […] ends the text early
-            expected = ('quote this text: inside {…} or […] a text with a comma, ": ", "[" or "{" needs quotes, '
-                        'e.g. en: "Set-up: water, food"')
+            opened = exc.context_mark
+            if opened is not None and mark is not None and opened.line != mark.line:
+                # the bracket opened on an earlier line was never closed
+                expected = (f"a closing {'}' if 'mapping' in exc.context else ']'} for the one opened at "
+                            f"line {opened.line + 1}, column {opened.column + 1}")
+            else:
+                # `{zh: 标题, en: a: b}`: a comma, colon or bracket inside {…} or […] ends the text early
+                expected = ('quote this text: inside {…} or […] a text with a comma, ": ", "[" or "{" needs '
+                            'quotes, e.g. en: "Set-up: water, food"')
         raise InputError([Problem(file, line, col, "", f"YAML syntax error: {what}", expected)]) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a character position
         raise InputError([_reader_problem(text, file, exc)]) from None

@@ -244,3 +244,36 @@ hazards:
     assert kinds(slow, "hazard.threshold") and not kinds(slow, "hazard.stopped")  # nobody to plug it
     last = kinds(fast, "hazard.reading")[-1][5]["values"]["village"]
     assert last < 1.0
+
+
+def test_a_named_incident_is_created_once_however_many_effects_name_it(run_world):
+    text = SHELTERS + """
+decisions:
+  early:
+    at: 1h
+    prompt: Move the village early?
+    role: county-hq
+    time_limit: 30m
+    options:
+      yes: {label: Move now, effects: [EFFECT]}
+      no: {label: Wait}
+    default: OPTION
+injects:
+  late:
+    at: 3h
+    type: event
+    title: The plume reaches the village
+    message: The plume reaches the village
+    to: [county-hq]
+    effects: [EFFECT]
+"""
+    effect = ("{id: ID, incident: {region: village-a, kind: plume_threat,"
+              " tasks: {leave: {kind: evacuate, people: 40, to: [school], on_foot: 100/h}}}}")
+    named = run_world(text.replace("EFFECT", effect.replace("ID", "village-move")).replace("OPTION", "yes"))
+    occurred = kinds(named, "incident.occurred")
+    assert [r[4] for r in occurred] == ["village-move"] and occurred[0][0] == 60.0  # the decision's, once
+    assert kinds(named, "evacuation.completed")[0][5]["evacuated"] == 40
+    late = run_world(text.replace("EFFECT", effect.replace("ID", "village-move")).replace("OPTION", "no"))
+    assert [(r[0], r[4]) for r in kinds(late, "incident.occurred")] == [(180.0, "village-move")]
+    unnamed = run_world(text.replace("EFFECT", effect.replace("id: ID, ", "")).replace("OPTION", "yes"))
+    assert [r[4] for r in kinds(unnamed, "incident.occurred")] == ["early-1", "late-2"]  # <cause>-<n>
