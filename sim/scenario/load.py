@@ -271,6 +271,7 @@ def _problems(doc: Document, exc: ValidationError) -> tuple[list[Problem], int]:
                 if text_at in cut_texts:
                     continue  # one problem per text, however many pieces the commas made
                 cut_texts.add(text_at)
+                shown = text_at  # the field is the text; the cut-off piece is not a path anyone wrote
         if etype == "value_error":
             path = _field_named_first(doc.data, path, message)
             shown = dotted(path)

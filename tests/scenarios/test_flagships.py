@@ -98,8 +98,10 @@ def test_rainstorm_signature_events():
     assert of(recs, "comms.lost") and of(recs, "road.cut") and of(recs, "hazard.river")
     assert any(r[5]["direct"] for r in of(recs, "report.received") if "direct" in r[5])
     assert of(recs, "report.zero") and of(recs, "whistle.called") and of(recs, "border.support_arrived")
-    k396 = [r for r in of(recs, "rescue.completed") if r[4] == "k396"]
-    assert k396 and k396[0][5]["rescued"] == 1000
+    # the train is stranded, not trapped: the armed police walk all 1,000 out to Fengtai (S24: by 08-02 08:32)
+    k396 = [r for r in of(recs, "evacuation.completed") if r[4] == "k396"]
+    assert k396 and k396[0][5]["evacuated"] == 1000 and k396[0][5]["left_behind"] == 0
+    assert not [r for r in of(recs, "rescue.completed") if r[4] == "k396"]
 
 
 # Sourced activation times of the storage areas in July-August 2023 (shared/domain/facts.md).
