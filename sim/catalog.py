@@ -40,9 +40,18 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 """Statistics that make sense for each kind of metric value (checked when a scenario loads)."""
 
+TaskKind = Literal["rescue", "work", "evacuate", "suppress", "cordon", "monitor", "guard", "supply"]
+TASK_KINDS: tuple[str, ...] = get_args(TaskKind)
+"""Every kind of task an incident can hold: ``rescue`` and ``work`` are an incident's own (people trapped,
+or work such as clearing a slide or closing a leak); the rest come from its ``tasks:``."""
+
+HOLD_KINDS: tuple[str, ...] = ("cordon", "monitor", "guard")
+"""Task kinds that hold a place for a time (a line kept at strength) rather than finish an amount of work."""
+
 _REPORT_SCOPE = ("levels", "regions", "agencies", "incident_kinds", "hazards")
 _PEOPLE = ("incident.occurred", "rescue.completed", "incident.closed", "incident.unresolved")
 _PEOPLE_SCOPE = ("regions", "incident_kinds", "hazards")
+_TASK_SCOPE = ("regions", "incident_kinds", "hazards", "task_kinds")
 
 
 @dataclass(frozen=True)
@@ -139,12 +148,17 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in (
     MetricInfo("area_burned", "amount", "lower", ("regions", "incident_kinds", "hazards"),
                ("incident.occurred", "suppression.state", "suppression.extinguished", "fire.state", "task.unresolved"),
                ("incident.occurred",), (("site_fires",), ("fire_model",))),
-    MetricInfo("hold_coverage", "fraction", "higher", _PEOPLE_SCOPE,
+    MetricInfo("hold_coverage", "fraction", "higher", _TASK_SCOPE,
                ("task.queued", "task.completed", "task.unresolved"), ("task.queued",), (("holds",),)),
     MetricInfo("supply_delivered_ratio", "fraction", "higher", _PEOPLE_SCOPE, ("task.queued", "supply.delivered"),
                ("task.queued",), (("supplies",),)),
-    MetricInfo("dispatch_wait", "duration", "lower", _PEOPLE_SCOPE,
+    MetricInfo("dispatch_wait", "duration", "lower", _TASK_SCOPE,
                ("rescue.queued", "task.queued", "team.dispatched"), ("team.dispatched",), (("teams",),)),
+    MetricInfo("task_completion_time", "duration", "lower", _TASK_SCOPE,
+               ("incident.occurred", "task.queued", "task.completed", "task.unresolved"), ("task.queued",),
+               (("tasks",),)),
+    MetricInfo("threshold_exceedance_time", "duration", "lower", ("hazards", "regions"),
+               ("hazard.reading", "hazard.threshold", "hazard.cleared"), ("hazard.reading",), (("series",),)),
     MetricInfo("first_response_respond", "duration", "lower", ("teams", "team_kinds", "regions", "incident_kinds"),
                ("team.dispatched",), ("team.dispatched",), (("stations",),)),
     MetricInfo("first_response_arrive", "duration", "lower", ("teams", "team_kinds", "regions", "incident_kinds"),
@@ -188,6 +202,8 @@ MEASURES: dict[str, Better | None] = {
     "trapped_at_end": "lower",
     "rescue_finished": "lower",
     "material_fill_mean": "lower",
+    "threshold_minutes": "lower",
+    "source_stopped": "lower",
 }
 """Run measure → the direction that is better (``None``: not a performance, no direction).
 
@@ -198,7 +214,8 @@ A measure given per administrative level is one entry (``report_on_time_ratio`` 
 WORLD: tuple[str, ...] = (
     "rescued", "lost", "unresolved", "trapped_at_end", "people_rescued_ratio", "evacuated", "evacuation_ratio",
     "evacuation_time_mean", "left_behind", "shelter_overflow", "area_burned", "time_to_control_max",
-    "supplies_delivered", "material_short", "material_fill_mean", "rescue_finished",
+    "supplies_delivered", "material_short", "material_fill_mean", "rescue_finished", "threshold_minutes",
+    "source_stopped",
 )
 """Run measures that describe what happened in the world (people, places, fires, materials), as opposed to
 how the exercise was run (reports on time, decision delays). A decision or a parameter that moves none of

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, PlainSerializer, Tag, field_validator, model_validator
 
-from drillsim.catalog import METRICS, Statistic
+from drillsim.catalog import METRICS, Statistic, TaskKind
 from drillsim.levels import ADMIN_LEVELS, AdminLevel, ResponseLevel
 from drillsim.scenario.model_actions import ACTION_TAGS, Action
 from drillsim.scenario.model_doctrine import DirectRule, Final, Mishap, StandDown, Updates, ZeroReport
@@ -523,6 +523,7 @@ class Scope(Frozen):
     injects: IdList = ()
     decisions: IdList = ()
     hazards: IdList = ()
+    task_kinds: tuple[TaskKind, ...] = ()
 
 
 class CriticalTask(Frozen):

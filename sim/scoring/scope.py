@@ -22,6 +22,7 @@ SCOPE_FIELDS = (
     "injects",
     "decisions",
     "hazards",
+    "task_kinds",
 )
 
 
@@ -78,6 +79,10 @@ class ScopeFilter:
         if self.fields["hazards"] and data.get("source") not in self.fields["hazards"]:
             return False
         return self.region(data.get("region"))
+
+    def task_kind(self, kind: str | None) -> bool:
+        """True if the task kind (rescue, work, evacuate, cordon …) is in scope."""
+        return self._in("task_kinds", kind)
 
     def inject(self, inject: str | None) -> bool:
         """True if the inject is in scope."""

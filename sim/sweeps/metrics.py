@@ -79,7 +79,7 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
     queued: dict[str, float] = {}
     dispatched: dict[str, float] = {}
     on_scene: dict[str, float] = {}
-    world = _World()
+    world = _World(header)
     end_t = 0.0
     for rec in records:
         t, _seq, kind, _actor, subject, data = rec[:6]
@@ -133,9 +133,16 @@ class _World:
     KINDS = frozenset(("evacuation.ordered", "evacuation.completed", "task.unresolved", "shelter.overflow",
                        "suppression.controlled", "suppression.extinguished", "fire.contained", "fire.state",
                        "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved",
-                       "rescue.completed", "material.requested", "material.delivered"))
+                       "rescue.completed", "material.requested", "material.delivered", "hazard.threshold",
+                       "hazard.cleared", "hazard.stopped"))
 
-    def __init__(self) -> None:
+    def __init__(self, header: Mapping[str, Any]) -> None:
+        series = ((header.get("definition") or {}).get("hazards") or {}).get("series") or {}
+        # series whose source can be stopped (a leak closed): never stopped by the end counts until the end
+        self.stoppable = {k for k, v in series.items() if isinstance(v, dict) and v.get("stop")}
+        self.stopped: dict[Any, float] = {}
+        self.exceeded = 0.0
+        self.over: dict[tuple[Any, Any], float] = {}
         self.to_move = 0.0
         self.moved = 0.0
         self.left = 0.0
@@ -195,6 +202,14 @@ class _World:
             t0 = self.requested.pop(data.get("request"), None)
             if t0 is not None:
                 self.fills.append(t - t0)
+        elif kind == "hazard.threshold":
+            self.over.setdefault((actor, subject), t)
+        elif kind == "hazard.cleared":
+            t0 = self.over.pop((actor, subject), None)
+            if t0 is not None:
+                self.exceeded += t - t0
+        elif kind == "hazard.stopped":
+            self.stopped.setdefault(actor, t)
 
     def metrics(self, end: float) -> dict[str, float | None]:
         """The world outcomes (see :data:`drillsim.catalog.WORLD`)."""
@@ -215,6 +230,10 @@ class _World:
             "rescue_finished": end if self.trapped > 0 else self.last_rescue,
             # how long supplies took to arrive (requests still open at the end count until the end)
             "material_fill_mean": _mean(self.fills + [end - t0 for t0 in self.requested.values()]),
+            # minutes over any series threshold, summed over thresholds (still over at the end: until the end)
+            "threshold_minutes": self.exceeded + sum(end - t0 for t0 in self.over.values()),
+            # when the last stoppable source stopped (one still running at the end: the end)
+            "source_stopped": max((self.stopped.get(k, end) for k in self.stoppable), default=None),
         }
 
 

@@ -15,7 +15,7 @@ from flowworld import scenario_text
 
 
 def task_value(extra: str, metric: str, statistic: str = "mean", seed: int = 1, thresholds: str = "{P: 1, S: 2, M: 3}",
-               warm_up: str = "") -> float | None:
+               warm_up: str = "", scope: str = "{}") -> float | None:
     objective = f"""
 objectives:
   O-1:
@@ -25,6 +25,7 @@ objectives:
       t:
         text: Test
         metric: {metric}
+        scope: {scope}
         statistic: {statistic}
         thresholds: {thresholds}
 {warm_up}"""
@@ -108,3 +109,59 @@ grassroots:
     for metric, want in (("first_response_respond", 2.0), ("first_response_arrive", 4.0),
                          ("first_response_handle", 6.0)):
         assert task_value(station, metric, thresholds="{P: 1, S: 3, M: 5}") == want, metric
+
+
+LEAK = """
+teams:
+  hazmat: {name: Hazmat team, kind: fire_rescue, base: county-a, capabilities: [hazmat], on_duty: SOON}
+  police: {name: Police, kind: police, base: county-a, capabilities: [traffic_control]}
+incidents:
+  leak:
+    at: 30m
+    region: village-a
+    kind: chemical_leak
+    needs: {hazmat: 1}
+    work: 1 team-hours
+    tasks:
+      cordon: {kind: cordon, needs: {traffic_control: 1}, until: {record: hazard.stopped}}
+hazards:
+  series:
+    plume:
+      name: Ammonia downwind
+      unit: mg/m3
+      stop: {record: task.completed, subject: [leak], data: {task: main}}
+      decay: 30m
+      stations:
+        village: {region: village-a, table: [[0h, 0], [6h, 300]]}
+      thresholds:
+        idlh: {station: village, above: 200}
+"""
+
+
+def test_task_time_and_time_over_a_threshold_follow_the_leak():
+    """The leak's own work ends when the team finishes; the plume stays over its limit only if nobody plugs it."""
+    from drillsim.sweeps.metrics import record_metrics
+
+    fast, slow = LEAK.replace("SOON", "true"), LEAK.replace("SOON", "false")
+    work = task_value(fast, "task_completion_time", "max", scope="{task_kinds: [work]}",
+                      thresholds="{P: 60, S: 120, M: 240}")
+    assert work is not None and 60.0 < work < 240.0  # travel plus one team-hour, from the onset
+    cordon = task_value(fast, "task_completion_time", "max", scope="{task_kinds: [cordon]}",
+                        thresholds="{P: 60, S: 120, M: 240}")
+    assert cordon is not None and cordon >= work  # lifted when the source stops, after the work ends
+    # never plugged: the work is censored at the horizon (24 h minus the 30 min onset)
+    assert task_value(slow, "task_completion_time", "max", scope="{task_kinds: [work]}",
+                      thresholds="{P: 60, S: 120, M: 240}") == 24 * 60 - 30
+    assert task_value(fast, "threshold_exceedance_time", "sum", thresholds="{P: 0, S: 60, M: 120}") == 0.0
+    over = task_value(slow, "threshold_exceedance_time", "sum", thresholds="{P: 0, S: 60, M: 120}")
+    assert over is not None and over > 600  # crossed at 4 h, held at 300 after 6 h: over until the end
+
+    def world(text: str) -> dict:
+        ex = Exercise(load_text(scenario_text(text), "ops.yaml"), 1)
+        ex.run()
+        return record_metrics(ex.log.header, [r for r in ex.log.records if r[2] != "log.header"]).metrics
+
+    quick, never = world(fast), world(slow)
+    assert quick["threshold_minutes"] == 0.0 and never["threshold_minutes"] == over
+    assert quick["source_stopped"] is not None and quick["source_stopped"] < 240
+    assert never["source_stopped"] == 24 * 60  # still leaking at the end: counted until the end

@@ -14,7 +14,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Minutes, Share, bi
+from drillsim.scoring.text import Minutes, Share, Text, bi
 from drillsim.scoring.view import LogView
 
 
@@ -177,7 +177,7 @@ def hold_coverage(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
     for r in view.kind("task.completed", "task.unresolved"):
         ended.setdefault((r.subject, r.data.get("task")), r)
     for key, q in queued.items():
-        if not scope.incident(q.subject):
+        if not scope.incident(q.subject) or not scope.task_kind(q.data.get("kind")):
             continue
         end = ended.get(key)
         span = (end.t if end is not None else view.horizon) - q.t
@@ -215,7 +215,8 @@ def dispatch_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
             first.setdefault((r.subject, r.data.get("task")), r)
     out: list[Observation] = []
     for q in view.kind("rescue.queued", "task.queued"):
-        if not scope.incident(q.subject):
+        kind = "rescue" if q.kind == "rescue.queued" else q.data.get("kind")
+        if not scope.incident(q.subject) or not scope.task_kind(kind):
             continue
         sent = first.get((q.subject, q.data.get("task") if q.kind == "task.queued" and q.data.get("task") != "main"
                           else None))
@@ -230,6 +231,89 @@ def dispatch_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
             out.append(absent(view.horizon, q.subject, value, bi("{e}: no team sent {v} after it was queued",
                                                                  "{e}:排队{v}后仍无队伍派出", e=name, v=Minutes(value)),
                               refs=(q.seq,)))
+    return out
+
+
+def task_completion_time(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """Minutes from the incident's onset to the end of each of its tasks; still open: censored at the horizon.
+
+    The onset, not the queueing, because what the world feels is how long the leak ran or the road stayed
+    cut, however late the task was noticed. Hold tasks end when their ``until`` trigger fires.
+    """
+    ended: dict[tuple[Any, Any], Record] = {}
+    for r in view.kind("task.completed", "task.unresolved"):
+        ended.setdefault((r.subject, r.data.get("task")), r)
+    out: list[Observation] = []
+    seen: set[tuple[Any, Any]] = set()
+    for q in view.kind("task.queued"):
+        key = (q.subject, q.data.get("task"))
+        if key in seen or not scope.incident(q.subject) or not scope.task_kind(q.data.get("kind")):
+            continue
+        seen.add(key)
+        occurred = view.incidents.get(q.subject)
+        onset = occurred.t if occurred is not None else q.t
+        end = ended.get(key)
+        name = _task_name(view, q)
+        if end is not None and end.kind == "task.completed":
+            value = end.t - onset
+            out.append(observe(end, value, bi("{e}: done {v} after the onset", "{e}:事发后{v}完成",
+                                              e=name, v=Minutes(value)), refs=(q.seq,)))
+        else:
+            value = view.horizon - onset
+            out.append(absent(view.horizon, q.subject, value, bi(
+                "{e}: still not done {v} after the onset", "{e}:事发{v}后仍未完成", e=name, v=Minutes(value)),
+                refs=(q.seq,)))
+    return out
+
+
+# -- series hazards -------------------------------------------------------------------------------------
+
+
+def _thresholds(view: LogView) -> list[tuple[str, str, str | None, Text]]:
+    """``(series, threshold, region, name)`` of every threshold defined in the scenario, in definition order."""
+    series = (view.definition.get("hazards") or {}).get("series") or {}
+    out: list[tuple[str, str, str | None, Text]] = []
+    for key, spec in series.items() if isinstance(series, dict) else ():
+        stations = spec.get("stations") or {}
+        for tid, th in (spec.get("thresholds") or {}).items():
+            th = th if isinstance(th, dict) else {}
+            station = stations.get(th.get("station"))
+            named = th.get("name")
+            name = named if isinstance(named, dict) else {"en": str(named or tid), "zh": str(named or tid)}
+            out.append((key, tid, station.get("region") if isinstance(station, dict) else None, name))
+    return out
+
+
+def threshold_exceedance_time(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """Minutes each series threshold was exceeded, crossing to clearing, summed over its spells.
+
+    Still exceeded at the end: until the horizon, censored. Never crossed: 0, not censored, because a plume
+    kept below the village's limit is a result, not missing data.
+    """
+    spells: dict[tuple[str, str], list[Record]] = {}
+    for r in view.kind("hazard.threshold", "hazard.cleared"):
+        spells.setdefault((str(r.actor), str(r.subject)), []).append(r)
+    out: list[Observation] = []
+    for key, tid, region, name in _thresholds(view):
+        if not scope.hazard(key) or not scope.region(region):
+            continue
+        total, since, last = 0.0, None, None
+        for r in spells.get((key, tid), ()):
+            if r.kind == "hazard.threshold" and since is None:
+                since = r.t
+            elif r.kind == "hazard.cleared" and since is not None:
+                total, since = total + r.t - since, None
+            last = r
+        if since is not None:
+            total += view.horizon - since
+            out.append(absent(view.horizon, tid, total, bi("{e}: still exceeded at the end, {v} in all",
+                                                           "{e}:推演结束时仍超限,累计{v}", e=name,
+                                                           v=Minutes(total)), actor=key))
+        elif last is not None:
+            out.append(observe(last, total, bi("{e}: exceeded for {v}", "{e}:超限{v}", e=name, v=Minutes(total))))
+        else:
+            out.append(absent(view.horizon, tid, 0.0, bi("{e}: never exceeded", "{e}:未超限", e=name),
+                              actor=key, censored=False))
     return out
 
 
@@ -323,6 +407,16 @@ SPECS = (
                T("Add teams or registered social forces for peak demand; clear the queue by priority.",
                  "高峰期增加队伍或已报备的社会应急力量,按优先级消化待派任务。"),
                T("no task entered the dispatch queue in the scope", "考核范围内没有任务进入派遣队列")),
+    MetricSpec("task_completion_time", task_completion_time, T("Task completion time", "任务完成用时"),
+               T("tasks", "任务"),
+               T("Send every line a task needs at once and name who ends each hold, so the work is finished early.",
+                 "一次性调足任务所需各类力量,明确警戒监测的解除条件,尽早完成处置。"),
+               T("no task in the scope", "考核范围内没有处置任务")),
+    MetricSpec("threshold_exceedance_time", threshold_exceedance_time, T("Time over a threshold", "超限时长"),
+               T("thresholds", "监测阈值"),
+               T("Stop the source sooner and move people before the plume or water reaches their limit.",
+                 "尽早控制泄漏源,在浓度或水位超限前完成人员转移。"),
+               T("the scenario defines no threshold in the scope", "考核范围内没有监测阈值")),
     MetricSpec("first_response_respond", first_response_respond, T("1-3-5: respond", "1-3-5:响应"),
                T("first responses", "先期处置"),
                T("Keep station duty staff at the phone and kit ready (1 minute to respond).",
