@@ -113,7 +113,13 @@ class IncidentFlow:
             self._spawned += 1
             key = f"{cause}-{self._spawned}"
         assert spec.region is not None  # an incident effect needs a region (model check)
-        return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key))
+        # what a decision orders, or a monitoring threshold reads, is known at once to whoever ordered or read
+        # it; an inject's incident is news from the scene and waits for the region's reporters like any other
+        series = self.ctx.scenario.hazards.series
+        by = ("order" if cause in self.ctx.scenario.decisions
+              else "monitoring" if cause.partition(".")[0] in series else None)
+        return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key),
+                          **({"detect": _at_once, "by": by} if by else {}))
 
     def occur(self, spec: IncidentSpec, region_key: str, *, source: str, key: str, gen: np.random.Generator,
               people: int | None = None, location: Point | None = None, dead: int | None = None,
@@ -169,6 +175,10 @@ class IncidentFlow:
         assert curve.curve is not None  # a survival model has a half-life or a curve (model check)
         points = [(0.0, 1.0), *curve.curve] if curve.curve[0][0] > 0 else list(curve.curve)
         return sorted(_inverse(points, x) for x in u)
+
+
+def _at_once() -> float:
+    return 0.0
 
 
 def _inverse(points: list[tuple[float, float]], u: float) -> float:

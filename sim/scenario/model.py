@@ -40,7 +40,7 @@ from drillsim.scenario.types import (
 AgencyKind = Literal[
     "command", "emergency", "fire", "water", "meteorology", "hydrology", "transport", "health", "police",
     "telecom", "forestry", "earthquake", "military", "railway", "civil_affairs", "coordination",
-    "government", "other",
+    "government", "environment", "other",
 ]
 TeamKind = Literal[
     "fire_rescue", "professional", "militia", "social", "community", "medical", "police", "army",
