@@ -109,17 +109,20 @@ class IncidentFlow:
         """
         if key is not None and key in self.ctx.model.incidents:
             return None
-        if key is None:
+        while key is None or key in self.ctx.model.incidents:
+            # ids have no dots (a threshold's cause `series.threshold` becomes `series-threshold-<n>`)
             self._spawned += 1
-            key = f"{cause}-{self._spawned}"
+            key = f"{cause.replace('.', '-')}-{self._spawned}"
         assert spec.region is not None  # an incident effect needs a region (model check)
         # what a decision orders, or a monitoring threshold reads, is known at once to whoever ordered or read
         # it; an inject's incident is news from the scene and waits for the region's reporters like any other
         series = self.ctx.scenario.hazards.series
         by = ("order" if cause in self.ctx.scenario.decisions
               else "monitoring" if cause.partition(".")[0] in series else None)
-        return self.occur(spec, spec.region, source=cause, key=key, gen=self.ctx.streams.get("incident", key),
-                          **({"detect": _at_once, "by": by} if by else {}))
+        gen = self.ctx.streams.get("incident", key)
+        if by is None:
+            return self.occur(spec, spec.region, source=cause, key=key, gen=gen)
+        return self.occur(spec, spec.region, source=cause, key=key, gen=gen, detect=_at_once, by=by)
 
     def occur(self, spec: IncidentSpec, region_key: str, *, source: str, key: str, gen: np.random.Generator,
               people: int | None = None, location: Point | None = None, dead: int | None = None,

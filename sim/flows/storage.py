@@ -120,7 +120,8 @@ class StorageFlow:
         assert ev is not None  # called only for an area that says how people move
         # values already validated (a rate per minute): build the task without parsing them again
         move = EvacuateTask.model_construct(kind="evacuate", people=fixed_count(area.people), to=ev.to,
-                                            on_foot=ev.on_foot, needs=ev.needs, load=ev.load, priority=1)
+                                            on_foot=ev.on_foot, needs=ev.needs, load=ev.load,
+                                            walk_speed=ev.walk_speed, danger=None, priority=1)
         spec = IncidentSpec(kind="storage_evacuation", name=area.name, tasks={"evacuate": move})
         inc = ctx.incidents.occur(spec, area.region, source=sid, key=f"{sid}-evacuation",
                                   gen=ctx.streams.get("storage", sid, "evacuation"))

@@ -22,6 +22,7 @@ from drillsim.scenario.types import (
     Id,
     Probability,
     Rate,
+    Speed,
     Text,
     TimePoint,
     written,
@@ -154,6 +155,7 @@ class StorageEvacuation(Frozen):
     on_foot: Rate | None = Field(default=None, description="People leaving on their own, e.g. 6000/h.")
     needs: Needs = Field(default_factory=dict, description="Teams that carry people (each takes `carries`).")
     load: DurationDist = Field(default=written_dist("10m"), description="Time to load one trip.")
+    walk_speed: Speed = Field(default=written("4km/h"), description="Speed of those leaving on their own.")
 
     @model_validator(mode="after")
     def _movers(self) -> StorageEvacuation:

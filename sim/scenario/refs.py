@@ -184,10 +184,25 @@ class _Checker:
         self.ref((*path, "region"), inc.region, self.s.regions, "region")
         self.ref((*path, "survival"), inc.survival, self.s.rescue.survival, "survival curve")
         self.needs((*path, "needs"), inc.needs, capabilities, "this incident")
+        self.work_lines((*path, "work"), inc.work, inc.needs)
         from drillsim.scenario import refs_flows
 
         for tid, task in inc.tasks.items():
             refs_flows.task(self, (*path, "tasks", tid), task, capabilities)
+
+    def work_lines(self, path: PathT, work: Any, needs: Any) -> None:
+        """Work given per capability must name the capabilities the operation needs (else a line never ends)."""
+        if not isinstance(work, dict):
+            return
+        lines = list(needs) if isinstance(needs, dict | tuple | list) else []
+        for line in work:
+            if line not in lines:
+                self.err((*path, line), f"work for {line!r}, which this operation does not need",
+                         "one of its needs: " + (", ".join(lines) or "(none)"))
+        for line in lines:
+            if line not in work:
+                self.err(path, f"no work is given for the line {line!r}",
+                         "an amount for every capability in needs, or one amount for all")
 
     def needs(self, path: PathT, needs: Any, capabilities: set[str], what: str) -> None:
         """Warn about a capability no team has (a list entry, or a key of the mapping form)."""

@@ -13,12 +13,14 @@ from drillsim.levels import ADMIN_RANK, RESPONSE_LEVELS
 from drillsim.scenario.model import FACTS
 from drillsim.scenario.model_actions import (
     ActivateDesk,
+    Attack,
     CallTeams,
     CommsLost,
     CommsRestored,
     Consult,
     IssueWarning,
     OrderStorage,
+    Release,
     RequestMaterial,
     RequestSupport,
     RoadCut,
@@ -107,6 +109,11 @@ def effect(c: _Checker, p: PathT, eff: Any) -> None:
         c.ref((*p, key), getattr(eff, key), s.coordination.desks, "coordination desk")
     elif isinstance(eff, CallTeams):
         c.ref((*p, "call"), eff.call, s.coordination.calls, "call")
+    elif isinstance(eff, Attack):
+        c.ref((*p, "attack", "fire"), eff.attack.fire, s.hazards.fires, "fire")
+    elif isinstance(eff, Release):
+        for i, team in enumerate(eff.release.teams):
+            c.ref((*p, "release", "teams", i), team, s.teams, "team")
     elif isinstance(eff, RequestMaterial):
         m = eff.request_material
         c.ref((*p, "request_material", "item"), m.item, s.materials.items, "material item")
@@ -130,6 +137,8 @@ def task(c: _Checker, path: PathT, spec: Any, capabilities: set[str]) -> None:
         c.ref((*path, "item"), spec.item, s.materials.items, "material item")
         if not s.materials.depots:
             c.warn((*path, "item"), "no depot holds materials; the delivery will be short", "materials.depots")
+    elif spec.kind == "suppress":
+        c.work_lines((*path, "work"), spec.work, spec.needs)
     elif spec.kind in ("cordon", "monitor", "guard") and spec.until is not None:
         trigger(c, (*path, "until"), spec.until)
 
@@ -358,6 +367,13 @@ def _storage(c: _Checker) -> None:
         c.ref((*base, "evacuating"), area.evacuating, s.agencies, "agency")
         if area.order is not None:
             trigger(c, (*base, "order"), area.order)
+        if area.force is not None:
+            trigger(c, (*base, "force"), area.force)
+        if area.evacuate is not None:
+            caps = {cap for t in s.teams.values() for cap in t.capabilities}
+            for i, sid in enumerate(area.evacuate.to):
+                c.ref((*base, "evacuate", "to", i), sid, s.shelters, "shelter")
+            c.needs((*base, "evacuate", "needs"), area.evacuate.needs, caps, "this evacuation")
 
 
 def _materials(c: _Checker) -> None:

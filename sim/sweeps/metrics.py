@@ -134,7 +134,7 @@ class _World:
                        "suppression.controlled", "suppression.extinguished", "fire.contained", "fire.state",
                        "fire.extinguished", "supply.delivered", "material.shortfall", "incident.unresolved",
                        "rescue.completed", "material.requested", "material.delivered", "hazard.threshold",
-                       "hazard.cleared", "hazard.stopped"))
+                       "hazard.cleared", "hazard.stopped", "task.queued"))
 
     def __init__(self, header: Mapping[str, Any]) -> None:
         series = ((header.get("definition") or {}).get("hazards") or {}).get("series") or {}
@@ -175,6 +175,9 @@ class _World:
                 self.moved += _f(data.get("evacuated"))
             elif data.get("kind") == "suppress":
                 self.fires[key] = _f(data.get("area_ha"))
+        elif kind == "task.queued":
+            if data.get("kind") == "suppress":  # a site fire never controlled still counts until the end
+                self.fire_start.setdefault(key, t - _f(data.get("since_onset")))
         elif kind == "shelter.overflow":
             self.overflow += _f(data.get("people"))
         elif kind in ("suppression.controlled", "fire.contained"):

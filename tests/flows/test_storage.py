@@ -110,3 +110,26 @@ def test_gates_forced_open_catch_the_people_still_there(run_world):
     assert hit[5]["left"] == 2000 and hit[5]["trapped"] == 200
     trapped = [r for r in kinds(recs, "incident.occurred") if r[5]["kind"] == "storage_trapped"]
     assert trapped and trapped[0][5]["people"] == 200
+
+
+
+def test_people_walking_to_a_distant_shelter_arrive_later():
+    """The walk from the area to a shelter 17 km away takes time at the walking speed (4 km/h by default)."""
+    from flowworld import scenario_text
+
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load_text
+
+    def done(extra: str) -> float:
+        text = scenario_text(extra).replace("level: nation}", "level: nation, location: [116.3, 39.9]}", 1)
+        ex = Exercise(load_text(text, "storage.yaml"), 1)
+        ex.run()
+        (end,) = kinds([r for r in ex.log.records if r[2] != "log.header"], "evacuation.completed")
+        assert end[5]["evacuated"] == 3000
+        return float(end[0])
+
+    base = MOVING.replace("FORCE", "")
+    far = base.replace("capacity: 5000}", "capacity: 5000, location: [116.5, 39.9]}")
+    assert done(base.replace("capacity: 5000}", "capacity: 5000, location: [116.3, 39.9]}")) == 240.0
+    walked, driven = done(far), done(far.replace("on_foot: 1000/h}", "on_foot: 1000/h, walk_speed: 20km/h}"))
+    assert 240.0 < driven < walked

@@ -103,3 +103,46 @@ def test_steps_have_floors():
         regions: {town: {curve: [[0h, 5]]}}
     """)
     assert any("hazards.rain.step" in p for p in out)
+
+
+def test_an_attack_or_a_release_naming_nothing_is_an_error():
+    out = problems("""
+    injects:
+      I-1:
+        at: 1h
+        to: [hq]
+        title: T
+        message: M
+        effects: [{attack: {fire: no-fire, crews: 2}}, {release: {teams: [boat, barge]}}]
+    """)
+    assert any("injects.I-1.effects[0].attack.fire: unknown fire 'no-fire'" in p for p in out)
+    assert any("injects.I-1.effects[1].release.teams[1]: unknown team 'barge'" in p for p in out)
+    assert not any("teams[0]" in p for p in out)
+
+
+def test_work_for_a_line_the_operation_does_not_need_is_an_error():
+    out = problems("""
+    incidents:
+      slide:
+        at: 1h
+        region: town
+        kind: landslide
+        needs: {water_rescue: 1}
+        work: {water_rescuee: 2h}
+    """)
+    assert any("incidents.slide.work.water_rescuee: work for 'water_rescuee'" in p for p in out)
+    assert any("incidents.slide.work: no work is given for the line 'water_rescue'" in p for p in out)
+
+
+def test_a_storage_area_sending_people_to_an_unknown_shelter_is_an_error():
+    out = problems("""
+    storage_areas:
+      low:
+        name: Low area
+        region: town
+        agency: hq
+        evacuating: hq
+        people: 100
+        evacuate: {to: [nowhere], on_foot: 100/h}
+    """)
+    assert any("storage_areas.low.evacuate.to[0]: unknown shelter 'nowhere'" in p for p in out)

@@ -77,6 +77,28 @@ incidents:
     assert task_value(fire, "area_burned", "max", thresholds="{P: 1, S: 2, M: 5}") == round(math.exp(0.2 * 20 / 60), 4)
 
 
+def test_a_site_fire_never_controlled_counts_until_the_end_in_the_sweep_measure():
+    """Without engines the fire burns on: the run's longest time to control is the rest of the run, not empty."""
+    from drillsim.sweeps.metrics import record_metrics
+
+    fire = """
+teams:
+  engine: {name: Engines, kind: fire_rescue, base: county-a, capabilities: [fire_suppression], on_duty: false}
+incidents:
+  plant:
+    at: 1h
+    region: village-a
+    kind: plant_fire
+    tasks:
+      fight: {kind: suppress, area: 1ha, growth: 0.2/h, needs: {fire_suppression: 2}, work: 1h}
+"""
+    ex = Exercise(load_text(scenario_text(fire), "ops.yaml"), 1)
+    ex.run()
+    m = record_metrics(ex.log.header, [r for r in ex.log.records if r[2] != "log.header"]).metrics
+    assert m["time_to_control_max"] == 23 * 60  # from the onset at 1 h to the end at 24 h
+    assert m["area_burned"] is not None and m["area_burned"] > 50
+
+
 def test_dispatch_wait_with_a_warm_up():
     queue = """
 teams:
