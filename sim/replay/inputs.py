@@ -143,7 +143,12 @@ def drive(ex: Exercise, steps: Sequence[Step], *, ending: Ending | None = None, 
     def advance_to(target: float) -> bool:
         target = min(target, ex.duration)
         while not ex.ended:
-            nxt = min(target, (math.floor(ex.now / step_len) + 1) * step_len)
+            # ``now / step_len`` can round down at a slice boundary (14 h in 200 slices of 4.2 min):
+            # never ask for a boundary the clock has already reached, or the loop never moves
+            k = math.floor(ex.now / step_len) + 1
+            if k * step_len <= ex.now:
+                k += 1
+            nxt = min(target, k * step_len)
             ex.advance(nxt)
             if watch is not None and ex.halted and not ex.ended:
                 for payload in watch(ex):  # the engine applies each at the next clean instant

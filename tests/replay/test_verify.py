@@ -199,3 +199,14 @@ def test_log_ended_by_a_simulation_error_verifies_its_prefix(scenario, tmp_path,
     assert result.ok and result.partial
     assert "stopped on an error" in result.explanation
     assert main(["replay", str(path), "--verify"]) == 0
+
+
+@pytest.mark.parametrize("duration", ["14h", "13h20m", "7h"])
+def test_a_duration_whose_slices_round_down_at_a_boundary_still_verifies(scenario, tmp_path, duration):
+    """Slice boundaries that divide to just below themselves (14 h / 200) must not stall the re-run."""
+    text = scenario.read_text(encoding="utf-8")
+    path = tmp_path / "odd.yaml"
+    path.write_text("\n".join(f"duration: {duration}" if line.startswith("duration:") else line
+                              for line in text.splitlines()) + "\n", encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "run"), "--no-report", "-q"]) == 0
+    assert verify_log(tmp_path / "run" / "events.jsonl").ok
