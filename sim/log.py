@@ -317,6 +317,33 @@ class _Notes:
     torn: bool = False
 
 
+def read_header(path: str | Path) -> dict[str, Any]:
+    """Only the header of a log (its first line), checked as :func:`read_log` checks it.
+
+    Raises:
+        LogError: not a regular file, not a drillsim log, or a header a reader cannot use.
+    """
+    p = Path(path)
+    try:
+        fh, _ = open_regular(p, max_bytes=MAX_LOG_BYTES)
+    except Refused as exc:
+        raise LogError(f"{p}: {exc.reason}", path=str(p)) from None
+    with fh:
+        try:
+            line = fh.readline(MAX_HEADER_BYTES + 1)
+        except OSError as exc:
+            raise LogError(f"{p}: cannot read: {exc.strerror}", path=str(p)) from None
+    if not line:
+        raise LogError(f"{p}: empty: not a drillsim event log (no header)", path=str(p))
+    if len(line) > MAX_HEADER_BYTES:
+        raise LogError.at(p, 1, "", f"the line is longer than {_limit(MAX_HEADER_BYTES)}, the limit for the header")
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise LogError.at(p, 1, "", f"not a JSON line ({exc.msg} at column {exc.colno})") from None
+    return dict(_header(p, obj).data)
+
+
 def _limit(n: int) -> str:
     return f"{n // 2**20} MiB" if n >= 2**20 else f"{n // 2**10} KiB"
 
@@ -364,7 +391,8 @@ def _scan(p: Path, notes: _Notes) -> Iterator[Record]:
             if ended:
                 raise LogError.at(p, number, "", f"a record after {END_KIND} (the exercise was over)")
             found = logcheck.record_problem(obj, number - 1, last_t, duration)
-            if found is None and len(line) > 2 * MAX_DEPTH and (deep := logcheck.too_deep(obj["data"])):
+            if found is None and line.count(b"[") + line.count(b"{") > MAX_DEPTH and (
+                    deep := logcheck.too_deep(obj["data"])):
                 found = f"data{deep}", f"nested deeper than {MAX_DEPTH} levels"
             if found is not None:
                 raise LogError.at(p, number, *found)

@@ -25,7 +25,10 @@ Check = Callable[[Any], str | None]
 """A field check: None when the value is fine, else what is wrong with it."""
 
 FIELDS = ("t", "seq", "kind", "actor", "subject", "data")
+_FIELD_SET = frozenset(FIELDS)
 KIND = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+BUNDLED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+"""What may follow ``bundled:`` in a header's scenario source: an id, never a path."""
 MAX_ID = 200
 """Longest actor, subject or record kind (ids are short; this only stops a megabyte-long id)."""
 LEVELS = ("P", "S", "M", "U")
@@ -40,12 +43,17 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_NUM = frozenset({int, float})
+_STR = frozenset({str})
+_LEVEL = frozenset({str, type(None)})
+
+
 def _is_num(v: Any) -> TypeGuard[int | float]:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+    return type(v) in _NUM  # exact types: a bool is not a number here (JSON never makes subclasses)
 
 
 def _is_int(v: Any) -> TypeGuard[int]:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return type(v) is int
 
 
 def num(v: Any) -> str | None:
@@ -68,7 +76,7 @@ def count(v: Any) -> str | None:
 
 def text(v: Any) -> str | None:
     """A string."""
-    return None if isinstance(v, str) else f"not text: {_show(v)}"
+    return None if type(v) is str else f"not text: {_show(v)}"
 
 
 def boolean(v: Any) -> str | None:
@@ -78,7 +86,7 @@ def boolean(v: Any) -> str | None:
 
 def obj(v: Any) -> str | None:
     """An object (mapping)."""
-    return None if isinstance(v, dict) else f"not an object: {_show(v)}"
+    return None if type(v) is dict else f"not an object: {_show(v)}"
 
 
 def lst(v: Any) -> str | None:
@@ -88,26 +96,32 @@ def lst(v: Any) -> str | None:
 
 def strings(v: Any) -> str | None:
     """A list of strings."""
-    if not isinstance(v, list):
+    if type(v) is not list:
         return f"not a list: {_show(v)}"
-    bad = next((i for i, x in enumerate(v) if not isinstance(x, str)), None)
-    return None if bad is None else f"item {bad} is not text: {_show(v[bad])}"
+    if _STR.issuperset(map(type, v)):
+        return None
+    bad = next(i for i, x in enumerate(v) if type(x) is not str)
+    return f"item {bad} is not text: {_show(v[bad])}"
 
 
 def bilingual(v: Any) -> str | None:
     """Text for people: ``{"zh": ..., "en": ...}`` (strings)."""
-    if not isinstance(v, dict):
+    if type(v) is not dict:
         return f"not text in languages (an object such as {{\"zh\": ..., \"en\": ...}}): {_show(v)}"
-    bad = next((k for k, x in v.items() if not isinstance(x, str)), None)
-    return None if bad is None else f"the {bad!r} text is not a string: {_show(v[bad])}"
+    if _STR.issuperset(map(type, v.values())):
+        return None
+    bad = next(k for k, x in v.items() if type(x) is not str)
+    return f"the {bad!r} text is not a string: {_show(v[bad])}"
 
 
 def numbers(v: Any) -> str | None:
     """An object whose values are numbers (facts, areas by region)."""
-    if not isinstance(v, dict):
+    if type(v) is not dict:
         return f"not an object: {_show(v)}"
-    bad = next((k for k, x in v.items() if not _is_num(x)), None)
-    return None if bad is None else f"{bad!r} is not a number: {_show(v[bad])}"
+    if _NUM.issuperset(map(type, v.values())):
+        return None
+    bad = next(k for k, x in v.items() if not _is_num(x))
+    return f"{bad!r} is not a number: {_show(v[bad])}"
 
 
 def point(v: Any) -> str | None:
@@ -119,10 +133,12 @@ def point(v: Any) -> str | None:
 
 def levels_map(v: Any) -> str | None:
     """An object of response levels (strings) or null."""
-    if not isinstance(v, dict):
+    if type(v) is not dict:
         return f"not an object: {_show(v)}"
-    bad = next((k for k, x in v.items() if x is not None and not isinstance(x, str)), None)
-    return None if bad is None else f"the level of {bad!r} is not text: {_show(v[bad])}"
+    if _LEVEL.issuperset(map(type, v.values())):
+        return None
+    bad = next(k for k, x in v.items() if x is not None and type(x) is not str)
+    return f"the level of {bad!r} is not text: {_show(v[bad])}"
 
 
 def texts(v: Any) -> str | None:
@@ -313,6 +329,9 @@ def input_problem(payload: Any) -> tuple[str, str] | None:
 # -- records --------------------------------------------------------------------------------------------
 
 
+_ABSENT = object()
+
+
 def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[str, str] | None:
     """What is wrong with the record on the line holding ``seq`` (``(field, problem)``), or None.
 
@@ -322,9 +341,9 @@ def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[
         last_t: The time of the record before it (times never go back).
         duration: The exercise's duration (no record comes after it).
     """
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         return "", f"not a record (a JSON object with {', '.join(FIELDS)}): {_show(obj)}"
-    if len(obj) != len(FIELDS) or any(k not in obj for k in FIELDS):
+    if obj.keys() != _FIELD_SET:
         missing = [k for k in FIELDS if k not in obj]
         if missing:
             return missing[0], "missing"
@@ -342,19 +361,20 @@ def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[
     if t > duration + 1e-6 or t < 0:
         return "t", f"{t:g} is outside the exercise (0 to {duration:g} minutes)"
     kind = obj["kind"]
-    if not isinstance(kind, str) or len(kind) > MAX_ID or not KIND.match(kind):
+    if type(kind) is not str or (kind not in RECORDS and (len(kind) > MAX_ID or not KIND.match(kind))):
         return "kind", f"not a record kind (family.event, lower case): {_show(kind)}"
     if kind == "log.header":
         return "kind", "a second header (only line 1 is a header)"
     for name in ("actor", "subject"):
         value = obj[name]
-        if value is not None and (not isinstance(value, str) or len(value) > MAX_ID):
+        if value is not None and (type(value) is not str or len(value) > MAX_ID):
             return name, f"not an id (text of at most {MAX_ID} characters, or null): {_show(value)}"
     data = obj["data"]
-    if not isinstance(data, dict):
+    if type(data) is not dict:
         return "data", f"not an object: {_show(data)}"
     for name, check in RECORDS.get(kind, ()):
-        if name in data and (problem := check(data[name])):
+        value = data.get(name, _ABSENT)
+        if value is not _ABSENT and (problem := check(value)):
             return f"data.{name}", problem
     if kind == "input.received":
         if (found := input_problem(data)) is not None:
@@ -436,6 +456,9 @@ def header_problem(h: Any) -> tuple[str, str] | None:
         return "duration", f"{h['duration']:g} is not a positive number of minutes"
     if (found := _fields(h["scenario"], _SCENARIO, "scenario.")) is not None:
         return found
+    source = h["scenario"]["source"]
+    if source.startswith("bundled:") and not BUNDLED_ID.match(source.removeprefix("bundled:")):
+        return "scenario.source", f"{_show(source)} names no bundled scenario (an id of letters, digits, - and _)"
     try:
         start = datetime.fromisoformat(h["start"])
     except ValueError:
