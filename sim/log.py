@@ -340,8 +340,17 @@ def read_header(path: str | Path) -> dict[str, Any]:
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise LogError.at(p, 1, "", f"not a JSON line ({exc.msg} at column {exc.colno})") from None
+        raise LogError.at(p, 1, "", _not_json(line, exc)) from None
     return dict(_header(p, obj).data)
+
+
+def _not_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why a line is not a record, in a user's words."""
+    if not line.strip():
+        return "an empty line (every line of a log holds one record)"
+    if "UTF-8" in exc.msg:
+        return "not UTF-8 text (a byte no UTF-8 text has: was the file saved in another encoding?)"
+    return f"not a JSON line ({exc.msg} at column {exc.colno})"
 
 
 def _limit(n: int) -> str:
@@ -382,7 +391,7 @@ def _scan(p: Path, notes: _Notes) -> Iterator[Record]:
                     notes.warnings.append(f"{p}:{number}: dropped an incomplete last line ({len(line)} bytes): the run "
                                     "was interrupted while writing it")
                     break
-                raise LogError.at(p, number, "", f"not a JSON line ({exc.msg} at column {exc.colno})") from None
+                raise LogError.at(p, number, "", _not_json(line, exc)) from None
             if number == 1:
                 header = _header(p, obj)
                 duration = float(header.data["duration"])
@@ -393,7 +402,7 @@ def _scan(p: Path, notes: _Notes) -> Iterator[Record]:
             found = logcheck.record_problem(obj, number - 1, last_t, duration)
             if found is None and line.count(b"[") + line.count(b"{") > MAX_DEPTH and (
                     deep := logcheck.too_deep(obj["data"])):
-                found = f"data{deep}", f"nested deeper than {MAX_DEPTH} levels"
+                found = logcheck.clip_path(f"data{deep}"), f"nested deeper than {MAX_DEPTH} levels"
             if found is not None:
                 raise LogError.at(p, number, *found)
             if last:
@@ -413,7 +422,7 @@ def _header(p: Path, obj: Any) -> Record:
         raise LogError.at(p, 1, "kind", "not a drillsim event log (the first line is not a log.header record)")
     found = logcheck.record_problem({**obj, "kind": "x"}, 0, 0.0, 0.0)
     if found is None and (deep := logcheck.too_deep(obj["data"])):
-        found = f"data{deep}", f"nested deeper than {MAX_DEPTH} levels"
+        found = logcheck.clip_path(f"data{deep}"), f"nested deeper than {MAX_DEPTH} levels"
     if found is None and (found := logcheck.header_problem(obj["data"])) is not None:
         found = f"data.{found[0]}" if found[0] else "data", found[1]
     if found is not None:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
 
+import orjson
+
 from drillsim.limits import INT_MAX, INT_MIN, MAX_DEPTH, MAX_OBJECTIVES, MAX_TEXT, SEED_MAX
 
 Check = Callable[[Any], str | None]
@@ -35,12 +37,21 @@ LEVELS = ("P", "S", "M", "U")
 
 
 def _show(value: Any) -> str:
+    """A value as it is written in the log (JSON), clipped: ``"abc"``, ``null``, ``true``, ``1e+40``."""
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:  # not JSON (a value made in Python, e.g. a tuple key): as Python writes it
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def clip_path(path: str, limit: int = 80) -> str:
+    """A field path short enough to print (a path 1,000 levels deep is not)."""
+    return path if len(path) <= limit else path[: limit - 1] + "…"
 
 
 _NUM = frozenset({int, float})
@@ -356,10 +367,10 @@ def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[
         return "seq", f"not a whole number: {_show(s)}"
     if s != seq:
         return "seq", f"{s} out of order (this line holds record {seq}: records are numbered in order)"
-    if t < last_t:
-        return "t", f"{t:g} is before the previous record's time {last_t:g} (records are in time order)"
     if t > duration + 1e-6 or t < 0:
         return "t", f"{t:g} is outside the exercise (0 to {duration:g} minutes)"
+    if t < last_t:
+        return "t", f"{t:g} is before the previous record's time {last_t:g} (records are in time order)"
     kind = obj["kind"]
     if type(kind) is not str or (kind not in RECORDS and (len(kind) > MAX_ID or not KIND.match(kind))):
         return "kind", f"not a record kind (family.event, lower case): {_show(kind)}"

@@ -125,10 +125,23 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
                 break
             try:
                 future = backend.executor.submit(run_batch, plan.scenario, chunk, keep_logs)
-            except BrokenExecutor as exc:
-                raise SweepBroken(describe_error(exc)) from None
+            except BrokenExecutor as exc:  # the pool broke under the tasks in flight: all of them are suspects
+                if not backend.restartable:
+                    raise SweepBroken(describe_error(exc)) from None
+                suspects.extendleft(reversed(chunk))
+                for lost in inflight.values():
+                    suspects.extend(lost)
+                inflight.clear()
+                submitted.clear()
+                killers += 1  # no run could be blamed: a pool that breaks again and again is the problem
+                if killers >= MAX_KILLERS:
+                    raise SweepBroken(f"worker processes keep dying ({describe_error(exc)})") from None
+                backend.restart()
+                break
             inflight[future] = chunk
             submitted[future] = next(order)
+        if not inflight:
+            continue
         done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
         for future in sorted(done, key=submitted.__getitem__):
             if future not in inflight:
@@ -140,11 +153,12 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
             except BrokenExecutor as exc:
                 if not backend.restartable:
                     raise SweepBroken(f"a worker process died ({describe_error(exc)})") from None
+                codes = _exit_codes(backend)  # read before the restart closes them
+                backend.restart()
                 if alone:  # this run was alone in the pool: it killed its worker
                     killers += 1
-                    _store(plan.failed_rows(chunk, KILLED + _how_died(backend)), store, tally, progress)
+                    _store(plan.failed_rows(chunk, KILLED + _how_died(codes)), store, tally, progress)
                     if killers >= MAX_KILLERS:
-                        backend.restart()
                         raise SweepBroken(f"worker processes keep dying: the last {killers} runs each killed theirs "
                                           "(stored as failed)") from None
                 else:
@@ -153,7 +167,6 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
                         suspects.extend(lost)
                 inflight.clear()
                 submitted.clear()
-                backend.restart()
                 break
             except Exception as exc:  # a task lost for good (e.g. Dask's KilledWorker)
                 if len(chunk) > 1:
@@ -161,8 +174,7 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
                     continue
                 _store(plan.failed_rows(chunk, f"task failed: {describe_error(exc)}"), store, tally, progress)
                 continue
-            if alone:
-                killers = 0
+            killers = 0
             _store(_rows(plan, chunk, outcomes, store, keep_logs, sizer), store, tally, progress)
     return tally
 
@@ -172,14 +184,30 @@ MAX_KILLERS = 8
 """Runs in a row that each kill their worker before the sweep stops: by then it is the workers, not the runs."""
 
 
-def _how_died(backend: Backend) -> str:
-    """`` (signal 11, SIGSEGV)`` from the dead worker's exit status, when the pool still knows it."""
+def _exit_codes(backend: Backend) -> list[int | None]:
+    """Exit statuses of the pool's workers that have exited (an exiting one is waited for briefly)."""
+    from multiprocessing.connection import wait as ready
+
+    out = []
+    for proc in backend.worker_processes():
+        try:
+            if proc.exitcode is None and ready([proc.sentinel], 0):  # its end was seen: it is exiting
+                proc.join(timeout=2)
+            out.append(proc.exitcode)
+        except (ValueError, OSError):  # a process object already closed
+            out.append(None)
+    return out
+
+
+def _how_died(exits: list[int | None]) -> str:
+    """`` (signal 11, SIGSEGV)`` from the exit statuses of the broken pool's workers."""
     import signal
 
-    codes = [proc.exitcode for proc in backend.worker_processes() if proc.exitcode not in (None, 0)]
+    codes = [c for c in exits if c not in (None, 0)]
+    own = [c for c in codes if c != -signal.SIGTERM]  # the pool terminates the other workers itself
     if not codes:
         return " (a crash in native code, or killed by the system, e.g. out of memory)"
-    code = codes[0]
+    code = (own or codes)[0]
     if code < 0:
         try:
             return f" (signal {-code}, {signal.Signals(-code).name})"
