@@ -30,6 +30,10 @@ MAX_DEPTH = 100
 """Deepest nesting of objects and lists in a header or record (a scenario nests at most 64 levels;
 records nest at most a few)."""
 
+MAX_MINUTES = 100 * 366 * 24 * 60
+"""Longest span of simulated time a log may hold, in minutes (100 years): a duration, and every time
+and delay a record gives (an arrival, a deadline), so that each is a date a reader can show."""
+
 MAX_TEXT = 10_000
 """Longest text a person types into a running exercise (a note, an ad-hoc inject's title or message),
 in characters."""

@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 
 import orjson
 
-from drillsim.limits import INT_MAX, INT_MIN, MAX_DEPTH, MAX_OBJECTIVES, MAX_TEXT, SEED_MAX
+from drillsim.limits import INT_MAX, INT_MIN, MAX_DEPTH, MAX_MINUTES, MAX_OBJECTIVES, MAX_TEXT, SEED_MAX
 
 Check = Callable[[Any], str | None]
 """A field check: None when the value is fine, else what is wrong with it."""
@@ -49,6 +49,17 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
+
+
+def key(parent: str, name: Any) -> str:
+    """``parent.name`` — or ``parent["odd name"]`` for a key that is not a plain id (spaces, dots, empty)."""
+    if isinstance(name, str) and _PLAIN_KEY.match(name):
+        return f"{parent}.{name}" if parent else name
+    shown = _show(name) if isinstance(name, str) else repr(name)
+    return f"{parent}[{shown}]"
+
+
 def clip_path(path: str, limit: int = 80) -> str:
     """A field path short enough to print (a path 1,000 levels deep is not)."""
     return path if len(path) <= limit else path[: limit - 1] + "…"
@@ -70,6 +81,13 @@ def _is_int(v: Any) -> TypeGuard[int]:
 def num(v: Any) -> str | None:
     """A number (orjson never reads NaN or infinity)."""
     return None if _is_num(v) else f"not a number: {_show(v)}"
+
+
+def minutes(v: Any) -> str | None:
+    """A time or delay in minutes, within the span a log may hold (:data:`MAX_MINUTES`)."""
+    if not _is_num(v):
+        return f"not a number of minutes: {_show(v)}"
+    return None if -MAX_MINUTES <= v <= MAX_MINUTES else f"{v:g} minutes is more than 100 years"
 
 
 def whole(v: Any) -> str | None:
@@ -194,7 +212,7 @@ def bounded_texts(limit: int) -> Check:
 
 
 _TYPES: dict[str, Check] = {
-    "num": num, "int": whole, "count": count, "str": text, "bool": boolean, "dict": obj, "list": lst,
+    "num": num, "min": minutes, "int": whole, "count": count, "str": text, "bool": boolean, "dict": obj, "list": lst,
     "strs": strings, "text": bilingual, "nums": numbers, "point": point, "levels": levels_map,
 }
 
@@ -213,46 +231,46 @@ def _table(spec: Mapping[str, str]) -> dict[str, tuple[tuple[str, Check], ...]]:
 
 
 RECORDS = _table({
-    "exercise.started": "start:str duration:num title:text hazard:str?",
+    "exercise.started": "start:str duration:min title:text hazard:str?",
     "exercise.ended": "reason:str incidents:count reports:count dispatches:count rescues:count rescued:count "
                       "lost:count unresolved:count levels:levels",
     "note.added": "text:str rating:str? objective:str?",
     "role.changed": "played:bool",
     "incident.occurred": "kind:str region:str location:point? people:count dead:count missing:count "
                          "injured:count needs:strs priority:int source:str name:text? facts:nums",
-    "incident.detected": "region:str by:str delay:num",
+    "incident.detected": "region:str by:str delay:min",
     "incident.missed": "region:str fallback:bool",
     "incident.closed": "rescued:count lost:count team:str?",
     "incident.unresolved": "state:str people:count alive:count rescued:count team:str?",
-    "report.sent": "to:str level:str? type:str facts:nums held:num direct:bool",
-    "report.received": "from:str level:str? type:str facts:nums latency:num due:num? direct:bool",
-    "report.zero": "to:str day:count incidents:count held:num",
-    "whistle.called": "departments:strs due:num",
-    "whistle.answered": "called_at:num delay:num",
+    "report.sent": "to:str level:str? type:str facts:nums held:min direct:bool",
+    "report.received": "from:str level:str? type:str facts:nums latency:min due:min? direct:bool",
+    "report.zero": "to:str day:count incidents:count held:min",
+    "whistle.called": "departments:strs due:min",
+    "whistle.answered": "called_at:min delay:min",
     "response.triggered": "rule:int level:str facts:nums",
     "level.changed": "from:str? to:str? reason:str cause:str?",
     "team.activated": "kind:str",
-    "rescue.queued": "priority:int needs:strs people:count since_onset:num",
-    "team.dispatched": "region:str kind:str distance_km:num? eta:num priority:int first_response:bool",
-    "team.on_scene": "region:str since_onset:num",
+    "rescue.queued": "priority:int needs:strs people:count since_onset:min",
+    "team.dispatched": "region:str kind:str distance_km:num? eta:min priority:int first_response:bool",
+    "team.on_scene": "region:str since_onset:min",
     "rescue.started": "people:count first_response:bool",
-    "rescue.completed": "rescued:count lost:count waited:num work:num partial:bool",
-    "team.returning": "distance_km:num eta:num",
+    "rescue.completed": "rescued:count lost:count waited:min work:min partial:bool",
+    "team.returning": "distance_km:num eta:min",
     "team.progress": "done:num",
     "team.mishap": "incident:str people:count capability:str members_left:count",
-    "team.refused": "reason:str gave_up:bool filing_until:num?",
-    "team.registered": "wait:num pass_code:str kind:str members:count",
+    "team.refused": "reason:str gave_up:bool filing_until:min?",
+    "team.registered": "wait:min pass_code:str kind:str members:count",
     "team.arrived": "self_deployed:bool from_province:bool members:count",
     "team.tasked": "incident:str zone:str capability:str",
     "team.withdrawn": "filed:bool registered:bool missions:count",
     "inject.delivered": "to:strs type:str method:str source:str cause:str? title:text message:text "
-                        "expected_action:text? objectives:strs capability:str? scheduled:num?",
-    "inject.skipped": "reason:str opened:num after:num",
-    "decision.opened": "prompt:text options:dict default:str time_limit:num deadline:num asked:str "
+                        "expected_action:text? objectives:strs capability:str? scheduled:min?",
+    "inject.skipped": "reason:str opened:min after:min",
+    "decision.opened": "prompt:text options:dict default:str time_limit:min deadline:min asked:str "
                        "objectives:strs",
-    "decision.made": "option:str by:str delay:num label:text?",
+    "decision.made": "option:str by:str delay:min label:text?",
     "comms.lost": "cause:str",
-    "comms.restored": "cause:str after:num",
+    "comms.restored": "cause:str after:min",
     "road.cut": "factor:num cause:str",
     "road.restored": "factor:num",
     "hazard.warning": "level:str region:str text:text? cause:str?",
@@ -267,12 +285,12 @@ RECORDS = _table({
     "quake.occurred": "magnitude:num depth_km:num epicentre:point max_intensity:num sites:dict",
     "quake.aftershock": "magnitude:num depth_km:num epicentre:point max_intensity:num collapsed:count "
                         "trapped:count",
-    "border.notified": "hazard:str? incident:str? delay:num due:num?",
-    "border.shared": "topic:str delay:num agency:str to:str? level:str? region:str hazard:str? river:str "
+    "border.notified": "hazard:str? incident:str? delay:min due:min?",
+    "border.shared": "topic:str delay:min agency:str to:str? level:str? region:str hazard:str? river:str "
                      "max_flow:num",
-    "border.consulted": "participants:strs delay:num cause:str?",
+    "border.consulted": "participants:strs delay:min cause:str?",
     "border.support_requested": "request:str teams:strs materials:nums cause:str?",
-    "border.support_approved": "request:str teams:strs materials:nums delay:num",
+    "border.support_approved": "request:str teams:strs materials:nums delay:min",
     "border.support_sent": "request:str teams:strs materials:nums",
     "border.support_arrived": "request:str teams:strs region:str",
     "coordination.activated": "capacity:count level:str? cause:str? zones:strs",
@@ -281,11 +299,11 @@ RECORDS = _table({
     "coordination.rule": "value:bool cause:str?",
     "coordination.stood_down": "teams:count cause:str?",
     "material.requested": "item:str quantity:num for:str request:str cause:str?",
-    "material.dispatched": "item:str quantity:num for:str request:str source:str cross_border:bool eta:num",
-    "material.delivered": "item:str quantity:num for:str request:str source:str fill_time:num",
+    "material.dispatched": "item:str quantity:num for:str request:str source:str cross_border:bool eta:min",
+    "material.delivered": "item:str quantity:num for:str request:str source:str fill_time:min",
     "storage.ordered": "people:count region:str cause:str?",
-    "storage.activated": "evacuated:count people:count forced:bool volume:num? since_order:num",
-    "storage.evacuation_reported": "evacuated:count people:count to:str since_order:num",
+    "storage.activated": "evacuated:count people:count forced:bool volume:num? since_order:min",
+    "storage.evacuation_reported": "evacuated:count people:count to:str since_order:min",
 })
 """For each record kind the engine writes, the fields readers use and their types. A field that is
 absent is not checked (readers default it); a field that is present must have its type."""
@@ -313,7 +331,7 @@ def input_problem(payload: Any) -> tuple[str, str] | None:
     if not isinstance(payload, dict):
         return "", f"not an object: {_show(payload)}"
     kind = payload.get("kind")
-    if kind not in INPUTS:
+    if type(kind) is not str or kind not in INPUTS:
         return "kind", f"{_show(kind)} is not an input kind ({', '.join(INPUTS)})"
     by = payload.get("by")
     if by is not None and (problem := bounded(MAX_ID)(by)):
@@ -359,7 +377,7 @@ def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[
         if missing:
             return missing[0], "missing"
         extra = next(k for k in obj if k not in FIELDS)
-        return str(extra)[:MAX_ID], "not a field of a record (t, seq, kind, actor, subject, data)"
+        return "<record>", f"unknown field {_show(extra)} (a record has t, seq, kind, actor, subject, data)"
     t, s = obj["t"], obj["seq"]
     if not _is_num(t):
         return "t", f"not a time in minutes: {_show(t)}"
@@ -403,7 +421,7 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:
         if depth > limit:
             return path
         if isinstance(node, dict):
-            stack.extend((v, depth + 1, f"{path}.{k}") for k, v in node.items() if isinstance(v, dict | list))
+            stack.extend((v, depth + 1, key(path, k)) for k, v in node.items() if isinstance(v, dict | list))
         elif isinstance(node, list):
             stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(node) if isinstance(v, dict | list))
     return None
@@ -418,7 +436,7 @@ def unencodable(value: Any, path: str = "") -> tuple[str, str] | None:
             for k, v in node.items():
                 if not isinstance(k, str):
                     return where, f"the key {_show(k)} is not text"
-                stack.append((v, f"{where}.{k}" if where else k))
+                stack.append((v, key(where, k)))
         elif isinstance(node, list | tuple):
             stack.extend((v, f"{where}[{i}]") for i, v in enumerate(node))
         elif _is_int(node) and not INT_MIN <= node <= INT_MAX:
@@ -435,10 +453,21 @@ _REGION = _table({"x": "name:text level:str parent:str? location:point?"})["x"]
 _AGENCY = _table({"x": "name:text region:str kind:str"})["x"]
 _TEAM = _table({"x": "name:text kind:str group:str base:str capabilities:strs members:count speed:num"})["x"]
 _BRANCH_OF = _table({"x": "sha256:str scenario:str? seed:int? replicate:int? records:count complete:bool"})["x"]
-_BRANCH_POINT = _table({"x": "t:num seq:count decision:str option:str case:str role:str at:num? parent:dict? "
+_BRANCH_POINT = _table({"x": "t:min seq:count decision:str option:str case:str role:str at:min? parent:dict? "
                              "later:str continuation:count arm:str"})["x"]
 _DEFINITION_MAPS = ("objectives", "injects", "decisions", "teams", "agencies", "regions", "response",
-                    "materials", "reporting")
+                    "materials", "reporting", "hazards")
+_DEFINED = {
+    "injects": _table({"x": "at:min? delay:min? title:text to:strs template:bool type:str message:text? "
+                            "expected_action:text? objectives:strs capability:str? from:str"})["x"],
+    "decisions": _table({"x": "at:min? role:str prompt:text default:str time_limit:min options:dict "
+                              "objectives:strs"})["x"],
+    "teams": _table({"x": "on_duty:bool kind:str base:str members:count"})["x"],
+    "agencies": _table({"x": "initial_level:str? region:str kind:str"})["x"],
+}
+"""Fields of the validated scenario in the header that readers use (the console's schedule, the
+report's facts, scoring's team and inject specs), checked where present."""
+_MATERIALS = _table({"x": "name:text? stock:nums agreements:dict"})["x"]
 
 
 def _fields(data: dict[str, Any], table: tuple[tuple[str, Check], ...], where: str, *,
@@ -463,8 +492,8 @@ def header_problem(h: Any) -> tuple[str, str] | None:
         return found
     if h["seed"] > SEED_MAX:
         return "seed", f"{h['seed']} is over the largest seed, {SEED_MAX}"
-    if h["duration"] <= 0:
-        return "duration", f"{h['duration']:g} is not a positive number of minutes"
+    if not 0 < h["duration"] <= MAX_MINUTES:
+        return "duration", f"{h['duration']:g} is not a number of minutes from 0 to {MAX_MINUTES:,} (100 years)"
     if (found := _fields(h["scenario"], _SCENARIO, "scenario.")) is not None:
         return found
     source = h["scenario"]["source"]
@@ -476,6 +505,8 @@ def header_problem(h: Any) -> tuple[str, str] | None:
         return "start", f"not a date-time: {_show(h['start'])}"
     if start.tzinfo is None:
         return "start", f"{h['start']} has no UTC offset"
+    if not 100 <= start.year <= 9899:  # with every time within 100 years of it, each is a date a reader can show
+        return "start", f"{h['start']} is not a date from the year 100 to 9899"
     for i, pair in enumerate(h["overrides"]):
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
             return f"overrides[{i}]", f"not a [path, value] pair: {_show(pair)}"
@@ -505,8 +536,8 @@ def _roster(roster: dict[str, Any]) -> tuple[str, str] | None:
     regions = roster["regions"]
     for part, table, refs in (("regions", _REGION, ("parent",)), ("agencies", _AGENCY, ("region",)),
                               ("teams", _TEAM, ("base",))):
-        for key, entry in roster[part].items():
-            where = f"roster.{part}.{key}"
+        for name, entry in roster[part].items():
+            where = key(f"roster.{part}", name)
             if not isinstance(entry, dict):
                 return where, f"not an object: {_show(entry)}"
             if (found := _fields(entry, table, where + ".")) is not None:
@@ -514,6 +545,24 @@ def _roster(roster: dict[str, Any]) -> tuple[str, str] | None:
             for ref in refs:
                 if entry[ref] is not None and entry[ref] not in regions:
                     return f"{where}.{ref}", f"{entry[ref]!r} is not a region of the roster"
+    return None
+
+
+def _objectives(objectives: dict[str, Any]) -> tuple[str, str] | None:
+    """The first objective scoring could not read, checked as scoring reads it (the scenario's model)."""
+    from pydantic import ValidationError
+
+    from drillsim.scenario.model import Objective
+
+    for oid, objective in objectives.items():
+        try:
+            Objective.model_validate(objective)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            where = key("definition.objectives", oid)
+            for part in err.get("loc", ()):
+                where = f"{where}[{part}]" if isinstance(part, int) else key(where, part)
+            return clip_path(where), str(err.get("msg"))
     return None
 
 
@@ -525,11 +574,35 @@ def _definition(definition: dict[str, Any]) -> tuple[str, str] | None:
     objectives = definition.get("objectives") or {}
     if len(objectives) > MAX_OBJECTIVES:
         return "definition.objectives", f"{len(objectives):,} objectives, over the limit of {MAX_OBJECTIVES}"
-    for part in ("decisions", "injects", "teams", "agencies"):
-        for key, entry in (definition.get(part) or {}).items():
+    if objectives and (found := _objectives(objectives)) is not None:
+        return found
+    for part, table in _DEFINED.items():
+        for name, entry in (definition.get(part) or {}).items():
+            where = key(f"definition.{part}", name)
             if not isinstance(entry, dict):
-                return f"definition.{part}.{key}", f"not an object: {_show(entry)}"
-    for key, entry in (definition.get("decisions") or {}).items():
-        if "at" in entry and (problem := optional(num)(entry["at"])):
-            return f"definition.decisions.{key}.at", problem
+                return where, f"not an object: {_show(entry)}"
+            if (found := _fields(entry, table, where + ".", required=False)) is not None:
+                return found
+    if "description" in definition and (problem := optional(texts)(definition["description"])):
+        return "definition.description", problem
+    deadlines = (definition.get("reporting") or {}).get("deadlines")
+    if deadlines is not None:
+        if not isinstance(deadlines, dict):
+            return "definition.reporting.deadlines", f"not an object: {_show(deadlines)}"
+        for level, value in deadlines.items():
+            if (problem := minutes(value)) is not None:
+                return key("definition.reporting.deadlines", level), problem
+    materials = definition.get("materials") or {}
+    for pool in ("depots", "items"):
+        entries = materials.get(pool)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            return f"definition.materials.{pool}", f"not an object: {_show(entries)}"
+        for name, entry in entries.items():
+            where = key(f"definition.materials.{pool}", name)
+            if not isinstance(entry, dict):
+                return where, f"not an object: {_show(entry)}"
+            if (found := _fields(entry, _MATERIALS, where + ".", required=False)) is not None:
+                return found
     return None

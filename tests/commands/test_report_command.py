@@ -68,7 +68,7 @@ def test_bad_objectives_in_a_header_are_located(run_dir, tmp_path, capsys):
     log.write_text(json.dumps(head, ensure_ascii=False) + "\n" + "".join(lines[1:]), encoding="utf-8")
     assert main(["report", str(log)]) == 2
     err = capsys.readouterr().err
-    assert "events.jsonl:1: header definition.objectives.O-1.tasks.first-report-county.statistic" in err
+    assert "events.jsonl:1: data.definition.objectives.O-1.tasks.first-report-county.statistic: Input should be" in err
 
 
 def test_torn_log_is_reported_so_far(run_dir, tmp_path, capsys):
