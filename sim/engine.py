@@ -456,6 +456,7 @@ def _check_header(header: dict[str, Any], log_path: str | Path | None) -> None:
     scenario loader and the command line refuse most such values where they are typed; this is
     the last check, so a run never starts writing what it cannot finish.
     """
+    found: tuple[str, str] | None
     try:
         orjson.dumps(header)  # what the writer will do; fast, and it refuses what a log cannot hold
     except TypeError:

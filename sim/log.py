@@ -401,8 +401,8 @@ def _scan(p: Path, notes: _Notes) -> Iterator[Record]:
                 raise LogError.at(p, number, "", f"a record after {END_KIND} (the exercise was over)")
             found = logcheck.record_problem(obj, number - 1, last_t, duration)
             if found is None and line.count(b"[") + line.count(b"{") > MAX_DEPTH and (
-                    deep := logcheck.too_deep(obj["data"])):
-                found = logcheck.clip_path(f"data{deep}"), f"nested deeper than {MAX_DEPTH} levels"
+                    deep := logcheck.too_deep(obj["data"], root="data")):
+                found = logcheck.clip_path(deep), f"nested deeper than {MAX_DEPTH} levels"
             if found is not None:
                 raise LogError.at(p, number, *found)
             if last:
@@ -421,8 +421,8 @@ def _header(p: Path, obj: Any) -> Record:
     if not isinstance(obj, dict) or obj.get("kind") != HEADER_KIND:
         raise LogError.at(p, 1, "kind", "not a drillsim event log (the first line is not a log.header record)")
     found = logcheck.record_problem({**obj, "kind": "x"}, 0, 0.0, 0.0)
-    if found is None and (deep := logcheck.too_deep(obj["data"])):
-        found = logcheck.clip_path(f"data{deep}"), f"nested deeper than {MAX_DEPTH} levels"
+    if found is None and (deep := logcheck.too_deep(obj["data"], root="data")):
+        found = logcheck.clip_path(deep), f"nested deeper than {MAX_DEPTH} levels"
     if found is None and (found := logcheck.header_problem(obj["data"])) is not None:
         found = f"data.{found[0]}" if found[0] else "data", found[1]
     if found is not None:

@@ -413,9 +413,9 @@ def record_problem(obj: Any, seq: int, last_t: float, duration: float) -> tuple[
     return None
 
 
-def too_deep(value: Any, limit: int = MAX_DEPTH) -> str | None:
-    """The path of the first value nested deeper than ``limit`` (None if none is)."""
-    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
+def too_deep(value: Any, limit: int = MAX_DEPTH, root: str = "") -> str | None:
+    """The path (under ``root``) of the first value nested deeper than ``limit`` (None if none is)."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, root)]
     while stack:
         node, depth, path = stack.pop()
         if depth > limit:
@@ -493,7 +493,8 @@ def header_problem(h: Any) -> tuple[str, str] | None:
     if h["seed"] > SEED_MAX:
         return "seed", f"{h['seed']} is over the largest seed, {SEED_MAX}"
     if not 0 < h["duration"] <= MAX_MINUTES:
-        return "duration", f"{h['duration']:g} is not a number of minutes from 0 to {MAX_MINUTES:,} (100 years)"
+        return "duration", (f"{h['duration']:g} minutes: a duration is more than 0 and at most {MAX_MINUTES:,} "
+                            "minutes (100 years)")
     if (found := _fields(h["scenario"], _SCENARIO, "scenario.")) is not None:
         return found
     source = h["scenario"]["source"]

@@ -76,8 +76,8 @@ def main(args: argparse.Namespace) -> int:
     spec = plan.spec
     out = args.out if args.out is not None else Path("runs") / f"{plan.scenario_id}-sweep-{spec.seed}"
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
-    for note in prepared.notes:
-        print(f"drillsim sweep: note: {note}", file=sys.stderr)
+    for remark in prepared.notes:
+        print(f"drillsim sweep: note: {remark}", file=sys.stderr)
     names = ", ".join(f.name for f in spec.factors)
     say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
         f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
