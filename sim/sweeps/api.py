@@ -198,11 +198,12 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
         raise InputError([Problem("--seed", 0, 0, "", f"seed {root}", f"a whole number from 0 to {SEED_MAX}")])
     size = design_size(design, factors, n_points, listed)
     if size * reps > MAX_SWEEP_RUNS:  # refused before a single point is laid out
-        raise InputError([Problem("--points" if design != "list" else "list", 0, 0, "design",
-                                  f"the {design} design has {size:,} points × {reps:,} replicate"
-                                  f"{'s' if reps != 1 else ''} = {size * reps:,} runs, over the limit of "
-                                  f"{MAX_SWEEP_RUNS:,} runs per sweep (docs/limits.md)",
-                                  "fewer points, levels or replicates; or several sweeps")])
+        message = (f"the {design} design has {size:,} points × {reps:,} replicate{'s' if reps != 1 else ''} = "
+                   f"{size * reps:,} runs, over the limit of {MAX_SWEEP_RUNS:,} runs per sweep (docs/limits.md)")
+        expected = "fewer points, levels or replicates; or several sweeps"
+        if points is None and sf.points is not None and sf.doc is not None:  # the sweep file's `points:`
+            raise InputError([sf.doc.problem(("points",), message, expected)])
+        raise InputError([Problem("--points" if design != "list" else "list", 0, 0, "design", message, expected)])
     spec = SweepSpec(factors, design, n_points, reps, bool(crn if crn is not None else sf.crn), int(root),
                      tuple(fixed), listed)
     better = {f"{oid}.{tid}": task.better for oid, objective in loaded.scenario.objectives.items()

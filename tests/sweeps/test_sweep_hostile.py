@@ -278,3 +278,13 @@ def test_the_lock_file_names_this_process_while_the_api_runs(tmp_path):
     assert seen["lock"]["pid"] == os.getpid()
     assert not (out / LOCK).exists()
     assert Path(out / "results.parquet").exists()
+
+
+def test_a_sweep_file_asking_for_too_many_points_is_refused_at_its_line(drillsim, tmp_path):
+    spec = tmp_path / "big.sweep.yaml"
+    spec.write_text("scenario: mentougou-flash-flood\ndesign: lhs\npoints: 1000000000000\nvary:\n  flood-rate:\n")
+    r = drillsim("sweep", "-f", str(spec), "--out", str(tmp_path / "s"))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"{spec}:3:9: points: the lhs design has 1,000,000,000,000 points × 1 replicate = "
+                               "1,000,000,000,000 runs, over the limit of 1,000,000 runs per sweep")
+    assert not (tmp_path / "s").exists()
