@@ -8,7 +8,8 @@ generation for good (about half a MiB a run of the small scenario, 20 MiB a run 
 rainstorm); these tests fail on that code.
 
 The default suite runs the small scenario (a few seconds); ``pytest -m slow`` adds 200 runs of the
-rainstorm in one process and a 2,000-run sweep.
+rainstorm in one process, a 2,000-run sweep and a Dask worker over 500 runs (two sweeps through
+one LocalCluster: what the first left in the worker must not grow with the second).
 """
 
 from __future__ import annotations
@@ -93,3 +94,35 @@ def test_a_two_thousand_run_sweep_stays_within_a_fixed_bound():
     large = _sweep_worker_peak(200, 2)  # 2,000 runs
     assert large - small < 60 * MIB, f"1,900 more runs grew a worker by {(large - small) / MIB:.1f} MiB"
     assert large < 1024 * MIB
+
+
+DASK = """
+import json, os, sys
+from distributed import Client, LocalCluster
+from drillsim import sweep
+
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+if __name__ == "__main__":
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \\
+            Client(cluster) as client:
+        sizes = []
+        for seed, points in ((1, 10), (2, 40)):
+            sweep("mentougou-flash-flood", {"flood-rate": ("0.5/h", "4/h")}, points=points, replicates=10,
+                  seed=seed, backend="dask", address=cluster.scheduler_address, batch=25)
+            sizes.append(max(client.run(rss).values()))
+    print(json.dumps(sizes))
+"""
+
+
+@pytest.mark.slow
+def test_a_dask_worker_gives_its_memory_back_after_a_sweep(tmp_path):
+    pytest.importorskip("distributed")
+    script = tmp_path / "dask_soak.py"
+    script.write_text(DASK)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    after_100, after_500 = json.loads(done.stdout.strip().splitlines()[-1])
+    assert after_500 - after_100 < 40 * MIB, f"400 more runs left {(after_500 - after_100) / MIB:.0f} MiB in the worker"
