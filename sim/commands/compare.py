@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import whole_number
+from drillsim.commands.common import MAX_WORKERS, whole_number
+from drillsim.limits import MAX_SWEEP_RUNS
 
 HELP = "compare two runs, a run and a set of runs, or a run and a doctrine-only baseline"
 
@@ -26,12 +27,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="an events.jsonl file or run directory (a directory of runs makes A a set)")
     p.add_argument("log_b", metavar="LOG_B", type=Path, nargs="*",
                    help="one or more logs, run directories, or a directory of runs")
-    p.add_argument("--baseline", type=whole_number(1), default=None, metavar="N",
+    p.add_argument("--baseline", type=whole_number(1, "--baseline", MAX_SWEEP_RUNS), default=None, metavar="N",
                    help="compare LOG_A with N doctrine-only runs of its scenario instead of LOG_B")
     p.add_argument("--scenario", type=Path, default=None, metavar="PATH",
                    help="--baseline: the scenario file, when it moved since the run (checked by sha256)")
     p.add_argument("--keep-logs", action="store_true", help="--baseline: keep the baseline runs' event logs")
-    p.add_argument("--workers", type=whole_number(1), default=None, metavar="N", help="processes to use")
+    p.add_argument("--force", action="store_true",
+                   help="--baseline --keep-logs: replace baseline logs already there (else they are refused)")
+    p.add_argument("--workers", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
+                   help="processes to use")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="where the report goes")
     p.add_argument("--no-report", action="store_true", help="print the table only; write nothing")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table and report")
@@ -108,6 +112,7 @@ def _baseline(log: Path, args: argparse.Namespace, progress: Any) -> Any:
     agencies = tuple(main_agencies(header))
     out = args.out if args.out is not None else _base_dir(log) / "baseline"
     runs = run_baseline(log, args.baseline, times, agencies, scenario=args.scenario,
-                        out=out if args.keep_logs else None, workers=args.workers, progress=progress)
+                        out=out if args.keep_logs else None, workers=args.workers, progress=progress,
+                        replace=args.force)
     comp = Comparison(recorded.a, runs, list(times), list(agencies), kind="baseline")
     return comp

@@ -12,11 +12,13 @@ directory holding one. See docs/replay.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import whole_number
+from drillsim.commands.common import MAX_WORKERS, whole_number
+from drillsim.limits import MAX_SWEEP_RUNS, SEED_MAX
 
 HELP = "verify, view or branch a recorded exercise (what-if)"
 
@@ -36,14 +38,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the deciding agency, for a doctrine decision the log never asked (with --at)")
     p.add_argument("--later", choices=("keep", "drop"), default="keep",
                    help="re-apply the parent's later inputs where they still apply (keep, default) or drop them")
-    p.add_argument("--continuation", type=whole_number(0), default=0, metavar="K",
+    p.add_argument("--continuation", type=whole_number(0, "a continuation", SEED_MAX), default=0, metavar="K",
                    help="re-key random draws after the branch point with salt K (0: the parent's, default)")
-    p.add_argument("--replicates", type=whole_number(0), default=0, metavar="N",
+    p.add_argument("--replicates", type=whole_number(0, "--replicates", MAX_SWEEP_RUNS // 2), default=0, metavar="N",
                    help="fork-and-sweep: N re-keyed continuations of the branch and of the parent's choice")
-    p.add_argument("--workers", type=whole_number(0), default=None, metavar="N", help="processes for --replicates")
+    p.add_argument("--workers", type=whole_number(0, "--workers", MAX_WORKERS), default=None, metavar="N",
+                   help="processes for --replicates")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where a branch goes (default: LOG's directory/branches/DECISION=OPTION...)")
     p.add_argument("--no-report", action="store_true", help="branch: write events.jsonl and scorecard.json only")
+    p.add_argument("--force", action="store_true",
+                   help="branch: replace a branch log already at --out (by default it is refused, never overwritten)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of reports and the viewer")
     p.add_argument("--start", default=None, metavar="TIME", help="viewer: open at this time")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the result line / paths")
@@ -156,6 +161,7 @@ def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
 
 def _branch(path: Path, args: argparse.Namespace) -> int:
     from drillsim.errors import InputError, Problem
+    from drillsim.fileio import exists_error
     from drillsim.log import read_log
     from drillsim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
     from drillsim.replay.source import ScenarioChanged, load_for_log
@@ -177,8 +183,10 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
     log_path = out / "events.jsonl"
     if log_path.resolve() == path.resolve():
         raise InputError([Problem("--out", 0, 0, "", "the branch would overwrite its parent", "another directory")])
+    if os.path.lexists(log_path) and not args.force:
+        raise exists_error(log_path, "a branch log")
     try:
-        result = run_branch(parent, loaded, plan, log_path=log_path)
+        result = run_branch(parent, loaded, plan, log_path=log_path, replace=args.force)
     except BranchError as exc:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 1
@@ -282,7 +290,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
 
     try:
         fork = fork_and_sweep(path, spec, args.replicates, out, scenario=args.scenario, workers=args.workers,
-                              progress=progress)
+                              progress=progress, replace=args.force)
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
     except ScenarioChanged as exc:

@@ -7,6 +7,8 @@ is then never imported).
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -22,13 +24,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written (the log last)")
     p.add_argument("--no-report", action="store_true",
                    help="write only events.jsonl and scorecard.json (skip report.md/report.html/figures)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the event log already in the output directory (by default it is refused, never "
+                        "overwritten; the old log stays until the new one is complete)")
     add_report_options(p)
 
 
 def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
     from drillsim.engine import Exercise
-    from drillsim.log import LogData, Record
+    from drillsim.fileio import exists_error
+    from drillsim.log import LogData, Record, RunLimit
     from drillsim.scenario import load
     from drillsim.units import format_duration
 
@@ -37,11 +43,17 @@ def main(args: argparse.Namespace) -> int:
     seed = scenario.seed if args.seed is None else args.seed
     out = out_dir(args, scenario.id, seed)
     log_path = Path(out) / "events.jsonl"
+    if os.path.lexists(log_path) and not args.force:
+        raise exists_error(log_path, "an event log")  # said before simulating; the engine refuses it anyway
     wall0 = time.perf_counter()
-    exercise = Exercise(loaded, seed, log_path=log_path)
+    exercise = Exercise(loaded, seed, log_path=log_path, replace=args.force)
     bar = ProgressBar() if not args.quiet else None
     try:
         summary = exercise.run(progress=bar)
+    except RunLimit as exc:
+        print(f"drillsim: the run stopped: {exc}\n  log         {log_path} (up to the limit; no scorecard "
+              "or report)", file=sys.stderr)
+        return 2
     finally:
         if bar:
             bar.close()

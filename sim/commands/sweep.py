@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from drillsim.commands.common import whole_number
+from drillsim.commands.common import MAX_WORKERS, whole_number
 
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
@@ -48,7 +49,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="local processes (default) or a Dask cluster")
     p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
                    help="Dask scheduler to use (default with --backend dask: start a LocalCluster)")
-    p.add_argument("--workers", "-j", type=whole_number(1), default=None, metavar="N",
+    p.add_argument("--wait-workers", type=whole_number(0, "--wait-workers", 86_400), default=None,
+                   metavar="SECONDS",
+                   help="with --address: how long to wait for the first Dask worker to join (default 300)")
+    p.add_argument("--workers", "-j", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--batch", type=whole_number(1), default=None, metavar="N",
                    help="runs per task (default: adapted so a task takes ~0.3 s locally, ~1 s on Dask)")
@@ -63,7 +67,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Prepare (every input checked), run, compact, report."""
-    from drillsim.sweeps.api import prepare, run
+    from drillsim.sweeps.api import prepare
 
     prepared = prepare(args.scenario, args.vary, design=args.design, points=args.points,
                        replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=args.overrides,
@@ -72,8 +76,8 @@ def main(args: argparse.Namespace) -> int:
     spec = plan.spec
     out = args.out if args.out is not None else Path("runs") / f"{plan.scenario_id}-sweep-{spec.seed}"
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
-    for note in prepared.notes:
-        print(f"drillsim sweep: note: {note}", file=sys.stderr)
+    for remark in prepared.notes:
+        print(f"drillsim sweep: note: {remark}", file=sys.stderr)
     names = ", ".join(f.name for f in spec.factors)
     say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
         f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
@@ -84,16 +88,40 @@ def main(args: argparse.Namespace) -> int:
         extra = f", {done:,} already done" if done else ""
         say(f"  backend     {backend}; {todo:,} runs to do{extra}")
 
+    from drillsim.sweeps.backends import WAIT_WORKERS_S
+    from drillsim.sweeps.lock import FolderLock
     from drillsim.sweeps.runner import SweepBroken
 
+    def note(message: str) -> None:
+        print(f"drillsim sweep: note: {message}", file=sys.stderr, flush=True)
+
+    lock = FolderLock.acquire(out, notice=note)  # one sweep per folder, held until the report is written
     try:
-        result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
-                     resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
-                     progress=None if args.quiet else sys.stderr, on_start=started)
+        return _run(prepared, out, args, started, say, lock, note,
+                    WAIT_WORKERS_S if args.wait_workers is None else float(args.wait_workers))
     except SweepBroken as exc:
         print(f"drillsim sweep: stopped: {exc}; finished runs are saved in {out / 'results.parquet'}; "
               "continue with the same command and --resume", file=sys.stderr)
         return 1
+    finally:
+        lock.release()
+        if lock.created_folder:
+            try:
+                out.rmdir()  # nothing was written (refused, or the cluster could not be reached)
+            except OSError:
+                pass
+
+
+def _run(prepared: Any, out: Path, args: argparse.Namespace, started: Any, say: Any, lock: Any, note: Any,
+         wait: float) -> int:
+    """Run, then write the CSV and the report (with the folder locked)."""
+    from drillsim.sweeps.api import run
+
+    plan = prepared.plan
+    result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
+                 resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
+                 progress=None if args.quiet else sys.stderr, on_start=started, lock=lock, notice=note,
+                 wait_workers=wait)
     rows = result.rows
     if result.interrupted:
         print(f"\ndrillsim sweep: interrupted; {rows:,} of {plan.total:,} runs are saved in {result.results}; "

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.flows.context import Context
+from drillsim.limits import MAX_INCIDENTS, MAX_PEOPLE
+from drillsim.log import RunLimit
 from drillsim.rng import draw_buffer, make_sampler
 
 if TYPE_CHECKING:
@@ -130,6 +132,8 @@ class IncidentFlow:
         region = ctx.model.regions[region_key]
         if people is None:
             people = round(make_sampler(spec.people, gen)())
+        if len(ctx.model.incidents) >= MAX_INCIDENTS or people > MAX_PEOPLE:
+            raise _over_limit(len(ctx.model.incidents), key, people)
         if location is None:
             location = spec.location or region.location
         death_times = self._fates(spec, people, gen)
@@ -169,6 +173,13 @@ class IncidentFlow:
         assert curve.curve is not None  # a survival model has a half-life or a curve (model check)
         points = [(0.0, 1.0), *curve.curve] if curve.curve[0][0] > 0 else list(curve.curve)
         return sorted(_inverse(points, x) for x in u)
+
+
+def _over_limit(incidents: int, key: str, people: int) -> RunLimit:
+    """The limit a new incident would break (an incident storm from a runaway rate, or a huge crowd)."""
+    what = (f"the run generated {incidents:,} incidents, the limit for one run" if incidents >= MAX_INCIDENTS
+            else f"incident {key} has {people:,} people at risk, over the limit of {MAX_PEOPLE:,} for one incident")
+    return RunLimit(f"{what} (docs/limits.md); check the rates, counts and people of the scenario and of --set")
 
 
 def _inverse(points: list[tuple[float, float]], u: float) -> float:

@@ -53,7 +53,7 @@ def test_corrupt_log_is_a_located_error(run_dir, tmp_path, capsys):
     bad = tmp_path / "events.jsonl"
     bad.write_text("".join(lines[:5]) + "{not json\n" + "".join(lines[5:]), encoding="utf-8")
     assert main(["report", str(bad)]) == 2
-    assert f"{bad}:6: not a drillsim log record" in capsys.readouterr().err
+    assert f"{bad}:6: <record>: not a JSON line (" in capsys.readouterr().err
     not_a_log = tmp_path / "x.jsonl"
     not_a_log.write_text('{"t":0,"seq":0,"kind":"incident.occurred","actor":null,"subject":null,"data":{}}\n')
     assert main(["report", str(not_a_log)]) == 2
@@ -68,7 +68,7 @@ def test_bad_objectives_in_a_header_are_located(run_dir, tmp_path, capsys):
     log.write_text(json.dumps(head, ensure_ascii=False) + "\n" + "".join(lines[1:]), encoding="utf-8")
     assert main(["report", str(log)]) == 2
     err = capsys.readouterr().err
-    assert "events.jsonl:1: header definition.objectives.O-1.tasks.first-report-county.statistic" in err
+    assert "events.jsonl:1: data.definition.objectives.O-1.tasks.first-report-county.statistic: Input should be" in err
 
 
 def test_torn_log_is_reported_so_far(run_dir, tmp_path, capsys):

@@ -157,16 +157,16 @@ def test_sweep_file_list_design_csv_and_report(drillsim, tmp_path):
     assert (out / "report" / "index.html").exists()
 
 
-def test_a_killed_worker_process_stops_the_sweep_with_its_runs_saved(drillsim, tmp_path):
+def test_a_killed_worker_process_does_not_stop_the_sweep(drillsim, tmp_path):
+    """A worker killed from outside (the out-of-memory killer) breaks the local pool and loses the runs in
+    flight: they run again one by one on a new pool, and the sweep finishes with one row per run."""
     out = tmp_path / "s"
     proc = _start([*LONG, "--out", str(out)])
     _wait_for_parts(out, 3, proc)
-    os.kill(_children(proc.pid)[0], signal.SIGKILL)  # e.g. the out-of-memory killer
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 1, stderr
-    assert "worker process died" in stderr and "--resume" in stderr and "Traceback" not in stderr
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
     saved = pd.read_parquet(out / "results.parquet")
-    assert 0 < len(saved) < TOTAL and saved["run_id"].is_unique
-    r = drillsim("sweep", *LONG, "--out", str(out), "--resume")
-    assert r.returncode == 0, r.stderr
-    assert len(pd.read_parquet(out / "results.parquet")) == TOTAL
+    assert len(saved) == TOTAL and saved["run_id"].is_unique
+    assert (saved["status"] == "ok").all()  # the runs lost with the worker were innocent: they ran again

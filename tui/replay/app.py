@@ -524,7 +524,7 @@ def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path
     loaded = load_for_log(log.header, scenario, log_name=str(parent.path))
     plan = plan_branch(log, spec, file_sha256(parent.path))
     out = default_dir(parent.path, spec) / "events.jsonl"
-    run_branch(log, loaded, plan, log_path=out)
+    run_branch(log, loaded, plan, log_path=out, replace=True)  # the same branch made again replaces its log
     return out, Player(read_log(out), parent.player.speed), plan.point_seq
 
 
