@@ -15,7 +15,7 @@ from drillsim.reports.document import Bullets, Document, Heading, Image, Para, T
 from drillsim.reports.facts import Facts, evidence_seqs, task_line
 from drillsim.reports.figures.common import Drawn
 from drillsim.reports.i18n import hazard_name, s
-from drillsim.scoring.text import pick
+from drillsim.scoring.text import pick, points
 
 SHOWN_EVIDENCE = 5
 
@@ -135,7 +135,7 @@ def summary(doc: Document, facts: Facts) -> None:
                 s(
                     "overall",
                     lang,
-                    score=f"{card.score:.0f}",
+                    score=points(card.score),
                     rating=card.rating,
                     cov=f"{card.coverage * 100:.0f}%",
                 )
@@ -177,7 +177,7 @@ def analysis(doc: Document, facts: Facts) -> None:
     doc.add(Table((s("objective", lang), s("capability", lang), "P", "S", "M", "U"), rows))
     doc.add(Para(s("legend", lang)))
     for obj in card.objectives:
-        score = f"{obj.score:.0f}/100" if obj.score is not None else "—"
+        score = f"{points(obj.score)}/100" if obj.score is not None else "—"
         doc.add(
             Heading(
                 3,

@@ -241,9 +241,14 @@ def _print_outcomes(parent: Any, branch: Any, lang: str) -> None:
     print()
     print(f"  {'':32}{'parent':>12}{'branch':>12}")
     print(f"  {'overall rating':32}{a.rating or '-':>12}{b.rating or '-':>12}")
+    from drillsim.scoring.text import points
+
     for key, label, _ in METRICS:
         va, vb = a.metrics.get(key), b.metrics.get(key)
-        print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
+        if key == "score":
+            print(f"  {label:32}{points(va, '-'):>12}{points(vb, '-'):>12}")
+        else:
+            print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
     for oid in a.objectives:
         ra, rb = a.objectives[oid], b.objectives.get(oid) or {}
         print(f"  {'objective ' + oid:32}{_rs(ra):>12}{_rs(rb):>12}")
@@ -256,9 +261,11 @@ def _fmt(v: Any) -> str:
 
 
 def _rs(o: dict[str, Any]) -> str:
+    from drillsim.scoring.text import points
+
     if not o or o.get("rating") is None:
         return "-"
-    return f"{o['rating']} {o['score']:.0f}" if o.get("score") is not None else str(o["rating"])
+    return f"{o['rating']} {points(o['score'])}" if o.get("score") is not None else str(o["rating"])
 
 
 # -- fork and sweep -------------------------------------------------------------------------------------

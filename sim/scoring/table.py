@@ -7,7 +7,7 @@ from typing import Any
 
 from drillsim.scoring.capabilities import capability_name
 from drillsim.scoring.evidence import STAT_NAMES, format_value
-from drillsim.scoring.text import format_clock, pick
+from drillsim.scoring.text import format_clock, pick, points
 
 
 def width(text: str) -> int:
@@ -75,7 +75,7 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
             if evidence:
                 lines.append(" " * 4 + clip(pick(task.summary, lang), cols - 4))
         label = "目标评级" if zh else "objective rating"
-        score = f"{obj.score:.0f}" if obj.score is not None else "—"
+        score = points(obj.score)
         lines.append(
             " " * 4 + f"→ {obj.id} {label}: {obj.rating or ('未测' if zh else 'not measured')} ({score}/100)"
         )
@@ -85,9 +85,9 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     else:
         cov = f"{card.coverage * 100:.0f}%"
         lines.append(
-            f"总分 {card.score:.0f}/100,总评 {card.rating}(已测量权重 {cov})"
+            f"总分 {points(card.score)}/100,总评 {card.rating}(已测量权重 {cov})"
             if zh
-            else f"Overall score {card.score:.0f}/100, rating {card.rating} "
+            else f"Overall score {points(card.score)}/100, rating {card.rating} "
             f"(weight measured: {cov})"
         )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
+from drillsim.scoring.text import points
 from drillsim.tui.bridge import EndFiles, LiveScore
 from drillsim.tui.i18n import STRINGS, Names, capability, clip, duration, text, tr
 from drillsim.tui.state import ExerciseView
@@ -72,14 +73,14 @@ class EndScreen(Screen[None]):
         rated = {o.key: o for o in self.score.objectives} if self.score.available else {}
         for key, obj in (v.definition.get("objectives") or {}).items():
             got = rated.get(key)
-            points = "—" if got is None or got.score is None else f"{got.score:.0f}"
+            score_text = points(got.score if got else None)
             table.add_row(key, clip(text(obj.get("text"), lang), 50),
                           capability(str(obj.get("capability", "")), lang),
-                          rating_cell(got.rating if got else None), points, observations(v, key), key=key)
+                          rating_cell(got.rating if got else None), score_text, observations(v, key), key=key)
         if not self.score.available:
             table.border_title = tr("score.unavailable", lang, problem=self.score.problem)
         elif self.score.overall is not None:
-            table.border_title = tr("score.overall", lang, score=f"{self.score.overall:.0f}") + \
+            table.border_title = tr("score.overall", lang, score=points(self.score.overall)) + \
                 f" ({self.score.rating or '—'})"
 
     def _evidence(self) -> Text:
