@@ -482,13 +482,15 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
         def done(payload: dict[str, Any] | None) -> None:
             if payload is not None and self._submit(payload):
-                rec = next((r for r in reversed(self.view.records) if r[2] == "inject.delivered"), None)
+                rec = next((r for r in reversed(self.view.records)  # this one, not a scheduled one due now
+                            if r[2] == "inject.delivered" and r[5].get("source") == "facilitator"), None)
                 if rec is not None:
                     self.notify(tr("inject.sent", self.lang, id=rec[4],
                                    to=self.names.list_names(rec[5].get("to") or [], self.lang)))
             self.refresh_panes()
 
-        self.push_screen(InjectDialog(dict(self.driver.header), self.names, self.lang), done)
+        self.push_screen(InjectDialog(dict(self.driver.header), self.names, self.lang, sorted(self.view.players)),
+                         done)
 
     def action_note(self) -> None:
         """Open the evaluator observation dialog."""

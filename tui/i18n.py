@@ -182,6 +182,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "inject.recipients": ("Recipients", "接收方"),
     "inject.everyone": ("everyone", "全体"),
     "inject.need_text": ("Choose a template or write a title or message", "请选择模板或填写标题/内容"),
+    "inject.need_to": ("Tick at least one recipient (space ticks the highlighted one)",
+                       "请至少勾选一个接收方(空格勾选当前项)"),
     "inject.sent": ("Inject {id} delivered to {to}", "注入 {id} 已下达给 {to}"),
     "inject.delivered": ("Inject {id}: {title}", "注入 {id}: {title}"),
     "inject.detail": ("Inject {id}", "注入 {id}"),
