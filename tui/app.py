@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.command import CommandPalette
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -84,6 +85,9 @@ raising, e.g. in drawing, must not trap the facilitator)."""
 
 COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
+TINY_WIDTH = 80
+TINY_HEIGHT = 24
+"""Below this, notices are one line across the screen and one at a time."""
 
 
 GROUPED = {"faster": "key.speed", "slower": "key.speed"}
@@ -218,6 +222,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     ENABLE_COMMAND_PALETTE = True
     CSS = """
     Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    DrillConsole.-tiny Toast { width: 100%; max-width: 100%; padding: 0 1; margin-top: 0; }
     """
 
     def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
@@ -263,8 +268,24 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    def on_resize(self, event: Any) -> None:
+        """Small terminals get one-line notices, one at a time (see :meth:`notify`)."""
+        self._size_class()
+
+    def _size_class(self) -> None:
+        w, h = self.size
+        self.set_class(w < TINY_WIDTH or h < TINY_HEIGHT, "-tiny")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A notice; on a small terminal it replaces the one before, so notices never cover the panes."""
+        if self.has_class("-tiny"):
+            self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
         """Show the console and start the clock timer (the clock itself starts paused)."""
+        self._size_class()
         self.title = text(self.names.title, self.lang) or "drillsim"
         self.console_screen = ConsoleScreen(self.view, self.names, self.lang)
         self.push_screen(self.console_screen)
@@ -576,13 +597,19 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def action_request_end(self) -> None:
         """``e``, ``q`` or Ctrl+C: end the exercise after a confirmation (or leave, once ended).
 
-        Pressed again while the confirmation is open (even under the command palette), nothing
-        more happens: one question, one answer.
+        Ctrl+C (or Ctrl+Q) pressed again while the question is open — even under the command
+        palette — answers it: the exercise ends, as twice Ctrl-C ends any terminal program.
         """
         if self.driver.ended:
             self.action_leave()
             return
-        if self._ending or any(isinstance(s, ConfirmEnd) for s in self.screen_stack):
+        if self._ending:
+            return
+        asked = next((s for s in self.screen_stack if isinstance(s, ConfirmEnd)), None)
+        if asked is not None:  # asked already: a second Ctrl-C (or Ctrl-Q) is the answer, as in any terminal program
+            while self.screen is not asked and len(self.screen_stack) > 1:
+                self.pop_screen()  # a command palette opened over the question
+            asked.dismiss(True)
             return
         # The clock holds while the question is open (at ×3600 hours would pass while it is read);
         # "carry on" picks up where it was.

@@ -48,7 +48,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.prio": ("P", "级"),
     "col.incident": ("Incident", "事件"),
     "col.region": ("Region", "地区"),
-    "col.people": ("At risk", "被困"),
+    "col.people": ("People", "被困"),
     "col.age": ("Age", "历时"),
     "col.objective": ("Objective", "目标"),
     "col.capability": ("Capability", "核心能力"),
@@ -61,6 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msel.adhoc": ("ad hoc", "临时"),
     "msel.effect": ("chained", "连锁"),
     "msel.summary": ("{done}/{total} delivered", "已发 {done}/{total}"),
+    "msel.day": ("{date} · day {n}", "{date} · 第{n}天"),
     "team.off_duty": ("off duty", "未启动"),
     "team.registering": ("registering", "报备中"),
     "team.idle": ("idle", "待命"),
@@ -76,13 +77,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "team.at": ("@ {place}", "@ {place}"),
     "team.summary": ("{busy} busy · {idle} idle · {off} off duty",
                      "出动 {busy} · 待命 {idle} · 未启动 {off}"),
-    "incident.occurred": ("unreported", "未发现"),
+    "incident.occurred": ("unseen", "未发现"),
     "incident.missed": ("missed", "漏报"),
     "incident.detected": ("reported", "已上报"),
     "incident.queued": ("waiting", "待救援"),
     "incident.assigned": ("en route", "队伍在途"),
     "incident.working": ("rescuing", "救援中"),
     "incident.closed": ("closed", "已结案"),
+    "incident.people": ("{n} at risk", "被困 {n} 人"),
     "incident.summary": ("{open} open · {closed} closed · {total} in all",
                          "未结 {open} · 已结 {closed} · 共 {total}"),
     "score.unavailable": ("scoring failed: {problem}", "评分失败: {problem}"),
@@ -232,6 +234,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "end.keys": ("q or Enter: leave the console", "q 或回车: 退出控制台"),
     "end.still_writing": ("The report is still being written: press q (or Ctrl+C) again to leave without it",
                           "报告仍在生成: 再按 q(或 Ctrl+C)不等待直接退出"),
+    "end.score": ("Overall score {score}/100", "总分 {score}/100"),
+    "end.no_score": ("No objective could be measured: no overall score", "没有可测量的目标,无总分"),
+    "end.coverage": ("({cov} of the objectives' weight measured)", "(已测量目标权重 {cov})"),
     "end.summary": ("Simulated {dur} · incidents {inc} · rescued {res}, lost {lost} · unresolved {unres}",
                     "推演时长 {dur} · 事件 {inc} · 获救 {res} · 遇难 {lost} · 未解决 {unres}"),
     "notify.ended": ("The exercise has ended", "推演已结束"),
@@ -316,6 +321,17 @@ def clip(value: str, cells: int) -> str:
     return "".join(out) + "…"
 
 
+def clip_keep_number(value: str, cells: int) -> str:
+    """:func:`clip`, but a trailing number stays: ``Mentougou Fire and Rescue 02`` → ``Mentougou Fire… 02``.
+
+    Numbered copies of a team differ only in that number; cutting it off makes the rows identical.
+    """
+    head, sep, tail = value.rpartition(" ")
+    if not sep or not tail.isdigit() or cell_len(value) <= cells:
+        return clip(value, cells)
+    return clip(head, cells - cell_len(tail) - 1) + " " + tail
+
+
 def pad(value: str, cells: int) -> str:
     """``value`` clipped and padded with spaces to exactly ``cells`` terminal cells."""
     value = clip(value, cells)
@@ -393,6 +409,23 @@ class Names:
         moment = self.start + timedelta(minutes=t)
         return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
+    def day(self, t: float) -> int | None:
+        """The exercise day of simulated time ``t``: 1 on the start's calendar date, 2 the next… (None: no date).
+
+        Infinite or unknown times (an inject still waiting for its trigger) have no day.
+        """
+        if self.start is None or t != t or t in (float("inf"), float("-inf")):
+            return None
+        return ((self.start + timedelta(minutes=t)).date() - self.start.date()).days + 1
+
+    def day_label(self, day: int, lang: str) -> str:
+        """``Sun 30 Jul · D2`` / ``7月30日 · 第2天`` for exercise day ``day``."""
+        if self.start is None:
+            return tr("msel.day", lang, n=day, date="")
+        date = self.start.date() + timedelta(days=day - 1)
+        text = f"{date.month}月{date.day}日" if lang == "zh" else date.strftime("%a %d %b")
+        return tr("msel.day", lang, n=day, date=text)
+
     def list_names(self, keys: list[str] | tuple[str, ...], lang: str) -> str:
         """``a, b, c`` with display names."""
         sep = "、" if lang == "zh" else ", "
@@ -400,8 +433,8 @@ class Names:
 
 
 def format_offset(t: float) -> str:
-    """``T+03:12`` for 192 minutes."""
-    total = round(max(0.0, t))
+    """``T+03:12`` for 192 minutes (whole minutes gone, as the clock beside it shows them)."""
+    total = int(max(0.0, t) + 1e-9)
     return f"T+{total // 60:02d}:{total % 60:02d}"
 
 

@@ -27,6 +27,7 @@ class EndScreen(Screen[None]):
     DEFAULT_CSS = """
     EndScreen > VerticalScroll { padding: 0 1; }
     EndScreen #end-title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
+    EndScreen #end-score { margin: 1 0 0 0; text-style: bold; }
     EndScreen #end-summary { margin: 1 0 0 0; }
     EndScreen Sparkline { height: 3; margin: 0 0 1 0; }
     EndScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
@@ -54,6 +55,7 @@ class EndScreen(Screen[None]):
                      lost=c["lost"], unres=c["unresolved"])
         with VerticalScroll():
             yield Static(title, id="end-title")
+            yield Static(self._overall(), id="end-score")
             yield Static(summary, id="end-summary")
             yield Static(f"{tr('score.open', lang)} (0 → {self.names.clock(v.now)})", classes="dim")
             yield Sparkline(v.open_samples(100) or [0.0], summary_function=max)
@@ -82,6 +84,23 @@ class EndScreen(Screen[None]):
         elif self.score.overall is not None:
             table.border_title = tr("score.overall", lang, score=points(self.score.overall)) + \
                 f" ({self.score.rating or '—'})"
+
+    def _overall(self) -> Text:
+        """``Overall score 42/100 · M — performed with major challenges (weight measured 100%)``."""
+        lang, score = self.lang, self.score
+        out = Text()
+        if not score.available:
+            out.append(tr("score.unavailable", lang, problem=score.problem), style="italic")
+        elif score.overall is None:
+            out.append(tr("end.no_score", lang))
+        else:
+            out.append(tr("end.score", lang, score=points(score.overall)) + "  ")
+            out.append_text(rating_cell(score.rating))
+            words = f"rating.{score.rating}"
+            if words in STRINGS:
+                out.append("  " + tr(words, lang).split("—", 1)[-1].strip())
+            out.append("  " + tr("end.coverage", lang, cov=f"{score.coverage * 100:.0f}%"), style="dim")
+        return out
 
     def _evidence(self) -> Text:
         """Why each objective got its rating: the scoring's own sentences."""

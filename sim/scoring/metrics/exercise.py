@@ -256,8 +256,8 @@ SPECS = (
             "针对可预见的决策点预先制定决策依据并明确授权。",
         ),
         T(
-            "no decision was asked of players (a headless run decides by doctrine)",
-            "没有需参演人员决策的事项(无人值守运行按预案决策)",
+            "no decision was asked of the players (no role was played, so doctrine decided)",
+            "没有需参演人员作出的决策(未设人工决策角色,均按预案决策)",
         ),
     ),
     MetricSpec(
