@@ -144,7 +144,7 @@ def summary(doc: Document, facts: Facts) -> None:
     else:
         doc.add(Para(s("overall_none", lang) if card.objectives else s("no_objectives", lang)))
     doc.add(Heading(3, s("major_strengths", lang)))
-    strengths = [f"{o.id} {pick(t.text, lang)}: {pick(t.summary, lang)}" for o, t in facts.strengths()[:3]]
+    strengths = [f"{o.id} {pick(t.text, lang)} ({t.rating}): {good}" for o, t, good in facts.strengths()[:3]]
     doc.add(Bullets(tuple(strengths)) if strengths else Para(s("none_found", lang)))
     doc.add(Heading(3, s("primary_areas", lang)))
     areas = [
@@ -188,14 +188,15 @@ def analysis(doc: Document, facts: Facts) -> None:
         doc.add(
             Table(
                 (s("task", lang), s("metric", lang), s("value", lang), s("rating", lang)),
-                tuple((pick(t.text, lang), t.metric, task_line(t, lang), t.rating or "—") for t in obj.tasks),
+                tuple((pick(t.text, lang), facts.metric(t.metric), task_line(t, lang), t.rating or "—")
+                      for t in obj.tasks),
             )
         )
-        good = [t for t in obj.tasks if t.rating == "P"]
+        good = [(t, text) for o, t, text in facts.strengths("PSM") if o is obj]
         bad = [t for t in obj.tasks if t.rating in ("S", "M", "U")]
         unmeasured = [t for t in obj.tasks if t.rating is None]
         doc.add(Heading(4, s("strengths", lang)))
-        items = [_evidence_item(t, lang) for t in good]
+        items = [_strength_item(t, text, lang) for t, text in good]
         items += [
             f"{s('evaluator_rating', lang)} {n['rating']}: {n['text']}"
             for n in obj.notes
@@ -221,9 +222,17 @@ def analysis(doc: Document, facts: Facts) -> None:
             doc.add(Heading(4, s("not_measured", lang)))
             doc.add(
                 Bullets(
-                    tuple(f"{pick(t.text, lang)} ({t.metric}): {pick(t.summary, lang)}" for t in unmeasured)
+                    tuple(f"{pick(t.text, lang)} ({facts.metric(t.metric)}): {pick(t.summary, lang)}"
+                          for t in unmeasured)
                 )
             )
+
+
+def _strength_item(task: Any, text: str, lang: str) -> str:
+    seqs = evidence_seqs(task)
+    return f"{pick(task.text, lang)} — {task_line(task, lang)}. {text}" + (
+        f" [{s('records', lang)}: {seqs}]" if seqs else ""
+    )
 
 
 def _evidence_item(task: Any, lang: str) -> str:

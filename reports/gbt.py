@@ -156,7 +156,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
         )
 
     doc.add(Heading(2, s("gbt_lessons", lang)))
-    lessons = [f"{o.id} {pick(t.text, lang)}: {pick(t.summary, lang)}" for o, t in facts.strengths()]
+    lessons = [f"{o.id} {pick(t.text, lang)} ({t.rating}): {good}" for o, t, good in facts.strengths()]
     lessons += [s("lessons_notes", lang, text=n[4]) for n in facts.notes()]
     doc.add(Bullets(tuple(lessons)) if lessons else Para(s("none_found", lang)))
 

@@ -57,6 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event": ("Event", "事件"),
     "details": ("Details", "详情"),
     "by": ("Evaluator", "评估人员"),
+    "evaluator": ("evaluator", "评估人员"),
     "text": ("Observation", "观察内容"),
     "organisation": ("Organisation", "单位"),
     "kind": ("Kind", "类型"),
