@@ -12,7 +12,7 @@ from typing import Any
 
 from drillsim.reports.causes import analyse
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
-from drillsim.reports.facts import Facts, evidence_seqs, task_line
+from drillsim.reports.facts import Facts, evidence_seqs, run_details, task_line
 from drillsim.reports.figures.common import Drawn
 from drillsim.reports.i18n import hazard_name, s
 from drillsim.scoring.text import pick, points
@@ -80,21 +80,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
     doc.add(Table((s("time", lang), s("event", lang), s("details", lang)), tuple(facts.timeline())))
     doc.add(Heading(2, s("method", lang)))
     doc.add(Para(s("method_text", lang)))
-    header = view.header
-    scen = header.get("scenario") or {}
-    doc.add(
-        Table(
-            (s("run_details", lang), ""),
-            (
-                ("scenario", f"{scen.get('id')} ({scen.get('source')})"),
-                ("sha256", str(scen.get("sha256"))),
-                ("seed", str(header.get("seed"))),
-                ("replicate", str(header.get("replicate"))),
-                ("overrides", ", ".join(f"{p}={v}" for p, v in header.get("overrides") or []) or "—"),
-                ("drillsim", str(header.get("drillsim"))),
-            ),
-        )
-    )
+    doc.add(Table((s("run_details", lang), ""), run_details(view.header, lang)))
     return doc
 
 
@@ -229,14 +215,14 @@ def analysis(doc: Document, facts: Facts) -> None:
 
 
 def _strength_item(task: Any, text: str, lang: str) -> str:
-    seqs = evidence_seqs(task)
+    seqs = evidence_seqs(task, lang)
     return f"{pick(task.text, lang)} — {task_line(task, lang)}. {text}" + (
         f" [{s('records', lang)}: {seqs}]" if seqs else ""
     )
 
 
 def _evidence_item(task: Any, lang: str) -> str:
-    seqs = evidence_seqs(task)
+    seqs = evidence_seqs(task, lang)
     return f"{pick(task.text, lang)} — {task_line(task, lang)}. {pick(task.summary, lang)}" + (
         f" [{s('records', lang)}: {seqs}]" if seqs else ""
     )
@@ -247,7 +233,7 @@ def _evidence_lines(task: Any, lang: str) -> list[str]:
 
     ordered = bad_first(task.observations, task.kind, task.better)
     lines = [
-        f"{'seq ' + str(o.seq) if o.seq is not None else '—'} · {pick(o.text, lang)}"
+        f"{s('seq', lang) + ' ' + str(o.seq) if o.seq is not None else '—'} · {pick(o.text, lang)}"
         for o in ordered[:SHOWN_EVIDENCE]
     ]
     if len(ordered) > SHOWN_EVIDENCE:

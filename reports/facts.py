@@ -82,14 +82,31 @@ def task_line(task: Any, lang: str) -> str:
     )
 
 
-def evidence_seqs(task: Any, n: int = 8) -> str:
-    """``seq 14, 20, 25, …`` for the records behind a rating (worst first)."""
+def evidence_seqs(task: Any, lang: str = "en", n: int = 8) -> str:
+    """``seq 14, 20, 25, …`` / ``序号 14、20、25……`` for the records behind a rating (worst first)."""
     from drillsim.scoring.evidence import bad_first
 
     seqs = [o.seq for o in bad_first(task.observations, task.kind, task.better) if o.seq is not None]
     if not seqs:
         return ""
-    return "seq " + ", ".join(str(x) for x in seqs[:n]) + (", …" if len(seqs) > n else "")
+    sep, more = ("、", "……") if lang == "zh" else (", ", ", …")
+    return f"{s('seq', lang)} " + sep.join(str(x) for x in seqs[:n]) + (more if len(seqs) > n else "")
+
+
+def run_details(header: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    """The run's identity for the method appendix: scenario, its file's hash, seed, replicate, overrides, version."""
+    scen = header.get("scenario") or {}
+    source = str(scen.get("source") or "")
+    if source.startswith("bundled:"):
+        source = s("bundled", lang)
+    return (
+        (s("run_scenario", lang), f"{scen.get('id')} ({source})"),
+        (s("run_sha", lang), str(scen.get("sha256"))),
+        (s("run_seed", lang), str(header.get("seed"))),
+        (s("run_replicate", lang), str(header.get("replicate"))),
+        (s("run_overrides", lang), ", ".join(f"{p}={v}" for p, v in header.get("overrides") or []) or "—"),
+        (s("run_version", lang), str(header.get("drillsim"))),
+    )
 
 
 class Facts:
@@ -280,8 +297,7 @@ class Facts:
         return [
             (
                 when(self.view, r.t),
-                s("evaluator", self.lang) if r.actor in (None, "evaluator")
-                else pick(self.view.name(r.actor), self.lang),
+                vocab.actor(r.actor or "evaluator", self.lang) or pick(self.view.name(r.actor), self.lang),
                 str(r.data.get("objective") or "—"),
                 str(r.data.get("rating") or "—"),
                 str(r.data.get("text") or ""),

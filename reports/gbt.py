@@ -130,7 +130,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
         for obj, task in areas:
             from drillsim.scoring.evidence import bad_first
 
-            seqs = evidence_seqs(task)
+            seqs = evidence_seqs(task, lang)
             why = analyse(view, task)
             if why:
                 cause = pick(why, lang)

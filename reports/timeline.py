@@ -152,13 +152,14 @@ def _role(x: Line) -> str:
 
 def _warning(x: Line) -> str:
     colour = vocab.colour(x.d.get("level"), x.lang)
-    what = vocab.hazard(x.r.subject, x.lang) or x.n(x.r.subject)
+    named = x.n(x.r.subject)
+    what = named if named != x.r.subject else vocab.hazard(x.r.subject, x.lang)
     return x.z(f"{x.n(x.r.actor)} issues a {colour} {what} warning for {x.n(x.d.get('region'))}",
                f"{x.n(x.r.actor)}发布{x.n(x.d.get('region'))}{what}{colour}预警")
 
 
 def _comms(x: Line) -> str:
-    cause = vocab.hazard(x.d.get("cause"), x.lang)
+    cause = vocab.hazard(x.d.get("cause"), x.lang) or x.n(x.d.get("cause"))
     if x.r.kind == "comms.restored":
         return x.z(f"Communications back in {x.n(x.r.subject)} after {x.minutes(x.d.get('after'))}",
                    f"{x.n(x.r.subject)}通信恢复(中断{x.minutes(x.d.get('after'))})")
@@ -191,8 +192,8 @@ def _border(x: Line) -> str:
 
 
 def _desk(x: Line) -> str:
-    return x.z(f"{x.n(x.r.actor)} opens the coordination desk {x.r.subject} ({x.d.get('capacity')} teams at a time)",
-               f"{x.n(x.r.actor)}启动现场协调机制{x.r.subject}(同时登记{x.d.get('capacity')}支队伍)")
+    return x.z(f"{x.n(x.r.actor)} opens {x.n(x.r.subject)} ({x.d.get('capacity')} teams at a time)",
+               f"{x.n(x.r.actor)}启动{x.n(x.r.subject)}(同时登记{x.d.get('capacity')}支队伍)")
 
 
 def _storage(x: Line) -> str:

@@ -106,6 +106,9 @@ HAZARDS: dict[str, Pair] = {
     "earthquake": ("earthquake", "地震"),
     "fire": ("fire", "火灾"),
     "forecast": ("forecast", "预报"),
+    "washout": ("washed out", "冲毁"),
+    "bridge": ("bridge damage", "桥梁受损"),
+    "landslide": ("landslide", "塌方"),
     "typhoon": ("typhoon", "台风"),
     "geological": ("geological hazard", "地质灾害"),
     "chemical": ("chemical accident", "危化品事故"),
@@ -144,34 +147,107 @@ SOURCES: dict[str, Pair] = {
 }
 """How an inject came to be delivered (``inject.delivered`` ``source``)."""
 
+INJECT_TYPES: dict[str, Pair] = {
+    "informational": ("information", "信息通报"), "event": ("event", "事件"), "media": ("media", "舆情"),
+    "contingency": ("contingency", "应急注入"),
+}
+"""Every inject type of the scenario format (``scenario.model.InjectType``)."""
+
+METHODS: dict[str, Pair] = {
+    "phone": ("phone", "电话"), "email": ("e-mail", "电子邮件"), "fax": ("fax", "传真"), "radio": ("radio", "电台"),
+    "message": ("text message", "短信"), "handout": ("handout", "书面材料"), "verbal": ("verbal", "口头"),
+    "simcell": ("control cell", "导调组"), "system": ("system", "系统推送"),
+}
+"""Every delivery method of the scenario format (``scenario.model.DeliveryMethod``)."""
+
+ACTORS: dict[str, Pair] = {
+    "simcell": ("control cell", "导调组"), "control": ("exercise control", "演练导调"),
+    "public": ("the public", "公众"),
+    "media": ("the media", "媒体"), "facilitator": ("facilitator", "导调人员"), "evaluator": ("evaluator", "评估人员"),
+    "players": ("players", "参演人员"), "drillsim": ("the simulation", "仿真系统"),
+}
+"""Who acts without being an agency, team or region: the pseudo-originators and the people at the table."""
+
+INPUTS: dict[str, Pair] = {
+    "decide": ("a decision", "决策"), "inject": ("an ad-hoc inject", "临时注入"),
+    "note": ("an observation", "评估记录"), "role": ("a role change", "角色调整"), "end": ("the end", "结束推演"),
+    "reseed": ("a new random stream", "重设随机数"),
+}
+"""External inputs (``input.received``)."""
+
 RECORD_KINDS: dict[str, Pair] = {
     "exercise.started": ("Exercise started", "推演开始"),
     "exercise.ended": ("Exercise ended", "推演结束"),
-    "inject.delivered": ("Inject delivered", "下达情景注入"),
-    "inject.skipped": ("Contingency inject not needed", "应急注入未下达"),
-    "level.changed": ("Response level", "响应级别调整"),
+    "incident.occurred": ("Incident", "事件发生"),
+    "incident.detected": ("Incident detected", "发现事件"),
+    "incident.missed": ("Incident not noticed", "事件未被发现"),
+    "incident.closed": ("Incident closed", "事件结案"),
+    "incident.unresolved": ("Incident unresolved", "事件未处置完"),
+    "report.sent": ("Report sent", "报送"),
+    "report.received": ("Report received", "接报"),
+    "report.zero": ("Zero report", "零报告"),
+    "whistle.called": ("Whistle blown", "吹哨"),
+    "whistle.answered": ("Department reports to the scene", "部门报到"),
     "response.triggered": ("Response trigger met", "达到响应启动条件"),
-    "decision.opened": ("Decision asked", "提出决策"),
-    "decision.made": ("Decision taken", "作出决策"),
+    "level.changed": ("Response level", "响应级别调整"),
     "agency.activated": ("Agency activated", "启动机构"),
     "team.activated": ("Team activated", "启动队伍"),
-    "coordination.activated": ("Coordination desk opened", "启动现场协调机制"),
-    "border.notified": ("Fire notice to a neighbour", "火情通报"),
-    "border.consulted": ("Joint consultation", "会商研判"),
-    "fire.crossed": ("Fire crossed a border", "火势越界"),
-    "fire.contained": ("Fire contained", "火势得到控制"),
-    "fire.extinguished": ("Fire out", "明火扑灭"),
-    "storage.activated": ("Storage area activated", "启用蓄滞洪区"),
+    "rescue.queued": ("Waiting for a team", "等待救援力量"),
+    "team.dispatched": ("Team dispatched", "队伍出动"),
+    "team.on_scene": ("Team on scene", "队伍到达现场"),
+    "rescue.started": ("Rescue started", "开始救援"),
+    "rescue.completed": ("Rescue completed", "救援完成"),
+    "team.returning": ("Team returning", "队伍返回"),
+    "team.returned": ("Team back at base", "队伍返回驻地"),
+    "team.mishap": ("Rescuers in danger", "救援人员遇险"),
+    "inject.delivered": ("Inject delivered", "下达情景注入"),
+    "inject.skipped": ("Contingency inject not needed", "应急注入未下达"),
+    "decision.opened": ("Decision asked", "提出决策"),
+    "decision.made": ("Decision taken", "作出决策"),
+    "input.received": ("Facilitator input", "导调输入"),
     "note.added": ("Evaluator observation", "评估记录"),
     "role.changed": ("Role changed", "角色调整"),
-    "quake.occurred": ("Earthquake", "地震发生"),
-    "hazard.warning": ("Warning issued", "发布预警"),
     "comms.lost": ("Communications lost", "通信中断"),
     "comms.restored": ("Communications restored", "通信恢复"),
-    "incident.occurred": ("Incident", "事件发生"),
-    "report.received": ("Report received", "接报"),
+    "road.cut": ("Roads cut", "道路中断"),
+    "road.restored": ("Roads reopened", "道路恢复"),
+    "hazard.warning": ("Warning issued", "发布预警"),
+    "hazard.river": ("River flow", "河道流量"),
+    "flood.cleared": ("Flooding over", "汛情解除"),
+    "fire.state": ("Fire state", "火场态势"),
+    "fire.crossed": ("Fire crossed a border", "火势越界"),
+    "fire.crown": ("Crown fire", "发展为树冠火"),
+    "fire.contained": ("Fire contained", "火势得到控制"),
+    "fire.extinguished": ("Fire out", "明火扑灭"),
+    "quake.occurred": ("Earthquake", "地震发生"),
+    "quake.aftershock": ("Aftershock", "余震"),
+    "coordination.activated": ("Coordination desk opened", "启动现场协调机制"),
+    "coordination.called": ("Social teams called", "发布社会力量需求"),
+    "coordination.rule": ("Coordination rule changed", "协调规则调整"),
+    "coordination.stood_down": ("Coordination desk stood down", "撤销现场协调机制"),
+    "coordination.failure": ("Uncoordinated rescue", "协调失序"),
+    "team.arrived": ("Social team arrived", "社会力量抵达"),
+    "team.refused": ("Social team turned away", "社会力量暂不接收"),
+    "team.registered": ("Social team registered", "社会力量完成报备"),
+    "team.tasked": ("Social team tasked", "社会力量任务派发"),
+    "team.progress": ("Team progress", "队伍进展"),
+    "team.withdrawn": ("Team withdrawn", "队伍撤离"),
+    "border.shared": ("Information shared", "信息共享"),
+    "border.notified": ("Fire notice to a neighbour", "火情通报"),
+    "border.consulted": ("Joint consultation", "会商研判"),
+    "border.support_requested": ("Support requested", "请求支援"),
+    "border.support_approved": ("Support approved", "同意支援"),
+    "border.support_sent": ("Support sent", "派出支援"),
+    "border.support_arrived": ("Support arrived", "支援力量抵达"),
+    "storage.ordered": ("Storage-area evacuation ordered", "下达蓄滞洪区转移令"),
+    "storage.evacuation_reported": ("Storage area evacuated", "蓄滞洪区转移完成"),
+    "storage.activated": ("Storage area activated", "启用蓄滞洪区"),
+    "material.requested": ("Materials requested", "物资申请"),
+    "material.dispatched": ("Materials dispatched", "物资调运"),
+    "material.delivered": ("Materials delivered", "物资送达"),
+    "material.shortfall": ("Material shortfall", "物资缺口"),
 }
-"""Names of the record kinds a timeline shows (docs/records.md lists them all)."""
+"""Every record kind of docs/records.md by name (a timeline row, an inject's answer, a trigger's cause)."""
 
 
 def words(code: str) -> str:
@@ -227,6 +303,27 @@ def decided_by(code: object, lang: str) -> str:
 def source(code: object, lang: str) -> str:
     """``trigger`` → triggered / 条件触发."""
     return word(SOURCES, code, lang)
+
+
+def inject_type(code: object, lang: str) -> str:
+    """``media`` → media / 舆情."""
+    return word(INJECT_TYPES, code, lang)
+
+
+def method(code: object, lang: str) -> str:
+    """``phone`` → phone / 电话."""
+    return word(METHODS, code, lang)
+
+
+def actor(code: object, lang: str) -> str | None:
+    """``simcell`` → control cell / 导调组; None when ``code`` is not one of these (then it has a name of its own)."""
+    pair = ACTORS.get(str(code)) if code is not None else None
+    return of_pair(pair, lang) if pair is not None else None
+
+
+def input_kind(code: object, lang: str) -> str:
+    """``decide`` → a decision / 决策."""
+    return word(INPUTS, code, lang)
 
 
 def record_kind(code: object, lang: str) -> str:

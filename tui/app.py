@@ -107,8 +107,23 @@ def console_bindings(lang: str, compact: bool = False) -> list[Binding]:
         return tr(short if compact and short in STRINGS else f"key.{name}", lang)
 
     return [Binding(keys, f"app.{action}", label(name), show=show and not (compact and name in WIDE_ONLY),
-                    key_display=KEY_DISPLAY.get(keys), group=groups.get(GROUPED.get(action, "")))
+                    key_display=key_display(keys, lang), group=groups.get(GROUPED.get(action, "")))
             for keys, action, name, show in ACTIONS]
+
+
+def translate_palette_key(app: App[Any], lang: str) -> None:
+    """The footer's command-palette label (``^p commands``) in ``lang``: the console's and the viewer's."""
+    key = app.COMMAND_PALETTE_BINDING
+    app._bindings.key_to_bindings[key] = [Binding(
+        key, "command_palette", tr("key.palette", lang), show=False,
+        key_display=app.COMMAND_PALETTE_DISPLAY, priority=True)]
+
+
+def key_display(keys: str, lang: str) -> str | None:
+    """How the footer writes a key: ``+``, ``e/q``, and the space bar as ``space`` / ``空格``."""
+    if keys == "space":
+        return tr("keycap.space", lang)
+    return KEY_DISPLAY.get(keys)
 
 
 class ConsoleScreen(Screen[None]):
@@ -261,10 +276,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
     def _translate_palette_key(self) -> None:
         """The footer's command-palette label in the console's language."""
-        key = self.COMMAND_PALETTE_BINDING
-        self._bindings.key_to_bindings[key] = [Binding(
-            key, "command_palette", tr("key.palette", self.lang), show=False,
-            key_display=self.COMMAND_PALETTE_DISPLAY, priority=True)]
+        translate_palette_key(self, self.lang)
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -8,19 +8,22 @@ live console did, without the scenario file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from rich.cells import cell_len
 
+from drillsim import vocab
+from drillsim.scoring.view import defined_names
 from drillsim.text import of_pair, pick
 
 LANGS = ("en", "zh")
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (en, zh)
-    "app.title": ("drillsim facilitator console", "drillsim 导调控制台"),
+    "app.title": ("drillsim facilitator console", "推演导调控制台"),
     "clock.paused": ("PAUSED", "已暂停"),
     "clock.running": ("RUNNING", "运行中"),
     "clock.ended": ("ENDED", "已结束"),
@@ -132,7 +135,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.decisions": ("Decisions", "决策"),
     "key.roles": ("Roles", "角色"),
     "key.filter": ("Filter", "筛选"),
-    "key.lang": ("中文", "English"),
+    "key.lang": ("中文", "英文"),
+    "keycap.space": ("space", "空格"),
+    "key.leave": ("Leave", "退出"),
     "key.zoom": ("Zoom", "放大"),
     "key.end": ("End", "结束"),
     "key.palette": ("commands", "命令"),
@@ -189,7 +194,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "inject.sent": ("Inject {id} delivered to {to}", "注入 {id} 已下达给 {to}"),
     "inject.delivered": ("Inject {id}: {title}", "注入 {id}: {title}"),
     "inject.detail": ("Inject {id}", "注入 {id}"),
-    "inject.from": ("From {src} to {to} · {method} · {type}", "{src} → {to} · {method} · {type}"),
+    "inject.from": ("From {src} to {to} · by {method} · {type}", "{src} → {to} · {method} · {type}"),
     "inject.expected": ("Expected action", "预期行动"),
     "inject.read": ("Read aloud", "宣读内容"),
     "note.title": ("Evaluator observation", "评估记录"),
@@ -370,6 +375,8 @@ class Names:
                 suffix = key[len(group) + 1:]  # one of `count` identical teams: "Fire Rescue 02"
                 name = {lang: f"{value} {suffix}" for lang, value in name.items()}
             self._names[key] = name
+        for key, name in defined_names(definition).items():  # rivers, fires, desks, depots, items…
+            self._names.setdefault(key, name)
         self.injects: dict[str, Any] = dict(definition.get("injects") or {})
         self.objectives: dict[str, Any] = dict(definition.get("objectives") or {})
         self.decisions: dict[str, Any] = dict(definition.get("decisions") or {})
@@ -382,6 +389,23 @@ class Names:
             return ""
         value = self._names.get(key)
         return text(value, lang) or key
+
+    def who(self, key: str | None, lang: str) -> str:
+        """Who acted: a region, agency or team by name, or the control cell, the facilitator, the players."""
+        if key is None:
+            return ""
+        return self.name(key, lang) if key in self._names else (vocab.actor(key, lang) or key)
+
+    def incident(self, key: str | None, kind: Any, region: str | None, name: Any, lang: str) -> str:
+        """``Wangping 8 · flash flood``: where, the number of a generated incident, what (the name, if it has one).
+
+        The place and number come first: cut at a narrow pane's edge, rows still differ.
+        """
+        place = self.name(region, lang) if region else ""
+        what = vocab.incident_kind(kind, lang) if kind else (text(name, lang) or str(key or ""))
+        number = re.search(r"-0*(\d+)$", str(key or ""))
+        where = f"{place} {number.group(1)}" if number and place else place
+        return f"{where} · {what}" if where else what
 
     def inject_title(self, key: str, lang: str) -> str:
         """The title of a scenario inject (its id when unknown)."""

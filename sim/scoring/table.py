@@ -55,7 +55,8 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     title = pick(card.scenario.get("title"), lang) or card.scenario.get("id") or ""
     state = ("终" if zh else "final") if card.final else ("截至目前" if zh else "so far")
     name = "评估记分卡" if zh else "Scorecard"
-    lines = [f"{name} — {title} (seed {card.seed}, {format_clock(card.horizon)}, {state})"]
+    seed = f"随机种子 {card.seed}" if zh else f"seed {card.seed}"
+    lines = [f"{name} — {title} ({seed}, {format_clock(card.horizon)}, {state})"]
     lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     lines.append("  ".join("─" * w for w in widths))
     if not card.objectives:

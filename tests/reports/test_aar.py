@@ -104,7 +104,8 @@ def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sectio
         assert obj.id in md
         for t in obj.tasks:
             if t.rating and t.rating != "P" and form == "aar":
-                assert f"seq {t.observations[0].seq}" in md or "seq" in md
+                seq = "序号" if lang == "zh" else "seq"  # the record numbers behind the rating
+                assert f"{seq} {t.observations[0].seq}" in md or seq in md
 
 
 def full_log() -> LogData:

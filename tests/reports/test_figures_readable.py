@@ -67,13 +67,21 @@ def bundled_view(request):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_figure_of_every_bundled_scenario_is_readable(bundled_view, lang):
+    from matplotlib.text import Text
+
+    from tests.test_chinese import identifiers, untranslated
+
     name, view = bundled_view
+    ids = identifiers(view.header, view.records)
     for module in FIGURES:
         with styled(lang):
             fig = module.draw(view, lang)
             if fig is None:
                 continue
             found = problems(fig)
+        if lang == "zh":  # every word in a Chinese figure is Chinese (titles, axes, legends, labels)
+            words = " ".join(t.get_text() for t in fig.findobj(Text) if t.get_visible())
+            found += [f"untranslated {w}" for w in untranslated(words, ids)]
         assert not found, f"{name} {module.KEY} ({lang}): {found}"
 
 

@@ -238,7 +238,7 @@ def test_language_switch_and_cjk_alignment(run_async):
             text = screen_text(app)
             assert "门头沟山洪" in text and "已暂停" in text
             assert "K396次列车滞留" in text  # the MSEL pane in Chinese
-            assert "space 运行" in text and "e/q 结束" in text  # footer bindings in Chinese
+            assert "空格 运行" in text and "e/q 结束" in text  # footer bindings in Chinese, the space bar too
             from rich.cells import cell_len
 
             lines = text.splitlines()

@@ -185,7 +185,8 @@ def test_160x48_rows_are_told_apart_and_the_clock_reads_one_minute(tmp_path: Pat
         tmux.wait_for("PAUSED")
         tmux.keys("m")  # runs to 09:00: three flash floods are open by then
         screen = tmux.wait_for("T+03:00")
-        rows = re.findall(r"(\w+ \d+ · flash flood)", screen)
+        pane = "\n".join(line[53:106] for line in screen.splitlines()[3:20])  # the open-incidents pane
+        rows = re.findall(r"(\w+ \d+ · flash flood)", pane)
         assert len(rows) >= 2 and len(set(rows)) == len(rows), screen  # whole, and all different
         assert "2023-07-31 09:00  T+03:00" in screen
         tmux.keys("e", "y")

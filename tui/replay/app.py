@@ -32,7 +32,7 @@ from textual.widgets import Footer, Static
 
 from drillsim.log import LogData, read_log
 from drillsim.tui import bridge
-from drillsim.tui.app import ConsoleScreen
+from drillsim.tui.app import ConsoleScreen, translate_palette_key
 from drillsim.tui.guard import FailsCleanly
 from drillsim.tui.i18n import Names, text
 from drillsim.tui.replay.dialogs import BranchDialog, GotoDialog
@@ -88,7 +88,8 @@ def replay_bindings(lang: str, compact: bool = False) -> list[Binding]:
         short = f"key.{name}.short"
         label = tr(short if compact and short in STRINGS else f"key.{name}", lang)
         out.append(Binding(keys, f"app.{action}", label, show=show and not (compact and name in ("filter", "lang")),
-                           key_display=KEY_DISPLAY.get(keys), priority=priority))
+                           key_display=tr("keycap.space", lang) if keys == "space" else KEY_DISPLAY.get(keys),
+                           priority=priority))
     return out
 
 
@@ -191,6 +192,7 @@ class ReplayViewer(FailsCleanly, App[None]):
     def on_mount(self) -> None:
         """Show the panes at the start (or ``start``) and start the tick timer (paused)."""
         self.title = text(self.names.title, self.lang) or "drillsim replay"
+        translate_palette_key(self, self.lang)
         self.screen_ = ReplayScreen(self.player.view, self.names, self.lang)
         self.push_screen(self.screen_)
         if self.start_at is not None:
@@ -396,6 +398,7 @@ class ReplayViewer(FailsCleanly, App[None]):
         """Switch between Chinese and English."""
         self.lang = "en" if self.lang == "zh" else "zh"
         self.title = text(self.names.title, self.lang) or "drillsim replay"
+        translate_palette_key(self, self.lang)
         if self.screen_ is not None:
             self.screen_.set_lang(self.lang)
         self.refresh_panes()

@@ -24,6 +24,7 @@ class EndScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,enter,escape", "app.leave", "Leave", show=True),
     ]
+    """(The footer's label is set in the screen's language when it is built.)"""
     DEFAULT_CSS = """
     EndScreen > VerticalScroll { padding: 0 1; }
     EndScreen #end-title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
@@ -38,6 +39,8 @@ class EndScreen(Screen[None]):
 
     def __init__(self, view: ExerciseView, names: Names, lang: str, score: LiveScore) -> None:
         super().__init__()
+        for key in ("q", "enter", "escape"):
+            self._bindings.key_to_bindings[key] = [Binding(key, "app.leave", tr("key.leave", lang), show=key == "q")]
         self.view = view
         self.names = names
         self.lang = lang

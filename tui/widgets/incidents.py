@@ -9,7 +9,6 @@ below.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.cells import cell_len
@@ -34,15 +33,8 @@ TEAM_WIDTH = 22
 
 
 def incident_label(inc: IncidentView, names: Names, lang: str) -> str:
-    """``Wangping 8 · flash flood``: where, the number of a generated incident, what (the full name on focus).
-
-    The place and number come first: cut at a narrow pane's edge, rows still differ.
-    """
-    place = names.name(inc.region, lang)
-    kind = vocab.incident_kind(inc.kind, lang) if inc.kind else (text(inc.name, lang) or inc.key)
-    number = re.search(r"-0*(\d+)$", inc.key)
-    where = f"{place} {number.group(1)}" if number and place else place
-    return f"{where} · {kind}" if where else kind
+    """``Wangping 8 · flash flood``: where, the number of a generated incident, what (the full name on focus)."""
+    return names.incident(inc.key, inc.kind, inc.region, inc.name, lang)
 
 
 def incident_full(inc: IncidentView, names: Names, lang: str, now: float) -> tuple[str, str]:

@@ -60,7 +60,7 @@ class MselTable(DataTable):
         self._rows.clear()
         self._order = []
         ids = max((cell_len(k) for k in self.names.injects), default=4)
-        ids = max(min(ids, 10), cell_len(tr("col.id", lang)), 4)
+        ids = max(min(ids, 10), cell_len(tr("col.id", lang)), len("adhoc-9"))  # ad-hoc injects: adhoc-N
         self._widths = fit(self.size.width or 120, [("status", 2), ("time", 5), ("id", ids)], [("title", 12, 1)],
                            [("to", TO_WIDTH)], keep=30)
         self.add_column("", key="status", width=2)
