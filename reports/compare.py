@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.fileio import atomic_write_bytes
 from drillsim.replay.compare import Comparison, RunSummary
 from drillsim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summary
 from drillsim.reports import html, markdown
@@ -341,17 +341,20 @@ def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
     return doc
 
 
+def render_files(doc: Document, stem: str = "compare") -> dict[str, bytes]:
+    """Relative path → bytes: ``figures/*.png``, ``<stem>.md`` and a self-contained ``<stem>.html``."""
+    out: dict[str, bytes] = {f"figures/{image.name}.png": image.png for image in doc.images()}
+    out[f"{stem}.md"] = markdown.render(doc).encode("utf-8")
+    out[f"{stem}.html"] = html.render(doc).encode("utf-8")
+    return out
+
+
 def write(doc: Document, out: str | Path, stem: str = "compare") -> list[Path]:
     """Write figures, ``<stem>.md`` and a self-contained ``<stem>.html`` (each atomically); return the paths."""
-    out = Path(out)
-    written: list[Path] = []
-    for image in doc.images():
-        path = out / "figures" / f"{image.name}.png"
-        atomic_write_bytes(path, image.png)
-        written.append(path)
-    for suffix, text in ((".md", markdown.render(doc)), (".html", html.render(doc))):
-        path = out / f"{stem}{suffix}"
-        atomic_write_text(path, text)
+    written = []
+    for rel, data in render_files(doc, stem).items():
+        path = Path(out) / rel
+        atomic_write_bytes(path, data)
         written.append(path)
     return written
 
@@ -369,13 +372,22 @@ def to_json(comp: Comparison, lang: str = "en") -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def compare_files(comp: Comparison, lang: str = "en", title: str = "", stem: str = "compare") -> dict[str, bytes]:
+    """The page, its figures and ``<stem>.json``, as relative path → bytes."""
+    files = render_files(build(comp, lang, title), stem)
+    files[f"{stem}.json"] = to_json(comp, lang).encode("utf-8")
+    return files
+
+
 def write_compare(comp: Comparison, out: str | Path, lang: str = "en", title: str = "",
                   stem: str = "compare") -> list[Path]:
-    """The page, its figures and ``<stem>.json`` in ``out``."""
-    paths = write(build(comp, lang, title), out, stem)
-    path = Path(out) / f"{stem}.json"
-    atomic_write_text(path, to_json(comp, lang))
-    return [*paths, path]
+    """The page, its figures and ``<stem>.json`` in ``out`` (each atomically)."""
+    written = []
+    for rel, data in compare_files(comp, lang, title, stem).items():
+        path = Path(out) / rel
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written
 
 
 def write_fork_report(fork: Any, out: str | Path, lang: str = "en") -> list[Path]:

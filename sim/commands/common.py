@@ -10,7 +10,8 @@ from typing import Any, TextIO
 from drillsim.units import format_clock
 
 
-def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
+def add_scenario_options(p: argparse.ArgumentParser,
+                         out_default: str = "runs/<scenario-id>-<seed>/, -set-<hash> added with --set") -> None:
     """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
@@ -37,11 +38,6 @@ def whole_number(minimum: int, what: str = "") -> Any:
 
 
 _seed = whole_number(0, "a seed")
-
-
-def out_dir(args: argparse.Namespace, scenario_id: str, seed: int) -> Path:
-    """The run directory: ``--out`` or ``runs/<id>-<seed>``."""
-    return args.out if args.out is not None else Path("runs") / f"{scenario_id}-{seed}"
 
 
 class ProgressBar:

@@ -44,6 +44,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where a branch goes (default: LOG's directory/branches/DECISION=OPTION...)")
     p.add_argument("--no-report", action="store_true", help="branch: write events.jsonl and scorecard.json only")
+    p.add_argument("--force", action="store_true",
+                   help="branch: replace a branch already written in the output directory")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of reports and the viewer")
     p.add_argument("--start", default=None, metavar="TIME", help="viewer: open at this time")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the result line / paths")
@@ -173,15 +175,22 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
         plan = plan_branch(parent, spec, file_sha256(path))
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
-    out = args.out if args.out is not None else default_dir(path, spec)
+    from drillsim.commands import outputs
+
+    out = Path(args.out) if args.out is not None else default_dir(path, spec)
     log_path = out / "events.jsonl"
     if log_path.resolve() == path.resolve():
         raise InputError([Problem("--out", 0, 0, "", "the branch would overwrite its parent", "another directory")])
+    outputs.check_log_free(log_path, args.force, "a branch")
+    replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     try:
         result = run_branch(parent, loaded, plan, log_path=log_path)
     except BranchError as exc:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 1
+    if replaced:
+        outputs.remove_made_from(out, replaced, keep=[log_path])
+    outputs.record([log_path], [outputs.Source.of(path)], "drillsim replay --branch")
     _print_branch(path, parent, result, args)
     from drillsim.commands.report import write_outputs
     from drillsim.log import LogData, Record
@@ -189,12 +198,12 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
     ex = result.exercise
     log = LogData(ex.log.header or {}, [Record(*r) for r in ex.log.records[1:]], ex.ended, False, str(log_path))
     if args.quiet:
-        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True)
+        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True, force=args.force)
         print(log_path)
         return 0
     _print_outcomes(parent, log, args.lang)
     print()
-    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report)
+    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, force=args.force)
     print(f"  log         {log_path}")
     return 0
 
@@ -279,8 +288,13 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
 
     if args.continuation:
         raise InputError([Problem("--continuation", 0, 0, "", "--replicates numbers the continuations itself")])
-    out = args.out if args.out is not None else default_dir(path, spec).with_name(
-        default_dir(path, spec).name + f"-x{args.replicates}")
+    from drillsim.commands import outputs
+
+    out = Path(args.out if args.out is not None else default_dir(path, spec).with_name(
+        default_dir(path, spec).name + f"-x{args.replicates}"))
+    if (out / "fork.json").exists() and not args.force:
+        raise InputError([Problem(str(out / "fork.json"), 0, 0, "", "exists (a fork-and-sweep was written here before)",
+                                  "--force to replace it, or --out DIR")])
     bar = JobCounter("continuations") if not args.quiet else None
 
     def progress(done: int, total: int) -> None:
@@ -301,6 +315,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
     from drillsim.reports.compare import distribution_table, write_fork_report
 
     files = write_fork_report(fork, out, lang=args.lang)
+    outputs.record(files, [outputs.Source.of(path)], "drillsim replay --branch --replicates")
     if args.quiet:
         for f in files:
             print(f)

@@ -10,7 +10,7 @@ import argparse
 import time
 from pathlib import Path
 
-from drillsim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
+from drillsim.commands.common import ProgressBar, add_scenario_options, thousands
 from drillsim.commands.report import add_report_options, write_outputs
 
 HELP = "run a scenario headless; write its event log, scorecard and after-action report"
@@ -23,10 +23,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-report", action="store_true",
                    help="write only events.jsonl and scorecard.json (skip report.md/report.html/figures)")
     add_report_options(p)
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing run in the output directory, and remove what was made from it")
+
+
+def _short(path: Path, run: Path) -> str:
+    """A removed file's path, relative to the run folder's parent (``w/report-zh.md``, ``compare-w-vs-x/…``)."""
+    try:
+        return str(path.resolve().relative_to(run.resolve().parent))
+    except ValueError:
+        return str(path)
 
 
 def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
+    from drillsim.commands import outputs
     from drillsim.engine import Exercise
     from drillsim.log import LogData, Record
     from drillsim.scenario import load
@@ -35,8 +46,10 @@ def main(args: argparse.Namespace) -> int:
     loaded = load(args.scenario, args.overrides)
     scenario = loaded.scenario
     seed = scenario.seed if args.seed is None else args.seed
-    out = out_dir(args, scenario.id, seed)
-    log_path = Path(out) / "events.jsonl"
+    out = Path(args.out) if args.out is not None else outputs.run_dir(scenario.id, seed, loaded.overrides)
+    log_path = out / "events.jsonl"
+    outputs.check_log_free(log_path, args.force, f"a run of {scenario.id}")
+    replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     wall0 = time.perf_counter()
     exercise = Exercise(loaded, seed, log_path=log_path)
     bar = ProgressBar() if not args.quiet else None
@@ -47,10 +60,12 @@ def main(args: argparse.Namespace) -> int:
             bar.close()
         exercise.log.close()
     wall = time.perf_counter() - wall0
+    stale = outputs.remove_stale(out, replaced, keep=[log_path]) if replaced else []
     log = LogData(exercise.log.header or {}, [Record(*r) for r in exercise.log.records[1:]], exercise.ended,
                   False, str(log_path))
     if args.quiet:
-        write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report, quiet=True)
+        write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
+                      force=args.force)
         print(log_path)
         return 0
     title = scenario.title.get("en")
@@ -64,6 +79,9 @@ def main(args: argparse.Namespace) -> int:
     rate = summary.records / wall if wall > 0 else 0.0
     print(f"  wall time   {wall:.2f} s ({thousands(summary.records)} records, {rate:,.0f} records/s)")
     print(f"  log         {log_path}")
+    if stale:
+        print(f"  replaced    the earlier run's log; removed {len(stale)} output(s) made from it: "
+              + ", ".join(_short(p, out) for p in stale[:6]) + (" …" if len(stale) > 6 else ""))
     print()
-    write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report)
+    write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, force=args.force)
     return 0

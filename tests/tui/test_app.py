@@ -155,9 +155,9 @@ def test_ending_with_ctrl_c_asks_first_then_closes_the_log(run_async, tmp_path):
             assert str(log) in text
             files = app.files
             assert files.scorecard == str(tmp_path / "scorecard.json")
-            assert sorted(Path(p).name for p in files.report) == ["report.html", "report.md"]
+            assert sorted(Path(p).name for p in files.report) == ["report-en.html", "report-en.md"]
             assert all(Path(p).exists() for p in files.report)
-            assert "report.html" in text
+            assert "report-en.html" in text
             await pilot.press("q")
         assert app.return_value is app.files
 

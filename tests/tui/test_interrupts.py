@@ -176,4 +176,4 @@ def test_leaving_while_the_report_is_written_stops_it_and_keeps_the_log(run_asyn
     assert app._report_proc.returncode == -signal.SIGTERM  # its process was stopped
     data = read_log(log)
     assert data.complete and data.records[-1].data["reason"] == "facilitator"
-    assert not (tmp_path / "report.md").exists()
+    assert not (tmp_path / "report-en.md").exists()

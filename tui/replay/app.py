@@ -520,14 +520,17 @@ class ReplayViewer(FailsCleanly, App[None]):
 
 def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path, Player, int]:
     """Plan, run and write a branch of the parent log; read it back into a new player."""
-    from drillsim.replay.branch import default_dir, file_sha256, plan_branch, run_branch
+    from drillsim.replay.branch import branch_dir, file_sha256, plan_branch, run_branch
     from drillsim.replay.source import load_for_log
 
     log = parent.player.log
     loaded = load_for_log(log.header, scenario, log_name=str(parent.path))
-    plan = plan_branch(log, spec, file_sha256(parent.path))
-    out = default_dir(parent.path, spec) / "events.jsonl"
-    run_branch(log, loaded, plan, log_path=out)
+    sha = file_sha256(parent.path)
+    plan = plan_branch(log, spec, sha)
+    folder, made = branch_dir(parent.path, spec, sha)  # never over another parent's branch
+    out = folder / "events.jsonl"
+    if not made:
+        run_branch(log, loaded, plan, log_path=out)
     return out, Player(read_log(out), parent.player.speed), plan.point_seq
 
 
