@@ -57,6 +57,13 @@ def objectives_of(comp: Comparison) -> list[str]:
     return []
 
 
+def _name(run: RunSummary, lang: str) -> str:
+    """A run's label in ``lang`` (the label itself, language-neutral, goes to compare.json)."""
+    from drillsim.replay.compare import label_for
+
+    return label_for(Path(run.path), run.header, lang) if run.path and run.header else run.label
+
+
 def _rows(comp: Comparison) -> list[tuple[str, str, str]]:
     """(key, English label, better) for every row."""
     rows = [("score", "overall score", "higher")]
@@ -133,8 +140,8 @@ def superiority(a: list[float], b: list[float], better: str) -> float | None:
 
 def table_rows(comp: Comparison, lang: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """Header and rows of the comparison table (the terminal and the page share them)."""
-    a_name = comp.a[0].label if not comp.a_set else _t(lang, f"A: {len(comp.a)} runs", f"A:{len(comp.a)}次")
-    b_name = comp.b[0].label if not comp.b_set else _t(lang, f"B: {len(comp.b)} runs", f"B:{len(comp.b)}次")
+    a_name = _name(comp.a[0], lang) if not comp.a_set else _t(lang, f"A: {len(comp.a)} runs", f"A:{len(comp.a)}次")
+    b_name = _name(comp.b[0], lang) if not comp.b_set else _t(lang, f"B: {len(comp.b)} runs", f"B:{len(comp.b)}次")
     head: tuple[str, ...] = ("", a_name if comp.a_set else f"A: {a_name}", b_name if comp.b_set else f"B: {b_name}")
     extra = None
     if not comp.a_set and comp.b_set:
@@ -308,7 +315,9 @@ def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
         for r in runs[:12]:
             h = r.header
             scen = (h.get("scenario") or {}).get("id")
-            items.append(f"{side}: {r.label} — {scen}, seed {h.get('seed')}, replicate {h.get('replicate')}"
+            items.append(f"{side}: {_name(r, lang)} — {scen}, "
+                         + _t(lang, f"seed {h.get('seed')}, replicate {h.get('replicate')}",
+                              f"随机种子 {h.get('seed')},重复序号 {h.get('replicate')}")
                          + ("" if r.complete else _t(lang, " (did not finish)", "(未正常结束)"))
                          + (f" — {r.path}" if r.path else ""))
         if len(runs) > 12:

@@ -74,7 +74,7 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
     return [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
 
 
-def identifiers(header: dict[str, Any], records: list[Any]) -> set[str]:
+def identifiers(header: dict[str, Any], records: list[Any], path: Path | None = None) -> set[str]:
     """Ids of unnamed things: the scenario's collection keys and the log's own ids (incidents, decisions)."""
     ids: set[str] = set()
     named: set[str] = set()
@@ -90,6 +90,8 @@ def identifiers(header: dict[str, Any], records: list[Any]) -> set[str]:
             ids.add(str(r.data["pass_code"]))  # a pass code the desk issued (通行码)
     scenario = header.get("scenario") or {}
     ids |= {str(scenario.get("id")), str(scenario.get("sha256"))}  # the scenario's own id and file hash
+    if path is not None:
+        ids.add(path.parent.name)  # the run's folder, as a comparison names the run
     return ids - named
 
 
@@ -173,8 +175,23 @@ def report_texts(path: Path) -> list[str]:
     facts = Facts(view, card, "zh")
     # the captions (the words inside each figure are read by tests/reports/test_figures_readable.py)
     figures = [Drawn(m.KEY, m.caption("zh"), png=b"\x89PNG") for m in FIGURES]
-    return [markdown.render(aar.build(facts, figures)), markdown.render(gbt.build(facts, figures)),
-            format_table(card, "zh")]
+    texts = [markdown.render(aar.build(facts, figures)), markdown.render(gbt.build(facts, figures)),
+             format_table(card, "zh")]
+    # the cause analysis of every task, as if it had fallen short (a report shows it for any task below P)
+    from dataclasses import replace
+
+    from drillsim.reports.causes import analyse
+    from drillsim.text import pick
+
+    for obj in card.objectives:
+        for task in obj.tasks:
+            texts.append(pick(analyse(view, replace(task, rating="U")), "zh"))
+    # a comparison with a doctrine-only copy of itself, as `compare --lang zh` prints it
+    from drillsim.replay.compare import compare_logs
+    from drillsim.reports.compare import terminal_table
+
+    texts.append(terminal_table(compare_logs([path], [path, path]), "zh"))  # names the run by its folder
+    return texts
 
 
 def console_texts(path: Path, run_async: Any) -> list[str]:
@@ -227,7 +244,7 @@ def test_every_word_of_the_chinese_reports_and_console_is_chinese(played):
     run_async = asyncio.run
     name, path = played
     log = read_log(path)
-    ids = identifiers(log.header, log.records)
+    ids = identifiers(log.header, log.records, path)
     leaks: dict[str, list[str]] = {}
     for where, text in [("report", t) for t in report_texts(path)] + [("console", t)
                                                                        for t in console_texts(path, run_async)]:

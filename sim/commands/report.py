@@ -4,7 +4,7 @@ drillsim report LOG reads LOG (an events.jsonl file, or a run directory holding 
 objective from the log alone, prints the scorecard, and writes scorecard.json, report-<lang>.md, a
 self-contained report-<lang>.html and figures-<lang>/*.png into --out (default: the log's
 directory). --form gbt writes the Chinese drill evaluation report (演练评估报告) as
-report-gbt-<lang>.md / .html instead. A file that exists with other content is replaced only with
+report-gbt-<lang>.md / .html instead; --format docx writes either form as a Word document. A file that exists with other content is replaced only with
 --force; derived.json records the log each file was made from.
 """
 
@@ -33,6 +33,14 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
         default="aar",
         help="aar: HSEEP After-Action Report/Improvement Plan (default); gbt: 演练评估报告 (GB/T 46792)",
     )
+    p.add_argument(
+        "--format",
+        dest="doc_format",
+        choices=("md", "docx"),
+        default="md",
+        help="md: Markdown + a self-contained HTML page with PNG figures (default); docx: a Word document "
+        "(tables, figures, Chinese fonts)",
+    )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,7 +63,7 @@ def resolve_log(path: Path) -> Path:
 
 def write_outputs(
     log: Any, out: Path, *, lang: str | None, form: str, report: bool = True, quiet: bool = False,
-    force: bool = False,
+    force: bool = False, doc_format: str = "md",
 ) -> Any:
     """Score ``log``, write scorecard.json (and the report), print the scorecard table; return the scorecard.
 
@@ -83,8 +91,14 @@ def write_outputs(
         from drillsim.reports.write import build, render_files
 
         doc = build(log, card, lang, form)
-        rendered = render_files(doc, outputs.report_stem(lang, form), outputs.figures_dir(lang))
-        files.update({out / rel: data for rel, data in rendered.items()})
+        stem = outputs.report_stem(lang, form)
+        if doc_format == "docx":
+            from drillsim.reports import word
+
+            files[out / f"{stem}.docx"] = word.render(doc)
+        else:
+            rendered = render_files(doc, stem, outputs.figures_dir(lang))
+            files.update({out / rel: data for rel, data in rendered.items()})
     sources = [outputs.Source.of(log.path)] if log.path and Path(log.path).is_file() else []
     written = outputs.write_files(files, force=force, sources=sources, by="drillsim report")
     if quiet:
@@ -94,7 +108,7 @@ def write_outputs(
     print(format_table(card, lang))
     print(f"  scorecard   {card_path}")
     if report:
-        pages = [p for p in written if p.suffix in (".html", ".md")]
+        pages = [p for p in written if p.suffix in (".html", ".md", ".docx")]
         print(f"  report      {' '.join(str(p) for p in pages)}")
     return card
 
@@ -106,5 +120,6 @@ def main(args: argparse.Namespace) -> int:
     path = resolve_log(args.log)
     log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds
     out = args.out if args.out is not None else path.parent
-    write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet, force=args.force)
+    write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet, force=args.force,
+                  doc_format=args.doc_format)
     return 0

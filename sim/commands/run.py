@@ -65,7 +65,7 @@ def main(args: argparse.Namespace) -> int:
                   False, str(log_path))
     if args.quiet:
         write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
-                      force=args.force)
+                      force=args.force, doc_format=args.doc_format)
         print(log_path)
         return 0
     title = scenario.title.get("en")
@@ -83,5 +83,6 @@ def main(args: argparse.Namespace) -> int:
         print(f"  replaced    the earlier run's log; removed {len(stale)} output(s) made from it: "
               + ", ".join(_short(p, out) for p in stale[:6]) + (" …" if len(stale) > 6 else ""))
     print()
-    write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, force=args.force)
+    write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, force=args.force,
+                  doc_format=args.doc_format)
     return 0
