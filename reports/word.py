@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
@@ -24,7 +24,7 @@ FONTS = {"en": ("Calibri", "SimSun"), "zh": ("Times New Roman", "SimSun")}
 """Language → (Latin face, East Asian face) of the body text."""
 HEADING_FONT = ("Calibri", "SimHei")
 RATING_COLOURS = {"P": "1B7F3B", "S": "8A6D00", "M": "B35900", "U": "B00020"}
-EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 """Written as the document's created and modified time, so the same report gives the same bytes."""
 
 
