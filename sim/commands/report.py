@@ -4,8 +4,9 @@ drillsim report LOG reads LOG (an events.jsonl file, or a run directory holding 
 objective from the log alone, prints the scorecard, and writes scorecard.json, report-<lang>.md, a
 self-contained report-<lang>.html and figures-<lang>/*.png into --out (default: the log's
 directory). --form gbt writes the Chinese drill evaluation report (演练评估报告) as
-report-gbt-<lang>.md / .html instead; --format docx writes either form as a Word document. A file that exists with other content is replaced only with
---force; derived.json records the log each file was made from.
+report-gbt-<lang>.md / .html instead; --format docx writes either form as a Word document. A file
+that exists with other content is replaced only with --force; derived.json records the log each
+file was made from.
 """
 
 from __future__ import annotations

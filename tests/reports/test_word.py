@@ -23,8 +23,8 @@ def run(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(("form", "lang", "name"), [("gbt", "zh", "report-gbt-zh.docx"), ("aar", "en", "report-en.docx"),
-                                                    ("aar", "zh", "report-zh.docx")])
+@pytest.mark.parametrize(("form", "lang", "name"), [
+    ("gbt", "zh", "report-gbt-zh.docx"), ("aar", "en", "report-en.docx"), ("aar", "zh", "report-zh.docx")])
 def test_the_word_document_holds_every_heading_table_and_figure(run, capsys, form, lang, name):
     assert main(["report", str(run), "--format", "docx", "--form", form, "--lang", lang, "-q"]) == 0
     path = run / name
