@@ -36,7 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "scope_value": (
         "Tabletop exercise simulated with drillsim: {dur} of simulated time across {regions}.",
-        "使用 drillsim 模拟的桌面推演:模拟时长{dur},范围包括{regions}。",
+        "以仿真方式开展的桌面推演:模拟时长{dur},范围包括{regions}。",
     ),
     "objective": ("Objective", "目标"),
     "capability": ("Core capability", "核心能力"),
@@ -57,6 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event": ("Event", "事件"),
     "details": ("Details", "详情"),
     "by": ("Evaluator", "评估人员"),
+    "evaluator": ("evaluator", "评估人员"),
     "text": ("Observation", "观察内容"),
     "organisation": ("Organisation", "单位"),
     "kind": ("Kind", "类型"),
@@ -102,6 +103,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(序号)。详见 docs/metrics.md。",
     ),
     "run_details": ("Run details", "运行信息"),
+    "run_scenario": ("scenario", "情景"),
+    "run_sha": ("scenario file sha256", "情景文件校验值"),
+    "run_seed": ("seed", "随机种子"),
+    "run_replicate": ("replicate", "重复序号"),
+    "run_overrides": ("overrides", "参数覆盖"),
+    "run_version": ("drillsim", "软件版本"),
+    "bundled": ("bundled with drillsim", "内置情景"),
+    "seq": ("seq", "序号"),
     "summary_text": (
         "The exercise ran for {dur} of simulated time ({start} to {end}). {inc} incidents occurred, "
         "{risk} people were at risk and needed rescue; {rescued} were rescued alive and {lost} were "

@@ -29,6 +29,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("replay", "drillsim.commands.replay"),
     ("compare", "drillsim.commands.compare"),
     ("sweep", "drillsim.commands.sweep"),
+    ("msel", "drillsim.commands.msel"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

@@ -399,6 +399,8 @@ class Exercise:
                 if not isinstance(to, str) or (to not in self.model.agencies and to not in self.model.teams
                                                and to != "all"):
                     raise InputRefused(f"unknown recipient {to!r}")
+            if not p.get("to") and not (template is not None and s.injects[template].to):
+                raise InputRefused("an inject needs at least one recipient")
         elif kind == "note":
             if not str(p.get("text", "")).strip():
                 raise InputRefused("a note needs text")

@@ -175,6 +175,13 @@ def texts(v: Any) -> str | None:
     return None if isinstance(v, str) else bilingual(v)
 
 
+def cause(v: Any) -> str | None:
+    """Why an inject came: the ``seq`` of the record whose trigger fired it, or an effect's source id."""
+    if type(v) is str or (_is_int(v) and v >= 0):
+        return None
+    return f"not a record's seq or an id: {_show(v)}"
+
+
 def optional(check: Check) -> Check:
     """``check``, or null."""
     def inner(v: Any) -> str | None:
@@ -213,7 +220,7 @@ def bounded_texts(limit: int) -> Check:
 
 _TYPES: dict[str, Check] = {
     "num": num, "min": minutes, "int": whole, "count": count, "str": text, "bool": boolean, "dict": obj, "list": lst,
-    "strs": strings, "text": bilingual, "nums": numbers, "point": point, "levels": levels_map,
+    "strs": strings, "text": bilingual, "nums": numbers, "point": point, "levels": levels_map, "cause": cause,
 }
 
 
@@ -263,7 +270,7 @@ RECORDS = _table({
     "team.arrived": "self_deployed:bool from_province:bool members:count",
     "team.tasked": "incident:str zone:str capability:str",
     "team.withdrawn": "filed:bool registered:bool missions:count",
-    "inject.delivered": "to:strs type:str method:str source:str cause:str? title:text message:text "
+    "inject.delivered": "to:strs type:str method:str source:str cause:cause? title:text message:text "
                         "expected_action:text? objectives:strs capability:str? scheduled:min?",
     "inject.skipped": "reason:str opened:min after:min",
     "decision.opened": "prompt:text options:dict default:str time_limit:min deadline:min asked:str "

@@ -87,6 +87,14 @@ class InjectView:
     """A contingency inject not needed: the expected action showed up in its window (``inject.skipped``)."""
 
 
+def row_time(row: InjectView) -> float:
+    """The time an MSEL row shows: when it was delivered, else when its window closed, else when it is due."""
+    for t in (row.delivered_at, row.skipped_at, row.at):
+        if t is not None:
+            return float(t)
+    return float("inf")
+
+
 @dataclass
 class DecisionView:
     """A decision that was opened; ``made`` holds the choice once taken."""
@@ -209,6 +217,16 @@ class ExerciseView:
         now, opened = self.now, self.decisions
         return next((at for at, key in self.decision_schedule
                      if key not in opened and at >= now and (after is None or at > after)), None)
+
+    def msel_rows(self) -> list[tuple[str, InjectView]]:
+        """``(row key, row)`` of the MSEL in the order of the time each shows: delivered, skipped or due.
+
+        Ad-hoc and chained injects fall where they were delivered, a contingency made unnecessary
+        where its window closed; rows with the same time keep the schedule's order.
+        """
+        rows = list(self.injects.items())
+        order = {key: i for i, (key, _) in enumerate(rows)}
+        return sorted(rows, key=lambda kv: (row_time(kv[1]), order[kv[0]]))
 
     def open_incidents(self, limit: int | None = None) -> list[IncidentView]:
         """Open incidents, most urgent first (priority, then oldest); the first ``limit`` only if given.

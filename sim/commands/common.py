@@ -11,7 +11,8 @@ from drillsim.limits import INT_MAX, SEED_MAX
 from drillsim.units import format_clock
 
 
-def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
+def add_scenario_options(p: argparse.ArgumentParser,
+                         out_default: str = "runs/<scenario-id>-<seed>/, -set-<hash> added with --set") -> None:
     """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
@@ -49,11 +50,6 @@ def whole_number(minimum: int, what: str = "", maximum: int = INT_MAX) -> Any:
 _seed = whole_number(0, "a seed", SEED_MAX)
 MAX_WORKERS = 4096
 """Most worker processes a command starts on this machine (a typo such as 10**6 must not fork a million)."""
-
-
-def out_dir(args: argparse.Namespace, scenario_id: str, seed: int) -> Path:
-    """The run directory: ``--out`` or ``runs/<id>-<seed>``."""
-    return args.out if args.out is not None else Path("runs") / f"{scenario_id}-{seed}"
 
 
 class ProgressBar:

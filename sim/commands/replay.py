@@ -12,7 +12,6 @@ directory holding one. See docs/replay.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="where a branch goes (default: LOG's directory/branches/DECISION=OPTION...)")
     p.add_argument("--no-report", action="store_true", help="branch: write events.jsonl and scorecard.json only")
     p.add_argument("--force", action="store_true",
-                   help="branch: replace a branch log already at --out (by default it is refused, never overwritten)")
+                   help="branch: replace a branch already in the output directory, once the new one is checked "
+                        "and complete (by default it is refused, never overwritten)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of reports and the viewer")
     p.add_argument("--start", default=None, metavar="TIME", help="viewer: open at this time")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the result line / paths")
@@ -161,7 +161,6 @@ def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
 
 def _branch(path: Path, args: argparse.Namespace) -> int:
     from drillsim.errors import InputError, Problem
-    from drillsim.fileio import exists_error
     from drillsim.log import read_log
     from drillsim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
     from drillsim.replay.source import ScenarioChanged, load_for_log
@@ -179,17 +178,22 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
         plan = plan_branch(parent, spec, file_sha256(path))
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
-    out = args.out if args.out is not None else default_dir(path, spec)
+    from drillsim.commands import outputs
+
+    out = Path(args.out) if args.out is not None else default_dir(path, spec)
     log_path = out / "events.jsonl"
     if log_path.resolve() == path.resolve():
         raise InputError([Problem("--out", 0, 0, "", "the branch would overwrite its parent", "another directory")])
-    if os.path.lexists(log_path) and not args.force:
-        raise exists_error(log_path, "a branch log")
+    outputs.check_log_free(log_path, args.force, "a branch log")
+    replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     try:
         result = run_branch(parent, loaded, plan, log_path=log_path, replace=args.force)
     except BranchError as exc:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 1
+    if replaced:
+        outputs.remove_made_from(out, replaced, keep=[log_path])
+    outputs.record([log_path], [outputs.Source.of(path)], "drillsim replay --branch")
     _print_branch(path, parent, result, args)
     from drillsim.commands.report import write_outputs
     from drillsim.log import LogData, Record
@@ -197,12 +201,12 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
     ex = result.exercise
     log = LogData(ex.log.header or {}, [Record(*r) for r in ex.log.records[1:]], ex.ended, False, str(log_path))
     if args.quiet:
-        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True)
+        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True, force=args.force)
         print(log_path)
         return 0
     _print_outcomes(parent, log, args.lang)
     print()
-    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report)
+    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, force=args.force)
     print(f"  log         {log_path}")
     return 0
 
@@ -249,9 +253,14 @@ def _print_outcomes(parent: Any, branch: Any, lang: str) -> None:
     print()
     print(f"  {'':32}{'parent':>12}{'branch':>12}")
     print(f"  {'overall rating':32}{a.rating or '-':>12}{b.rating or '-':>12}")
+    from drillsim.scoring.text import points
+
     for key, label, _ in METRICS:
         va, vb = a.metrics.get(key), b.metrics.get(key)
-        print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
+        if key == "score":
+            print(f"  {label:32}{points(va, '-'):>12}{points(vb, '-'):>12}")
+        else:
+            print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
     for oid in a.objectives:
         ra, rb = a.objectives[oid], b.objectives.get(oid) or {}
         print(f"  {'objective ' + oid:32}{_rs(ra):>12}{_rs(rb):>12}")
@@ -264,9 +273,11 @@ def _fmt(v: Any) -> str:
 
 
 def _rs(o: dict[str, Any]) -> str:
+    from drillsim.scoring.text import points
+
     if not o or o.get("rating") is None:
         return "-"
-    return f"{o['rating']} {o['score']:.0f}" if o.get("score") is not None else str(o["rating"])
+    return f"{o['rating']} {points(o['score'])}" if o.get("score") is not None else str(o["rating"])
 
 
 # -- fork and sweep -------------------------------------------------------------------------------------
@@ -280,8 +291,11 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
 
     if args.continuation:
         raise InputError([Problem("--continuation", 0, 0, "", "--replicates numbers the continuations itself")])
-    out = args.out if args.out is not None else default_dir(path, spec).with_name(
-        default_dir(path, spec).name + f"-x{args.replicates}")
+    from drillsim.commands import outputs
+
+    out = Path(args.out if args.out is not None else default_dir(path, spec).with_name(
+        default_dir(path, spec).name + f"-x{args.replicates}"))
+    outputs.check_log_free(out / "fork.json", args.force, "a fork-and-sweep")
     bar = JobCounter("continuations") if not args.quiet else None
 
     def progress(done: int, total: int) -> None:
@@ -302,6 +316,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
     from drillsim.reports.compare import distribution_table, write_fork_report
 
     files = write_fork_report(fork, out, lang=args.lang)
+    outputs.record(files, [outputs.Source.of(path)], "drillsim replay --branch --replicates")
     if args.quiet:
         for f in files:
             print(f)

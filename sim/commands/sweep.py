@@ -21,6 +21,32 @@ HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask clus
 
 
 
+def spread_table(frame: Any, manifest: dict[str, Any]) -> str:
+    """Every metric over the finished runs, one line each: mean ± 95 % interval, sd, p5 … p95, min … max."""
+    from drillsim.reports.sweep.analysis import rating_share, spread_of
+
+    spreads = spread_of(frame, manifest)
+    width = max((len(s.column) for s in spreads), default=10)
+    lines = ["", f"  {'spread over ' + str(spreads[0].n if spreads else 0) + ' runs':<{width}}  "
+                 f"{'mean':>10} {'± 95%':>9} {'sd':>9} {'p5':>10} {'median':>10} {'p95':>10} {'min':>10} {'max':>10}"]
+    for s in spreads:
+        lines.append(f"  {s.column:<{width}}  {_g(s.mean):>10} {_g(s.ci95):>9} {_g(s.sd):>9} {_g(s.p5):>10} "
+                     f"{_g(s.median):>10} {_g(s.p95):>10} {_g(s.low):>10} {_g(s.high):>10}")
+    for col, shares in rating_share(frame).items():
+        bands = "  ".join(f"{b} {_share(v)}" for b, v in shares.items())
+        lines.append(f"  {col:<{width}}  {bands}")
+    lines.append("  (± 95%: half-width of the 95% interval of the mean, 1.96·sd/√n; p5/p95: 5th and 95th percentiles)")
+    return "\n".join(lines)
+
+
+def _share(value: float) -> str:
+    return "<1%" if 0 < value < 0.005 else f"{100 * value:.0f}%"
+
+
+def _g(value: float) -> str:
+    return "–" if value != value else f"{value:.4g}"  # nan (one run: no spread) shows as a dash
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim sweep``."""
     p.add_argument("scenario", metavar="SCENARIO", nargs="?", default=None,
@@ -79,10 +105,14 @@ def main(args: argparse.Namespace) -> int:
     for remark in prepared.notes:
         print(f"drillsim sweep: note: {remark}", file=sys.stderr)
     names = ", ".join(f.name for f in spec.factors)
-    say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
-        f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
-        f"{'s' if spec.replicates > 1 else ''} = {plan.total:,} runs (root seed {spec.seed}"
-        f"{', common random numbers' if spec.crn else ''})")
+    if spec.factors:
+        say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
+            f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
+            f"{'s' if spec.replicates > 1 else ''} = {plan.total:,} runs (root seed {spec.seed}"
+            f"{', common random numbers' if spec.crn else ''})")
+    else:
+        say(f"drillsim sweep: {plan.scenario_id} — nothing varied: {plan.total:,} replicates of the scenario as it "
+            f"is, each with its own seed (root seed {spec.seed})")
 
     def started(backend: str, todo: int, done: int) -> None:
         extra = f", {done:,} already done" if done else ""
@@ -139,6 +169,11 @@ def _run(prepared: Any, out: Path, args: argparse.Namespace, started: Any, say: 
     if failed and frame is not None:
         first = frame[frame["status"] == "failed"].iloc[0]
         say(f"  failures    first: {first['run_id']}: {first['error']}")
+    if not plan.spec.factors and not args.quiet and rows > failed:
+        import json
+
+        manifest = json.loads((result.out / "sweep.json").read_text(encoding="utf-8"))
+        print(spread_table(frame if frame is not None else result.frame, manifest))
     report = None
     if not args.no_report and frame is not None:
         from drillsim.reports.sweep import write_report

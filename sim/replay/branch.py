@@ -130,6 +130,43 @@ def default_dir(parent_log: Path, spec: BranchSpec) -> Path:
     return Path(parent_log).parent / "branches" / safe
 
 
+def same_branch(log: Path, spec: BranchSpec, parent_sha256: str) -> bool:
+    """True when ``log`` is this very branch: of the same parent (by sha256), the same decision and option.
+
+    Such a log is what re-running the branch would write (branches are deterministic), so a viewer
+    can open it instead of simulating it again.
+    """
+    import orjson
+
+    try:
+        with open(log, "rb") as fh:
+            header = orjson.loads(fh.readline()).get("data") or {}
+    except (OSError, orjson.JSONDecodeError, AttributeError):  # a log that cannot be read is not this branch
+        return False
+    of, point = header.get("branch_of") or {}, header.get("branch_point") or {}
+    return (of.get("sha256") == parent_sha256 and point.get("decision") == spec.decision
+            and point.get("option") == spec.option and point.get("continuation", 0) == spec.continuation
+            and (spec.at is None or point.get("at") == spec.at))
+
+
+def branch_dir(parent_log: Path, spec: BranchSpec, parent_sha256: str) -> tuple[Path, bool]:
+    """Where the viewer puts a branch, and whether that branch is already there (then it is opened, not re-run).
+
+    :func:`default_dir` when it is free or holds this branch; otherwise (it holds a branch of
+    another parent: the log was replaced since) ``<name>-2``, ``<name>-3``…: nothing is overwritten.
+    """
+    base = default_dir(parent_log, spec)
+    n = 1
+    while True:
+        folder = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        log = folder / "events.jsonl"
+        if not log.exists():
+            return folder, False
+        if same_branch(log, spec, parent_sha256):
+            return folder, True
+        n += 1
+
+
 # -- planning ---------------------------------------------------------------------------------------
 
 

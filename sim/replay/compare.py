@@ -169,15 +169,19 @@ def summarise(job: _Job) -> RunSummary:
     return summary
 
 
-def label_for(path: Path, header: dict[str, Any]) -> str:
-    """A short name for a run: what it is (branch, replicate) rather than where it lies."""
+def label_for(path: Path, header: dict[str, Any], lang: str = "en") -> str:
+    """A short name for a run: what it is (branch, replicate) rather than where it lies (``zh``: in Chinese)."""
+    zh = lang == "zh"
     bp = header.get("branch_point")
     if isinstance(bp, dict):
         cont = f" #{bp.get('continuation')}" if bp.get("continuation") else ""
-        arm = "" if bp.get("arm", "branch") == "branch" else " (parent's choice)"
+        arm = "" if bp.get("arm", "branch") == "branch" else ("(原选择)" if zh else " (parent's choice)")
         return f"{bp.get('decision')}={bp.get('option')}{arm}{cont}"
     name = path.parent.name if path.name == LOG_NAME else path.stem
-    return f"{name} (seed {header.get('seed')}" + (f", rep {header['replicate']})" if header.get("replicate") else ")")
+    seed, rep = header.get("seed"), header.get("replicate")
+    if zh:
+        return f"{name}(随机种子 {seed}" + (f",重复 {rep})" if rep else ")")
+    return f"{name} (seed {seed}" + (f", rep {rep})" if rep else ")")
 
 
 def compare_logs(a_paths: Sequence[Path], b_paths: Sequence[Path], *, workers: int | None = None,

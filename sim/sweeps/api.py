@@ -176,9 +176,14 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
                     if name in other and other[name] not in values:
                         values.append(other[name])
                 requests.append(VaryRequest(name, values=tuple(values), where=_where_file(sf, ("list",))))
-    if not requests:
-        raise InputError([Problem("--vary", 0, 0, "", "nothing to vary",
-                                  "--vary NAME=LO:HI (or a declared parameter NAME), or vary: in a sweep file")])
+    reps = replicates if replicates is not None else (sf.replicates or 1)
+    if not requests and reps < 2:
+        raise InputError([Problem("--vary", 0, 0, "", "nothing to vary and one replicate",
+                                  "--vary NAME=LO:HI (or a declared parameter NAME), vary: in a sweep file, or "
+                                  "--replicates R (R ≥ 2) for a Monte Carlo study of the scenario as it is")])
+    if not requests and design not in ("grid", "list"):
+        raise InputError([Problem("--design", 0, 0, "", f"a {design} design needs something to vary",
+                                  "--vary NAME=LO:HI, or no --design for replicates of the scenario as it is")])
     factors = tuple(
         replace(f, affects=loaded.scenario.parameters[f.name].affects)
         if f.declared and f.name in loaded.scenario.parameters else f
@@ -193,7 +198,6 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     n_points = points if points is not None else sf.points
     if n_points is not None and n_points < 1:
         raise InputError([Problem("--points", 0, 0, "", f"{n_points} points", "1 or more")])
-    reps = replicates if replicates is not None else (sf.replicates or 1)
     if reps < 1:
         raise InputError([Problem("--replicates", 0, 0, "", f"{reps} replicates", "1 or more")])
     root = seed if seed is not None else (sf.seed if sf.seed is not None else loaded.scenario.seed)

@@ -120,7 +120,8 @@ def test_resume_refuses_a_different_sweep(drillsim, tmp_path):
     (["--vary", "reporter-probability=0.5:1.5"], "not between 0 and 1"),
     (["--vary", "county-deadline", "--design", "list"], "needs explicit values"),
     (["--vary", "county-deadline", "--set", "teams.nope.members=3"], "no such path"),
-    ([], "nothing to vary"),
+    ([], "nothing to vary and one replicate"),
+    (["--replicates", "3", "--design", "sobol"], "a sobol design needs something to vary"),
     (["--vary", "county-deadline", "--backend", "local", "--address", "tcp://127.0.0.1:1"], "only used by"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(drillsim, tmp_path, args, message):
@@ -128,6 +129,26 @@ def test_bad_input_exits_2_with_a_clear_message(drillsim, tmp_path, args, messag
     assert r.returncode == 2, r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "s" / "results.parquet").exists()
+
+
+def test_replicates_alone_are_a_monte_carlo_study_with_the_spread_of_every_metric(drillsim, tmp_path):
+    """Nothing to vary: R runs of the scenario as it is, each with its own seed, and every metric's spread."""
+    out = tmp_path / "mc"
+    r = drillsim("sweep", SCENARIO, "--replicates", "12", "--seed", "4", "-j", "1", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "nothing varied: 12 replicates of the scenario as it is" in r.stdout
+    df = pd.read_parquet(out / "results.parquet")
+    assert len(df) == 12 and df["seed"].is_unique and (df["status"] == "ok").all()
+    metrics = [c for c in df.columns if c.startswith("metric.")]
+    lines = {line.split()[0]: line for line in r.stdout.splitlines() if line.startswith("  metric.")}
+    assert set(metrics) - {c for c in metrics if df[c].isna().all()} <= set(lines)  # every metric measured
+    words = lines["metric.lost"].split()
+    assert float(words[1]) == pytest.approx(df["metric.lost"].mean(), rel=1e-3)  # the mean
+    assert float(words[3]) == pytest.approx(df["metric.lost"].std(), rel=1e-3)  # the sample sd
+    assert "rating.overall" in r.stdout
+    page = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Spread over all runs" in page and "metric.people_rescued_ratio" in page
+    assert "Nothing was varied" in page and "by parameter value" not in page
 
 
 def test_sweep_file_errors_are_located(drillsim, tmp_path):
