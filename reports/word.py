@@ -127,7 +127,10 @@ def render(document: Document) -> bytes:
     doc = Word()
     _setup(doc, document.lang)
     doc.add_heading(document.title, level=0)
-    width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+    section = doc.sections[0]
+    page, left, right = section.page_width, section.left_margin, section.right_margin
+    assert page is not None and left is not None and right is not None  # python-docx's default A4 section sets them
+    width = page - left - right
     for block in document.blocks:
         if isinstance(block, Heading):
             doc.add_heading(block.text, level=max(1, min(4, block.level - 1)))
