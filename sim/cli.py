@@ -29,6 +29,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("replay", "drillsim.commands.replay"),
     ("compare", "drillsim.commands.compare"),
     ("sweep", "drillsim.commands.sweep"),
+    ("serve", "drillsim.commands.serve"),
+    ("join", "drillsim.commands.join"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

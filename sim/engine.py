@@ -46,7 +46,10 @@ from drillsim.version import __version__
 if TYPE_CHECKING:
     from drillsim.flows.decisions import Pending
 
-INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed", "message")
+MESSAGE_LIMIT = 2000
+"""Longest text of a ``message`` input (a seat's message or request to control)."""
+
 class InputRefused(ValueError):
     """An external input that does not apply now (nothing was logged); a console shows it as a notice.
 
@@ -285,7 +288,8 @@ class Exercise:
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
         ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
         ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
-        see :meth:`drillsim.rng.Streams.rekey`).
+        see :meth:`drillsim.rng.Streams.rekey`); ``message`` {text, role?}: a message or request
+        to control from a seat (``message.sent``; it changes nothing in the simulation).
         Optional ``by`` names who gave it (default ``facilitator``).
 
         Two rules make every run replayable byte for byte, whoever drives it: the input is applied
@@ -325,6 +329,8 @@ class Exercise:
             self.finish(str(payload.get("reason", "facilitator")))
         elif kind == "reseed":
             self.streams.rekey(int(payload["salt"]))
+        elif kind == "message":
+            self.emit("message.sent", by, "control", {"text": payload["text"], "role": payload.get("role")})
         if not self.ended:
             self.advance(self.env.now)
         self.log.flush()
@@ -364,6 +370,10 @@ class Exercise:
                 raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
                 raise InputRefused("a role input needs `played: true|false`")
+        elif kind == "message":
+            text = p.get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MESSAGE_LIMIT:
+                raise InputRefused(f"a message needs text (at most {MESSAGE_LIMIT} characters)")
         elif kind == "reseed":
             salt = p.get("salt")
             if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:
