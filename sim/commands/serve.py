@@ -182,7 +182,9 @@ def _headless(args: argparse.Namespace, exercise: Any, seats: list[Any], sock: A
         asyncio.run(main())
     finally:
         driver.stop("interrupted")
-    files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report)
+    score = bridge.live_score(driver.view.header, driver.view.records, driver.view.now)
+    files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report,
+                                 score=score)
     minutes = exercise.summary().sim_minutes
     lines = [f"drillsim serve: {exercise.scenario.id} — {minutes:.0f} simulated minutes, "
              f"ended ({driver.end_reason or 'closed'})"]
@@ -226,7 +228,9 @@ def _with_console(args: argparse.Namespace, exercise: Any, seats: list[Any], soc
         restore()
         driver.stop("interrupted")
     if files is None and exercise.ended:
-        files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report)
+        score = bridge.live_score(driver.view.header, driver.view.records, driver.view.now)
+        files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report,
+                                     score=score)
     lines = [f"drillsim serve: {exercise.scenario.id} — {exercise.summary().sim_minutes:.0f} simulated minutes",
              f"  log        {out / 'events.jsonl'}"]
     if files is not None:
