@@ -268,7 +268,7 @@ class Facts:
                 for k, v in seats.items() if isinstance(v, dict)]
 
     def decisions(self) -> list[tuple[str, str, str, str, str]]:
-        """(time, decision, role, option, taken by) per decision made: the seat whose input took it, or how it was taken."""
+        """(time, decision, role, option, taken by) per decision: the seat whose input took it, or how it was taken."""
         answered: dict[str, Any] = {}
         for r in self.view.kind("input.received"):
             if r.data.get("kind") == "decide" and isinstance(r.data.get("decision"), str):
@@ -279,9 +279,9 @@ class Facts:
             by = d.get("by")
             if by == "players":
                 given = answered.get(str(r.subject)) or {}
+                by_console = given.get("by", "facilitator") in ("facilitator", "players")
                 taken = (self.seat_name(given["seat"]) if given.get("seat")
-                         else s("by_facilitator", self.lang) if given.get("by", "facilitator") in ("facilitator", "players")
-                         else str(given.get("by")))
+                         else s("by_facilitator", self.lang) if by_console else str(given.get("by")))
             else:
                 taken = s("by_default", self.lang) if by == "default" else s("by_doctrine", self.lang)
             rows.append((when(self.view, r.t), str(r.subject), pick(self.view.name(r.actor), self.lang),
