@@ -49,10 +49,10 @@ class Server:
     """``drillsim serve SCENARIO --no-console --port 0`` in a child process."""
 
     def __init__(self, out: Path, *extra: str, scenario: str = "mentougou-flash-flood", seats: str | None = SEATS,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, report: bool = False) -> None:
         self.out = out
         args = [sys.executable, "-m", "drillsim.cli", "serve", scenario, "--no-console", "--port", "0",
-                "--out", str(out), "--no-report", *extra]
+                "--out", str(out), *(() if report else ("--no-report",)), *extra]
         if seats is not None:
             seats_file = out.parent / f"{out.name}-seats.yaml"
             seats_file.write_text(seats, encoding="utf-8")
