@@ -134,7 +134,7 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
         super().__init__()
         self.url = url
         self.lang = lang if lang in ("zh", "en") else "en"
-        self.link = SeatLink(url, token, self._on_message, self._on_state, tls=tls, retry=retry)
+        self.link = SeatLink(url, token, self._server_message, self._link_state, tls=tls, retry=retry)
         self.seat: SeatInfo | None = None
         self.view: ExerciseView | None = None
         self.names: Names | None = None
@@ -180,12 +180,12 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
 
     # -- messages from the server ------------------------------------------------------------------------
 
-    def _on_state(self, state: str, reason: str) -> None:
+    def _link_state(self, state: str, reason: str) -> None:
         self.connection = (st("seat.connected", self.lang) if state == "connected"
                            else st("seat.reconnecting", self.lang, reason=reason))
         self._seat_line()
 
-    def _on_message(self, msg: Any) -> None:
+    def _server_message(self, msg: Any) -> None:
         if isinstance(msg, Welcome):
             self.seat = msg.seat
             self.view = ExerciseView(msg.header)
