@@ -59,7 +59,8 @@ class Knowledge:
         regions: Mapping[str, Any] = roster.get("regions") or {}
         agencies: Mapping[str, Any] = roster.get("agencies") or {}
         self.agencies = frozenset(roles)
-        self.offices = frozenset((agencies.get(a) or {}).get("region") for a in roles) - {None}
+        self.offices: frozenset[str] = frozenset(
+            str(region) for a in roles if (region := (agencies.get(a) or {}).get("region")) is not None)
         children: dict[str, list[str]] = {}
         for key, region in regions.items():
             parent = (region or {}).get("parent")
@@ -68,10 +69,10 @@ class Knowledge:
         area: set[str] = set()
         todo = list(self.offices)
         while todo:
-            key = todo.pop()
-            if key not in area:
-                area.add(key)
-                todo.extend(children.get(key, ()))
+            here = todo.pop()
+            if here not in area:
+                area.add(here)
+                todo.extend(children.get(here, ()))
         above: set[str] = set()
         for office in self.offices:
             node = (regions.get(office) or {}).get("parent")

@@ -49,7 +49,7 @@ def test_a_player_sees_its_decision_and_answers_it_from_the_console(tmp_path):
                 header = app.screen.query_one(ExerciseHeader)
                 return header.view.now, screen_text(app)
 
-        now, text = asyncio.run(go())
+        now, _text = asyncio.run(go())
         time.sleep(0.3)
         records = read_log(srv.log).records
     finally:

@@ -116,9 +116,9 @@ class SeatLink:
             self.connects += 1
             self.on_message(first)
             self.on_state("connected", "")
-            for raw, fut in list(self._waiting.values()):
+            for body, fut in list(self._waiting.values()):
                 if not fut.done():
-                    await ws.send(raw.decode())
+                    await ws.send(body.decode())
             async for raw in ws:
                 msg = _parse(raw)
                 if isinstance(msg, Result):
