@@ -77,7 +77,10 @@ TICK = 0.05
 """Seconds between the host's ticks (the clock, when headless; new records and status for the seats)."""
 
 STATUS_INTERVAL = 0.25
-"""Seconds between status messages to each seat while the clock runs (so every screen moves ≥ 4×/s)."""
+"""Longest wait between status messages to a seat while the clock runs (every screen moves ≥ 4×/s)."""
+
+STATUS_MIN = 0.1
+"""Shortest wait between two status messages that only move the time (at most 10 a second per seat)."""
 
 IDLE_STATUS = 2.0
 """Seconds between status messages while nothing changes (a heartbeat the client shows as 'connected')."""
@@ -281,11 +284,14 @@ class Host:
                 await ws.send(frame.decode())
                 session.sent += len(batch)
             status = self.status()
-            key = (status.now, status.running, status.speed, status.ended, tuple(status.online), status.behind)
+            key = (status.running, status.speed, status.ended, tuple(status.online), status.behind)
             wall = self.wall()
+            since = wall - session.status_at
+            changed = session.last_status is None or key != session.last_status[1:]
+            moved = session.last_status is not None and status.now != session.last_status[0]
             interval = STATUS_INTERVAL if status.running else IDLE_STATUS
-            if key != session.last_status or wall - session.status_at >= interval:
-                session.last_status, session.status_at = key, wall
+            if changed or (moved and since >= STATUS_MIN) or since >= interval:
+                session.last_status, session.status_at = (status.now, *key), wall
                 await ws.send(dump(status))
 
     # -- connections --------------------------------------------------------------------------------

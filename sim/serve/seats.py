@@ -146,9 +146,9 @@ def _located(doc: Document, exc: ValidationError) -> list[Problem]:
 
 
 def issue_tokens(seats: Iterable[Seat]) -> None:
-    """Give every seat a fresh random token (32 url-safe characters)."""
+    """Give every seat a fresh random token: 128 bits as 32 hex digits (safe in a shell and after ``--token``)."""
     for seat in seats:
-        seat.token = secrets.token_urlsafe(24)
+        seat.token = secrets.token_hex(16)
 
 
 def find_seat(seats: Sequence[Seat], token: str) -> Seat | None:
