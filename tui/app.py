@@ -289,6 +289,13 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def _tick_once(self) -> None:
         now = time.perf_counter()
         wall_dt, self._last_wall = now - self._last_wall, now
+        if self.driver.ended and not self._ending and self.failure is None:
+            self._ending = True  # ended from elsewhere (a controller seat of drillsim serve): show the end
+            self.clock.pause()
+            self._consume_records()
+            if not self._view_failed():
+                self._show_end()
+            return
         if self.driver.ended or self._ending:
             return
         was_active = self.clock.active
