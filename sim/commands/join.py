@@ -8,6 +8,11 @@ from the server's records (for ``--retry`` seconds; then it exits with the reaso
 also come from the environment variable ``DRILLSIM_TOKEN`` (a command line is visible to other
 users of the machine in ``ps``). Exit status: 0 when the exercise ended or you left, 1 when the
 server was lost, 2 when the seat was refused (a wrong token) or the address is wrong.
+
+``--web PORT`` serves this seat's console to a web browser instead (textual-serve, the optional
+extra ``drillsim[web]``): each page opened at ``http://127.0.0.1:PORT`` runs the console for this
+seat, for a participant without a terminal. It listens on 127.0.0.1 unless ``--web-host`` says
+otherwise: whoever reaches that page has the seat.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with TLS: the certificate (or CA) to trust, e.g. the server's self-signed certificate")
     p.add_argument("--retry", type=float, default=30.0, metavar="SECONDS",
                    help="how long to keep reconnecting after the server is lost (default 30)")
+    p.add_argument("--web", type=int, default=None, metavar="PORT",
+                   help="serve this seat's console to a web browser on PORT (needs drillsim[web]) instead of "
+                        "this terminal")
+    p.add_argument("--web-host", default="127.0.0.1",
+                   help="with --web: address of the page (default 127.0.0.1; whoever reaches it has the seat)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -41,8 +51,11 @@ def main(args: argparse.Namespace) -> int:
     if not token:
         raise InputError([Problem("--token", 0, 0, "token", "no token given",
                                   "--token T or DRILLSIM_TOKEN (the server printed one per seat)")])
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        print("drillsim join: needs an interactive terminal", file=sys.stderr)
+    if args.web is not None:
+        return _web(args, token)
+    in_browser = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")  # a page of `join --web`
+    if not in_browser and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("drillsim join: needs an interactive terminal (or --web PORT for a browser)", file=sys.stderr)
         return 2
     tls = _tls(args.ca) if (args.tls or args.ca is not None or args.address.startswith("wss://")) else None
 
@@ -68,6 +81,30 @@ def main(args: argparse.Namespace) -> int:
     if signals:
         return 130
     return {"refused": 2, "lost": 1, "replaced": 1, "error": 1}.get(ending.code, 0)
+
+
+def _web(args: argparse.Namespace, token: str) -> int:
+    """Serve the seat's console to browsers with textual-serve; the token goes to each console by environment."""
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        print("drillsim join --web: needs textual-serve (pip install 'drillsim[web]')", file=sys.stderr)
+        return 2
+    command = [sys.executable, "-m", "drillsim.cli", "join", args.address, "--retry", str(args.retry)]
+    if args.lang:
+        command += ["--lang", args.lang]
+    if args.tls:
+        command.append("--tls")
+    if args.ca is not None:
+        command += ["--ca", str(args.ca.resolve())]
+    os.environ["DRILLSIM_TOKEN"] = token  # never on a command line a page could show
+    server = Server(shlex.join(command), host=args.web_host, port=args.web, title="drillsim seat")
+    print(f"drillsim join: the seat's console is at http://{args.web_host}:{args.web} (Ctrl-C stops serving it)",
+          flush=True)
+    server.serve()
+    return 0
 
 
 def _tls(ca: Path | None) -> object:
