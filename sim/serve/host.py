@@ -273,6 +273,12 @@ class Host:
 
     async def _sender(self, session: Session) -> None:
         """Send a seat what it has not been sent, and the status, whenever woken (one task per connection)."""
+        try:
+            await self._send_loop(session)
+        except ConnectionClosed:  # the receiving side notices and logs it
+            session.closing = True
+
+    async def _send_loop(self, session: Session) -> None:
         ws, st = session.ws, session.state
         while not session.closing:
             await session.wake.wait()

@@ -273,6 +273,8 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
         if (view is None or names is None or self._dialog is not None or not self.may("decisions")
                 or not isinstance(self.screen, SeatScreen)):
             return
+        if not explicit and self.seat is not None and self.seat.rights != "player":
+            return  # control answers a role's decision only when it chooses to (d)
         waiting = [d for d in view.pending if explicit or d.key not in self._deferred]
         if not waiting:
             if explicit:
