@@ -142,3 +142,20 @@ def test_authorisation_is_by_rights_and_roles():
             authorize(player, parse_client(raw), role_of)
     said = authorize(player, parse_client('{"type":"message","id":"a","text":"hi"}'), role_of)
     assert said == {"kind": "message", "text": "hi", "by": "cmd", "seat": "cmd", "role": "hq"}
+
+
+def test_the_seats_file_in_the_docs_loads_against_its_scenario(tmp_path):
+    import re
+    from pathlib import Path
+
+    from drillsim.scenario import load
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "serve.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", doc, flags=re.S) if b.startswith("seats:"))
+    path = tmp_path / "seats.yaml"
+    path.write_text(block, encoding="utf-8")
+    scenario = load("mentougou-flash-flood").scenario
+    seats = load_seats(path, {k: {} for k in scenario.agencies}, other_ids=[*scenario.regions, *scenario.teams])
+    assert [(s.id, s.rights) for s in seats] == [("command", "player"), ("rescue", "player"),
+                                                 ("director", "controller"), ("evaluators", "evaluator"),
+                                                 ("screen", "observer")]
