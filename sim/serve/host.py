@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import orjson
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from drillsim.engine import InputRefused
 from drillsim.serve.authz import Refused, authorize
@@ -508,7 +509,7 @@ class Host:
         """Serve on a bound listening socket (bound by the caller, so the port is known before the loop runs)."""
         self.server = await serve(self.handle, sock=sock, ssl=tls, max_size=MAX_MESSAGE, max_queue=16,
                                   compression=None, server_header=None, ping_interval=10, ping_timeout=20,
-                                  logger=logging.getLogger("drillsim.serve.websockets"))
+                                  close_timeout=2, logger=logging.getLogger("drillsim.serve.websockets"))
         bound = sock.getsockname()
         self.address = (str(bound[0]), int(bound[1]))
         return self.address
@@ -552,12 +553,18 @@ class Host:
 
 
 async def _refuse(ws: ServerConnection, reason: str) -> None:
-    """Tell the client why, then close with a policy-violation code."""
+    """Tell the client why, close with a policy-violation code, and drop the connection if it does not answer.
+
+    A flooding client's unread messages stand between the server and its closing handshake (the
+    connection reads no more once its queue is full), so the close is not waited for long.
+    """
     try:
         await asyncio.wait_for(ws.send(dump(Error(reason=reason))), 2.0)
-        await asyncio.wait_for(ws.close(POLICY, reason[:120]), 2.0)
+        await asyncio.wait_for(ws.close(POLICY, reason[:120]), 1.0)
     except (ConnectionClosed, TimeoutError, OSError):
         pass
+    if ws.state is not State.CLOSED:
+        ws.transport.abort()
 
 
 def _closed(exc: ConnectionClosed) -> str:

@@ -16,7 +16,8 @@ class Bucket:
     """A token bucket: ``rate`` messages a second on average, bursts up to ``burst``.
 
     Attributes:
-        dropped: Messages refused since the bucket last had a token (a flood that goes on is closed).
+        dropped: Messages refused since the bucket was last half full: a flood keeps it near empty, so
+            the count grows even though a message passes now and then (a flood that goes on is closed).
     """
 
     rate: float = 20.0
@@ -38,7 +39,8 @@ class Bucket:
         self._last = now
         if self.tokens >= 1.0:
             self.tokens -= 1.0
-            self.dropped = 0
+            if self.tokens >= self.burst / 2:  # the client slowed down: its flood is over
+                self.dropped = 0
             return True
         self.dropped += 1
         return False

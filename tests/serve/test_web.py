@@ -23,7 +23,8 @@ from drillsim.log import read_log
 from tests.serve.harness import Client, Server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+# slow (a browser start-up): the seat console itself is tested with Pilot and in tmux in the default run
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
 pytest.importorskip("textual_serve")
 
 
