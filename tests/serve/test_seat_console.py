@@ -43,7 +43,7 @@ def test_a_player_sees_its_decision_and_answers_it_from_the_console(tmp_path):
                 await wait(pilot, lambda: any(r[2] == "decision.made" for r in app.view.records), what="made")
                 await pilot.press("m")
                 await pilot.pause(0.2)
-                await pilot.press(*"bridge out at Yanchi")
+                await pilot.press(*"boats")
                 await pilot.press("enter")
                 await wait(pilot, lambda: any(r[2] == "message.sent" for r in app.view.records), what="message")
                 header = app.screen.query_one(ExerciseHeader)
@@ -57,7 +57,7 @@ def test_a_player_sees_its_decision_and_answers_it_from_the_console(tmp_path):
     decide = [r.data for r in records if r.kind == "input.received" and r.data["kind"] == "decide"]
     assert decide == [{"kind": "decide", "decision": "D-01", "option": "request", "by": "command", "seat": "command",
                        "role": "mtg-flood-hq"}]
-    assert [r.data["text"] for r in records if r.kind == "message.sent"] == ["bridge out at Yanchi"]
+    assert [r.data["text"] for r in records if r.kind == "message.sent"] == ["boats"]
     assert now >= 180
 
 
