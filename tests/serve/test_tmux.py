@@ -120,6 +120,8 @@ def test_facilitator_and_two_players_in_one_tmux_session(tmp_path: Path):
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
+@pytest.mark.slow  # the default run kills a server under protocol clients (test_faults.py) and restores
+# a join terminal after the server's goodbye (above)
 def test_a_player_console_exits_cleanly_when_the_server_is_killed(tmp_path: Path):
     srv = Server(tmp_path / "run", "--speed", "600", "--run")
     tmux = Tmux("killed")
