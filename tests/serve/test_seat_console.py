@@ -27,8 +27,9 @@ def test_a_player_sees_its_decision_and_answers_it_from_the_console(tmp_path):
             control = await Client.join(srv.url, srv.tokens["director"])
             app = SeatConsole(srv.url, srv.tokens["command"], lang="en", retry=2)
             async with app.run_test(size=(140, 40)) as pilot:
-                await wait(pilot, lambda: isinstance(app.screen, SeatScreen) and "connected" in screen_text(app),
+                await wait(pilot, lambda: isinstance(app.screen, SeatScreen) and app.connection == "connected",
                            what="join")
+                await pilot.pause(0.3)
                 text = screen_text(app)
                 assert "Command group" in text and "Mentougou Flood Control HQ" in text
                 assert "Injects received" in text
@@ -37,8 +38,9 @@ def test_a_player_sees_its_decision_and_answers_it_from_the_console(tmp_path):
                 await control.until(lambda: control.status)
                 await controller_runs_to(control, lambda: any(r[2] == "decision.opened" for r in app.view.records)
                                          if app.view else False)
-                await wait(pilot, lambda: isinstance(app.screen, DecisionDialog)
-                           and "Request the Armed Police now?" in screen_text(app), what="the decision dialog")
+                await wait(pilot, lambda: isinstance(app.screen, DecisionDialog), what="the decision dialog")
+                await pilot.pause(0.3)
+                assert "Request the Armed Police now?" in screen_text(app)
                 await pilot.press("1")
                 await wait(pilot, lambda: any(r[2] == "decision.made" for r in app.view.records), what="made")
                 await pilot.press("m")
@@ -68,7 +70,8 @@ def test_a_controller_console_runs_the_clock_and_an_observer_only_watches(tmp_pa
             director = SeatConsole(srv.url, srv.tokens["director"], lang="zh", retry=2)
             async with director.run_test(size=(140, 40)) as pilot:
                 await wait(pilot, lambda: isinstance(director.screen, SeatScreen) and director.status is not None
-                           and "已连接" in screen_text(director))
+                           and director.connection == "已连接")
+                await pilot.pause(0.3)
                 assert "导调" in screen_text(director)
                 await pilot.press("space")
                 await wait(pilot, lambda: director.status.running and director.status.now > 5, what="running")
@@ -77,7 +80,7 @@ def test_a_controller_console_runs_the_clock_and_an_observer_only_watches(tmp_pa
                 ran_to = director.status.now
             watch = SeatConsole(srv.url, srv.tokens["watch"], lang="en", retry=2)
             async with watch.run_test(size=(140, 40)) as pilot:
-                await wait(pilot, lambda: isinstance(watch.screen, SeatScreen) and "connected" in screen_text(watch))
+                await wait(pilot, lambda: isinstance(watch.screen, SeatScreen) and watch.connection == "connected")
                 await pilot.press("space")
                 await pilot.pause(0.5)
                 text = screen_text(watch)

@@ -36,7 +36,7 @@ def played(tmp_path_factory):
                                              "rating": "S"}))["ok"]
         assert (await control.request({"type": "inject", "title": "Road to Qingshui cut", "message": "landslide",
                                        "to": ["mtg-emergency"]}))["ok"]
-        await controller_runs_to(control, lambda: (control.status or {}).get("now", 0) >= 300)
+        await controller_runs_to(control, lambda: (control.status or {}).get("now", 0) >= 240)
         assert (await control.request({"type": "end"}))["ok"]
         for c in seats.values():
             await c.until(lambda c=c: c.closed, 30, "the goodbye")
