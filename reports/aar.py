@@ -76,12 +76,32 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
                 tuple((n, k, str(c), str(m), b) for n, k, c, m, b in teams),
             )
         )
+    seat_sections(doc, facts, 3)
     doc.add(Heading(2, s("timeline", lang)))
     doc.add(Table((s("time", lang), s("event", lang), s("details", lang)), tuple(facts.timeline())))
     doc.add(Heading(2, s("method", lang)))
     doc.add(Para(s("method_text", lang)))
     doc.add(Table((s("run_details", lang), ""), run_details(view.header, lang)))
     return doc
+
+
+def seat_sections(doc: Document, facts: Facts, level: int) -> None:
+    """The seats of a multi-seat exercise, who took each decision, and the messages to control (both forms)."""
+    lang = facts.lang
+    seats = facts.seats()
+    if seats:
+        doc.add(Heading(level, s("seats", lang)))
+        doc.add(Table((s("seat", lang), s("rights", lang), s("roles", lang), s("inputs", lang)), tuple(seats)))
+    decisions = facts.decisions()
+    if decisions:
+        doc.add(Heading(level, s("decisions_taken", lang)))
+        doc.add(Table((s("time", lang), s("decision", lang), s("organisation", lang), s("option", lang),
+                       s("taken_by", lang)), tuple(decisions)))
+    messages = facts.messages()
+    if messages:
+        doc.add(Heading(level, s("messages_to_control", lang)))
+        doc.add(Table((s("time", lang), s("seat", lang), s("organisation", lang), s("message", lang)),
+                      tuple(messages)))
 
 
 def overview(doc: Document, facts: Facts) -> None:

@@ -292,6 +292,54 @@ class Facts:
         return rows
 
     # -- notes and timeline --------------------------------------------------------------------
+    def seat_name(self, seat: str | None) -> str:
+        """A seat's name from the header (``seats``), or its id; empty for none."""
+        info = (self.view.header.get("seats") or {}).get(seat) if seat else None
+        if not isinstance(info, dict):
+            return str(seat or "")
+        return pick(info.get("name"), self.lang) or str(seat)
+
+    def seats(self) -> list[tuple[str, str, str, str]]:
+        """(seat, rights, roles, inputs) per seat of a multi-seat exercise (none for a one-terminal run)."""
+        seats = self.view.header.get("seats") or {}
+        counts: dict[str, int] = {}
+        for r in self.view.kind("input.received"):
+            seat = r.data.get("seat")
+            if isinstance(seat, str):
+                counts[seat] = counts.get(seat, 0) + 1
+        return [(self.seat_name(k), str(v.get("rights") or ""),
+                 ", ".join(pick(self.view.name(a), self.lang) for a in v.get("roles") or ()) or "—",
+                 str(counts.get(k, 0)))
+                for k, v in seats.items() if isinstance(v, dict)]
+
+    def decisions(self) -> list[tuple[str, str, str, str, str]]:
+        """(time, decision, role, option, taken by) per decision: the seat whose input took it, or how it was taken."""
+        answered: dict[str, Any] = {}
+        for r in self.view.kind("input.received"):
+            if r.data.get("kind") == "decide" and isinstance(r.data.get("decision"), str):
+                answered[r.data["decision"]] = r.data
+        rows = []
+        for r in self.view.kind("decision.made"):
+            d = r.data
+            by = d.get("by")
+            if by == "players":
+                given = answered.get(str(r.subject)) or {}
+                by_console = given.get("by", "facilitator") in ("facilitator", "players")
+                taken = (self.seat_name(given["seat"]) if given.get("seat")
+                         else s("by_facilitator", self.lang) if by_console else str(given.get("by")))
+            else:
+                taken = s("by_default", self.lang) if by == "default" else s("by_doctrine", self.lang)
+            rows.append((when(self.view, r.t), str(r.subject), pick(self.view.name(r.actor), self.lang),
+                         pick(d.get("label"), self.lang) or str(d.get("option")), taken))
+        return rows
+
+    def messages(self) -> list[tuple[str, str, str, str]]:
+        """(time, seat, role, text) per message a seat sent to control."""
+        return [(when(self.view, r.t), self.seat_name(r.actor),
+                 pick(self.view.name(r.data.get("role")), self.lang) if r.data.get("role") else "—",
+                 str(r.data.get("text") or ""))
+                for r in self.view.kind("message.sent")]
+
     def notes(self) -> list[tuple[str, str, str, str, str]]:
         """(time, by, objective, rating, text) per evaluator note."""
         return [

@@ -7,6 +7,7 @@ their causes, lessons, recommendations, and the timeline and figures as annexes.
 
 from __future__ import annotations
 
+from drillsim.reports.aar import seat_sections
 from drillsim.reports.causes import analyse
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.reports.facts import Facts, evidence_seqs, task_line
@@ -58,6 +59,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
             )
         )
     doc.add(Para(f"{s('players', lang)}: {facts.players()}"))
+    seat_sections(doc, facts, 4)
     doc.add(Heading(3, s("gbt_plan", lang)))
     if facts.description:
         doc.add(Para(facts.description))

@@ -30,6 +30,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("compare", "drillsim.commands.compare"),
     ("sweep", "drillsim.commands.sweep"),
     ("msel", "drillsim.commands.msel"),
+    ("serve", "drillsim.commands.serve"),
+    ("join", "drillsim.commands.join"),
 )
 """(command, module) pairs; add a line here to add a command."""
 

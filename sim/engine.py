@@ -46,7 +46,7 @@ from drillsim.flows.storage import StorageFlow
 from drillsim.flows.tasks import kinds as task_kinds
 from drillsim.flows.triggers import Triggers
 from drillsim.flows.warnings import WarningsFlow
-from drillsim.limits import MAX_RECORDS
+from drillsim.limits import MAX_MESSAGE, MAX_RECORDS
 from drillsim.log import FORMAT, EventLog, JsonlWriter, Row, RunLimit
 from drillsim.logcheck import header_problem, input_problem, unencodable
 from drillsim.rng import Streams
@@ -56,7 +56,10 @@ from drillsim.version import __version__
 if TYPE_CHECKING:
     from drillsim.flows.decisions import Pending
 
-INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed", "message")
+MESSAGE_LIMIT = MAX_MESSAGE
+"""Longest text of a ``message`` input (a seat's message or request to control; ``drillsim.limits``)."""
+
 class InputRefused(ValueError):
     """An external input that does not apply now (nothing was logged); a console shows it as a notice.
 
@@ -333,7 +336,8 @@ class Exercise:
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
         ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
         ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
-        see :meth:`drillsim.rng.Streams.rekey`).
+        see :meth:`drillsim.rng.Streams.rekey`); ``message`` {text, role?}: a message or request
+        to control from a seat (``message.sent``; it changes nothing in the simulation).
         Optional ``by`` names who gave it (default ``facilitator``).
 
         Two rules make every run replayable byte for byte, whoever drives it: the input is applied
@@ -374,6 +378,8 @@ class Exercise:
             self.finish(str(payload.get("reason", "facilitator")))
         elif kind == "reseed":
             self.streams.rekey(int(payload["salt"]))
+        elif kind == "message":
+            self.emit("message.sent", by, "control", {"text": payload["text"], "role": payload.get("role")})
         if not self.ended:
             self.advance(self.env.now)
         self.log.flush()
@@ -415,6 +421,10 @@ class Exercise:
                 raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
                 raise InputRefused("a role input needs `played: true|false`")
+        elif kind == "message":
+            text = p.get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MESSAGE_LIMIT:
+                raise InputRefused(f"a message needs text (at most {MESSAGE_LIMIT} characters)")
         elif kind == "reseed":
             salt = p.get("salt")
             if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:

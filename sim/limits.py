@@ -38,6 +38,9 @@ MAX_TEXT = 10_000
 """Longest text a person types into a running exercise (a note, an ad-hoc inject's title or message),
 in characters."""
 
+MAX_MESSAGE = 2000
+"""Longest message a seat sends to control (``drillsim serve``; a ``message`` input), in characters."""
+
 MAX_OBJECTIVES = 200
 """Most objectives in a scenario or log header (exercises have a handful; scoring and the reports do
 work for each)."""

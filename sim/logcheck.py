@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 
 import orjson
 
-from drillsim.limits import INT_MAX, INT_MIN, MAX_DEPTH, MAX_MINUTES, MAX_OBJECTIVES, MAX_TEXT, SEED_MAX
+from drillsim.limits import INT_MAX, INT_MIN, MAX_DEPTH, MAX_MESSAGE, MAX_MINUTES, MAX_OBJECTIVES, MAX_TEXT, SEED_MAX
 
 Check = Callable[[Any], str | None]
 """A field check: None when the value is fine, else what is wrong with it."""
@@ -311,6 +311,7 @@ RECORDS = _table({
     "storage.ordered": "people:count region:str cause:str?",
     "storage.activated": "evacuated:count people:count forced:bool volume:num? since_order:min",
     "storage.evacuation_reported": "evacuated:count people:count to:str since_order:min",
+    "message.sent": "text:str role:str?",
 })
 """For each record kind the engine writes, the fields readers use and their types. A field that is
 absent is not checked (readers default it); a field that is present must have its type."""
@@ -325,6 +326,7 @@ INPUTS = {
     "role": _table({"x": "agency:str played:bool"})["x"],
     "end": _table({"x": "reason:str"})["x"],
     "reseed": (),
+    "message": _table({"x": "text:str role:str?"})["x"],
 }
 _TEXTS = {"title", "message", "expected_action"}
 
@@ -340,9 +342,9 @@ def input_problem(payload: Any) -> tuple[str, str] | None:
     kind = payload.get("kind")
     if type(kind) is not str or kind not in INPUTS:
         return "kind", f"{_show(kind)} is not an input kind ({', '.join(INPUTS)})"
-    by = payload.get("by")
-    if by is not None and (problem := bounded(MAX_ID)(by)):
-        return "by", problem
+    for name in ("by", "seat", "role"):  # who gave it; a `drillsim serve` seat adds itself and its agency
+        if payload.get(name) is not None and (problem := bounded(MAX_ID)(payload[name])):
+            return name, problem
     for name, check in INPUTS[kind]:
         if name in payload and (problem := check(payload[name])):
             return name, problem
@@ -355,6 +357,9 @@ def input_problem(payload: Any) -> tuple[str, str] | None:
         for name in _TEXTS & payload.keys():
             if payload[name] is not None and (problem := bounded_texts(MAX_TEXT)(payload[name])):
                 return name, problem
+    elif kind == "message":
+        if (problem := bounded(MAX_MESSAGE)(payload.get("text"))) is not None:
+            return "text", problem
     elif kind == "reseed":
         salt = payload.get("salt")
         if not _is_int(salt) or not 0 <= salt <= SEED_MAX:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -227,6 +227,10 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         tick: Seconds between clock ticks.
         speed: Initial clock speed (simulated seconds per second).
         notify_injects: Pop a notice when an inject is delivered (off for screenshots).
+        service: Started in the console's event loop when it opens, cancelled when it closes
+            (``drillsim serve``: the seats' server, which shares this loop and so the engine's thread).
+        seated: Roles played from seats (``drillsim serve``): their decisions are not put before the
+            facilitator by themselves (``d`` still opens them).
     """
 
     TITLE = "drillsim"
@@ -242,8 +246,11 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
     def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
                  tick: float = 0.1, speed: int = 60, notify_injects: bool = True, report: bool = True,
-                 form: str = "aar") -> None:
+                 form: str = "aar", service: Callable[[], Awaitable[None]] | None = None,
+                 seated: Collection[str] = ()) -> None:
         super().__init__()
+        self.service = service
+        self.seated = frozenset(seated)
         self.driver = driver
         self.view = driver.view
         self.names = Names(driver.header)
@@ -303,6 +310,8 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         self.push_screen(self.console_screen)
         self.set_interval(self.tick_seconds, self._tick)
         self.call_after_refresh(self.refresh_panes, True)
+        if self.service is not None:
+            self.run_worker(self.service(), name="seats", exit_on_error=False)
 
     def _tick(self) -> None:
         try:
@@ -313,6 +322,13 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def _tick_once(self) -> None:
         now = time.perf_counter()
         wall_dt, self._last_wall = now - self._last_wall, now
+        if self.driver.ended and not self._ending and self.failure is None:
+            self._ending = True  # ended from elsewhere (a controller seat of drillsim serve): show the end
+            self.clock.pause()
+            self._consume_records()
+            if not self._view_failed():
+                self._show_end()
+            return
         if self.driver.ended or self._ending:
             return
         was_active = self.clock.active
@@ -394,6 +410,8 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
                     self._deferred.discard(rec[4])
                     if self._dialog is not None and self._dialog.decision.key == rec[4]:
                         self._dialog.dismiss(None)
+            elif kind == "decision.made" and self._dialog is not None and self._dialog.decision.key == rec[4]:
+                self._dialog.dismiss(None)  # answered from a seat (drillsim serve)
         self._seen = len(records)
 
     # -- decisions ------------------------------------------------------------------------------
@@ -402,7 +420,8 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         """Open the dialog for the oldest pending decision (unless put aside or a dialog is open)."""
         if self._dialog is not None or self.driver.ended or not isinstance(self.screen, ConsoleScreen):
             return
-        waiting = [d for d in self.view.pending if explicit or d.key not in self._deferred]
+        waiting = [d for d in self.view.pending
+                   if explicit or (d.key not in self._deferred and d.role not in self.seated)]
         if not waiting:
             if explicit:
                 self.notify(tr("decision.none", self.lang))

@@ -31,7 +31,7 @@ FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard
 _FAMILY_OF_PREFIX = {
     "incident": "incident", "report": "report", "response": "response", "level": "response",
     "agency": "response", "rescue": "rescue", "team": "rescue", "inject": "msel", "decision": "decision",
-    "input": "input", "note": "input", "role": "input", "exercise": "input",
+    "input": "input", "note": "input", "role": "input", "exercise": "input", "message": "input",
     **FLOW_FAMILIES,
     **OPERATION_FAMILIES,
 }
@@ -294,6 +294,10 @@ def _note(x: _Line) -> str:
     return x.z(f"OBSERVATION{obj}{rating}: {x.d.get('text')}", f"评估记录{obj}{rating}: {x.d.get('text')}")
 
 
+def _message(x: _Line) -> str:
+    return x.z(f"MESSAGE to control from {x.actor}: {x.d.get('text')}", f"{x.actor} 报告导调组: {x.d.get('text')}")
+
+
 def _role(x: _Line) -> str:
     state = tr("roles.played" if x.d.get("played") else "roles.doctrine", x.lang)
     return tr("roles.changed", x.lang, agency=x.n(x.subject), state=state)
@@ -310,7 +314,7 @@ _DESCRIBERS: dict[str, Callable[[_Line], str]] = {
     "rescue.started": _rescue_started, "rescue.completed": _rescue_done,
     "team.returning": _returning, "team.returned": _returning,
     "inject.delivered": _inject, "decision.opened": _opened, "decision.made": _made,
-    "input.received": _input, "note.added": _note, "role.changed": _role,
+    "input.received": _input, "note.added": _note, "role.changed": _role, "message.sent": _message,
     **FLOW_DESCRIBERS,
     **OPERATION_DESCRIBERS,
 }

@@ -85,7 +85,8 @@ class Tmux:
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            found = [line for line in screen.splitlines() if line.startswith(prefix)]
+            # not the typed command itself, wrapped so that its `echo "exit=$?"` starts a line
+            found = [line for line in screen.splitlines() if line.startswith(prefix) and "$?" not in line]
             if found:
                 return found[0]
             time.sleep(0.2)
