@@ -1,4 +1,7 @@
-"""Every parameter of `earthquake` changes a world outcome or says `affects: scoring` (:mod:`tests.scenarios.parameters`)."""
+"""Every parameter of `earthquake` changes a world outcome or says `affects: scoring`.
+
+See :mod:`tests.scenarios.parameters`.
+"""
 
 from __future__ import annotations
 
