@@ -77,8 +77,39 @@ INCIDENT_KINDS: dict[str, Pair] = {
     "chemical_leak": ("chemical leak", "危化品泄漏"),
     "power_outage": ("power outage", "停电"),
     "isolated_village": ("village cut off", "村庄失联"),
+    "displaced": ("people displaced", "受灾群众转移安置"),
+    "evacuation_order": ("evacuation order", "组织群众转移"),
+    "flood_evacuation": ("flood evacuation", "洪水转移避险"),
+    "storage_evacuation": ("storage-area evacuation", "蓄滞洪区群众转移"),
+    "fire_trapped": ("people cut off by fire", "群众受火围困"),
 }
 """Incident kinds the bundled scenarios and generators use (a scenario may add its own)."""
+
+TASK_KINDS: dict[str, Pair] = {
+    "rescue": ("rescue", "救援"),
+    "work": ("work", "处置"),
+    "evacuate": ("evacuation", "转移安置"),
+    "suppress": ("fire suppression", "灭火"),
+    "cordon": ("cordon", "警戒"),
+    "monitor": ("monitoring", "监测"),
+    "guard": ("guard", "值守"),
+    "supply": ("supply", "物资保障"),
+}
+"""Every kind of task an incident's work is made of (``task.*`` ``kind``; docs/scenario-format.md, tasks)."""
+
+CAPABILITIES: dict[str, Pair] = {
+    "water_rescue": ("water rescue", "水上救援"),
+    "search_rescue": ("search and rescue", "搜索救援"),
+    "rescue": ("rescue", "救援"),
+    "evacuation": ("evacuation", "转移安置"),
+    "rail_evacuation": ("rail passenger evacuation", "铁路旅客转移"),
+    "transport": ("transport", "运输保障"),
+    "fire_suppression": ("fire suppression", "火灾扑救"),
+    "heavy_machinery": ("heavy machinery", "工程机械"),
+    "medical": ("medical", "医疗救护"),
+}
+"""What teams can do (a team's ``capabilities``, an incident's ``needs``, a task's lines; a scenario may add
+its own, shown as words)."""
 
 FACTS: dict[str, Pair] = {
     "incidents": ("incidents", "事件数"),
@@ -113,6 +144,7 @@ HAZARDS: dict[str, Pair] = {
     "geological": ("geological hazard", "地质灾害"),
     "chemical": ("chemical accident", "危化品事故"),
     "other": ("other", "其他"),
+    "teams waiting": ("convoys waiting", "待命车队拥堵"),
 }
 """Hazards and the natural causes records name (``comms.lost`` by ``rain``, a ``flood`` warning…)."""
 
@@ -172,6 +204,7 @@ INPUTS: dict[str, Pair] = {
     "decide": ("a decision", "决策"), "inject": ("an ad-hoc inject", "临时注入"),
     "note": ("an observation", "评估记录"), "role": ("a role change", "角色调整"), "end": ("the end", "结束推演"),
     "reseed": ("a new random stream", "重设随机数"),
+    "message": ("a message to control", "报告导调组"),
 }
 """External inputs (``input.received``)."""
 
@@ -246,6 +279,31 @@ RECORD_KINDS: dict[str, Pair] = {
     "material.dispatched": ("Materials dispatched", "物资调运"),
     "material.delivered": ("Materials delivered", "物资送达"),
     "material.shortfall": ("Material shortfall", "物资缺口"),
+    "material.rule": ("Material rule changed", "物资调配规则调整"),
+    "task.queued": ("Task waiting for teams", "任务等待派遣力量"),
+    "task.started": ("Task started", "任务开始"),
+    "task.reinforcement": ("Reinforcement requested", "请求增援"),
+    "task.held": ("Holding strength", "警戒值守力量变化"),
+    "task.completed": ("Task completed", "任务完成"),
+    "task.unresolved": ("Task unfinished", "任务未完成"),
+    "evacuation.ordered": ("Evacuation ordered", "下达转移令"),
+    "evacuation.trip": ("Evacuees moved", "群众转移"),
+    "evacuation.danger": ("Hazard reaches evacuees", "险情威胁未转移群众"),
+    "evacuation.completed": ("Evacuation complete", "转移完成"),
+    "shelter.occupancy": ("Shelter occupancy", "安置点安置情况"),
+    "shelter.overflow": ("Shelter full", "安置点满员"),
+    "suppression.state": ("Site fire", "火场扑救态势"),
+    "suppression.controlled": ("Site fire under control", "火势得到控制"),
+    "suppression.extinguished": ("Site fire out", "明火扑灭"),
+    "supply.delivered": ("Supplies delivered", "物资送达"),
+    "hazard.reading": ("Monitoring reading", "监测读数"),
+    "hazard.threshold": ("Threshold reached", "监测值达到阈值"),
+    "hazard.cleared": ("Back below a threshold", "监测值回落"),
+    "hazard.stopped": ("Hazard source stopped", "险源切断"),
+    "fire.reached": ("Fire reached a place", "火线逼近"),
+    "fire.attack": ("Fire attack ordered", "组织扑火总攻"),
+    "team.released": ("Team released", "队伍解除任务"),
+    "message.sent": ("Message to control", "报告导调组"),
 }
 """Every record kind of docs/records.md by name (a timeline row, an inject's answer, a trigger's cause)."""
 
@@ -272,6 +330,16 @@ def agency_kind(code: object, lang: str) -> str:
 def team_kind(code: object, lang: str) -> str:
     """``armed_police`` → armed police / 武警部队."""
     return word(TEAM_KINDS, code, lang)
+
+
+def task_kind(code: object, lang: str) -> str:
+    """``evacuate`` → evacuation / 转移安置."""
+    return word(TASK_KINDS, code, lang)
+
+
+def capability(code: object, lang: str) -> str:
+    """``water_rescue`` → water rescue / 水上救援 (what a team can do)."""
+    return word(CAPABILITIES, code, lang)
 
 
 def incident_kind(code: object, lang: str) -> str:

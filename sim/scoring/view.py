@@ -186,29 +186,36 @@ class LogView:
 
 
 NAMED_SECTIONS: tuple[tuple[str, ...], ...] = (
-    ("hazards", "rivers"), ("hazards", "fires"), ("hazards", "quakes"), ("coordination", "desks"),
-    ("storage_areas",), ("materials", "items"), ("materials", "depots"), ("incidents",),
+    ("hazards", "rivers"), ("hazards", "fires"), ("hazards", "quakes"), ("hazards", "series"),
+    ("hazards", "series", "*", "stations"), ("hazards", "series", "*", "thresholds"), ("coordination", "desks"),
+    ("storage_areas",), ("shelters",), ("materials", "items"), ("materials", "depots"), ("incidents",),
 )
-"""Where a scenario names things outside the roster (its regions, agencies and teams)."""
+"""Where a scenario names things outside the roster (its regions, agencies and teams); ``*`` is every item."""
 
 
 def defined_names(definition: Mapping[str, Any]) -> dict[str, Text]:
-    """Id → ``{en, zh}`` name of every river, fire, quake, desk, storage area, item, depot and scripted incident.
+    """Id → ``{en, zh}`` name of every named thing of the scenario beyond the roster (:data:`NAMED_SECTIONS`).
+
+    Rivers, fires, quakes, series hazards with their stations and thresholds, desks, storage areas,
+    shelters, items, depots and scripted incidents.
 
     The console and the reports show these names wherever a record gives the id (a river's flow, a
     desk's call, a depot's stock), so no reader meets ``zz-desk`` or ``lugouqiao``.
     """
     out: dict[str, Text] = {}
     for path in NAMED_SECTIONS:
-        section: Any = definition
+        sections: list[Any] = [definition]
         for part in path:
-            section = section.get(part) if isinstance(section, Mapping) else None
-        if not isinstance(section, Mapping):
-            continue
-        for key, item in section.items():
-            name = item.get("name") if isinstance(item, Mapping) else None
-            if isinstance(name, Mapping | str) and name:
-                out[str(key)] = both(name, str(key))
+            if part == "*":
+                sections = [item for section in sections for item in section.values()]
+            else:
+                sections = [section.get(part) if isinstance(section, Mapping) else None for section in sections]
+            sections = [section for section in sections if isinstance(section, Mapping)]
+        for section in sections:
+            for key, item in section.items():
+                name = item.get("name") if isinstance(item, Mapping) else None
+                if isinstance(name, Mapping | str) and name:
+                    out.setdefault(str(key), both(name, str(key)))
     return out
 
 
