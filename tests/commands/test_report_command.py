@@ -18,7 +18,7 @@ def test_run_writes_scorecard_and_report(run_dir, capsys):
     for name in ("events.jsonl", "scorecard.json", "report-en.md", "report-en.html", "derived.json"):
         assert (run_dir / name).is_file(), name
     card = json.loads((run_dir / "scorecard.json").read_text(encoding="utf-8"))
-    assert card["final"] is True and [o["id"] for o in card["objectives"]] == ["O-1", "O-2"]
+    assert card["final"] is True and [o["id"] for o in card["objectives"]] == ["O-1", "O-2", "O-3"]
     assert all(t["rating"] in "PSMU" for o in card["objectives"] for t in o["tasks"])
     assert (run_dir / "figures-en" / "levels.png").stat().st_size > 1000
 
