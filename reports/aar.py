@@ -12,10 +12,10 @@ from typing import Any
 
 from drillsim.reports.causes import analyse
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
-from drillsim.reports.facts import Facts, evidence_seqs, task_line
+from drillsim.reports.facts import Facts, evidence_seqs, run_details, task_line
 from drillsim.reports.figures.common import Drawn
 from drillsim.reports.i18n import hazard_name, s
-from drillsim.scoring.text import pick
+from drillsim.scoring.text import pick, points
 
 SHOWN_EVIDENCE = 5
 
@@ -76,26 +76,32 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
                 tuple((n, k, str(c), str(m), b) for n, k, c, m, b in teams),
             )
         )
+    seat_sections(doc, facts, 3)
     doc.add(Heading(2, s("timeline", lang)))
     doc.add(Table((s("time", lang), s("event", lang), s("details", lang)), tuple(facts.timeline())))
     doc.add(Heading(2, s("method", lang)))
     doc.add(Para(s("method_text", lang)))
-    header = view.header
-    scen = header.get("scenario") or {}
-    doc.add(
-        Table(
-            (s("run_details", lang), ""),
-            (
-                ("scenario", f"{scen.get('id')} ({scen.get('source')})"),
-                ("sha256", str(scen.get("sha256"))),
-                ("seed", str(header.get("seed"))),
-                ("replicate", str(header.get("replicate"))),
-                ("overrides", ", ".join(f"{p}={v}" for p, v in header.get("overrides") or []) or "—"),
-                ("drillsim", str(header.get("drillsim"))),
-            ),
-        )
-    )
+    doc.add(Table((s("run_details", lang), ""), run_details(view.header, lang)))
     return doc
+
+
+def seat_sections(doc: Document, facts: Facts, level: int) -> None:
+    """The seats of a multi-seat exercise, who took each decision, and the messages to control (both forms)."""
+    lang = facts.lang
+    seats = facts.seats()
+    if seats:
+        doc.add(Heading(level, s("seats", lang)))
+        doc.add(Table((s("seat", lang), s("rights", lang), s("roles", lang), s("inputs", lang)), tuple(seats)))
+    decisions = facts.decisions()
+    if decisions:
+        doc.add(Heading(level, s("decisions_taken", lang)))
+        doc.add(Table((s("time", lang), s("decision", lang), s("organisation", lang), s("option", lang),
+                       s("taken_by", lang)), tuple(decisions)))
+    messages = facts.messages()
+    if messages:
+        doc.add(Heading(level, s("messages_to_control", lang)))
+        doc.add(Table((s("time", lang), s("seat", lang), s("organisation", lang), s("message", lang)),
+                      tuple(messages)))
 
 
 def overview(doc: Document, facts: Facts) -> None:
@@ -135,7 +141,7 @@ def summary(doc: Document, facts: Facts) -> None:
                 s(
                     "overall",
                     lang,
-                    score=f"{card.score:.0f}",
+                    score=points(card.score),
                     rating=card.rating,
                     cov=f"{card.coverage * 100:.0f}%",
                 )
@@ -144,7 +150,7 @@ def summary(doc: Document, facts: Facts) -> None:
     else:
         doc.add(Para(s("overall_none", lang) if card.objectives else s("no_objectives", lang)))
     doc.add(Heading(3, s("major_strengths", lang)))
-    strengths = [f"{o.id} {pick(t.text, lang)}: {pick(t.summary, lang)}" for o, t in facts.strengths()[:3]]
+    strengths = [f"{o.id} {pick(t.text, lang)} ({t.rating}): {good}" for o, t, good in facts.strengths()[:3]]
     doc.add(Bullets(tuple(strengths)) if strengths else Para(s("none_found", lang)))
     doc.add(Heading(3, s("primary_areas", lang)))
     areas = [
@@ -177,7 +183,7 @@ def analysis(doc: Document, facts: Facts) -> None:
     doc.add(Table((s("objective", lang), s("capability", lang), "P", "S", "M", "U"), rows))
     doc.add(Para(s("legend", lang)))
     for obj in card.objectives:
-        score = f"{obj.score:.0f}/100" if obj.score is not None else "—"
+        score = f"{points(obj.score)}/100" if obj.score is not None else "—"
         doc.add(
             Heading(
                 3,
@@ -188,14 +194,15 @@ def analysis(doc: Document, facts: Facts) -> None:
         doc.add(
             Table(
                 (s("task", lang), s("metric", lang), s("value", lang), s("rating", lang)),
-                tuple((pick(t.text, lang), t.metric, task_line(t, lang), t.rating or "—") for t in obj.tasks),
+                tuple((pick(t.text, lang), facts.metric(t.metric), task_line(t, lang), t.rating or "—")
+                      for t in obj.tasks),
             )
         )
-        good = [t for t in obj.tasks if t.rating == "P"]
+        good = [(t, text) for o, t, text in facts.strengths("PSM") if o is obj]
         bad = [t for t in obj.tasks if t.rating in ("S", "M", "U")]
         unmeasured = [t for t in obj.tasks if t.rating is None]
         doc.add(Heading(4, s("strengths", lang)))
-        items = [_evidence_item(t, lang) for t in good]
+        items = [_strength_item(t, text, lang) for t, text in good]
         items += [
             f"{s('evaluator_rating', lang)} {n['rating']}: {n['text']}"
             for n in obj.notes
@@ -221,13 +228,21 @@ def analysis(doc: Document, facts: Facts) -> None:
             doc.add(Heading(4, s("not_measured", lang)))
             doc.add(
                 Bullets(
-                    tuple(f"{pick(t.text, lang)} ({t.metric}): {pick(t.summary, lang)}" for t in unmeasured)
+                    tuple(f"{pick(t.text, lang)} ({facts.metric(t.metric)}): {pick(t.summary, lang)}"
+                          for t in unmeasured)
                 )
             )
 
 
+def _strength_item(task: Any, text: str, lang: str) -> str:
+    seqs = evidence_seqs(task, lang)
+    return f"{pick(task.text, lang)} — {task_line(task, lang)}. {text}" + (
+        f" [{s('records', lang)}: {seqs}]" if seqs else ""
+    )
+
+
 def _evidence_item(task: Any, lang: str) -> str:
-    seqs = evidence_seqs(task)
+    seqs = evidence_seqs(task, lang)
     return f"{pick(task.text, lang)} — {task_line(task, lang)}. {pick(task.summary, lang)}" + (
         f" [{s('records', lang)}: {seqs}]" if seqs else ""
     )
@@ -238,7 +253,7 @@ def _evidence_lines(task: Any, lang: str) -> list[str]:
 
     ordered = bad_first(task.observations, task.kind, task.better)
     lines = [
-        f"{'seq ' + str(o.seq) if o.seq is not None else '—'} · {pick(o.text, lang)}"
+        f"{s('seq', lang) + ' ' + str(o.seq) if o.seq is not None else '—'} · {pick(o.text, lang)}"
         for o in ordered[:SHOWN_EVIDENCE]
     ]
     if len(ordered) > SHOWN_EVIDENCE:

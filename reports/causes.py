@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drillsim.levels import ADMIN_NAMES_ZH
 from drillsim.scoring.evidence import bad_first
 from drillsim.scoring.text import Clock, Minutes, Text, bi
 from drillsim.scoring.view import LogView
@@ -169,7 +170,8 @@ def _reporting(view: LogView, task: Any) -> Text | None:
     ]
     if not hops:
         return None
-    (frm, to), times = max(hops.items(), key=lambda kv: sum(t for t, _ in kv[1]) / len(kv[1]))
+    (frm_code, to_code), times = max(hops.items(), key=lambda kv: sum(t for t, _ in kv[1]) / len(kv[1]))
+    frm, to = _level_words(frm_code, view), _level_words(to_code, view)
     total = sum(t for t, _ in times)
     mean = total / len(times)
     waiting = sum(h for _, h in times)
@@ -215,6 +217,13 @@ def _reporting(view: LogView, task: Any) -> Text | None:
         )
         text = {k: text[k] + extra[k] for k in text}
     return text
+
+
+def _level_words(code: str, view: LogView) -> Text:
+    """An administrative level (``township``) in both languages (乡镇); a region without a level by its name."""
+    if code in ADMIN_NAMES_ZH:
+        return {"en": code, "zh": ADMIN_NAMES_ZH[code]}
+    return view.name(code)
 
 
 def _response(view: LogView, task: Any) -> Text | None:

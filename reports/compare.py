@@ -14,12 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.fileio import atomic_write_bytes
 from drillsim.replay.compare import Comparison, RunSummary
 from drillsim.replay.outcome import METRICS, Outcome, percentile, rating_counts, summary
 from drillsim.reports import html, markdown
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.scoring.table import pad, width
+from drillsim.scoring.text import points
 from drillsim.text import of_pair, pick
 
 LABELS_ZH = {
@@ -56,6 +57,13 @@ def objectives_of(comp: Comparison) -> list[str]:
     return []
 
 
+def _name(run: RunSummary, lang: str) -> str:
+    """A run's label in ``lang`` (the label itself, language-neutral, goes to compare.json)."""
+    from drillsim.replay.compare import label_for
+
+    return label_for(Path(run.path), run.header, lang) if run.path and run.header else run.label
+
+
 def _rows(comp: Comparison) -> list[tuple[str, str, str]]:
     """(key, English label, better) for every row."""
     rows = [("score", "overall score", "higher")]
@@ -80,22 +88,39 @@ def _rating(outcome: Outcome, key: str) -> str | None:
     return None
 
 
+def _scored(key: str) -> bool:
+    return key == "score" or key.startswith("objective:")
+
+
+def _value(key: str, value: Any) -> str:
+    """Scores by the one rounding rule (:func:`drillsim.scoring.text.points`), other values as they are."""
+    return points(value, "-") if _scored(key) else _num(value)
+
+
 def _single(run: RunSummary, key: str) -> str:
     value = run.outcome.value(key)
     rating = _rating(run.outcome, key)
-    if rating is not None or key == "score" or key.startswith("objective:"):
-        return f"{rating or '-'} {_num(value)}".strip() if value is not None else (rating or "-")
+    if rating is not None or _scored(key):
+        return f"{rating or '-'} {_value(key, value)}".strip() if value is not None else (rating or "-")
     return _num(value)
 
 
-def _spread(runs: list[RunSummary], key: str) -> str:
+def counts_text(counts: dict[str, int], lang: str = "en") -> str:
+    """``19 M, 1 U`` (zh ``M 19次、U 1次``): how many runs got each rating."""
+    shown = [(k, v) for k, v in counts.items() if v and k != "-"]
+    if lang == "zh":
+        return "、".join(f"{k} {v}次" for k, v in shown)
+    return ", ".join(f"{v} {k}" for k, v in shown)
+
+
+def _spread(runs: list[RunSummary], key: str, lang: str = "en") -> str:
     s = summary(r.outcome.value(key) for r in runs)
     if not s["n"]:
         return "-"
-    text = f"{_num(s['median'])} [{_num(s['p10'])}–{_num(s['p90'])}]"
-    if key == "score" or key.startswith("objective:"):
+    text = f"{_value(key, s['median'])} [{_value(key, s['p10'])}–{_value(key, s['p90'])}]"
+    if _scored(key):
         counts = rating_counts(_rating(r.outcome, key) for r in runs)
-        text += " " + "".join(f"{k}{v}" for k, v in counts.items() if v and k != "-")
+        text += " · " + counts_text(counts, lang)
     return text
 
 
@@ -115,22 +140,23 @@ def superiority(a: list[float], b: list[float], better: str) -> float | None:
 
 def table_rows(comp: Comparison, lang: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """Header and rows of the comparison table (the terminal and the page share them)."""
-    a_name = comp.a[0].label if not comp.a_set else _t(lang, f"A: {len(comp.a)} runs", f"A:{len(comp.a)}次")
-    b_name = comp.b[0].label if not comp.b_set else _t(lang, f"B: {len(comp.b)} runs", f"B:{len(comp.b)}次")
+    a_name = _name(comp.a[0], lang) if not comp.a_set else _t(lang, f"A: {len(comp.a)} runs", f"A:{len(comp.a)}次")
+    b_name = _name(comp.b[0], lang) if not comp.b_set else _t(lang, f"B: {len(comp.b)} runs", f"B:{len(comp.b)}次")
     head: tuple[str, ...] = ("", a_name if comp.a_set else f"A: {a_name}", b_name if comp.b_set else f"B: {b_name}")
     extra = None
     if not comp.a_set and comp.b_set:
-        extra = _t(lang, "A's percentile in B", "A在B中的百分位")
+        extra = (_t(lang, "A better than … of the baseline", "A优于基线运行的比例") if comp.kind == "baseline"
+                 else _t(lang, "A better than … of B", "A优于B组运行的比例"))
     elif comp.a_set and comp.b_set:
         extra = _t(lang, "P(B better)", "B优于A的概率")
     elif comp.a_set and not comp.b_set:
-        extra = _t(lang, "B's percentile in A", "B在A中的百分位")
+        extra = _t(lang, "B better than … of A", "B优于A组运行的比例")
     if extra:
         head = (*head, extra)
     rows: list[tuple[str, ...]] = []
     for key, label, better in _rows(comp):
-        a = _spread(comp.a, key) if comp.a_set else _single(comp.a[0], key)
-        b = _spread(comp.b, key) if comp.b_set else _single(comp.b[0], key)
+        a = _spread(comp.a, key, lang) if comp.a_set else _single(comp.a[0], key)
+        b = _spread(comp.b, key, lang) if comp.b_set else _single(comp.b[0], key)
         row: tuple[str, ...] = (_label(key, label, lang), a, b)
         if extra:
             av = [v for v in (r.outcome.value(key) for r in comp.a) if v is not None]
@@ -157,10 +183,57 @@ def terminal_table(comp: Comparison, lang: str = "en", title: str = "") -> str:
     for row in rows:
         lines.append("  ".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
     lines.append("")
+    legend = legend_lines(comp, lang)
+    if legend:
+        lines += [*legend, ""]
     lines += divergence_lines(comp, lang)
     for note in comp.notes:
         lines.append(_t(lang, f"note: {note}", f"注意:{note}"))
     return "\n".join(lines)
+
+
+RATING_WORDS = {
+    "P": ("performed without challenges", "顺利完成"), "S": ("performed with some challenges", "完成但存在一些问题"),
+    "M": ("performed with major challenges", "完成但存在重大问题"), "U": ("unable to be performed", "未能完成"),
+}
+
+
+def legend_lines(comp: Comparison, lang: str = "en") -> list[str]:
+    """What the set notation and the percentile column mean, in words, with this comparison's own numbers."""
+    if not (comp.a_set or comp.b_set):
+        return []
+    runs = comp.b if comp.b_set else comp.a
+    side = "B" if comp.b_set else "A"
+    n = len(runs)
+    baseline = comp.kind == "baseline"
+    what = _t(lang, f"{n} doctrine-only runs", f"{n}次纯预案运行") if baseline else _t(lang, f"the {n} runs of {side}",
+                                                                                      f"{side}组的{n}次运行")
+    counts = rating_counts(_rating(r.outcome, "score") for r in runs)
+    shown = [(k, v) for k, v in counts.items() if v and k != "-"]
+    example = counts_text(counts, lang)
+    spelled = (", ".join(f"{v} run{'s' if v > 1 else ''} rated {k} ({of_pair(RATING_WORDS[k], 'en')})"
+                         for k, v in shown) if lang != "zh"
+               else "、".join(f"{v}次评为{k}({of_pair(RATING_WORDS[k], 'zh')})" for k, v in shown))
+    out = [_t(lang, f"A set shows the median of {what} and, in brackets, the range of its middle 80% (10th to 90th "
+                    "percentile).",
+              f"一组运行显示{what}的中位数,方括号内为中间80%运行的范围(第10至第90百分位)。")]
+    if example:
+        out.append(_t(lang, f"Ratings of a set are counted: \"{example}\" on the overall score means {spelled}.",
+                      f"一组运行的评级按次数列出:总分一行的“{example}”表示{spelled}。"))
+    if not comp.a_set and comp.b_set:
+        single = comp.a[0].outcome.value("score")
+        p = percentile(single, [r.outcome.value("score") for r in comp.b], "higher")
+        if p is not None:
+            whom = _t(lang, "the recorded run", "实际推演") if baseline else "A"
+            out.append(_t(lang, f"The last column says how many of {what} {whom} did better than (ties count half): "
+                                f"{p:g}% on the overall score means {whom} scored better than {p:g}% of them; "
+                                "50% is as good as a typical one, 100% better than every one.",
+                          f"最后一列表示{whom}优于{what}中的比例(相同计一半):总分一行的 {p:g}% 表示{whom}的得分"
+                          f"优于其中 {p:g}% 的运行;50% 相当于一次典型运行,100% 优于全部运行。"))
+    elif comp.a_set and comp.b_set:
+        out.append(_t(lang, "P(B better): the chance that a run of B does better than a run of A (ties count half).",
+                      "B优于A的概率:B组任一运行优于A组任一运行的概率(相同计一半)。"))
+    return out
 
 
 def distribution_table(a: list[Outcome], b: list[Outcome], *, a_name: str, b_name: str, lang: str = "en") -> str:
@@ -242,7 +315,9 @@ def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
         for r in runs[:12]:
             h = r.header
             scen = (h.get("scenario") or {}).get("id")
-            items.append(f"{side}: {r.label} — {scen}, seed {h.get('seed')}, replicate {h.get('replicate')}"
+            items.append(f"{side}: {_name(r, lang)} — {scen}, "
+                         + _t(lang, f"seed {h.get('seed')}, replicate {h.get('replicate')}",
+                              f"随机种子 {h.get('seed')},重复序号 {h.get('replicate')}")
                          + ("" if r.complete else _t(lang, " (did not finish)", "(未正常结束)"))
                          + (f" — {r.path}" if r.path else ""))
         if len(runs) > 12:
@@ -253,13 +328,8 @@ def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
     head, rows = table_rows(comp, lang)
     doc.add(Heading(2, _t(lang, "Scorecards and key metrics", "评分与关键指标")))
     doc.add(Table(head, tuple(rows)))
-    if comp.b_set or comp.a_set:
-        doc.add(Para(_t(lang, "A set shows its median and [p10–p90] range, then how many runs got each rating "
-                              "(P3 = three runs rated P). A percentile says how many runs of the set the single "
-                              "run did better than (ties count half); P(B better) is the chance a run of B beats "
-                              "a run of A.",
-                        "一组运行显示中位数及[p10–p90]区间,随后为各评级的次数(P3 表示三次评为 P)。百分位表示单次运行"
-                        "优于该组中多少比例的运行(相同计一半);P(B优于A) 为 B 组任一运行优于 A 组任一运行的概率。")))
+    for line in legend_lines(comp, lang):
+        doc.add(Para(line))
     div = divergence_lines(comp, lang)
     if div:
         doc.add(Heading(2, _t(lang, "Where the logs part", "日志分歧点")))
@@ -280,17 +350,20 @@ def build(comp: Comparison, lang: str = "en", title: str = "") -> Document:
     return doc
 
 
+def render_files(doc: Document, stem: str = "compare") -> dict[str, bytes]:
+    """Relative path → bytes: ``figures/*.png``, ``<stem>.md`` and a self-contained ``<stem>.html``."""
+    out: dict[str, bytes] = {f"figures/{image.name}.png": image.png for image in doc.images()}
+    out[f"{stem}.md"] = markdown.render(doc).encode("utf-8")
+    out[f"{stem}.html"] = html.render(doc).encode("utf-8")
+    return out
+
+
 def write(doc: Document, out: str | Path, stem: str = "compare") -> list[Path]:
     """Write figures, ``<stem>.md`` and a self-contained ``<stem>.html`` (each atomically); return the paths."""
-    out = Path(out)
-    written: list[Path] = []
-    for image in doc.images():
-        path = out / "figures" / f"{image.name}.png"
-        atomic_write_bytes(path, image.png)
-        written.append(path)
-    for suffix, text in ((".md", markdown.render(doc)), (".html", html.render(doc))):
-        path = out / f"{stem}{suffix}"
-        atomic_write_text(path, text)
+    written = []
+    for rel, data in render_files(doc, stem).items():
+        path = Path(out) / rel
+        atomic_write_bytes(path, data)
         written.append(path)
     return written
 
@@ -308,13 +381,22 @@ def to_json(comp: Comparison, lang: str = "en") -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def compare_files(comp: Comparison, lang: str = "en", title: str = "", stem: str = "compare") -> dict[str, bytes]:
+    """The page, its figures and ``<stem>.json``, as relative path → bytes."""
+    files = render_files(build(comp, lang, title), stem)
+    files[f"{stem}.json"] = to_json(comp, lang).encode("utf-8")
+    return files
+
+
 def write_compare(comp: Comparison, out: str | Path, lang: str = "en", title: str = "",
                   stem: str = "compare") -> list[Path]:
-    """The page, its figures and ``<stem>.json`` in ``out``."""
-    paths = write(build(comp, lang, title), out, stem)
-    path = Path(out) / f"{stem}.json"
-    atomic_write_text(path, to_json(comp, lang))
-    return [*paths, path]
+    """The page, its figures and ``<stem>.json`` in ``out`` (each atomically)."""
+    written = []
+    for rel, data in compare_files(comp, lang, title, stem).items():
+        path = Path(out) / rel
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written
 
 
 def write_fork_report(fork: Any, out: str | Path, lang: str = "en") -> list[Path]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from drillsim import vocab
 from drillsim.reports.i18n import s
+from drillsim.reports.timeline import describe
 from drillsim.scoring.capabilities import capability_name
 from drillsim.scoring.evidence import STAT_NAMES, format_value
 from drillsim.scoring.text import format_clock, format_minutes, pick
@@ -80,14 +82,31 @@ def task_line(task: Any, lang: str) -> str:
     )
 
 
-def evidence_seqs(task: Any, n: int = 8) -> str:
-    """``seq 14, 20, 25, …`` for the records behind a rating (worst first)."""
+def evidence_seqs(task: Any, lang: str = "en", n: int = 8) -> str:
+    """``seq 14, 20, 25, …`` / ``序号 14、20、25……`` for the records behind a rating (worst first)."""
     from drillsim.scoring.evidence import bad_first
 
     seqs = [o.seq for o in bad_first(task.observations, task.kind, task.better) if o.seq is not None]
     if not seqs:
         return ""
-    return "seq " + ", ".join(str(x) for x in seqs[:n]) + (", …" if len(seqs) > n else "")
+    sep, more = ("、", "……") if lang == "zh" else (", ", ", …")
+    return f"{s('seq', lang)} " + sep.join(str(x) for x in seqs[:n]) + (more if len(seqs) > n else "")
+
+
+def run_details(header: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    """The run's identity for the method appendix: scenario, its file's hash, seed, replicate, overrides, version."""
+    scen = header.get("scenario") or {}
+    source = str(scen.get("source") or "")
+    if source.startswith("bundled:"):
+        source = s("bundled", lang)
+    return (
+        (s("run_scenario", lang), f"{scen.get('id')} ({source})"),
+        (s("run_sha", lang), str(scen.get("sha256"))),
+        (s("run_seed", lang), str(header.get("seed"))),
+        (s("run_replicate", lang), str(header.get("replicate"))),
+        (s("run_overrides", lang), ", ".join(f"{p}={v}" for p, v in header.get("overrides") or []) or "—"),
+        (s("run_version", lang), str(header.get("drillsim"))),
+    )
 
 
 class Facts:
@@ -120,7 +139,7 @@ class Facts:
         return [
             (
                 pick(v.name(a), self.lang),
-                str(info.get("kind") or ""),
+                vocab.agency_kind(info.get("kind"), self.lang),
                 pick(v.name(info.get("region")), self.lang),
             )
             for a, info in v.agencies.items()
@@ -137,7 +156,7 @@ class Facts:
             out.append(
                 (
                     pick(first.get("name"), self.lang) or gid,
-                    str(first.get("kind") or ""),
+                    vocab.team_kind(first.get("kind"), self.lang),
                     len(infos),
                     sum(int(i.get("members") or 0) for i in infos),
                     pick(self.view.name(first.get("base")), self.lang),
@@ -178,13 +197,39 @@ class Facts:
         """A capability's name."""
         return pick(capability_name(key), self.lang)
 
+    def metric(self, name: str) -> str:
+        """A metric's name in the report's language (its id when the library does not know it)."""
+        from drillsim.scoring.library import METRICS
+
+        spec = METRICS.get(name)
+        return pick(spec.title, self.lang) if spec is not None else name
+
     def tasks(self) -> list[tuple[Any, Any]]:
         """(objective, task) for every task."""
         return [(o, t) for o in self.card.objectives for t in o.tasks]
 
-    def strengths(self) -> list[tuple[Any, Any]]:
-        """Tasks rated P."""
-        return [(o, t) for o, t in self.tasks() if t.rating == "P"]
+    def strengths(self, ratings: str = "PS") -> list[tuple[Any, Any, str]]:
+        """(objective, task, what went well) for every task rated in ``ratings``, from its evidence.
+
+        What went well is quoted from the records behind the rating — the reports that were on
+        time, the incidents reached fastest — so a task performed with some challenges (S) still
+        names its strengths, and one with major challenges (M, when asked for) what did work.
+        Rated P first, then S, then M, each by objective score.
+        """
+        from drillsim.scoring.evidence import good_side
+        from drillsim.scoring.library import METRICS
+
+        out = []
+        for o, t in self.tasks():
+            if t.rating is None or t.rating not in ratings or not t.observations:
+                continue
+            spec = METRICS.get(t.metric)
+            good = good_side(spec, t.better, t.observations) if spec is not None else None
+            if good is None and t.rating != "P":
+                continue
+            out.append((o, t, pick(good, self.lang) if good else pick(t.summary, self.lang)))
+        out.sort(key=lambda ot: ("PSM".index(ot[1].rating), -(ot[0].score or 0.0)))
+        return out
 
     def areas(self) -> list[tuple[Any, Any]]:
         """Tasks rated S, M or U, worst first."""
@@ -247,12 +292,60 @@ class Facts:
         return rows
 
     # -- notes and timeline --------------------------------------------------------------------
+    def seat_name(self, seat: str | None) -> str:
+        """A seat's name from the header (``seats``), or its id; empty for none."""
+        info = (self.view.header.get("seats") or {}).get(seat) if seat else None
+        if not isinstance(info, dict):
+            return str(seat or "")
+        return pick(info.get("name"), self.lang) or str(seat)
+
+    def seats(self) -> list[tuple[str, str, str, str]]:
+        """(seat, rights, roles, inputs) per seat of a multi-seat exercise (none for a one-terminal run)."""
+        seats = self.view.header.get("seats") or {}
+        counts: dict[str, int] = {}
+        for r in self.view.kind("input.received"):
+            seat = r.data.get("seat")
+            if isinstance(seat, str):
+                counts[seat] = counts.get(seat, 0) + 1
+        return [(self.seat_name(k), str(v.get("rights") or ""),
+                 ", ".join(pick(self.view.name(a), self.lang) for a in v.get("roles") or ()) or "—",
+                 str(counts.get(k, 0)))
+                for k, v in seats.items() if isinstance(v, dict)]
+
+    def decisions(self) -> list[tuple[str, str, str, str, str]]:
+        """(time, decision, role, option, taken by) per decision: the seat whose input took it, or how it was taken."""
+        answered: dict[str, Any] = {}
+        for r in self.view.kind("input.received"):
+            if r.data.get("kind") == "decide" and isinstance(r.data.get("decision"), str):
+                answered[r.data["decision"]] = r.data
+        rows = []
+        for r in self.view.kind("decision.made"):
+            d = r.data
+            by = d.get("by")
+            if by == "players":
+                given = answered.get(str(r.subject)) or {}
+                by_console = given.get("by", "facilitator") in ("facilitator", "players")
+                taken = (self.seat_name(given["seat"]) if given.get("seat")
+                         else s("by_facilitator", self.lang) if by_console else str(given.get("by")))
+            else:
+                taken = s("by_default", self.lang) if by == "default" else s("by_doctrine", self.lang)
+            rows.append((when(self.view, r.t), str(r.subject), pick(self.view.name(r.actor), self.lang),
+                         pick(d.get("label"), self.lang) or str(d.get("option")), taken))
+        return rows
+
+    def messages(self) -> list[tuple[str, str, str, str]]:
+        """(time, seat, role, text) per message a seat sent to control."""
+        return [(when(self.view, r.t), self.seat_name(r.actor),
+                 pick(self.view.name(r.data.get("role")), self.lang) if r.data.get("role") else "—",
+                 str(r.data.get("text") or ""))
+                for r in self.view.kind("message.sent")]
+
     def notes(self) -> list[tuple[str, str, str, str, str]]:
         """(time, by, objective, rating, text) per evaluator note."""
         return [
             (
                 when(self.view, r.t),
-                str(r.actor or ""),
+                vocab.actor(r.actor or "evaluator", self.lang) or pick(self.view.name(r.actor), self.lang),
                 str(r.data.get("objective") or "—"),
                 str(r.data.get("rating") or "—"),
                 str(r.data.get("text") or ""),
@@ -278,42 +371,7 @@ class Facts:
         rows = []
         for r in v.records:
             if r.seq in picked:
-                rows.append((when(v, r.t), r.kind, self.describe(r)))
+                rows.append((when(v, r.t), vocab.record_kind(r.kind, self.lang), describe(v, r, self.lang)))
                 if len(rows) >= TIMELINE_CAP:
                     break
         return rows
-
-    def describe(self, r: Any) -> str:
-        """One line about a record for the timeline."""
-        v, lang, d = self.view, self.lang, r.data
-        name = lambda x: pick(v.name(x), lang)  # noqa: E731
-        if r.kind == "inject.delivered":
-            return (
-                f"{r.subject}: {pick(d.get('title'), lang)} → {', '.join(name(x) for x in d.get('to') or [])}"
-            )
-        if r.kind == "level.changed":
-            return (
-                f"{name(r.subject)}: {d.get('from') or '—'} → {d.get('to') or '—'} ({d.get('reason') or ''})"
-            )
-        if r.kind == "response.triggered":
-            return f"{name(r.actor)}: Level {d.get('level')} trigger met {d.get('facts') or ''}"
-        if r.kind in ("decision.opened", "decision.made"):
-            extra = (
-                pick(d.get("prompt"), lang)
-                if r.kind == "decision.opened"
-                else f"{pick(d.get('label'), lang) or d.get('option')} ({d.get('by')})"
-            )
-            return f"{r.subject} — {name(r.actor)}: {extra}"
-        if r.kind == "incident.occurred":
-            return f"{name(r.subject)}: {d.get('kind')}, {name(d.get('region'))}, people {d.get('people')}"
-        if r.kind == "report.received":
-            latency = format_minutes(d.get("latency") or 0, lang)
-            return f"{name(r.subject)}: {name(d.get('from'))} → {name(r.actor)} ({latency})"
-        if r.kind == "note.added":
-            return f"{r.actor}: {d.get('text')}"
-        if r.kind == "agency.activated":
-            return f"{name(r.actor)} → {name(r.subject)}"
-        return (
-            ", ".join(f"{k}={v_}" for k, v_ in d.items() if not isinstance(v_, dict | list))[:200]
-            or f"{r.actor} → {r.subject}"
-        )

@@ -7,12 +7,13 @@ their causes, lessons, recommendations, and the timeline and figures as annexes.
 
 from __future__ import annotations
 
+from drillsim.reports.aar import seat_sections
 from drillsim.reports.causes import analyse
 from drillsim.reports.document import Bullets, Document, Heading, Image, Para, Table
 from drillsim.reports.facts import Facts, evidence_seqs, task_line
 from drillsim.reports.figures.common import Drawn
 from drillsim.reports.i18n import hazard_name, s
-from drillsim.scoring.text import pick
+from drillsim.scoring.text import pick, points
 
 
 def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
@@ -58,6 +59,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
             )
         )
     doc.add(Para(f"{s('players', lang)}: {facts.players()}"))
+    seat_sections(doc, facts, 4)
     doc.add(Heading(3, s("gbt_plan", lang)))
     if facts.description:
         doc.add(Para(facts.description))
@@ -109,7 +111,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
                     (
                         f"{o.id}: {pick(o.text, lang)}",
                         o.rating or "—",
-                        f"{o.score:.0f}" if o.score is not None else "—",
+                        points(o.score),
                     )
                     for o in card.objectives
                 ),
@@ -119,7 +121,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
     conclusion = s(f"conclusion_{card.rating}", lang) if card.rating else s("conclusion_none", lang)
     if card.score is not None:
         conclusion += " " + s(
-            "overall", lang, score=f"{card.score:.0f}", rating=card.rating, cov=f"{card.coverage * 100:.0f}%"
+            "overall", lang, score=points(card.score), rating=card.rating, cov=f"{card.coverage * 100:.0f}%"
         )
     doc.add(Para(f"{s('gbt_conclusion', lang)}: {conclusion}"))
 
@@ -130,7 +132,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
         for obj, task in areas:
             from drillsim.scoring.evidence import bad_first
 
-            seqs = evidence_seqs(task)
+            seqs = evidence_seqs(task, lang)
             why = analyse(view, task)
             if why:
                 cause = pick(why, lang)
@@ -156,7 +158,7 @@ def build(facts: Facts, figures: list[Drawn], torn: bool = False) -> Document:
         )
 
     doc.add(Heading(2, s("gbt_lessons", lang)))
-    lessons = [f"{o.id} {pick(t.text, lang)}: {pick(t.summary, lang)}" for o, t in facts.strengths()]
+    lessons = [f"{o.id} {pick(t.text, lang)} ({t.rating}): {good}" for o, t, good in facts.strengths()]
     lessons += [s("lessons_notes", lang, text=n[4]) for n in facts.notes()]
     doc.add(Bullets(tuple(lessons)) if lessons else Para(s("none_found", lang)))
 

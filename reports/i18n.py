@@ -36,7 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "scope_value": (
         "Tabletop exercise simulated with drillsim: {dur} of simulated time across {regions}.",
-        "使用 drillsim 模拟的桌面推演:模拟时长{dur},范围包括{regions}。",
+        "以仿真方式开展的桌面推演:模拟时长{dur},范围包括{regions}。",
     ),
     "objective": ("Objective", "目标"),
     "capability": ("Core capability", "核心能力"),
@@ -57,6 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event": ("Event", "事件"),
     "details": ("Details", "详情"),
     "by": ("Evaluator", "评估人员"),
+    "evaluator": ("evaluator", "评估人员"),
     "text": ("Observation", "观察内容"),
     "organisation": ("Organisation", "单位"),
     "kind": ("Kind", "类型"),
@@ -67,6 +68,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "base": ("Base", "驻地"),
     "planning_team": ("Exercise planning team", "演练策划组"),
     "no_notes": ("No evaluator observations were recorded.", "未记录评估人员观察意见。"),
+    # multi-seat exercises (drillsim serve)
+    "seats": ("Seats (drillsim serve)", "席位(多席位推演)"),
+    "seat": ("Seat", "席位"),
+    "rights": ("Rights", "权限"),
+    "roles": ("Roles", "角色"),
+    "inputs": ("Inputs", "输入次数"),
+    "decisions_taken": ("Decisions and who took them", "决策及决策者"),
+    "decision": ("Decision", "决策"),
+    "option": ("Option", "选项"),
+    "taken_by": ("Taken by", "决策者"),
+    "by_doctrine": ("doctrine (no player)", "预案(无人决策)"),
+    "by_default": ("default (time limit passed)", "默认(超过时限)"),
+    "by_facilitator": ("facilitator", "导调人员"),
+    "messages_to_control": ("Messages and requests to control", "向导调组的报告与请示"),
+    "message": ("Message", "内容"),
     "no_plan": (
         "Every measured critical task was performed without challenges: no corrective action is needed.",
         "所有已测量的关键任务均顺利完成,无需整改。",
@@ -102,6 +118,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(序号)。详见 docs/metrics.md。",
     ),
     "run_details": ("Run details", "运行信息"),
+    "run_scenario": ("scenario", "情景"),
+    "run_sha": ("scenario file sha256", "情景文件校验值"),
+    "run_seed": ("seed", "随机种子"),
+    "run_replicate": ("replicate", "重复序号"),
+    "run_overrides": ("overrides", "参数覆盖"),
+    "run_version": ("drillsim", "软件版本"),
+    "bundled": ("bundled with drillsim", "内置情景"),
+    "seq": ("seq", "序号"),
     "summary_text": (
         "The exercise ran for {dur} of simulated time ({start} to {end}). {inc} incidents occurred, "
         "{risk} people were at risk and needed rescue; {rescued} were rescued alive and {lost} were "

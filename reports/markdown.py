@@ -1,4 +1,4 @@
-"""Render a :class:`~drillsim.reports.document.Document` as Markdown (figures link to ``figures/*.png``)."""
+"""Render a :class:`~drillsim.reports.document.Document` as Markdown (figures link to ``<figures>/*.png``)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ def _text(text: str) -> str:
     return str(text).replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(doc: Document) -> str:
-    """Markdown text of the document."""
+def render(doc: Document, figures: str = "figures") -> str:
+    """Markdown text of the document; figures are linked as ``<figures>/<name>.png``."""
     out: list[str] = [f"# {_text(doc.title)}", ""]
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -31,7 +31,7 @@ def render(doc: Document) -> str:
             out.append("")
         elif isinstance(block, Image):
             out += [
-                f"![{_cell(block.caption)}](figures/{block.name}.png)",
+                f"![{_cell(block.caption)}]({figures}/{block.name}.png)",
                 "",
                 f"*{_text(block.caption)}*",
                 "",

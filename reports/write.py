@@ -1,11 +1,15 @@
-"""Write a report for a log: figures/*.png, report.md and a self-contained report.html, atomically."""
+"""Render a report for a log: figures as PNG, Markdown and a self-contained HTML page, as bytes per file.
+
+Which names the files get (``report-zh.md``, ``figures-zh/``) is the command's business
+(:mod:`drillsim.commands.outputs`); so is whether an existing file may be replaced.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.fileio import atomic_write_bytes
 from drillsim.log import LogData
 from drillsim.reports import aar, gbt, html, markdown
 from drillsim.reports.facts import Facts
@@ -25,26 +29,25 @@ def build(log: LogData, card: Any, lang: str = "en", form: str = "aar") -> Any:
     return module.build(facts, figures, torn=log.torn)
 
 
-def write_report(log: LogData, card: Any, out: str | Path, lang: str = "en", form: str = "aar") -> list[Path]:
-    """Write the report files into ``out``; return their paths.
+def render_files(doc: Any, stem: str, figures: str) -> dict[str, bytes]:
+    """Relative path → bytes: ``<figures>/<name>.png`` for each figure, ``<stem>.md`` and ``<stem>.html``."""
+    out: dict[str, bytes] = {f"{figures}/{image.name}.png": image.png for image in doc.images()}
+    out[f"{stem}.md"] = markdown.render(doc, figures).encode("utf-8")
+    out[f"{stem}.html"] = html.render(doc).encode("utf-8")
+    return out
 
-    File names: ``report.md`` / ``report.html`` for the AAR, ``report-gbt.md`` / ``report-gbt.html`` for
-    the GB/T form; figures go to ``figures/<name>.png`` (shared by both forms).
-    """
-    return write_document(build(log, card, lang, form), out, form)
+
+def write_report(log: LogData, card: Any, out: str | Path, lang: str = "en", form: str = "aar", *,
+                 stem: str = "report", figures: str = "figures") -> list[Path]:
+    """Build and write a report into ``out`` (atomically, replacing what is there); return the paths."""
+    return write_document(build(log, card, lang, form), out, stem=stem, figures=figures)
 
 
-def write_document(doc: Any, out: str | Path, form: str = "aar") -> list[Path]:
-    """Write a built report document (figures, Markdown, HTML) into ``out``; return the paths."""
-    out = Path(out)
-    written: list[Path] = []
-    for image in doc.images():
-        path = out / "figures" / f"{image.name}.png"
-        atomic_write_bytes(path, image.png)
-        written.append(path)
-    stem = "report" if form == "aar" else "report-gbt"
-    for suffix, text in ((".md", markdown.render(doc)), (".html", html.render(doc))):
-        path = out / f"{stem}{suffix}"
-        atomic_write_text(path, text)
+def write_document(doc: Any, out: str | Path, *, stem: str = "report", figures: str = "figures") -> list[Path]:
+    """Write a built report document into ``out`` (atomically, replacing what is there); return the paths."""
+    written = []
+    for rel, data in render_files(doc, stem, figures).items():
+        path = Path(out) / rel
+        atomic_write_bytes(path, data)
         written.append(path)
     return written

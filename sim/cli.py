@@ -29,6 +29,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("replay", "drillsim.commands.replay"),
     ("compare", "drillsim.commands.compare"),
     ("sweep", "drillsim.commands.sweep"),
+    ("msel", "drillsim.commands.msel"),
+    ("serve", "drillsim.commands.serve"),
+    ("join", "drillsim.commands.join"),
 )
 """(command, module) pairs; add a line here to add a command."""
 
@@ -63,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in format_problems(exc.problems, omitted=exc.omitted):
             print(line, file=sys.stderr)
         return 2
+    except FileExistsError as exc:  # an output that would replace something the user made: --force says so
+        print(f"drillsim: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ndrillsim: interrupted", file=sys.stderr)
         return 130
@@ -77,9 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"drillsim: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from drillsim.log import LogError
+        from drillsim.log import LogError, RunLimit
 
-        if isinstance(exc, LogError):
+        if isinstance(exc, LogError):  # FILE:LINE: field: problem
+            print(str(exc), file=sys.stderr)
+            return 2
+        if isinstance(exc, RunLimit):
             print(f"drillsim: {exc}", file=sys.stderr)
             return 2
         if os.environ.get("DRILLSIM_DEBUG"):

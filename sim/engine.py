@@ -10,6 +10,7 @@ reproduces the log byte for byte, however the original run was sliced.
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -18,11 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import simpy
 
 from drillsim import hazards, levels, simclock
 from drillsim.agents.model import DrillModel
 from drillsim.agents.operation import PRIMARY
+from drillsim.errors import InputError, Problem
+from drillsim.fileio import naming
 from drillsim.flows.activation import ActivationFlow
 from drillsim.flows.border import BorderFlow
 from drillsim.flows.comms import CommsFlow
@@ -42,7 +46,9 @@ from drillsim.flows.storage import StorageFlow
 from drillsim.flows.tasks import kinds as task_kinds
 from drillsim.flows.triggers import Triggers
 from drillsim.flows.warnings import WarningsFlow
-from drillsim.log import FORMAT, EventLog, JsonlWriter, Row
+from drillsim.limits import MAX_MESSAGE, MAX_RECORDS
+from drillsim.log import FORMAT, EventLog, JsonlWriter, Row, RunLimit
+from drillsim.logcheck import header_problem, input_problem, unencodable
 from drillsim.rng import Streams
 from drillsim.scenario.load import Loaded
 from drillsim.version import __version__
@@ -50,7 +56,10 @@ from drillsim.version import __version__
 if TYPE_CHECKING:
     from drillsim.flows.decisions import Pending
 
-INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed")
+INPUT_KINDS = ("decide", "inject", "note", "role", "end", "reseed", "message")
+MESSAGE_LIMIT = MAX_MESSAGE
+"""Longest text of a ``message`` input (a seat's message or request to control; ``drillsim.limits``)."""
+
 class InputRefused(ValueError):
     """An external input that does not apply now (nothing was logged); a console shows it as a notice.
 
@@ -95,11 +104,23 @@ class Exercise:
         players: Agencies whose decisions are asked of people instead of taken by doctrine.
         replicate: Replicate number (part of every stream key; sweeps use it).
         extra_header: Additional header fields (e.g. ``branch_of`` for a what-if branch).
+        replace: Replace an existing log at ``log_path`` (``--force``): the new log is written under
+            a temporary name and renamed over the old one when it is closed. Without it an existing
+            log is refused and never touched.
+        staged: Keep the log under a temporary name until ``self.log.writer.commit()`` (a branch
+            publishes its log only once its promises are checked).
+
+    Raises:
+        InputError: The header cannot be written as a log (a number beyond 64 bits, too many
+            objectives...): nothing is opened or written.
+        FileExistsError: A log is at ``log_path`` and ``replace`` is false.
+        ValueError: ``players`` names an unknown agency.
     """
 
     def __init__(self, loaded: Loaded, seed: int | None = None, *, log_path: str | Path | None = None,
                  keep: bool = True, players: Iterable[str] = (), replicate: int = 0,
-                 extra_header: dict[str, Any] | None = None) -> None:
+                 extra_header: dict[str, Any] | None = None, replace: bool = False, staged: bool = False) -> None:
+        freeze_the_program()
         scenario = loaded.scenario
         self.loaded = loaded
         self.scenario = scenario
@@ -107,14 +128,14 @@ class Exercise:
         self.duration: float = scenario.duration
         self.env = simpy.Environment(initial_time=0.0)
         self.streams = Streams(self.seed, replicate)
-        writer = JsonlWriter(log_path) if log_path is not None else None
-        self.log = EventLog(writer=writer, keep=keep, env=self.env)
+        self.log = EventLog(keep=keep, env=self.env)
         self.emit = self.log.emit
         self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))
         if unknown:
             raise ValueError(f"unknown role(s) {', '.join(unknown)} (agencies: {', '.join(self.model.agencies)})")
         self.ended = False
+        self.limited: RunLimit | None = None
         self._stop: simpy.Event | None = None
         self._halted = False
         self.triggers = Triggers(self)
@@ -136,7 +157,11 @@ class Exercise:
         self.decisions = DecisionFlow(self, set(players), self._halt)
         self.hazards: list[HazardModel] = []  # declared before build: effects look fires up through it
         self.hazards = list(hazards.build(self))
-        self.log.write_header(self._header(loaded, replicate, extra_header or {}), scenario.id)
+        header = self._header(loaded, replicate, extra_header or {})
+        if log_path is not None:
+            _check_header(header, log_path)  # before the file is opened: a refused header leaves nothing behind
+            self.log.attach(JsonlWriter(log_path, replace=replace, staged=staged))
+        self.log.write_header(header, scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,
             "title": scenario.title.as_dict(), "hazard": scenario.hazard})
@@ -200,6 +225,18 @@ class Exercise:
         """
         if self.ended:
             return self.env.now
+        try:
+            return self._advance(until)
+        except RunLimit as exc:
+            self.limited = exc
+            self.log.limit = self.log.next_seq + MAX_RECORDS  # room for the closing records
+            self.finish("limit")
+            return self.env.now
+        except OSError as exc:  # a full disk while writing the log: say which file
+            writer = self.log.writer
+            raise naming(exc, writer.path) if writer is not None else exc from None
+
+    def _advance(self, until: float) -> float:
         env = self.env
         until = min(until, self.duration)
         self._halted = False
@@ -244,28 +281,36 @@ class Exercise:
             progress: Callable[[float, float], None] | None = None, slices: int | None = None) -> Summary:
         """Run to the end, applying recorded ``(t, input)`` pairs at their times, then finish.
 
+        The cyclic garbage collector is paused while a slice runs and works between slices (see
+        :func:`_gc_paused`); what existed before the first exercise of the process is frozen out
+        of it (:func:`freeze_the_program`). Nothing of a run is ever frozen: a frozen object stays
+        in memory for good once it becomes cyclic garbage, and a process running many exercises
+        would keep every earlier run (docs/design.md, "Memory").
+
         Args:
             inputs: External inputs to re-apply (replay); each is applied after every event at its time.
             progress: Called with ``(now, duration)`` after each slice (a progress bar).
             slices: How many slices to cut the run into (default 200 with a progress bar, else 16:
                 each slice costs a little, and between slices the cyclic GC may run).
+
+        Raises:
+            RunLimit: The run generated more than a run may (docs/limits.md); the log is closed,
+                ending with ``exercise.ended`` (reason ``limit``).
         """
         if slices is None:
             slices = 200 if progress is not None else 16
         step = self.duration / max(1, slices)
         progress = progress or _no_progress  # always sliced, so the cyclic GC runs between slices
-        gc.freeze()  # setup objects (scenario, agents, libraries) need not be rescanned by full collections
-        try:
-            for t, payload in inputs:
-                self._advance_to(t, step, progress)
-                if self.ended:
-                    break
-                self.submit(payload)
-            if not self.ended:
-                self._advance_to(self.duration, step, progress)
-                self.finish("duration")
-        finally:
-            gc.unfreeze()
+        for t, payload in inputs:
+            self._advance_to(t, step, progress)
+            if self.ended:
+                break
+            self.submit(payload)
+        if not self.ended:
+            self._advance_to(self.duration, step, progress)
+            self.finish("duration")
+        if self.limited is not None:
+            raise self.limited
         return self.summary()
 
     def _advance_to(self, target: float, step: float, progress: Callable[[float, float], None]) -> None:
@@ -291,7 +336,8 @@ class Exercise:
         Input kinds: ``decide`` {decision, option}; ``inject`` {template? title? message? to?};
         ``note`` {text, objective?, rating?}; ``role`` {agency, played}; ``end`` {reason?};
         ``reseed`` {salt}: every random stream is re-keyed from now on (a branch's continuation,
-        see :meth:`drillsim.rng.Streams.rekey`).
+        see :meth:`drillsim.rng.Streams.rekey`); ``message`` {text, role?}: a message or request
+        to control from a seat (``message.sent``; it changes nothing in the simulation).
         Optional ``by`` names who gave it (default ``facilitator``).
 
         Two rules make every run replayable byte for byte, whoever drives it: the input is applied
@@ -305,9 +351,10 @@ class Exercise:
         """
         if self.ended:
             raise InputRefused("the exercise has ended")
-        kind = payload.get("kind")
-        if kind not in INPUT_KINDS:
-            raise InputRefused(f"unknown input kind {kind!r} (one of {', '.join(INPUT_KINDS)})")
+        if (found := input_problem(payload)) is not None:
+            field, problem = found
+            raise InputRefused(f"{field}: {problem}" if field else problem)
+        kind = payload["kind"]
         self._check(kind, payload)
         while not self.ended and clean_time(self.env.now) > self.env.now:
             self.advance(clean_time(self.env.now))
@@ -331,6 +378,8 @@ class Exercise:
             self.finish(str(payload.get("reason", "facilitator")))
         elif kind == "reseed":
             self.streams.rekey(int(payload["salt"]))
+        elif kind == "message":
+            self.emit("message.sent", by, "control", {"text": payload["text"], "role": payload.get("role")})
         if not self.ended:
             self.advance(self.env.now)
         self.log.flush()
@@ -356,6 +405,8 @@ class Exercise:
                 if not isinstance(to, str) or (to not in self.model.agencies and to not in self.model.teams
                                                and to != "all"):
                     raise InputRefused(f"unknown recipient {to!r}")
+            if not p.get("to") and not (template is not None and s.injects[template].to):
+                raise InputRefused("an inject needs at least one recipient")
         elif kind == "note":
             if not str(p.get("text", "")).strip():
                 raise InputRefused("a note needs text")
@@ -370,6 +421,10 @@ class Exercise:
                 raise InputRefused(f"unknown agency {p.get('agency')!r}")
             if "played" not in p:
                 raise InputRefused("a role input needs `played: true|false`")
+        elif kind == "message":
+            text = p.get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MESSAGE_LIMIT:
+                raise InputRefused(f"a message needs text (at most {MESSAGE_LIMIT} characters)")
         elif kind == "reseed":
             salt = p.get("salt")
             if not isinstance(salt, int) or isinstance(salt, bool) or salt < 0:
@@ -417,6 +472,45 @@ class Exercise:
         return Summary(self.env.now, c.get("incident.occurred", 0), c.get("report.received", 0),
                        c.get("team.dispatched", 0), c.get("rescue.completed", 0), rescued, lost, unresolved,
                        self.log.next_seq)
+
+
+def _check_header(header: dict[str, Any], log_path: str | Path | None) -> None:
+    """Refuse a header the log cannot hold, or that the reader would refuse (before anything is written).
+
+    A number beyond 64 bits (a seed, a team of 10^20 members from ``--set``) cannot be written,
+    and a header the reader refuses (too many objectives) would make a log nobody can open. The
+    scenario loader and the command line refuse most such values where they are typed; this is
+    the last check, so a run never starts writing what it cannot finish.
+    """
+    found: tuple[str, str] | None
+    try:
+        orjson.dumps(header)  # what the writer will do; fast, and it refuses what a log cannot hold
+    except TypeError:
+        found = unencodable(header) or ("", "cannot be written as JSON")
+    else:
+        found = header_problem(header)
+    if found is None:
+        return
+    where, problem = found
+    raise InputError([Problem(str(log_path) if log_path is not None else "log header", 1, 0,
+                              f"data.{where}" if where else "data", f"{problem}; nothing was written")])
+
+
+@functools.cache  # once per process (a forked worker inherits both the frozen objects and this memo)
+def freeze_the_program() -> None:
+    """Once per process, before its first exercise: move what exists now out of the cyclic GC's sight.
+
+    What exists before the first exercise is the program — imported modules, classes, the scenario
+    — and lives as long as the process; a full collection that rescans it every time is most of
+    what a full collection costs (100,000 objects, ~50 ms here). Frozen once (``gc.freeze`` after a
+    collection, so no garbage is frozen), full collections scan only the exercises' own objects,
+    and the garbage of each finished run is collected as it should be. Never undone: freezing per
+    run and unfreezing after (what ``Exercise.run`` did) parked every earlier run's garbage in the
+    permanent generation for good. (``gc.get_freeze_count`` cannot tell whether this was done: it
+    walks the whole frozen list, ~10 ms.)
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _no_progress(now: float, total: float) -> None:

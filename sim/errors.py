@@ -25,6 +25,7 @@ class Problem:
         message: What is wrong.
         expected: What was expected instead (may be empty).
         severity: ``error`` or ``warning``.
+        cell: For a spreadsheet, the cell instead of line and column (``MSEL!C7``).
     """
 
     file: str
@@ -34,10 +35,11 @@ class Problem:
     message: str
     expected: str = ""
     severity: str = "error"
+    cell: str = ""
 
     def format(self) -> str:
-        """Render as ``FILE:LINE:COL: path: message (expected)``."""
-        where = f"{self.file}:{self.line}:{self.column}"
+        """Render as ``FILE:LINE:COL: path: message (expected)`` (``FILE:SHEET!CELL: …`` for a sheet)."""
+        where = f"{self.file}:{self.cell}" if self.cell else f"{self.file}:{self.line}:{self.column}"
         text = self.message + (f" (expected {self.expected})" if self.expected else "")
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {self.path or '<document>'}: {prefix}{text}"

@@ -14,13 +14,16 @@ In the hot path a record is a plain tuple ``(t, seq, kind, actor, subject, data)
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
+
+from drillsim import logcheck
+from drillsim.fileio import NewFile, Refused, open_regular
+from drillsim.limits import MAX_DEPTH, MAX_HEADER_BYTES, MAX_LOG_BYTES, MAX_RECORD_BYTES, MAX_RECORDS
 
 FORMAT = 1
 HEADER_KIND = "log.header"
@@ -47,7 +50,34 @@ Row = tuple[float, int, str, str | None, str | None, dict[str, Any]]
 
 
 class LogError(Exception):
-    """A log file that cannot be read (not a drillsim log, or corrupt before its last line)."""
+    """A log that cannot be read: its message is ``FILE:LINE: field: problem`` (``FILE: problem`` for the file).
+
+    Attributes:
+        path: The log file.
+        line: The 1-based line of the problem (0: the file as a whole).
+        field: The field in that line (``t``, ``data.people``; empty for the whole line).
+    """
+
+    def __init__(self, message: str, *, path: str = "", line: int = 0, field: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.field = field
+
+    @classmethod
+    def at(cls, path: str | Path, line: int, field: str, problem: str) -> LogError:
+        """The refusal of one field of one line."""
+        where = f"{path}:{line}" if line else str(path)
+        return cls(f"{where}: {field or '<record>'}: {problem}", path=str(path), line=line, field=field)
+
+
+class RunLimit(Exception):
+    """A run generated more than a run may (docs/limits.md): the exercise stops there.
+
+    Raised inside the simulation (by the record counter here, or by a flow creating incidents);
+    :meth:`drillsim.engine.Exercise.advance` closes the log with ``exercise.ended`` (reason
+    ``limit``) and :meth:`drillsim.engine.Exercise.run` raises it again.
+    """
 
 
 def encode(rec: Row) -> bytes:
@@ -62,7 +92,7 @@ def encode(rec: Row) -> bytes:
 
 
 class JsonlWriter:
-    """Append encoded records to a file through one fixed 64 KiB buffer.
+    """Append encoded records to a new file through one fixed 64 KiB buffer.
 
     Each line goes straight into the file object's buffer rather than into a list of pending
     lines: holding hundreds of small ``bytes`` objects and freeing them in a block made the
@@ -70,14 +100,24 @@ class JsonlWriter:
     The buffer reaches the OS whenever it fills and at every :meth:`flush` (the engine flushes
     after each slice), so a killed run leaves every record but the last few, and at most one
     torn last line, which :func:`read_log` drops.
+
+    The file is a :class:`drillsim.fileio.NewFile`: an existing log is refused (never truncated)
+    unless ``replace``; then the new log is written under a temporary name and renamed over the
+    old one when it is closed, so a run that fails leaves the old log intact. ``staged`` keeps
+    the log under its temporary name until :meth:`commit` (a what-if branch, published only once
+    its promises are checked).
+
+    Raises:
+        FileExistsError: A file is at ``path`` and ``replace`` is false.
     """
 
     BUFFER = 1 << 16
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, replace: bool = False, staged: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(self.path, "wb", buffering=self.BUFFER)
+        self.file = NewFile(self.path, replace=replace, staged=staged, buffering=self.BUFFER, what="an event log")
+        self.staged = staged
+        self._fh = self.file.fh
         self.put = self._fh.write  # one encoded line (bytes); the hot path calls this directly
 
     def write(self, rec: Row) -> None:
@@ -86,19 +126,22 @@ class JsonlWriter:
 
     def flush(self) -> None:
         """Hand everything written so far to the OS (it survives a killed process)."""
-        if not self._fh.closed:
-            self._fh.flush()
+        self.file.flush()
 
     def close(self) -> None:
-        """Flush, fsync and close (idempotent)."""
-        if self._fh.closed:
-            return
-        self.flush()
-        try:
-            os.fsync(self._fh.fileno())
-        except OSError:  # pragma: no cover - e.g. a pipe
-            pass
-        self._fh.close()
+        """Flush, fsync and close (idempotent); a replacing log is renamed into place now."""
+        if self.staged:
+            self.file.close()
+        else:
+            self.file.commit()
+
+    def commit(self) -> Path:
+        """Close and publish a staged log under its final name."""
+        return self.file.commit()
+
+    def discard(self) -> None:
+        """Close and remove a staged log (nothing appears under the final name)."""
+        self.file.discard()
 
 
 class EventLog:
@@ -109,6 +152,10 @@ class EventLog:
         writer: Where lines go (None: not written).
         keep: Keep record tuples in :attr:`records` (scoring and the TUI read them from memory).
         env: A simpy environment whose time is read directly (faster than ``clock`` on the hot path).
+
+    Attributes:
+        limit: Records the log takes before :meth:`emit` raises :class:`RunLimit`
+            (:data:`drillsim.limits.MAX_RECORDS`; a run closing after the limit lifts it).
     """
 
     def __init__(self, clock: Callable[[], float] | None = None, writer: JsonlWriter | None = None,
@@ -129,6 +176,13 @@ class EventLog:
         self._now = math.nan  # the clock reading of the last record, and its rounded time
         self._t = 0.0
         self.counts: dict[str, int] = {}
+        self.limit = MAX_RECORDS
+
+    def attach(self, writer: JsonlWriter) -> None:
+        """Start writing to ``writer`` (before the header: the header is known before any file is opened)."""
+        assert self._seq == 0, "a writer is attached before the first record"
+        self.writer = writer
+        self._put = writer.put
 
     def subscribe(self, listener: Callable[[Row], None]) -> None:
         """Call ``listener(record_tuple)`` for every record from now on (TUI panes, live scoring)."""
@@ -150,6 +204,10 @@ class EventLog:
         while the clock stands still (most records share their instant with another).
         """
         seq = self._seq
+        if seq >= self.limit:
+            self.limit = seq + MAX_RECORDS  # room for the records that close the exercise
+            raise RunLimit(f"the run wrote {seq:,} records, the limit for one run (docs/limits.md); "
+                           "the scenario generates far more than an exercise can hold")
         self._seq = seq + 1
         env = self._env
         now = env.now if env is not None else self._clock()
@@ -216,83 +274,157 @@ class LogData:
 
 
 def read_log(path: str | Path) -> LogData:
-    """Read a log; drop (and report) a torn last line; raise :class:`LogError` for anything worse.
+    """Read and check a log; drop (and report) a torn last line; raise :class:`LogError` for anything worse.
 
     A run killed while writing (``kill -9``, a power cut) can leave a last line without its
     newline, cut anywhere. That line is dropped if it does not parse, kept if it does (only the
     newline was lost), and either way :attr:`LogData.torn` is set and :attr:`LogData.warnings`
-    says what happened. Every earlier line must be a complete record: anything else is not a
-    crash artefact but a damaged file, and raises :class:`LogError` with its line number.
+    says what happened. Every other line must be a record the engine could have written
+    (:mod:`drillsim.logcheck`): anything else is not a crash artefact but a damaged or hostile
+    file, refused as ``FILE:LINE: field: problem`` at the first bad line. Only a regular file is
+    read, with bounded lines and a bounded size (docs/limits.md).
     """
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise LogError(f"{p}: cannot read: {exc.strerror}") from None
-    lines = raw.split(b"\n")
-    torn = False
-    if lines and lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        torn = True  # no newline at the end: the last write was cut
-    header: dict[str, Any] | None = None
-    records: list[Record] = []
-    warnings: list[str] = []
-    for i, line in enumerate(lines, start=1):
-        try:
-            rec = _parse(line)
-        except (ValueError, KeyError, TypeError):  # orjson.JSONDecodeError is a ValueError
-            if i == len(lines):
-                torn = True
-                warnings.append(f"{p}:{i}: dropped an incomplete last line ({len(line)} bytes): the run was "
-                                "interrupted while writing it")
-                break
-            raise LogError(f"{p}:{i}: not a drillsim log record (corrupt line)") from None
-        if i == 1:
-            if rec.kind != HEADER_KIND:
-                raise LogError(f"{p}:1: not a drillsim event log (the first record is not a header)")
-            header = rec.data
-            if header.get("format") != FORMAT:
-                raise LogError(f"{p}:1: log format {header.get('format')!r} is not supported "
-                               f"(expected {FORMAT})")
-            continue
-        if i == len(lines) and torn:
-            warnings.append(f"{p}:{i}: the last line has no newline: the run was interrupted just after "
-                            "writing it (the record is complete and kept)")
-        records.append(rec)
-    if header is None:
-        raise LogError(f"{p}: empty or torn before the header was written")
+    notes = _Notes()
+    scan = _scan(p, notes)
+    header = next(scan).data
+    records = list(scan)
     complete = bool(records) and records[-1].kind == END_KIND
     if not complete:
         last = f"t={records[-1].t} (seq {records[-1].seq})" if records else "the header"
-        warnings.append(f"{p}: the run did not finish (no {END_KIND} record; the log stops at {last}): "
-                        "it was interrupted, crashed or is still running")
-    return LogData(header, records, complete, torn, str(p), warnings)
-
-
-def _parse(line: bytes | str) -> Record:
-    obj = orjson.loads(line)
-    if not isinstance(obj, dict):
-        raise TypeError("not an object")
-    return Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
+        notes.warnings.append(f"{p}: the run did not finish (no {END_KIND} record; the log stops at {last}): "
+                              "it was interrupted, crashed or is still running")
+    return LogData(header, records, complete, notes.torn, str(p), notes.warnings)
 
 
 def iter_records(path: str | Path, on_torn: Callable[[str], None] | None = None) -> Iterator[Record]:
-    """Stream records (header included) without holding the file in memory.
+    """Stream checked records (header included) without holding the file in memory.
 
     Stops at a torn last line (an interrupted write) and calls ``on_torn`` with a sentence saying
-    so; a damaged line before the end raises :class:`LogError`.
+    so; anything else wrong raises :class:`LogError` as :func:`read_log` does.
     """
-    with open(path, "rb") as fh:
+    notes = _Notes()
+    yield from _scan(Path(path), notes)
+    if notes.warnings and on_torn is not None:
+        on_torn(notes.warnings[0])
+
+
+@dataclass
+class _Notes:
+    """What a scan noticed that is not an error: a torn or newline-less last line."""
+
+    warnings: list[str] = field(default_factory=list)
+    torn: bool = False
+
+
+def read_header(path: str | Path) -> dict[str, Any]:
+    """Only the header of a log (its first line), checked as :func:`read_log` checks it.
+
+    Raises:
+        LogError: not a regular file, not a drillsim log, or a header a reader cannot use.
+    """
+    p = Path(path)
+    try:
+        fh, _ = open_regular(p, max_bytes=MAX_LOG_BYTES)
+    except Refused as exc:
+        raise LogError(f"{p}: {exc.reason}", path=str(p)) from None
+    with fh:
+        try:
+            line = fh.readline(MAX_HEADER_BYTES + 1)
+        except OSError as exc:
+            raise LogError(f"{p}: cannot read: {exc.strerror}", path=str(p)) from None
+    if not line:
+        raise LogError(f"{p}: empty: not a drillsim event log (no header)", path=str(p))
+    if len(line) > MAX_HEADER_BYTES:
+        raise LogError.at(p, 1, "", f"the line is longer than {_limit(MAX_HEADER_BYTES)}, the limit for the header")
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise LogError.at(p, 1, "", _not_json(line, exc)) from None
+    return dict(_header(p, obj).data)
+
+
+def _not_json(line: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why a line is not a record, in a user's words."""
+    if not line.strip():
+        return "an empty line (every line of a log holds one record)"
+    if "UTF-8" in exc.msg:
+        return "not UTF-8 text (a byte no UTF-8 text has: was the file saved in another encoding?)"
+    return f"not a JSON line ({exc.msg} at column {exc.colno})"
+
+
+def _limit(n: int) -> str:
+    return f"{n // 2**20} MiB" if n >= 2**20 else f"{n // 2**10} KiB"
+
+
+def _scan(p: Path, notes: _Notes) -> Iterator[Record]:
+    """The header record, then every record, each checked; a torn last line is noted in ``notes``."""
+    try:
+        fh, _ = open_regular(p, max_bytes=MAX_LOG_BYTES)
+    except Refused as exc:
+        raise LogError(f"{p}: {exc.reason}", path=str(p)) from None
+    with fh:
         number = 0
-        for line in fh:
-            number += 1
-            if not line.endswith(b"\n"):
-                if on_torn is not None:
-                    on_torn(f"{path}:{number}: stopped at an incomplete last line: the run was interrupted "
-                            "while writing it")
-                return
+        duration = 0.0
+        last_t = 0.0
+        ended = False
+        while True:
+            limit = MAX_HEADER_BYTES if number == 0 else MAX_RECORD_BYTES
             try:
-                yield _parse(line)
-            except (ValueError, KeyError, TypeError):
-                raise LogError(f"{path}:{number}: not a drillsim log record (corrupt line)") from None
+                line = fh.readline(limit + 1)
+            except OSError as exc:
+                raise LogError(f"{p}: cannot read: {exc.strerror}", path=str(p)) from None
+            if not line:
+                break
+            number += 1
+            what = "the header" if number == 1 else "a record"
+            if len(line) > limit:
+                raise LogError.at(p, number, "", f"the line is longer than {_limit(limit)}, the limit for {what}")
+            if number > MAX_RECORDS + 1:
+                raise LogError.at(p, number, "", f"more than {MAX_RECORDS:,} records, the limit for one log")
+            last = not line.endswith(b"\n")
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                if last and number > 1:  # a write cut by a crash: drop it and say so
+                    notes.torn = True
+                    notes.warnings.append(f"{p}:{number}: dropped an incomplete last line ({len(line)} bytes): the run "
+                                    "was interrupted while writing it")
+                    break
+                raise LogError.at(p, number, "", _not_json(line, exc)) from None
+            if number == 1:
+                header = _header(p, obj)
+                duration = float(header.data["duration"])
+                yield header
+                continue
+            if ended:
+                raise LogError.at(p, number, "", f"a record after {END_KIND} (the exercise was over)")
+            found = logcheck.record_problem(obj, number - 1, last_t, duration)
+            if found is None and line.count(b"[") + line.count(b"{") > MAX_DEPTH and (
+                    deep := logcheck.too_deep(obj["data"], root="data")):
+                found = logcheck.clip_path(deep), f"nested deeper than {MAX_DEPTH} levels"
+            if found is not None:
+                raise LogError.at(p, number, *found)
+            if last:
+                notes.torn = True
+                notes.warnings.append(f"{p}:{number}: the last line has no newline: the run was interrupted just after "
+                                "writing it (the record is complete and kept)")
+            last_t = obj["t"]
+            ended = obj["kind"] == END_KIND
+            yield Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])
+        if number == 0:
+            raise LogError(f"{p}: empty: not a drillsim event log (no header)", path=str(p))
+
+
+def _header(p: Path, obj: Any) -> Record:
+    """The checked header record of line 1."""
+    if not isinstance(obj, dict) or obj.get("kind") != HEADER_KIND:
+        raise LogError.at(p, 1, "kind", "not a drillsim event log (the first line is not a log.header record)")
+    found = logcheck.record_problem({**obj, "kind": "x"}, 0, 0.0, 0.0)
+    if found is None and (deep := logcheck.too_deep(obj["data"], root="data")):
+        found = logcheck.clip_path(deep), f"nested deeper than {MAX_DEPTH} levels"
+    if found is None and (found := logcheck.header_problem(obj["data"])) is not None:
+        found = f"data.{found[0]}" if found[0] else "data", found[1]
+    if found is not None:
+        raise LogError.at(p, 1, *found)
+    return Record(obj["t"], obj["seq"], obj["kind"], obj["actor"], obj["subject"], obj["data"])

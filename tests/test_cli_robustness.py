@@ -24,5 +24,5 @@ def test_a_damaged_log_is_an_error_with_its_line(tmp_path):
 
     log = tmp_path / "events.jsonl"
     log.write_text("not json\nnot json either\n")
-    with pytest.raises(LogError, match=r"events.jsonl:1: not a drillsim log record"):
+    with pytest.raises(LogError, match=r"events.jsonl:1: <record>: not a JSON line"):
         read_run_log(log)

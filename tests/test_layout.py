@@ -64,7 +64,7 @@ def test_installed_beside_other_agents_and_reports_packages_both_survive(wheel: 
     run = subprocess.run([str(env / "bin" / "drillsim"), "run", "mentougou-flash-flood", "--out", "out"], cwd=work,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
     assert run.returncode == 0, run.stderr
-    assert (work / "out" / "events.jsonl").stat().st_size > 0 and (work / "out" / "report.html").exists()
+    assert (work / "out" / "events.jsonl").stat().st_size > 0 and (work / "out" / "report-en.html").exists()
     check = subprocess.run([str(py), "-c", "import agents, reports, drillsim, drillsim.agents, drillsim.reports;"
                             "print(agents.MARK, '|', reports.MARK, '|', drillsim.__file__, drillsim.agents.__file__)"],
                            cwd=work, capture_output=True, text=True, check=True)

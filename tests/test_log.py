@@ -35,7 +35,7 @@ def test_corrupt_middle_line_is_an_error(tmp_path, scenario_path):
     lines = out.read_bytes().split(b"\n")
     lines[3] = b"{garbage"
     out.write_bytes(b"\n".join(lines))
-    with pytest.raises(LogError, match=r"events.jsonl:4: not a drillsim log record"):
+    with pytest.raises(LogError, match=r"events.jsonl:4: <record>: not a JSON line"):
         read_log(out)
 
 

@@ -191,9 +191,9 @@ def test_damage_before_the_last_line_is_an_error_not_a_crash_artefact(whole_log,
     lines[3] = lines[3][:20]
     log = tmp_path / "events.jsonl"
     log.write_bytes(b"\n".join(lines))
-    with pytest.raises(LogError, match=r":4: not a drillsim log record"):
+    with pytest.raises(LogError, match=r":4: <record>: not a JSON line"):
         read_log(log)
-    with pytest.raises(LogError, match=r":4: not a drillsim log record"):
+    with pytest.raises(LogError, match=r":4: <record>: not a JSON line"):
         list(iter_records(log))
 
 

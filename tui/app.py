@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.command import CommandPalette
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -84,6 +85,9 @@ raising, e.g. in drawing, must not trap the facilitator)."""
 
 COMPACT_WIDTH = 120
 COMPACT_HEIGHT = 34
+TINY_WIDTH = 80
+TINY_HEIGHT = 24
+"""Below this, notices are one line across the screen and one at a time."""
 
 
 GROUPED = {"faster": "key.speed", "slower": "key.speed"}
@@ -103,8 +107,23 @@ def console_bindings(lang: str, compact: bool = False) -> list[Binding]:
         return tr(short if compact and short in STRINGS else f"key.{name}", lang)
 
     return [Binding(keys, f"app.{action}", label(name), show=show and not (compact and name in WIDE_ONLY),
-                    key_display=KEY_DISPLAY.get(keys), group=groups.get(GROUPED.get(action, "")))
+                    key_display=key_display(keys, lang), group=groups.get(GROUPED.get(action, "")))
             for keys, action, name, show in ACTIONS]
+
+
+def translate_palette_key(app: App[Any], lang: str) -> None:
+    """The footer's command-palette label (``^p commands``) in ``lang``: the console's and the viewer's."""
+    key = app.COMMAND_PALETTE_BINDING
+    app._bindings.key_to_bindings[key] = [Binding(
+        key, "command_palette", tr("key.palette", lang), show=False,
+        key_display=app.COMMAND_PALETTE_DISPLAY, priority=True)]
+
+
+def key_display(keys: str, lang: str) -> str | None:
+    """How the footer writes a key: ``+``, ``e/q``, and the space bar as ``space`` / ``空格``."""
+    if keys == "space":
+        return tr("keycap.space", lang)
+    return KEY_DISPLAY.get(keys)
 
 
 class ConsoleScreen(Screen[None]):
@@ -208,6 +227,10 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         tick: Seconds between clock ticks.
         speed: Initial clock speed (simulated seconds per second).
         notify_injects: Pop a notice when an inject is delivered (off for screenshots).
+        service: Started in the console's event loop when it opens, cancelled when it closes
+            (``drillsim serve``: the seats' server, which shares this loop and so the engine's thread).
+        seated: Roles played from seats (``drillsim serve``): their decisions are not put before the
+            facilitator by themselves (``d`` still opens them).
     """
 
     TITLE = "drillsim"
@@ -218,12 +241,16 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     ENABLE_COMMAND_PALETTE = True
     CSS = """
     Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    DrillConsole.-tiny Toast { width: 100%; max-width: 100%; padding: 0 1; margin-top: 0; }
     """
 
     def __init__(self, driver: LiveDriver, *, lang: str = "en", out_dir: str | Path | None = None,
                  tick: float = 0.1, speed: int = 60, notify_injects: bool = True, report: bool = True,
-                 form: str = "aar") -> None:
+                 form: str = "aar", service: Callable[[], Awaitable[None]] | None = None,
+                 seated: Collection[str] = ()) -> None:
         super().__init__()
+        self.service = service
+        self.seated = frozenset(seated)
         self.driver = driver
         self.view = driver.view
         self.names = Names(driver.header)
@@ -256,20 +283,35 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
     def _translate_palette_key(self) -> None:
         """The footer's command-palette label in the console's language."""
-        key = self.COMMAND_PALETTE_BINDING
-        self._bindings.key_to_bindings[key] = [Binding(
-            key, "command_palette", tr("key.palette", self.lang), show=False,
-            key_display=self.COMMAND_PALETTE_DISPLAY, priority=True)]
+        translate_palette_key(self, self.lang)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    def on_resize(self, event: Any) -> None:
+        """Small terminals get one-line notices, one at a time (see :meth:`notify`)."""
+        self._size_class()
+
+    def _size_class(self) -> None:
+        w, h = self.size
+        self.set_class(w < TINY_WIDTH or h < TINY_HEIGHT, "-tiny")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A notice; on a small terminal it replaces the one before, so notices never cover the panes."""
+        if self.has_class("-tiny"):
+            self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
         """Show the console and start the clock timer (the clock itself starts paused)."""
+        self._size_class()
         self.title = text(self.names.title, self.lang) or "drillsim"
         self.console_screen = ConsoleScreen(self.view, self.names, self.lang)
         self.push_screen(self.console_screen)
         self.set_interval(self.tick_seconds, self._tick)
         self.call_after_refresh(self.refresh_panes, True)
+        if self.service is not None:
+            self.run_worker(self.service(), name="seats", exit_on_error=False)
 
     def _tick(self) -> None:
         try:
@@ -280,6 +322,13 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def _tick_once(self) -> None:
         now = time.perf_counter()
         wall_dt, self._last_wall = now - self._last_wall, now
+        if self.driver.ended and not self._ending and self.failure is None:
+            self._ending = True  # ended from elsewhere (a controller seat of drillsim serve): show the end
+            self.clock.pause()
+            self._consume_records()
+            if not self._view_failed():
+                self._show_end()
+            return
         if self.driver.ended or self._ending:
             return
         was_active = self.clock.active
@@ -361,6 +410,8 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
                     self._deferred.discard(rec[4])
                     if self._dialog is not None and self._dialog.decision.key == rec[4]:
                         self._dialog.dismiss(None)
+            elif kind == "decision.made" and self._dialog is not None and self._dialog.decision.key == rec[4]:
+                self._dialog.dismiss(None)  # answered from a seat (drillsim serve)
         self._seen = len(records)
 
     # -- decisions ------------------------------------------------------------------------------
@@ -369,7 +420,8 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         """Open the dialog for the oldest pending decision (unless put aside or a dialog is open)."""
         if self._dialog is not None or self.driver.ended or not isinstance(self.screen, ConsoleScreen):
             return
-        waiting = [d for d in self.view.pending if explicit or d.key not in self._deferred]
+        waiting = [d for d in self.view.pending
+                   if explicit or (d.key not in self._deferred and d.role not in self.seated)]
         if not waiting:
             if explicit:
                 self.notify(tr("decision.none", self.lang))
@@ -482,13 +534,15 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
 
         def done(payload: dict[str, Any] | None) -> None:
             if payload is not None and self._submit(payload):
-                rec = next((r for r in reversed(self.view.records) if r[2] == "inject.delivered"), None)
+                rec = next((r for r in reversed(self.view.records)  # this one, not a scheduled one due now
+                            if r[2] == "inject.delivered" and r[5].get("source") == "facilitator"), None)
                 if rec is not None:
                     self.notify(tr("inject.sent", self.lang, id=rec[4],
                                    to=self.names.list_names(rec[5].get("to") or [], self.lang)))
             self.refresh_panes()
 
-        self.push_screen(InjectDialog(dict(self.driver.header), self.names, self.lang), done)
+        self.push_screen(InjectDialog(dict(self.driver.header), self.names, self.lang, sorted(self.view.players)),
+                         done)
 
     def action_note(self) -> None:
         """Open the evaluator observation dialog."""
@@ -574,13 +628,19 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def action_request_end(self) -> None:
         """``e``, ``q`` or Ctrl+C: end the exercise after a confirmation (or leave, once ended).
 
-        Pressed again while the confirmation is open (even under the command palette), nothing
-        more happens: one question, one answer.
+        Ctrl+C (or Ctrl+Q) pressed again while the question is open — even under the command
+        palette — answers it: the exercise ends, as twice Ctrl-C ends any terminal program.
         """
         if self.driver.ended:
             self.action_leave()
             return
-        if self._ending or any(isinstance(s, ConfirmEnd) for s in self.screen_stack):
+        if self._ending:
+            return
+        asked = next((s for s in self.screen_stack if isinstance(s, ConfirmEnd)), None)
+        if asked is not None:  # asked already: a second Ctrl-C (or Ctrl-Q) is the answer, as in any terminal program
+            while self.screen is not asked and len(self.screen_stack) > 1:
+                self.pop_screen()  # a command palette opened over the question
+            asked.dismiss(True)
             return
         # The clock holds while the question is open (at ×3600 hours would pass while it is read);
         # "carry on" picks up where it was.

@@ -60,7 +60,7 @@ def live_score(header: Mapping[str, Any], records: Sequence[Row], t: float) -> L
         card = score(dict(header), records, t)
     except Exception as exc:  # a scoring bug, or a foreign log header: say so, keep the exercise going
         return LiveScore(False, problem=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
-    rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage, _distinct(o.tasks))
+    rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage, _distinct(o.tasks, card.final))
             for o in card.objectives]
     return LiveScore(True, rows, card.score, card.rating, card.coverage, seconds=time.perf_counter() - start,
                      card=card)
@@ -135,10 +135,16 @@ def write_outputs(log_path: str, out_dir: str | Path, lang: str, *, form: str = 
     return files
 
 
-def _distinct(tasks: Any) -> list[dict[str, str]]:
+NOT_YET = {"en": "not measured yet: nothing to measure so far", "zh": "尚未测量:目前还没有可评估的记录"}
+"""What a task with nothing to observe says while the exercise runs: the reason scoring gives (a
+setting to check, no role played) is for the end, when it is true of the whole exercise."""
+
+
+def _distinct(tasks: Any, final: bool = True) -> list[dict[str, str]]:
     """The tasks' summaries, each once (two tasks not measured for the same reason say it once)."""
     out: list[dict[str, str]] = []
     for task in tasks:
-        if task.summary and task.summary not in out:
-            out.append(task.summary)
+        summary = task.summary if final or task.value is not None else NOT_YET
+        if summary and summary not in out:
+            out.append(summary)
     return out

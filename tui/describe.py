@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from drillsim import vocab
 from drillsim.tui.describe_flows import DESCRIBERS as FLOW_DESCRIBERS
 from drillsim.tui.describe_flows import FAMILY_OF_PREFIX as FLOW_FAMILIES
 from drillsim.tui.describe_operations import DESCRIBERS as OPERATION_DESCRIBERS
@@ -18,7 +19,10 @@ from drillsim.tui.describe_operations import FAMILY_OF_PREFIX as OPERATION_FAMIL
 from drillsim.tui.i18n import STRINGS, Names, duration, text, tr
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from drillsim.log import Row
+    from drillsim.tui.state import IncidentView
 
 FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard", "coordination", "border",
                              "logistics", "msel", "decision", "input", "other")
@@ -27,7 +31,7 @@ FAMILIES: tuple[str, ...] = ("incident", "report", "response", "rescue", "hazard
 _FAMILY_OF_PREFIX = {
     "incident": "incident", "report": "report", "response": "response", "level": "response",
     "agency": "response", "rescue": "rescue", "team": "rescue", "inject": "msel", "decision": "decision",
-    "input": "input", "note": "input", "role": "input", "exercise": "input",
+    "input": "input", "note": "input", "role": "input", "exercise": "input", "message": "input",
     **FLOW_FAMILIES,
     **OPERATION_FAMILIES,
 }
@@ -57,35 +61,51 @@ def involves(rec: Sequence[Any], key: str, region_of: dict[str, str]) -> bool:
     return region is not None and region in (actor, subject)
 
 
-def describe(rec: Row, names: Names, lang: str) -> str:
-    """The record as one line of text (without the time, which the feed adds)."""
+def describe(rec: Row, names: Names, lang: str, incidents: Mapping[str, IncidentView] | None = None) -> str:
+    """The record as one line of text (without the time, which the feed adds).
+
+    ``incidents`` (the view's) lets a line say an incident's place and kind (``Wangping 8 · flash
+    flood``) instead of its id.
+    """
     fn = _DESCRIBERS.get(rec[2])
-    line = _Line(rec, names, lang)
+    line = _Line(rec, names, lang, incidents)
     if fn is not None:
         try:
             return fn(line)
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
-    return " ".join(x for x in (line.a, line.kind, line.n(line.subject)) if x)
+    return " ".join(x for x in (line.a, vocab.record_kind(line.kind, lang), line.n(line.subject)) if x)
 
 
 class _Line:
     """One record with the helpers a describer needs (names, language, durations)."""
 
-    def __init__(self, rec: Row, names: Names, lang: str) -> None:
+    def __init__(self, rec: Row, names: Names, lang: str,
+                 incidents: Mapping[str, IncidentView] | None = None) -> None:
         self.t, _seq, self.kind, self.actor, self.subject, data = rec
         self.d: dict[str, Any] = data if isinstance(data, dict) else {}
         self.names = names
         self.lang = lang
+        self.incidents = incidents or {}
 
     def n(self, key: Any) -> str:
-        """Display name of an id (empty for None)."""
-        return self.names.name(key, self.lang) if isinstance(key, str) else ""
+        """Display name of an id (empty for None): an incident as its place and kind, else its name."""
+        if not isinstance(key, str):
+            return ""
+        inc = self.incidents.get(key)
+        if inc is not None:
+            return self.names.incident(inc.key, inc.kind, inc.region, inc.name, self.lang)
+        return self.names.name(key, self.lang)
 
     @property
     def a(self) -> str:
-        """Display name of the actor."""
-        return self.n(self.actor)
+        """Display name of the actor (the control cell, the facilitator… in words)."""
+        return self.names.who(self.actor, self.lang) if isinstance(self.actor, str) else ""
+
+    @property
+    def s(self) -> str:
+        """Display name of the subject (an incident: its place and kind)."""
+        return self.n(self.subject)
 
     def z(self, en: str, zh: str) -> str:
         """Pick the English or the Chinese wording."""
@@ -122,7 +142,9 @@ def _ended(x: _Line) -> str:
 
 def _occurred(x: _Line) -> str:
     d = x.d
-    label = x.txt(d.get("name")) or f"{x.subject} [{d.get('kind')}]"
+    region = d.get("region") or x.actor
+    named = x.txt(d.get("name"))
+    place = x.names.incident(x.subject, d.get("kind"), region, None, x.lang)  # Wangping 8 · flash flood
     people = d.get("people") or 0
     extra = []
     if people:
@@ -133,8 +155,8 @@ def _occurred(x: _Line) -> str:
         extra.append(x.z(f"{d['missing']} missing", f"失联 {d['missing']} 人"))
     tail = f" — {x.z(', ', ',').join(extra)}" if extra else ""
     prio = f" P{d.get('priority')}" if people else ""
-    where = x.n(d.get("region") or x.actor)
-    return x.z(f"Incident{prio}: {label} ({where}){tail}", f"事件{prio}: {where} {label}{tail}")
+    label = x.z(f"{named} ({place})", f"{place}:{named}") if named else place
+    return x.z(f"Incident{prio}: {label}{tail}", f"事件{prio}: {label}{tail}")
 
 
 def _detected(x: _Line) -> str:
@@ -142,45 +164,45 @@ def _detected(x: _Line) -> str:
     how = x.z("by a grid worker" if by_reporter else "late (patrol or hotline)",
               "网格员发现" if by_reporter else "迟发现(巡查或热线)")
     delay = x.dur(x.d.get("delay"))
-    return x.z(f"{x.subject} detected at {x.a} {how}, {delay} after onset",
-               f"{x.a} {x.subject} 被发现({how}),距发生 {delay}")
+    return x.z(f"{x.s} detected at {x.a} {how}, {delay} after onset",
+               f"{x.a} {x.s} 被发现({how}),距发生 {delay}")
 
 
 def _missed(x: _Line) -> str:
     later = x.z("; a later check will find it", ";稍后巡查可发现") if x.d.get("fallback") else \
         x.z("; nobody will report it", ";无人上报")
-    return x.z(f"{x.subject} at {x.a} not noticed by reporters{later}",
-               f"{x.a} {x.subject} 未被网格员发现{later}")
+    return x.z(f"{x.s} at {x.a} not noticed by reporters{later}",
+               f"{x.a} {x.s} 未被网格员发现{later}")
 
 
 def _closed(x: _Line) -> str:
     res, lost = x.d.get("rescued", 0), x.d.get("lost", 0)
-    return x.z(f"{x.subject} closed: {res} rescued, {lost} lost",
-               f"{x.subject} 结案:获救 {res} 人,遇难 {lost} 人")
+    return x.z(f"{x.s} closed: {res} rescued, {lost} lost",
+               f"{x.s} 结案:获救 {res} 人,遇难 {lost} 人")
 
 
 def _unresolved(x: _Line) -> str:
     alive, people = x.d.get("alive"), x.d.get("people")
-    return x.z(f"{x.subject} unresolved at the end ({alive} of {people} still alive)",
-               f"{x.subject} 结束时未解决(被困 {people} 人中 {alive} 人仍生存)")
+    return x.z(f"{x.s} unresolved at the end ({alive} of {people} still alive)",
+               f"{x.s} 结束时未解决(被困 {people} 人中 {alive} 人仍生存)")
 
 
 def _report(x: _Line) -> str:
     if x.kind == "report.sent":
         to = x.n(x.d.get("to"))
-        return x.z(f"{x.a} reports {x.subject} to {to}", f"{x.a} 向 {to} 报送 {x.subject}")
+        return x.z(f"{x.a} reports {x.s} to {to}", f"{x.a} 向 {to} 报送 {x.s}")
     due = x.d.get("due")
     late = ""
     if due is not None:
         late = x.z(f" — LATE by {x.dur(x.t - due)}", f" — 超时 {x.dur(x.t - due)}") if x.t > due else \
             x.z(" (on time)", "(按时)")
     latency = x.dur(x.d.get("latency"))
-    return x.z(f"{x.a} received the report on {x.subject} ({latency} after detection){late}",
-               f"{x.a} 收到 {x.subject} 报告(发现后 {latency}){late}")
+    return x.z(f"{x.a} received the report on {x.s} ({latency} after detection){late}",
+               f"{x.a} 收到 {x.s} 报告(发现后 {latency}){late}")
 
 
 def _triggered(x: _Line) -> str:
-    facts = ", ".join(f"{k}={v:g}" for k, v in (x.d.get("facts") or {}).items())
+    facts = vocab.facts_text(x.d.get("facts"), x.lang)
     lvl = x.level(x.subject)
     return x.z(f"{x.a}: trigger for {lvl} met ({facts})", f"{x.a}: 达到{lvl}响应条件({facts})")
 
@@ -199,32 +221,32 @@ def _activated(x: _Line) -> str:
 
 def _queued(x: _Line) -> str:
     p, people = x.d.get("priority"), x.d.get("people")
-    return x.z(f"{x.subject} waits for a team (P{p}, {people} at risk)",
-               f"{x.subject} 等待救援队伍(P{p},被困 {people} 人)")
+    return x.z(f"{x.s} waits for a team (P{p}, {people} at risk)",
+               f"{x.s} 等待救援队伍(P{p},被困 {people} 人)")
 
 
 def _dispatched(x: _Line) -> str:
     eta = x.names.clock(x.d["eta"]) if x.d.get("eta") is not None else "?"
     km = f"{float(x.d.get('distance_km') or 0):.1f}"
     where = x.n(x.d.get("region"))
-    return x.z(f"{x.a} dispatched to {x.subject} ({where}), {km} km, ETA {eta}",
-               f"{x.a} 出动前往 {x.subject}({where}),{km} 公里,预计 {eta} 到达")
+    return x.z(f"{x.a} dispatched to {x.s} ({where}), {km} km, ETA {eta}",
+               f"{x.a} 出动前往 {x.s}({where}),{km} 公里,预计 {eta} 到达")
 
 
 def _on_scene(x: _Line) -> str:
     since = x.dur(x.d.get("since_onset"))
-    return x.z(f"{x.a} on scene at {x.subject}, {since} after onset",
-               f"{x.a} 到达 {x.subject},距发生 {since}")
+    return x.z(f"{x.a} on scene at {x.s}, {since} after onset",
+               f"{x.a} 到达 {x.s},距发生 {since}")
 
 
 def _rescue_started(x: _Line) -> str:
-    return x.z(f"{x.a} starts the rescue at {x.subject}", f"{x.a} 在 {x.subject} 开始救援")
+    return x.z(f"{x.a} starts the rescue at {x.s}", f"{x.a} 在 {x.s} 开始救援")
 
 
 def _rescue_done(x: _Line) -> str:
     res, lost, waited = x.d.get("rescued"), x.d.get("lost"), x.dur(x.d.get("waited"))
-    return x.z(f"{x.a} finished {x.subject}: {res} rescued, {lost} lost after {waited}",
-               f"{x.a} 完成 {x.subject}:获救 {res} 人,遇难 {lost} 人(等待 {waited})")
+    return x.z(f"{x.a} finished {x.s}: {res} rescued, {lost} lost after {waited}",
+               f"{x.a} 完成 {x.s}:获救 {res} 人,遇难 {lost} 人(等待 {waited})")
 
 
 def _returning(x: _Line) -> str:
@@ -240,11 +262,16 @@ def _inject(x: _Line) -> str:
     return x.z(f"INJECT {x.subject} → {to}: {title}", f"注入 {x.subject} → {to}: {title}")
 
 
+def _decision(x: _Line) -> str:
+    """A scenario decision's id; a doctrine question (``raise-…``) has none of its own to show."""
+    return f" {x.subject}" if x.subject in x.names.decisions else ""
+
+
 def _opened(x: _Line) -> str:
     who = x.z("the players", "参演人员") if x.d.get("asked") == "players" else x.z("doctrine", "预案")
     limit, prompt = x.dur(x.d.get("time_limit")), x.txt(x.d.get("prompt"))
-    return x.z(f"DECISION {x.subject} for {x.a} (asked of {who}, {limit} limit): {prompt}",
-               f"决策 {x.subject}({x.a},由{who}决定,时限 {limit}):{prompt}")
+    return x.z(f"DECISION{_decision(x)} for {x.a} (asked of {who}, {limit} limit): {prompt}",
+               f"决策{_decision(x)}({x.a},由{who}决定,时限 {limit}):{prompt}")
 
 
 def _made(x: _Line) -> str:
@@ -252,18 +279,23 @@ def _made(x: _Line) -> str:
     by = x.d.get("by")
     by = tr(f"by.{by}", x.lang) if by in ("players", "default", "doctrine") else str(by)
     delay = x.dur(x.d.get("delay"))
-    return x.z(f"DECIDED {x.subject}: {label} (by {by}, after {delay})",
-               f"已决策 {x.subject}:{label}({by},用时 {delay})")
+    return x.z(f"DECIDED{_decision(x)}: {label} (by {by}, after {delay})",
+               f"已决策{_decision(x)}:{label}({by},用时 {delay})")
 
 
 def _input(x: _Line) -> str:
-    return x.z(f"input from {x.actor}: {x.subject}", f"{x.actor} 输入: {x.subject}")
+    what = vocab.input_kind(x.subject, x.lang)
+    return x.z(f"input from {x.a}: {what}", f"{x.a} 输入: {what}")
 
 
 def _note(x: _Line) -> str:
-    obj = f" [{x.d.get('objective')}]" if x.d.get("objective") else ""
+    obj = f" [{x.d.get('objective')}]" if x.d.get("objective") else ""  # objective ids: O-1, O-report…
     rating = f" {x.d.get('rating')}" if x.d.get("rating") else ""
     return x.z(f"OBSERVATION{obj}{rating}: {x.d.get('text')}", f"评估记录{obj}{rating}: {x.d.get('text')}")
+
+
+def _message(x: _Line) -> str:
+    return x.z(f"MESSAGE to control from {x.actor}: {x.d.get('text')}", f"{x.actor} 报告导调组: {x.d.get('text')}")
 
 
 def _role(x: _Line) -> str:
@@ -282,7 +314,7 @@ _DESCRIBERS: dict[str, Callable[[_Line], str]] = {
     "rescue.started": _rescue_started, "rescue.completed": _rescue_done,
     "team.returning": _returning, "team.returned": _returning,
     "inject.delivered": _inject, "decision.opened": _opened, "decision.made": _made,
-    "input.received": _input, "note.added": _note, "role.changed": _role,
+    "input.received": _input, "note.added": _note, "role.changed": _role, "message.sent": _message,
     **FLOW_DESCRIBERS,
     **OPERATION_DESCRIBERS,
 }

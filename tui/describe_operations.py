@@ -9,26 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-KIND_ZH = {"evacuate": "转移", "suppress": "灭火", "cordon": "警戒", "monitor": "监测", "guard": "值守",
-           "supply": "物资运送", "work": "作业", "rescue": "救援"}
-"""Task kinds in Chinese (docs/glossary.md)."""
+from drillsim import vocab
 
 
 def _kind(x: Any) -> str:
-    kind = str(x.d.get("kind") or "")
-    return KIND_ZH.get(kind, kind) if x.lang == "zh" else kind.replace("_", " ")
+    return vocab.task_kind(x.d.get("kind"), x.lang)
 
 
 def _task_of(x: Any) -> str:
+    """The incident a task belongs to, by name; in English with the task's own key when it is not the main one.
+
+    The Chinese line names the task by its kind (转移安置任务…) instead: the key is the scenario's code.
+    """
     task = x.d.get("task")
-    return f"{x.n(x.subject)}.{task}" if task and task != "main" else x.n(x.subject)
+    return f"{x.n(x.subject)}.{task}" if task and task != "main" and x.lang != "zh" else x.n(x.subject)
 
 
 def _teams(x: Any, lines: Any) -> str:
     if not isinstance(lines, dict) or not lines:
         return ""
-    parts = ", ".join(f"{k} ×{v}" for k, v in lines.items())
+    parts = x.z(", ", "、").join(f"{vocab.capability(k, x.lang)} ×{v}" for k, v in lines.items())
     return x.z(f" (teams: {parts})", f"(所需队伍:{parts})")
+
+
+def _line(x: Any) -> str:
+    line = x.d.get("line")
+    return f" [{vocab.capability(line, x.lang)}]" if line else ""
 
 
 def _task(x: Any) -> str:
@@ -37,11 +43,11 @@ def _task(x: Any) -> str:
         return x.z(f"{_kind(x).capitalize()} task {what} awaits teams{_teams(x, x.d.get('lines'))}",
                    f"{what} {_kind(x)}任务等待派遣队伍{_teams(x, x.d.get('lines'))}")
     if k == "task.started":
-        line = f" [{x.d['line']}]" if x.d.get("line") else ""
-        return x.z(f"{x.a} starts {_kind(x)} at {what}{line}", f"{x.a} 开始 {what} {_kind(x)}{line}")
+        return x.z(f"{x.a} starts {_kind(x)} at {what}{_line(x)}", f"{x.a} 开始 {what} {_kind(x)}{_line(x)}")
     if k == "task.reinforcement":
-        return x.z(f"{what} asks for reinforcement: {x.d.get('wanted')} teams on {x.d.get('line')}",
-                   f"{what} 请求增援:{x.d.get('line')} 需 {x.d.get('wanted')} 支队伍")
+        line = vocab.capability(x.d.get("line"), x.lang)
+        return x.z(f"{what} asks for reinforcement: {x.d.get('wanted')} teams on {line}",
+                   f"{what} 请求增援:{line} 需 {x.d.get('wanted')} 支队伍")
     if k == "task.held":
         full = x.z("at full strength", "力量到位") if x.d.get("full") else x.z("short of teams", "力量不足")
         return x.z(f"{_kind(x).capitalize()} at {what}: {full}", f"{what} {_kind(x)}:{full}")
@@ -92,8 +98,9 @@ def _suppression(x: Any) -> str:
 
 
 def _supply(x: Any) -> str:
-    return x.z(f"{x.a} delivers {x.d.get('quantity')} {x.d.get('item')} to {_task_of(x)} from {x.n(x.d.get('depot'))}",
-               f"{x.a} 将 {x.d.get('item')} {x.d.get('quantity')} 份由 {x.n(x.d.get('depot'))} 送至 {_task_of(x)}")
+    item = x.n(x.d.get("item"))
+    return x.z(f"{x.a} delivers {x.d.get('quantity')} {item} to {_task_of(x)} from {x.n(x.d.get('depot'))}",
+               f"{x.a} 将 {item} {x.d.get('quantity')} 份由 {x.n(x.d.get('depot'))} 送至 {_task_of(x)}")
 
 
 def _series(x: Any) -> str:
@@ -101,13 +108,51 @@ def _series(x: Any) -> str:
     if x.kind == "hazard.reading":
         values = x.d.get("values") or {}
         shown = ", ".join(f"{x.n(k) or k} {v:g}" for k, v in values.items() if isinstance(v, int | float))
-        return x.z(f"{x.actor}: {shown} {unit}", f"{x.actor}:{shown} {unit}")
+        return x.z(f"{x.a}: {shown} {unit}", f"{x.a}:{shown} {unit}")
     station = x.n(x.d.get("station")) or x.d.get("station")
+    if x.kind == "hazard.stopped":
+        values = x.d.get("values") or {}
+        shown = x.z(", ", ",").join(f"{x.n(k) or k} {v:g}" for k, v in values.items() if isinstance(v, int | float))
+        return x.z(f"{x.a}: the source is stopped ({shown})", f"{x.a}:险源切断({shown})")
+    threshold = x.n(x.subject)
     if x.kind == "hazard.cleared":
-        return x.z(f"{x.actor} at {station} back below {x.subject} ({x.d.get('value')} {unit})",
-                   f"{station} {x.actor} 回落至 {x.subject} 以下({x.d.get('value')} {unit})")
-    return x.z(f"{x.actor} at {station} reaches {x.subject}: {x.d.get('value')} {unit}",
-               f"{station} {x.actor} 达到 {x.subject}:{x.d.get('value')} {unit}")
+        return x.z(f"{x.a} at {station} back below {threshold} ({x.d.get('value')} {unit})",
+                   f"{station} {x.a} 回落至 {threshold} 以下({x.d.get('value')} {unit})")
+    return x.z(f"{x.a} at {station} reaches {threshold}: {x.d.get('value')} {unit}",
+               f"{station} {x.a} 达到 {threshold}:{x.d.get('value')} {unit}")
+
+
+def _cause(x: Any) -> str:
+    """A decision's or inject's id as the cause of a record (`` [D3]``), or nothing."""
+    cause = x.d.get("cause")
+    return f" [{cause}]" if isinstance(cause, str) and cause else ""
+
+
+def _fire(x: Any) -> str:
+    if x.kind == "fire.reached":
+        km, area = float(x.d.get("distance_km") or 0), float(x.d.get("area_ha") or 0)
+        where = x.n(x.d.get("region"))
+        return x.z(f"{x.a} reaches {x.s} ({where}): {km:.1f} km away, {area:,.0f} ha burned",
+                   f"{x.a} 火线逼近 {where} {x.s}(距离 {km:.1f} 公里,过火 {area:,.0f} 公顷)")
+    sectors, crews = x.d.get("sectors"), x.d.get("crews")
+    return x.z(f"{x.a}: attack on {sectors} sectors, {crews} crews each{_cause(x)}",
+               f"{x.a} 组织扑火总攻:{sectors} 个扇区,每个扇区 {crews} 支队伍{_cause(x)}")
+
+
+def _material_rule(x: Any) -> str:
+    who = x.a[:1].upper() + x.a[1:]
+    if x.d.get("allowed"):
+        return x.z(f"{who}: depots of other provinces may supply requests{_cause(x)}",
+                   f"{x.a}:允许跨省调拨物资{_cause(x)}")
+    return x.z(f"{who}: requests are supplied from the province's own depots only{_cause(x)}",
+               f"{x.a}:暂停跨省调拨物资{_cause(x)}")
+
+
+def _released(x: Any) -> str:
+    by = x.actor if x.actor in x.names.decisions else None
+    who = x.z(f"decision {by}", f"决策 {by}") if by else x.a
+    later = x.z(" once its current task is done", ",完成当前任务后撤收") if x.d.get("busy") else ""
+    return x.z(f"{x.s} released by {who}{later}", f"{who}:{x.s} 解除任务{later}")
 
 
 DESCRIBERS: dict[str, Callable[[Any], str]] = {
@@ -119,7 +164,8 @@ DESCRIBERS: dict[str, Callable[[Any], str]] = {
     "suppression.state": _suppression, "suppression.controlled": _suppression,
     "suppression.extinguished": _suppression,
     "supply.delivered": _supply,
-    "hazard.threshold": _series, "hazard.cleared": _series, "hazard.reading": _series,
+    "hazard.threshold": _series, "hazard.cleared": _series, "hazard.reading": _series, "hazard.stopped": _series,
+    "fire.reached": _fire, "fire.attack": _fire, "material.rule": _material_rule, "team.released": _released,
 }
 """Record kind → describer for the operations kinds (docs/records.md)."""
 

@@ -8,19 +8,22 @@ live console did, without the scenario file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from rich.cells import cell_len
 
+from drillsim import vocab
+from drillsim.scoring.view import defined_names
 from drillsim.text import of_pair, pick
 
 LANGS = ("en", "zh")
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (en, zh)
-    "app.title": ("drillsim facilitator console", "drillsim 导调控制台"),
+    "app.title": ("drillsim facilitator console", "推演导调控制台"),
     "clock.paused": ("PAUSED", "已暂停"),
     "clock.running": ("RUNNING", "运行中"),
     "clock.ended": ("ENDED", "已结束"),
@@ -48,7 +51,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.prio": ("P", "级"),
     "col.incident": ("Incident", "事件"),
     "col.region": ("Region", "地区"),
-    "col.people": ("At risk", "被困"),
+    "col.people": ("People", "被困"),
     "col.age": ("Age", "历时"),
     "col.objective": ("Objective", "目标"),
     "col.capability": ("Capability", "核心能力"),
@@ -61,6 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msel.adhoc": ("ad hoc", "临时"),
     "msel.effect": ("chained", "连锁"),
     "msel.summary": ("{done}/{total} delivered", "已发 {done}/{total}"),
+    "msel.day": ("{date} · day {n}", "{date} · 第{n}天"),
     "team.off_duty": ("off duty", "未启动"),
     "team.registering": ("registering", "报备中"),
     "team.idle": ("idle", "待命"),
@@ -76,13 +80,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "team.at": ("@ {place}", "@ {place}"),
     "team.summary": ("{busy} busy · {idle} idle · {off} off duty",
                      "出动 {busy} · 待命 {idle} · 未启动 {off}"),
-    "incident.occurred": ("unreported", "未发现"),
+    "incident.occurred": ("unseen", "未发现"),
     "incident.missed": ("missed", "漏报"),
     "incident.detected": ("reported", "已上报"),
     "incident.queued": ("waiting", "待救援"),
     "incident.assigned": ("en route", "队伍在途"),
     "incident.working": ("rescuing", "救援中"),
     "incident.closed": ("closed", "已结案"),
+    "incident.people": ("{n} at risk", "被困 {n} 人"),
     "incident.summary": ("{open} open · {closed} closed · {total} in all",
                          "未结 {open} · 已结 {closed} · 共 {total}"),
     "score.unavailable": ("scoring failed: {problem}", "评分失败: {problem}"),
@@ -130,7 +135,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.decisions": ("Decisions", "决策"),
     "key.roles": ("Roles", "角色"),
     "key.filter": ("Filter", "筛选"),
-    "key.lang": ("中文", "English"),
+    "key.lang": ("中文", "英文"),
+    "keycap.space": ("space", "空格"),
+    "key.leave": ("Leave", "退出"),
     "key.zoom": ("Zoom", "放大"),
     "key.end": ("End", "结束"),
     "key.palette": ("commands", "命令"),
@@ -182,10 +189,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "inject.recipients": ("Recipients", "接收方"),
     "inject.everyone": ("everyone", "全体"),
     "inject.need_text": ("Choose a template or write a title or message", "请选择模板或填写标题/内容"),
+    "inject.need_to": ("Tick at least one recipient (space ticks the highlighted one)",
+                       "请至少勾选一个接收方(空格勾选当前项)"),
     "inject.sent": ("Inject {id} delivered to {to}", "注入 {id} 已下达给 {to}"),
     "inject.delivered": ("Inject {id}: {title}", "注入 {id}: {title}"),
     "inject.detail": ("Inject {id}", "注入 {id}"),
-    "inject.from": ("From {src} to {to} · {method} · {type}", "{src} → {to} · {method} · {type}"),
+    "inject.from": ("From {src} to {to} · by {method} · {type}", "{src} → {to} · {method} · {type}"),
     "inject.expected": ("Expected action", "预期行动"),
     "inject.read": ("Read aloud", "宣读内容"),
     "note.title": ("Evaluator observation", "评估记录"),
@@ -230,6 +239,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "end.keys": ("q or Enter: leave the console", "q 或回车: 退出控制台"),
     "end.still_writing": ("The report is still being written: press q (or Ctrl+C) again to leave without it",
                           "报告仍在生成: 再按 q(或 Ctrl+C)不等待直接退出"),
+    "end.score": ("Overall score {score}/100", "总分 {score}/100"),
+    "end.no_score": ("No objective could be measured: no overall score", "没有可测量的目标,无总分"),
+    "end.coverage": ("({cov} of the objectives' weight measured)", "(已测量目标权重 {cov})"),
     "end.summary": ("Simulated {dur} · incidents {inc} · rescued {res}, lost {lost} · unresolved {unres}",
                     "推演时长 {dur} · 事件 {inc} · 获救 {res} · 遇难 {lost} · 未解决 {unres}"),
     "notify.ended": ("The exercise has ended", "推演已结束"),
@@ -314,6 +326,17 @@ def clip(value: str, cells: int) -> str:
     return "".join(out) + "…"
 
 
+def clip_keep_number(value: str, cells: int) -> str:
+    """:func:`clip`, but a trailing number stays: ``Mentougou Fire and Rescue 02`` → ``Mentougou Fire… 02``.
+
+    Numbered copies of a team differ only in that number; cutting it off makes the rows identical.
+    """
+    head, sep, tail = value.rpartition(" ")
+    if not sep or not tail.isdigit() or cell_len(value) <= cells:
+        return clip(value, cells)
+    return clip(head, cells - cell_len(tail) - 1) + " " + tail
+
+
 def pad(value: str, cells: int) -> str:
     """``value`` clipped and padded with spaces to exactly ``cells`` terminal cells."""
     value = clip(value, cells)
@@ -352,6 +375,8 @@ class Names:
                 suffix = key[len(group) + 1:]  # one of `count` identical teams: "Fire Rescue 02"
                 name = {lang: f"{value} {suffix}" for lang, value in name.items()}
             self._names[key] = name
+        for key, name in defined_names(definition).items():  # rivers, fires, desks, depots, items…
+            self._names.setdefault(key, name)
         self.injects: dict[str, Any] = dict(definition.get("injects") or {})
         self.objectives: dict[str, Any] = dict(definition.get("objectives") or {})
         self.decisions: dict[str, Any] = dict(definition.get("decisions") or {})
@@ -364,6 +389,23 @@ class Names:
             return ""
         value = self._names.get(key)
         return text(value, lang) or key
+
+    def who(self, key: str | None, lang: str) -> str:
+        """Who acted: a region, agency or team by name, or the control cell, the facilitator, the players."""
+        if key is None:
+            return ""
+        return self.name(key, lang) if key in self._names else (vocab.actor(key, lang) or key)
+
+    def incident(self, key: str | None, kind: Any, region: str | None, name: Any, lang: str) -> str:
+        """``Wangping 8 · flash flood``: where, the number of a generated incident, what (the name, if it has one).
+
+        The place and number come first: cut at a narrow pane's edge, rows still differ.
+        """
+        place = self.name(region, lang) if region else ""
+        what = vocab.incident_kind(kind, lang) if kind else (text(name, lang) or str(key or ""))
+        number = re.search(r"-0*(\d+)$", str(key or ""))
+        where = f"{place} {number.group(1)}" if number and place else place
+        return f"{where} · {what}" if where else what
 
     def inject_title(self, key: str, lang: str) -> str:
         """The title of a scenario inject (its id when unknown)."""
@@ -391,6 +433,23 @@ class Names:
         moment = self.start + timedelta(minutes=t)
         return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
+    def day(self, t: float) -> int | None:
+        """The exercise day of simulated time ``t``: 1 on the start's calendar date, 2 the next… (None: no date).
+
+        Infinite or unknown times (an inject still waiting for its trigger) have no day.
+        """
+        if self.start is None or t != t or t in (float("inf"), float("-inf")):
+            return None
+        return ((self.start + timedelta(minutes=t)).date() - self.start.date()).days + 1
+
+    def day_label(self, day: int, lang: str) -> str:
+        """``Sun 30 Jul · D2`` / ``7月30日 · 第2天`` for exercise day ``day``."""
+        if self.start is None:
+            return tr("msel.day", lang, n=day, date="")
+        date = self.start.date() + timedelta(days=day - 1)
+        text = f"{date.month}月{date.day}日" if lang == "zh" else date.strftime("%a %d %b")
+        return tr("msel.day", lang, n=day, date=text)
+
     def list_names(self, keys: list[str] | tuple[str, ...], lang: str) -> str:
         """``a, b, c`` with display names."""
         sep = "、" if lang == "zh" else ", "
@@ -398,8 +457,8 @@ class Names:
 
 
 def format_offset(t: float) -> str:
-    """``T+03:12`` for 192 minutes."""
-    total = round(max(0.0, t))
+    """``T+03:12`` for 192 minutes (whole minutes gone, as the clock beside it shows them)."""
+    total = int(max(0.0, t) + 1e-9)
     return f"T+{total // 60:02d}:{total % 60:02d}"
 
 

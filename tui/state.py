@@ -46,6 +46,8 @@ class TeamView:
     eta: float | None = None
     missions: int = 0
     withdrawing: bool = False
+    task: str | None = None
+    """The task of the incident the team works on (``None``: the incident's main rescue)."""
 
 
 @dataclass
@@ -85,6 +87,14 @@ class InjectView:
     data: dict[str, Any] = field(default_factory=dict)
     skipped_at: float | None = None
     """A contingency inject not needed: the expected action showed up in its window (``inject.skipped``)."""
+
+
+def row_time(row: InjectView) -> float:
+    """The time an MSEL row shows: when it was delivered, else when its window closed, else when it is due."""
+    for t in (row.delivered_at, row.skipped_at, row.at):
+        if t is not None:
+            return float(t)
+    return float("inf")
 
 
 @dataclass
@@ -209,6 +219,16 @@ class ExerciseView:
         now, opened = self.now, self.decisions
         return next((at for at, key in self.decision_schedule
                      if key not in opened and at >= now and (after is None or at > after)), None)
+
+    def msel_rows(self) -> list[tuple[str, InjectView]]:
+        """``(row key, row)`` of the MSEL in the order of the time each shows: delivered, skipped or due.
+
+        Ad-hoc and chained injects fall where they were delivered, a contingency made unnecessary
+        where its window closed; rows with the same time keep the schedule's order.
+        """
+        rows = list(self.injects.items())
+        order = {key: i for i, (key, _) in enumerate(rows)}
+        return sorted(rows, key=lambda kv: (row_time(kv[1]), order[kv[0]]))
 
     def open_incidents(self, limit: int | None = None) -> list[IncidentView]:
         """Open incidents, most urgent first (priority, then oldest); the first ``limit`` only if given.
@@ -352,6 +372,8 @@ def _team_to(state: str, toward: bool) -> Any:
         team.state = state
         team.since = t
         team.toward = toward
+        if state in ("travelling", "on_scene", "working"):
+            team.task = d.get("task")
         if state == "travelling":
             team.incident = subject
             team.place = subject
@@ -370,14 +392,48 @@ def _team_to(state: str, toward: bool) -> Any:
                 inc.state = "working"
                 inc.team = team.key
         elif state == "returning":
-            team.incident = None
+            team.incident = team.task = None
             team.place = team.base
             team.eta = d.get("eta")
         elif state == "idle":
-            team.incident = None
+            team.incident = team.task = None
             team.eta = None
 
     return handler
+
+
+def _done(team: TeamView, t: float, place: str | None) -> None:
+    """A team's work is over and it is free where it stands (a later record says where it goes next)."""
+    team.state, team.since, team.toward = "idle", t, False
+    team.incident = team.task = None
+    team.eta = None
+    team.place = place
+
+
+def _evacuation_trip(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
+    """A team's last trip of an evacuation (nobody left to fetch) ends its work at the shelter."""
+    team = v._team(actor)
+    if team is not None and d.get("last") and team.state == "working":
+        _done(team, t, d.get("shelter") or subject)
+
+
+def _task_completed(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
+    """A task done (its line finished, the last delivery made): every team still working on it is free.
+
+    An evacuation's teams are not: one on its way back from a shelter drives on and leaves from
+    the place (``team.returning``); each team's own last trip frees it (:func:`_evacuation_trip`).
+    """
+    task = d.get("task")
+    for team in v.teams.values():
+        if team.state == "working" and team.incident == subject and team.task == task:
+            _done(team, t, subject)
+
+
+def _team_mishap(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
+    """A team that lost people abandons the task (it is released: a later record sends it on or home)."""
+    team = v._team(actor)
+    if team is not None:
+        _done(team, t, subject)
 
 
 def _rescue_completed(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data) -> None:
@@ -386,7 +442,7 @@ def _rescue_completed(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Da
         team.state = "idle"
         team.since = t
         team.toward = False
-        team.incident = None
+        team.incident = team.task = None
         team.place = subject
     if not d.get("partial"):  # a first responder's partial rescue leaves the incident open
         _incident_closed(v, t, actor, subject, d)
@@ -397,7 +453,7 @@ def _team_returned(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data)
     if team is not None:
         # a team home after withdrawing (撤离) is off duty, as in the engine
         team.state, team.since, team.toward = ("off_duty" if team.withdrawing else "idle"), t, False
-        team.place, team.eta, team.incident = team.base, None, None
+        team.place, team.eta, team.incident, team.task = team.base, None, None, None
 
 
 def _team_subject(state: str) -> Any:
@@ -406,8 +462,8 @@ def _team_subject(state: str) -> Any:
         team = v._team(subject)
         if team is None:
             return
-        if state == "idle" and team.state not in ("off_duty", "registering"):
-            return
+        if state == "idle" and team.state not in ("off_duty", "registering", "refused"):
+            return  # registered after being turned away (once the rule allowed it): on duty too
         team.state, team.since = state, t
         if state == "tasked":
             team.incident = d.get("incident")
@@ -514,6 +570,9 @@ _HANDLERS: dict[str, Any] = {
     "rescue.started": _team_to("working", False),
     "task.started": _team_to("working", False),
     "rescue.completed": _rescue_completed,
+    "task.completed": _task_completed,
+    "evacuation.trip": _evacuation_trip,
+    "team.mishap": _team_mishap,
     "team.returning": _team_to("returning", True),
     "team.returned": _team_returned,
     "team.activated": _team_subject("idle"),

@@ -57,9 +57,65 @@ def hours_axis(ax: Any, lang: str, horizon: float) -> None:
     ax.grid(True, axis="x", alpha=0.3)
 
 
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#1f77b4", "#aec7e8", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd", "#c5b0d5", "#8c564b", "#17becf",
+)
+"""Twenty distinguishable colours: a figure with up to twenty series never repeats one."""
+
+
+def legend_beside(ax: Any, handles: Any = None, labels: Any = None, **kw: Any) -> Any:
+    """A legend to the right of the axes, never on the data (the saved PNG grows to hold it); none if empty."""
+    if handles is None and not ax.get_legend_handles_labels()[0]:
+        return None
+    if handles is not None:
+        kw["handles"] = handles
+    if labels is not None:
+        kw["labels"] = labels
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8,
+                     frameon=False, **kw)
+
+
+def legend_above(ax: Any, handles: Any = None, labels: Any = None, ncols: int = 4, **kw: Any) -> Any:
+    """A one-row legend between the title and the axes, never on the data; none if empty."""
+    if handles is None and not ax.get_legend_handles_labels()[0]:
+        return None
+    if handles is not None:
+        kw["handles"] = handles
+    if labels is not None:
+        kw["labels"] = labels
+    return ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), borderaxespad=0.0, fontsize=8,
+                     frameon=False, ncols=ncols, **kw)
+
+
+def wrap_title(text: str, width: int = 72) -> str:
+    """A title cut into lines of at most ``width`` characters (CJK counted double), so none runs off the figure."""
+    from drillsim.scoring.table import width as cell_len
+
+    if "\n" in text:
+        return "\n".join(wrap_title(part, width) for part in text.split("\n"))
+    words = text.split(" ") if " " in text else list(text)
+    joiner = " " if " " in text else ""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line}{joiner}{word}" if line else word
+        if line and cell_len(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def png(fig: Any) -> bytes:
-    """PNG bytes of ``fig`` (deterministic: no software or date metadata)."""
+    """PNG bytes of ``fig`` (deterministic: no software or date metadata).
+
+    Saved with a tight bounding box, so a legend beside or above the axes and a long tick label are
+    inside the picture, never cut.
+    """
     buf = io.BytesIO()
     fig.tight_layout()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
     return buf.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.reports.figures.common import COLOURS, L, hours_axis, new_figure
+from drillsim.reports.figures.common import COLOURS, L, hours_axis, legend_above, new_figure, wrap_title
 from drillsim.scoring.text import pick
 from drillsim.scoring.timelines import team_intervals
 from drillsim.scoring.view import LogView
@@ -51,11 +51,12 @@ def draw(view: LogView, lang: str) -> Any | None:
             seen.add(phase)
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([pick(view.name(t), lang) for t in shown], fontsize=8)
-    ax.invert_yaxis()
+    ax.set_ylim(len(shown) - 0.5, -0.5)
     hours_axis(ax, lang, view.horizon)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    legend_above(ax, ncols=3)
     title = caption(lang)
     if len(busy) > MAX_ROWS:
-        title += L(lang, f" ({MAX_ROWS} busiest of {len(busy)})", f"(任务最多的{MAX_ROWS}支,共{len(busy)}支)")
-    ax.set_title(title)
+        title += "\n" + L(lang, f"the {MAX_ROWS} busiest of {len(busy)} teams",
+                          f"任务最多的{MAX_ROWS}支(共{len(busy)}支)")
+    ax.set_title(wrap_title(title), pad=28)
     return fig

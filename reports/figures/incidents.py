@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.reports.figures.common import COLOURS, L, hours_axis, new_figure
+from drillsim.reports.figures.common import COLOURS, L, hours_axis, legend_above, new_figure
 from drillsim.scoring.view import LogView
 
 KEY = "incidents"
@@ -86,6 +86,10 @@ def draw(view: LogView, lang: str) -> Any | None:
     hours_axis(ax, lang, view.horizon)
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8, frameon=False)
-    ax.set_title(caption(lang))
+    legend_above(ax, lines[0] + lines2[0], lines[1] + lines2[1], ncols=3)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # incidents are whole
+    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(caption(lang), pad=22)
     return fig

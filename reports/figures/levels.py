@@ -1,16 +1,25 @@
-"""Response levels over time per agency (a step chart of 分级响应)."""
+"""Response levels over time per agency (分级响应): one row per agency, coloured by level.
+
+With fourteen agencies a line per agency repeats colours and hides lines behind each other and
+behind the legend; a row per agency, named on the axis and filled with the level's colour (IV blue,
+III yellow, II orange, I red — the colours of China's warning and response levels), reads at once.
+The level is also written inside every band wide enough to hold it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from drillsim.levels import name as level_name
 from drillsim.levels import rank_of as level_rank
-from drillsim.reports.figures.common import L, hours_axis, new_figure
+from drillsim.reports.figures.common import L, hours_axis, legend_above, new_figure
 from drillsim.scoring.text import pick
 from drillsim.scoring.view import LogView
 
 KEY = "levels"
 KINDS = ("level.changed",)
+LEVEL_COLOURS = {1: "#4e79c8", 2: "#f2c94c", 3: "#f2994a", 4: "#d64545"}
+"""Rank → colour: IV blue, III yellow, II orange, I red."""
 
 
 def caption(lang: str) -> str:
@@ -18,8 +27,17 @@ def caption(lang: str) -> str:
     return L(lang, "Response level of each agency over time", "各单位应急响应级别变化")
 
 
+def _bands(points: list[tuple[float, int]], end: float) -> list[tuple[float, float, int]]:
+    """(start, end, rank) for each stretch of one level (hours)."""
+    out = []
+    for (t, rank), (t_next, _) in zip(points, [*points[1:], (end, 0)], strict=True):
+        if t_next > t:
+            out.append((t, t_next, rank))
+    return out
+
+
 def draw(view: LogView, lang: str) -> Any | None:
-    """The step chart, or None when no agency changed level."""
+    """One row per agency that changed level, highest level reached first; None when none changed."""
     changes = view.kind("level.changed")
     if not changes:
         return None
@@ -29,18 +47,31 @@ def draw(view: LogView, lang: str) -> Any | None:
         series.setdefault(agency, [(0.0, level_rank(r.data.get("from")))]).append(
             (r.t / 60.0, level_rank(r.data.get("to")))
         )
-    fig, ax = new_figure(height=max(3.2, 2.0 + 0.25 * len(series)))
     end = view.horizon / 60.0
-    for i, (agency, points) in enumerate(sorted(series.items())):
-        xs = [p[0] for p in points] + [end]
-        ys = [p[1] for p in points] + [points[-1][1]]
-        offset = (i - (len(series) - 1) / 2) * 0.04
-        ax.step(xs, [y + offset for y in ys], where="post", linewidth=2, label=pick(view.name(agency), lang))
-    ax.set_yticks(range(5))
-    ax.set_yticklabels([L(lang, "none", "无"), "IV", "III", "II", "I"])
-    ax.set_ylim(-0.3, 4.3)
-    ax.set_ylabel(L(lang, "response level", "响应级别"))
+    order = sorted(series, key=lambda a: (-max(p[1] for p in series[a]),
+                                          next((p[0] for p in series[a] if p[1] > 0), end), str(a)))
+    fig, ax = new_figure(height=max(2.6, 1.5 + 0.34 * len(order)))
+    span = max(end, 1e-3)
+    for row, agency in enumerate(order):
+        ax.barh(row, span, left=0, height=0.7, color="#eef0f3", edgecolor="none")
+        for start, stop, rank in _bands(series[agency], end):
+            if rank <= 0:
+                continue
+            ax.barh(row, stop - start, left=start, height=0.7, color=LEVEL_COLOURS[rank], edgecolor="white",
+                    linewidth=0.5)
+            if (stop - start) / span > 0.035:
+                ax.text((start + stop) / 2, row, level_name(rank), ha="center", va="center", fontsize=8,
+                        color="white" if rank in (1, 4) else "#222222")
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([pick(view.name(a), lang) for a in order], fontsize=8)
+    ax.set_ylim(len(order) - 0.5, -0.5)
     hours_axis(ax, lang, view.horizon)
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2 if len(series) > 6 else 1)
-    ax.set_title(caption(lang))
+    from matplotlib.patches import Patch
+
+    keys = [Patch(color="#eef0f3", label=L(lang, "no response", "未响应"))]
+    keys += [Patch(color=LEVEL_COLOURS[rank], label=L(lang, f"Level {level_name(rank)}",
+                                                      f"{level_name(rank)}级"))
+             for rank in (1, 2, 3, 4)]
+    legend_above(ax, handles=keys, ncols=5)
+    ax.set_title(caption(lang), pad=22)
     return fig

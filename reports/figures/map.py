@@ -1,4 +1,9 @@
-"""A map of the regions (as a tree of points), incident locations and team bases."""
+"""A map of the regions (as a tree of points), incident locations and team bases.
+
+The map frames where things happened — the incidents, the team bases and the regions of county level
+and below — so a province hundreds of kilometres away does not squeeze the exercise area into a
+corner; region names that would overlap are left out, the highest administrative level first kept.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import math
 from typing import Any
 
 from drillsim.levels import ADMIN_RANK
-from drillsim.reports.figures.common import COLOURS, L, new_figure
+from drillsim.reports.figures.common import COLOURS, L, legend_beside, new_figure, wrap_title
 from drillsim.scoring.text import pick
 from drillsim.scoring.view import LogView
 
+SHAPE = 1.25
+"""Width over height (in kilometres) of the framed area: near the figure's own."""
 KEY = "map"
 KINDS = ("incident.occurred",)
 
@@ -41,24 +48,21 @@ def draw(view: LogView, lang: str) -> Any | None:
     if not regions and not incidents:
         return None
     fig, ax = new_figure(width=8.5, height=6.5)
-    for rid, (lon, lat) in regions.items():
+    bases_at = {view.teams[t].get("base") for t in view.teams}
+    frame = _frame(view, regions, [(float(lon), float(lat)) for _, (lon, lat) in incidents], bases_at)
+    inside = {rid: loc for rid, loc in regions.items() if _within(loc, frame)}
+    for rid, (lon, lat) in inside.items():
         parent = view.parent(rid)
-        if parent in regions:
-            plon, plat = regions[parent]
+        if parent in inside:
+            plon, plat = inside[parent]
             ax.plot([lon, plon], [lat, plat], color="#c9d3df", linewidth=0.8, zorder=1)
-    for rid, (lon, lat) in regions.items():
+    labels = []
+    for rid, (lon, lat) in inside.items():
         rank = ADMIN_RANK.get(view.region_level(rid) or "village", 0)
         ax.scatter([lon], [lat], s=20 + 30 * rank, color="#dde3ea", edgecolor="#6b7a8f", zorder=2)
-        if rank >= 1 or len(regions) <= 25:
-            ax.annotate(
-                pick(view.name(rid), lang),
-                (lon, lat),
-                fontsize=7 + min(rank, 4),
-                xytext=(4, 4),
-                textcoords="offset points",
-                color="#3a4556",
-                zorder=5,
-            )
+        text = ax.annotate(pick(view.name(rid), lang), (lon, lat), fontsize=7 + min(rank, 4), xytext=(4, 4),
+                           textcoords="offset points", color="#3a4556", zorder=5)
+        labels.append((rank, text))
     outcomes = _outcomes(view)
     styles = {
         "rescued": L(lang, "incident: all rescued", "事件:全部获救"),
@@ -84,11 +88,7 @@ def draw(view: LogView, lang: str) -> Any | None:
             label=f"{styles[outcome]} ({len(points)})",
             zorder=4,
         )
-    bases: dict[str, int] = {}
-    for team in view.teams:
-        base = view.teams[team].get("base")
-        if base in regions:
-            bases[base] = bases.get(base, 0) + 1
+    bases = {b: n for b, n in _bases(view).items() if b in inside}
     if bases:
         ax.scatter(
             [regions[b][0] for b in bases],
@@ -99,11 +99,80 @@ def draw(view: LogView, lang: str) -> Any | None:
             label=L(lang, "team base", "队伍驻地"),
             zorder=3,
         )
-    lats = [p[1] for p in regions.values()] + [float(loc[1]) for _, loc in incidents]
-    ax.set_aspect(1.0 / max(0.2, math.cos(math.radians(sum(lats) / len(lats)))), adjustable="datalim")
+    (west, south), (east, north) = frame
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    away = sorted(((b, n) for b, n in _bases(view).items() if b in regions and b not in inside),
+                  key=lambda bn: (-bn[1], str(bn[0])))
+    if away:
+        sep = "、" if lang == "zh" else ", "
+        listing = sep.join(f"{pick(view.name(b), lang)} ({n})" for b, n in away[:6]) + ("…" if len(away) > 6 else "")
+        ax.text(0.0, -0.1, wrap_title(L(lang, f"Teams based off the map: {listing}", f"驻地在图外的队伍:{listing}"),
+                                      90), transform=ax.transAxes, fontsize=8, color="#3a4556", va="top")
+    ax.set_aspect(1.0 / max(0.2, math.cos(math.radians((south + north) / 2))), adjustable="box")
     ax.set_xlabel(L(lang, "longitude (°E)", "经度(°E)"))
     ax.set_ylabel(L(lang, "latitude (°N)", "纬度(°N)"))
-    ax.margins(0.12)
-    ax.legend(loc="best", fontsize=8, frameon=True)
+    legend_beside(ax)
     ax.set_title(caption(lang))
+    _declutter(fig, labels)
     return fig
+
+
+def _bases(view: LogView) -> dict[str, int]:
+    """Region → how many teams are based there."""
+    out: dict[str, int] = {}
+    for info in view.teams.values():
+        base = info.get("base")
+        if isinstance(base, str):
+            out[base] = out.get(base, 0) + 1
+    return out
+
+
+def _within(loc: tuple[float, float], frame: tuple[tuple[float, float], tuple[float, float]]) -> bool:
+    (west, south), (east, north) = frame
+    return west <= loc[0] <= east and south <= loc[1] <= north
+
+
+def _frame(view: LogView, regions: dict[str, tuple[float, float]], incidents: list[tuple[float, float]],
+           bases: set[Any]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The corners (west, south), (east, north) of where the exercise happened: its incidents.
+
+    Without located incidents, the regions of county level and below and the team bases; without
+    those either, every region.
+    """
+    points = list(incidents)
+    if not points:
+        county = ADMIN_RANK["county"]
+        points = [loc for rid, loc in regions.items()
+                  if rid in bases or ADMIN_RANK.get(view.region_level(rid) or "village", 0) <= county]
+    if not points:
+        points = list(regions.values())
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    squeeze = max(0.2, math.cos(math.radians((south + north) / 2)))
+    wide, high = max(0.1, (east - west) * squeeze), max(0.1, north - south)
+    if wide < SHAPE * high:  # widen a tall, narrow area (or heighten a flat one) to the figure's shape
+        grow = (SHAPE * high - wide) / squeeze / 2
+        west, east = west - grow, east + grow
+    else:
+        grow = (wide / SHAPE - high) / 2
+        south, north = south - grow, north + grow
+    pad_x, pad_y = max(0.05, (east - west) * 0.1), max(0.05, (north - south) * 0.1)
+    return (west - pad_x, south - pad_y), (east + pad_x, north + pad_y)
+
+
+def _declutter(fig: Any, labels: list[tuple[int, Any]]) -> None:
+    """Hide region names that would overlap a name already kept (higher administrative levels first)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    fig.tight_layout()
+    canvas.draw()  # applies the aspect ratio: label positions are final
+    renderer = canvas.get_renderer()
+    kept: list[Any] = []
+    for _rank, text in sorted(labels, key=lambda rt: -rt[0]):
+        box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+        if any(box.overlaps(other) for other in kept):
+            text.set_visible(False)
+        else:
+            kept.append(box)

@@ -40,6 +40,9 @@ def write_report(out: str | Path, *, frame: Any = None) -> Path:
     a = analyse(frame, manifest)
     figs: dict[str, bytes] = {}
     files: dict[str, str] = {}
+    if a.spread:
+        figs["hist"] = figures.histograms(frame, a, a.metrics or [a.spread[0].column])
+        files["hist"] = "spread.png"
     for i, col in enumerate(a.metrics):
         if any(a.groups[col].values()):
             figs[f"dist:{col}"] = figures.distributions(a, col)

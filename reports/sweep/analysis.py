@@ -7,7 +7,10 @@
 - a response surface over two factors (the two with the largest total Sobol' index, or else the
   two whose grouped means spread the most);
 - Sobol' first-order and total indices (SALib ``analyze``) when the design is ``sobol``;
-- the best and worst runs, each with the command that reproduces it.
+- the best and worst runs, each with the command that reproduces it;
+- the **spread of every metric** over all finished runs (mean with its 95 % interval, standard
+  deviation, min, 5th/50th/95th percentiles, max) and the share of each overall rating: the whole
+  answer of a replicate-only sweep (a Monte Carlo study of one scenario, nothing varied).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drillsim.catalog import better
+from drillsim.scoring.statistics import quantile
 
 MAX_LEVELS = 8
 """A factor with more distinct values than this is cut into quantile bins for box plots."""
@@ -77,6 +81,24 @@ class Group:
         return sum(self.values) / len(self.values) if self.values else math.nan
 
 
+@dataclass(frozen=True)
+class Spread:
+    """One result column over all finished runs."""
+
+    column: str
+    n: int
+    mean: float
+    sd: float
+    ci95: float
+    """Half-width of the normal 95 % interval of the mean (1.96 · sd / √n; nan for one run)."""
+    low: float
+    p5: float
+    median: float
+    p95: float
+    high: float
+    better: str | None
+
+
 @dataclass
 class Analysis:
     """Everything the report shows."""
@@ -98,6 +120,9 @@ class Analysis:
     worst: list[dict[str, Any]] = field(default_factory=list)
     errors: list[tuple[str, int, str]] = field(default_factory=list)
     ratings: list[str] = field(default_factory=list)
+    spread: list[Spread] = field(default_factory=list)
+    rating_shares: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Share of runs per band (P, S, M, U, – not rated) for the overall rating and each objective's."""
     rating_groups: dict[str, list[tuple[str, dict[str, dict[str, int]]]]] = field(default_factory=dict)
 
 
@@ -302,6 +327,8 @@ def analyse(frame: Any, manifest: dict[str, Any], top: int = 5) -> Analysis:
                                                           ascending=[a.better == "lower", True, True])
         a.best = [_run(r, manifest, factors, response) for r in ranked.head(top).to_dict("records")]
         a.worst = [_run(r, manifest, factors, response) for r in ranked.iloc[::-1].head(top).to_dict("records")]
+    a.spread = spread_of(frame, manifest)
+    a.rating_shares = rating_share(frame)
     failed = frame[frame["status"] != "ok"]
     if len(failed):
         counts = failed.groupby("error", dropna=False)["run_id"].agg(["count", "first"])
@@ -309,6 +336,37 @@ def analyse(frame: Any, manifest: dict[str, Any], top: int = 5) -> Analysis:
         a.errors = [(str(err), int(c), str(first)) for err, (c, first) in zip(counts.index, counts.to_numpy(),
                                                                               strict=True)]
     return a
+
+
+def spread_of(frame: Any, manifest: Mapping[str, Any]) -> list[Spread]:
+    """The spread of the score and of every metric column over the finished runs (empty columns left out)."""
+    ok = frame[frame["status"] == "ok"]
+    columns = [c for c in ("score",) if c in ok.columns] + sorted(c for c in ok.columns if c.startswith("metric."))
+    out = []
+    for col in columns:
+        values = [float(v) for v in ok[col].dropna().tolist()]
+        if not values:
+            continue
+        n = len(values)
+        mean = sum(values) / n
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else math.nan
+        out.append(Spread(col, n, mean, sd, 1.96 * sd / math.sqrt(n) if n > 1 else math.nan, min(values),
+                          quantile(values, 0.05), quantile(values, 0.5), quantile(values, 0.95), max(values),
+                          direction(col, manifest)))
+    return out
+
+
+def rating_share(frame: Any) -> dict[str, dict[str, float]]:
+    """``{"rating.overall": {"P": 0.1, "S": 0.4, …}, "rating.O-1": …}`` over the finished runs."""
+    ok = frame[frame["status"] == "ok"]
+    columns = [c for c in ok.columns if c.startswith("rating.") and c.count(".") == 1]
+    columns.sort(key=lambda c: (c != "rating.overall", c))
+    out: dict[str, dict[str, float]] = {}
+    for col in columns:
+        values = ["–" if not isinstance(v, str) or not v else v for v in ok[col].tolist()]
+        if values:
+            out[col] = {b: values.count(b) / len(values) for b in ("P", "S", "M", "U", "–") if b in values}
+    return out
 
 
 def _pick_surface(a: Analysis, factors: Sequence[FactorInfo], response: str) -> tuple[str, str]:

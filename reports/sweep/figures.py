@@ -58,6 +58,32 @@ def distributions(a: Analysis, column: str) -> bytes:
     return _png(fig)
 
 
+def histograms(frame: Any, a: Analysis, columns: Sequence[str]) -> bytes:
+    """One histogram per column over all finished runs, mean and 5th–95th percentiles marked."""
+    plt = _plt()
+    spreads = {s.column: s for s in a.spread}
+    shown = [c for c in columns if c in spreads]
+    n = max(1, len(shown))
+    cols = min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.2 * rows), squeeze=False)
+    ok = frame[frame["status"] == "ok"]
+    for ax, col in zip(axes.flat, shown, strict=False):
+        s = spreads[col]
+        ax.hist(ok[col].dropna().to_numpy(), bins=min(30, max(5, s.n // 5)), color="#4c78a8", alpha=0.85)
+        ax.axvline(s.mean, color="#222", lw=1.5, label=f"mean {s.mean:.3g}")
+        for q in (s.p5, s.p95):
+            ax.axvline(q, color="#e45756", lw=1, ls="--")
+        ax.set_title(nice(col) + (f" ({s.better} is better)" if s.better else ""), fontsize=10)
+        ax.set_ylabel("runs")
+        ax.legend(fontsize=8, loc="best", frameon=False)
+    for ax in list(axes.flat)[len(shown):]:
+        ax.set_visible(False)
+    fig.suptitle(f"Spread over {a.ok:,} runs (dashed: 5th and 95th percentiles)")
+    fig.tight_layout()
+    return _png(fig)
+
+
 def _box(ax: Any, groups: Sequence[Group], f: FactorInfo) -> None:
     data = [g.values for g in groups]
     labels = [g.label for g in groups]

@@ -80,7 +80,12 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
          if a.response else "none (no run finished)"],
         ["drillsim", esc(m.get("drillsim"))],
     ]))
-    parts.append("<h2>Factors</h2>")
+    parts.append(_spread_section(a, figures))
+    if not spec.get("factors"):
+        parts.append("<p class='muted'>Nothing was varied: every run is the scenario as it is, with its own "
+                     "seed (a Monte Carlo study), so the spread above is the scenario's own variability.</p>")
+    else:
+        parts.append("<h2>Factors</h2>")
     rows = []
     for f in spec.get("factors", []):
         if "range" in f:
@@ -94,8 +99,9 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
                      esc(what),
                      "<span class='warn'>scoring only: the world does not change with it</span>"
                      if f.get("affects") == "scoring" else "the world"])
-    parts.append(table(["factor", "kind", "bound to", "range / values", "affects"], rows))
-    for col in a.metrics:
+    if rows:
+        parts.append(table(["factor", "kind", "bound to", "range / values", "affects"], rows))
+    for col in a.metrics if a.factors else ():
         parts.append(f"<h2>{esc(nice(col))} by parameter value</h2>")
         if f"dist:{col}" in figures:
             parts.append(img(figures[f"dist:{col}"], f"{nice(col)} by parameter value"))
@@ -139,6 +145,28 @@ def render(a: Analysis, figures: Mapping[str, bytes], scenario_title: str | None
 
 
 BANDS = ("P", "S", "M", "U", "–")
+
+
+def _spread_section(a: Analysis, figures: Mapping[str, bytes]) -> str:
+    """Every metric over all finished runs, and the share of each rating."""
+    if not a.spread:
+        return ""
+    out = ["<h2>Spread over all runs</h2><p class='muted'>Each metric over the finished runs: mean with the "
+           "half-width of its 95% interval (1.96·sd/√n), standard deviation, and the range with the 5th, 50th "
+           "and 95th percentiles.</p>"]
+    if "hist" in figures:
+        out.append(img(figures["hist"], "distribution of the key metrics over all runs"))
+    out.append(table(["metric", "runs", "mean", "± 95%", "sd", "min", "p5", "median", "p95", "max", "better"], [
+        [f"<code>{esc(s.column)}</code>", str(s.n), num(s.mean), num(s.ci95, 2), num(s.sd), num(s.low), num(s.p5),
+         num(s.median), num(s.p95), num(s.high), esc(s.better or "–")] for s in a.spread],
+        numeric=tuple(range(1, 10))))
+    if a.rating_shares:
+        out.append("<h3>Ratings</h3>")
+        out.append(table(["rating", *BANDS], [
+            [f"<code>{esc(col.removeprefix('rating.'))}</code>",
+             *(f"{100 * shares[b]:.0f}%" if b in shares else "" for b in BANDS)]
+            for col, shares in a.rating_shares.items()], numeric=(1, 2, 3, 4, 5)))
+    return "".join(out)
 
 
 def _rating_tables(a: Analysis) -> str:

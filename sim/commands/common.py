@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from drillsim.limits import INT_MAX, SEED_MAX
 from drillsim.units import format_clock
 
 
-def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<scenario-id>-<seed>/") -> None:
+def add_scenario_options(p: argparse.ArgumentParser,
+                         out_default: str = "runs/<scenario-id>-<seed>/, -set-<hash> added with --set") -> None:
     """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
@@ -21,27 +23,33 @@ def add_scenario_options(p: argparse.ArgumentParser, out_default: str = "runs/<s
                    help=f"output directory (default: {out_default})")
 
 
-def whole_number(minimum: int, what: str = "") -> Any:
-    """An argparse ``type`` for whole numbers of at least ``minimum`` (seeds, counts, workers)."""
+def whole_number(minimum: int, what: str = "", maximum: int = INT_MAX) -> Any:
+    """An argparse ``type`` for whole numbers from ``minimum`` to ``maximum`` (seeds, counts, workers).
+
+    The default maximum is the largest whole number a log or a results table can hold: a larger
+    one would fail only when the first line is written.
+    """
 
     def parse(text: str) -> int:
+        if len(text) > 40:
+            raise argparse.ArgumentTypeError(f"{text[:20]!r}… is not a whole number of at most 19 digits")
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{what or 'the value'} must be {minimum} or more")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{what or 'the value'} must be at most {maximum} "
+                                             "(the largest a log can hold)")
         return value
 
     return parse
 
 
-_seed = whole_number(0, "a seed")
-
-
-def out_dir(args: argparse.Namespace, scenario_id: str, seed: int) -> Path:
-    """The run directory: ``--out`` or ``runs/<id>-<seed>``."""
-    return args.out if args.out is not None else Path("runs") / f"{scenario_id}-{seed}"
+_seed = whole_number(0, "a seed", SEED_MAX)
+MAX_WORKERS = 4096
+"""Most worker processes a command starts on this machine (a typo such as 10**6 must not fork a million)."""
 
 
 class ProgressBar:

@@ -26,7 +26,7 @@ HELP = "run a scenario live in the facilitator console (terminal UI)"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim play`` (the same scenario options as ``run``)."""
-    add_scenario_options(p, out_default="runs/<scenario-id>-<seed>-play/, never overwritten")
+    add_scenario_options(p, out_default="runs/<scenario-id>-<seed>[-set-<hash>]-play/, never overwritten")
     p.add_argument("--role", dest="roles", action="append", default=[], metavar="AGENCY",
                    help="an agency played by people: its doctrine decisions are asked, not taken "
                         "automatically (repeatable)")
@@ -77,7 +77,9 @@ def main(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     seed = scenario.seed if args.seed is None else args.seed
-    base = args.out if args.out is not None else Path("runs") / f"{scenario.id}-{seed}-play"
+    from drillsim.commands.outputs import run_dir
+
+    base = args.out if args.out is not None else run_dir(scenario.id, seed, loaded.overrides, suffix="-play")
     out = play_dir(Path(base))
     log_path = out / "events.jsonl"
 

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import whole_number
+from drillsim.commands.common import MAX_WORKERS, whole_number
+from drillsim.limits import MAX_SWEEP_RUNS, SEED_MAX
 
 HELP = "verify, view or branch a recorded exercise (what-if)"
 
@@ -36,14 +37,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="the deciding agency, for a doctrine decision the log never asked (with --at)")
     p.add_argument("--later", choices=("keep", "drop"), default="keep",
                    help="re-apply the parent's later inputs where they still apply (keep, default) or drop them")
-    p.add_argument("--continuation", type=whole_number(0), default=0, metavar="K",
+    p.add_argument("--continuation", type=whole_number(0, "a continuation", SEED_MAX), default=0, metavar="K",
                    help="re-key random draws after the branch point with salt K (0: the parent's, default)")
-    p.add_argument("--replicates", type=whole_number(0), default=0, metavar="N",
+    p.add_argument("--replicates", type=whole_number(0, "--replicates", MAX_SWEEP_RUNS // 2), default=0, metavar="N",
                    help="fork-and-sweep: N re-keyed continuations of the branch and of the parent's choice")
-    p.add_argument("--workers", type=whole_number(0), default=None, metavar="N", help="processes for --replicates")
+    p.add_argument("--workers", type=whole_number(0, "--workers", MAX_WORKERS), default=None, metavar="N",
+                   help="processes for --replicates")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where a branch goes (default: LOG's directory/branches/DECISION=OPTION...)")
     p.add_argument("--no-report", action="store_true", help="branch: write events.jsonl and scorecard.json only")
+    p.add_argument("--force", action="store_true",
+                   help="branch: replace a branch already in the output directory, once the new one is checked "
+                        "and complete (by default it is refused, never overwritten)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of reports and the viewer")
     p.add_argument("--start", default=None, metavar="TIME", help="viewer: open at this time")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the result line / paths")
@@ -173,15 +178,22 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
         plan = plan_branch(parent, spec, file_sha256(path))
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
-    out = args.out if args.out is not None else default_dir(path, spec)
+    from drillsim.commands import outputs
+
+    out = Path(args.out) if args.out is not None else default_dir(path, spec)
     log_path = out / "events.jsonl"
     if log_path.resolve() == path.resolve():
         raise InputError([Problem("--out", 0, 0, "", "the branch would overwrite its parent", "another directory")])
+    outputs.check_log_free(log_path, args.force, "a branch log")
+    replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     try:
-        result = run_branch(parent, loaded, plan, log_path=log_path)
+        result = run_branch(parent, loaded, plan, log_path=log_path, replace=args.force)
     except BranchError as exc:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 1
+    if replaced:
+        outputs.remove_made_from(out, replaced, keep=[log_path])
+    outputs.record([log_path], [outputs.Source.of(path)], "drillsim replay --branch")
     _print_branch(path, parent, result, args)
     from drillsim.commands.report import write_outputs
     from drillsim.log import LogData, Record
@@ -189,12 +201,12 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
     ex = result.exercise
     log = LogData(ex.log.header or {}, [Record(*r) for r in ex.log.records[1:]], ex.ended, False, str(log_path))
     if args.quiet:
-        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True)
+        write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True, force=args.force)
         print(log_path)
         return 0
     _print_outcomes(parent, log, args.lang)
     print()
-    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report)
+    write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, force=args.force)
     print(f"  log         {log_path}")
     return 0
 
@@ -241,9 +253,14 @@ def _print_outcomes(parent: Any, branch: Any, lang: str) -> None:
     print()
     print(f"  {'':32}{'parent':>12}{'branch':>12}")
     print(f"  {'overall rating':32}{a.rating or '-':>12}{b.rating or '-':>12}")
+    from drillsim.scoring.text import points
+
     for key, label, _ in METRICS:
         va, vb = a.metrics.get(key), b.metrics.get(key)
-        print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
+        if key == "score":
+            print(f"  {label:32}{points(va, '-'):>12}{points(vb, '-'):>12}")
+        else:
+            print(f"  {label:32}{_fmt(va):>12}{_fmt(vb):>12}")
     for oid in a.objectives:
         ra, rb = a.objectives[oid], b.objectives.get(oid) or {}
         print(f"  {'objective ' + oid:32}{_rs(ra):>12}{_rs(rb):>12}")
@@ -256,9 +273,11 @@ def _fmt(v: Any) -> str:
 
 
 def _rs(o: dict[str, Any]) -> str:
+    from drillsim.scoring.text import points
+
     if not o or o.get("rating") is None:
         return "-"
-    return f"{o['rating']} {o['score']:.0f}" if o.get("score") is not None else str(o["rating"])
+    return f"{o['rating']} {points(o['score'])}" if o.get("score") is not None else str(o["rating"])
 
 
 # -- fork and sweep -------------------------------------------------------------------------------------
@@ -272,8 +291,11 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
 
     if args.continuation:
         raise InputError([Problem("--continuation", 0, 0, "", "--replicates numbers the continuations itself")])
-    out = args.out if args.out is not None else default_dir(path, spec).with_name(
-        default_dir(path, spec).name + f"-x{args.replicates}")
+    from drillsim.commands import outputs
+
+    out = Path(args.out if args.out is not None else default_dir(path, spec).with_name(
+        default_dir(path, spec).name + f"-x{args.replicates}"))
+    outputs.check_log_free(out / "fork.json", args.force, "a fork-and-sweep")
     bar = JobCounter("continuations") if not args.quiet else None
 
     def progress(done: int, total: int) -> None:
@@ -282,7 +304,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
 
     try:
         fork = fork_and_sweep(path, spec, args.replicates, out, scenario=args.scenario, workers=args.workers,
-                              progress=progress)
+                              progress=progress, replace=args.force)
     except BranchError as exc:
         raise InputError([Problem("--branch", 0, 0, args.branch, str(exc))]) from None
     except ScenarioChanged as exc:
@@ -294,6 +316,7 @@ def _fork(path: Path, args: argparse.Namespace, spec: Any) -> int:
     from drillsim.reports.compare import distribution_table, write_fork_report
 
     files = write_fork_report(fork, out, lang=args.lang)
+    outputs.record(files, [outputs.Source.of(path)], "drillsim replay --branch --replicates")
     if args.quiet:
         for f in files:
             print(f)

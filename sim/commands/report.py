@@ -1,9 +1,12 @@
 """Rebuild the scorecard and the after-action report from an event log.
 
 drillsim report LOG reads LOG (an events.jsonl file, or a run directory holding one), rates every
-objective from the log alone, prints the scorecard, and writes scorecard.json, report.md, a
-self-contained report.html and figures/*.png into --out (default: the log's directory). --form gbt
-writes the Chinese drill evaluation report (演练评估报告) as report-gbt.md / report-gbt.html instead.
+objective from the log alone, prints the scorecard, and writes scorecard.json, report-<lang>.md, a
+self-contained report-<lang>.html and figures-<lang>/*.png into --out (default: the log's
+directory). --form gbt writes the Chinese drill evaluation report (演练评估报告) as
+report-gbt-<lang>.md / .html instead; --format docx writes either form as a Word document. A file
+that exists with other content is replaced only with --force; derived.json records the log each
+file was made from.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 from typing import Any
+
+from drillsim.commands.outputs import FORCE_HELP
 
 HELP = "rebuild the scorecard and after-action report from an event log"
 
@@ -29,6 +34,14 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
         default="aar",
         help="aar: HSEEP After-Action Report/Improvement Plan (default); gbt: 演练评估报告 (GB/T 46792)",
     )
+    p.add_argument(
+        "--format",
+        dest="doc_format",
+        choices=("md", "docx"),
+        default="md",
+        help="md: Markdown + a self-contained HTML page with PNG figures (default); docx: a Word document "
+        "(tables, figures, Chinese fonts)",
+    )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=None, metavar="DIR", help="output directory (default: the log's)"
     )
     add_report_options(p)
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths written")
 
 
@@ -49,14 +63,20 @@ def resolve_log(path: Path) -> Path:
 
 
 def write_outputs(
-    log: Any, out: Path, *, lang: str | None, form: str, report: bool = True, quiet: bool = False
+    log: Any, out: Path, *, lang: str | None, form: str, report: bool = True, quiet: bool = False,
+    force: bool = False, doc_format: str = "md",
 ) -> Any:
     """Score ``log``, write scorecard.json (and the report), print the scorecard table; return the scorecard.
 
+    Every file is checked first: one that exists with other content stops the command (exit 2,
+    each file named) unless ``force``; then all are written atomically and ``derived.json`` records
+    the log they were made from.
+
     Raises:
         LogError: the header's objectives cannot be read.
+        InputError: a file would be replaced without ``force``.
     """
-    from drillsim.fileio import atomic_write_text
+    from drillsim.commands import outputs
     from drillsim.log import LogError
     from drillsim.scoring import DefinitionError, format_table, score_log
 
@@ -65,13 +85,23 @@ def write_outputs(
     except DefinitionError as exc:
         raise LogError(f"{log.path or 'log'}:1: {exc}") from None
     lang = lang or ("zh" if form == "gbt" else "en")
-    card_path = Path(out) / "scorecard.json"
-    atomic_write_text(card_path, card.to_json())
-    written = [card_path]
+    out = Path(out)
+    card_path = out / "scorecard.json"
+    files: dict[Path, bytes] = {card_path: card.to_json().encode("utf-8")}
     if report:
-        from drillsim.reports.write import write_report
+        from drillsim.reports.write import build, render_files
 
-        written += write_report(log, card, out, lang, form)
+        doc = build(log, card, lang, form)
+        stem = outputs.report_stem(lang, form)
+        if doc_format == "docx":
+            from drillsim.reports import word
+
+            files[out / f"{stem}.docx"] = word.render(doc)
+        else:
+            rendered = render_files(doc, stem, outputs.figures_dir(lang))
+            files.update({out / rel: data for rel, data in rendered.items()})
+    sources = [outputs.Source.of(log.path)] if log.path and Path(log.path).is_file() else []
+    written = outputs.write_files(files, force=force, sources=sources, by="drillsim report")
     if quiet:
         for path in written:
             print(path)
@@ -79,7 +109,7 @@ def write_outputs(
     print(format_table(card, lang))
     print(f"  scorecard   {card_path}")
     if report:
-        pages = [p for p in written if p.suffix in (".html", ".md")]
+        pages = [p for p in written if p.suffix in (".html", ".md", ".docx")]
         print(f"  report      {' '.join(str(p) for p in pages)}")
     return card
 
@@ -91,5 +121,6 @@ def main(args: argparse.Namespace) -> int:
     path = resolve_log(args.log)
     log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds
     out = args.out if args.out is not None else path.parent
-    write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet)
+    write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet, force=args.force,
+                  doc_format=args.doc_format)
     return 0

@@ -7,10 +7,11 @@ is then never imported).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
-from drillsim.commands.common import ProgressBar, add_scenario_options, out_dir, thousands
+from drillsim.commands.common import ProgressBar, add_scenario_options, thousands
 from drillsim.commands.report import add_report_options, write_outputs
 
 HELP = "run a scenario headless; write its event log, scorecard and after-action report"
@@ -23,34 +24,59 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-report", action="store_true",
                    help="write only events.jsonl and scorecard.json (skip report.md/report.html/figures)")
     add_report_options(p)
+    p.add_argument("--force", action="store_true",
+                   help="replace the run already in the output directory: the old log stays until the new one is "
+                        "complete, then what was made from it is removed (by default it is refused, never touched)")
+
+
+def _short(path: Path, run: Path) -> str:
+    """A removed file's path, relative to the run folder's parent (``w/report-zh.md``, ``compare-w-vs-x/…``)."""
+    try:
+        return str(path.resolve().relative_to(run.resolve().parent))
+    except ValueError:
+        return str(path)
 
 
 def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
+    from drillsim.commands import outputs
     from drillsim.engine import Exercise
-    from drillsim.log import LogData, Record
+    from drillsim.log import LogData, Record, RunLimit
     from drillsim.scenario import load
     from drillsim.units import format_duration
 
     loaded = load(args.scenario, args.overrides)
     scenario = loaded.scenario
     seed = scenario.seed if args.seed is None else args.seed
-    out = out_dir(args, scenario.id, seed)
-    log_path = Path(out) / "events.jsonl"
+    out = Path(args.out) if args.out is not None else outputs.run_dir(scenario.id, seed, loaded.overrides)
+    log_path = out / "events.jsonl"
+    outputs.check_log_free(log_path, args.force)  # said before simulating; the engine refuses it anyway
+    replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     wall0 = time.perf_counter()
-    exercise = Exercise(loaded, seed, log_path=log_path)
+    exercise = Exercise(loaded, seed, log_path=log_path, replace=args.force)
     bar = ProgressBar() if not args.quiet else None
+    limited: RunLimit | None = None
+    stale: list[Path] = []
     try:
         summary = exercise.run(progress=bar)
+    except RunLimit as exc:
+        limited = exc
     finally:
         if bar:
             bar.close()
-        exercise.log.close()
+        exercise.log.close()  # with --force, the new log replaces the old one now
+        if replaced:  # so what was made from the old log goes, however the run ended
+            stale = outputs.remove_stale(out, replaced, keep=[log_path])
     wall = time.perf_counter() - wall0
+    if limited is not None:
+        print(f"drillsim: the run stopped: {limited}\n  log         {log_path} (up to the limit; no scorecard "
+              "or report)", file=sys.stderr)
+        return 2
     log = LogData(exercise.log.header or {}, [Record(*r) for r in exercise.log.records[1:]], exercise.ended,
                   False, str(log_path))
     if args.quiet:
-        write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report, quiet=True)
+        write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
+                      force=args.force, doc_format=args.doc_format)
         print(log_path)
         return 0
     title = scenario.title.get("en")
@@ -64,6 +90,10 @@ def main(args: argparse.Namespace) -> int:
     rate = summary.records / wall if wall > 0 else 0.0
     print(f"  wall time   {wall:.2f} s ({thousands(summary.records)} records, {rate:,.0f} records/s)")
     print(f"  log         {log_path}")
+    if stale:
+        print(f"  replaced    the earlier run's log; removed {len(stale)} output(s) made from it: "
+              + ", ".join(_short(p, out) for p in stale[:6]) + (" …" if len(stale) > 6 else ""))
     print()
-    write_outputs(log, Path(out), lang=args.lang, form=args.form, report=not args.no_report)
+    write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, force=args.force,
+                  doc_format=args.doc_format)
     return 0

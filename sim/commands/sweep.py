@@ -10,14 +10,41 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from drillsim.commands.common import whole_number
+from drillsim.commands.common import MAX_WORKERS, whole_number
 
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
 
 
 
+
+
+def spread_table(frame: Any, manifest: dict[str, Any]) -> str:
+    """Every metric over the finished runs, one line each: mean ± 95 % interval, sd, p5 … p95, min … max."""
+    from drillsim.reports.sweep.analysis import rating_share, spread_of
+
+    spreads = spread_of(frame, manifest)
+    width = max((len(s.column) for s in spreads), default=10)
+    lines = ["", f"  {'spread over ' + str(spreads[0].n if spreads else 0) + ' runs':<{width}}  "
+                 f"{'mean':>10} {'± 95%':>9} {'sd':>9} {'p5':>10} {'median':>10} {'p95':>10} {'min':>10} {'max':>10}"]
+    for s in spreads:
+        lines.append(f"  {s.column:<{width}}  {_g(s.mean):>10} {_g(s.ci95):>9} {_g(s.sd):>9} {_g(s.p5):>10} "
+                     f"{_g(s.median):>10} {_g(s.p95):>10} {_g(s.low):>10} {_g(s.high):>10}")
+    for col, shares in rating_share(frame).items():
+        bands = "  ".join(f"{b} {_share(v)}" for b, v in shares.items())
+        lines.append(f"  {col:<{width}}  {bands}")
+    lines.append("  (± 95%: half-width of the 95% interval of the mean, 1.96·sd/√n; p5/p95: 5th and 95th percentiles)")
+    return "\n".join(lines)
+
+
+def _share(value: float) -> str:
+    return "<1%" if 0 < value < 0.005 else f"{100 * value:.0f}%"
+
+
+def _g(value: float) -> str:
+    return "–" if value != value else f"{value:.4g}"  # nan (one run: no spread) shows as a dash
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,7 +75,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="local processes (default) or a Dask cluster")
     p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
                    help="Dask scheduler to use (default with --backend dask: start a LocalCluster)")
-    p.add_argument("--workers", "-j", type=whole_number(1), default=None, metavar="N",
+    p.add_argument("--wait-workers", type=whole_number(0, "--wait-workers", 86_400), default=None,
+                   metavar="SECONDS",
+                   help="with --address: how long to wait for the first Dask worker to join (default 300)")
+    p.add_argument("--workers", "-j", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
                    help="worker processes (default: all cores)")
     p.add_argument("--batch", type=whole_number(1), default=None, metavar="N",
                    help="runs per task (default: adapted so a task takes ~0.3 s locally, ~1 s on Dask)")
@@ -63,7 +93,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Prepare (every input checked), run, compact, report."""
-    from drillsim.sweeps.api import prepare, run
+    from drillsim.sweeps.api import prepare
 
     prepared = prepare(args.scenario, args.vary, design=args.design, points=args.points,
                        replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=args.overrides,
@@ -72,28 +102,56 @@ def main(args: argparse.Namespace) -> int:
     spec = plan.spec
     out = args.out if args.out is not None else Path("runs") / f"{plan.scenario_id}-sweep-{spec.seed}"
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
-    for note in prepared.notes:
-        print(f"drillsim sweep: note: {note}", file=sys.stderr)
+    for remark in prepared.notes:
+        print(f"drillsim sweep: note: {remark}", file=sys.stderr)
     names = ", ".join(f.name for f in spec.factors)
-    say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
-        f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
-        f"{'s' if spec.replicates > 1 else ''} = {plan.total:,} runs (root seed {spec.seed}"
-        f"{', common random numbers' if spec.crn else ''})")
+    if spec.factors:
+        say(f"drillsim sweep: {plan.scenario_id} — {len(spec.factors)} factor{'s' if len(spec.factors) > 1 else ''} "
+            f"({names}), {spec.design} design, {len(plan.points):,} points × {spec.replicates} replicate"
+            f"{'s' if spec.replicates > 1 else ''} = {plan.total:,} runs (root seed {spec.seed}"
+            f"{', common random numbers' if spec.crn else ''})")
+    else:
+        say(f"drillsim sweep: {plan.scenario_id} — nothing varied: {plan.total:,} replicates of the scenario as it "
+            f"is, each with its own seed (root seed {spec.seed})")
 
     def started(backend: str, todo: int, done: int) -> None:
         extra = f", {done:,} already done" if done else ""
         say(f"  backend     {backend}; {todo:,} runs to do{extra}")
 
+    from drillsim.sweeps.backends import WAIT_WORKERS_S
+    from drillsim.sweeps.lock import FolderLock
     from drillsim.sweeps.runner import SweepBroken
 
+    def note(message: str) -> None:
+        print(f"drillsim sweep: note: {message}", file=sys.stderr, flush=True)
+
+    lock = FolderLock.acquire(out, notice=note)  # one sweep per folder, held until the report is written
     try:
-        result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
-                     resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
-                     progress=None if args.quiet else sys.stderr, on_start=started)
+        return _run(prepared, out, args, started, say, lock, note,
+                    WAIT_WORKERS_S if args.wait_workers is None else float(args.wait_workers))
     except SweepBroken as exc:
         print(f"drillsim sweep: stopped: {exc}; finished runs are saved in {out / 'results.parquet'}; "
               "continue with the same command and --resume", file=sys.stderr)
         return 1
+    finally:
+        lock.release()
+        if lock.created_folder:
+            try:
+                out.rmdir()  # nothing was written (refused, or the cluster could not be reached)
+            except OSError:
+                pass
+
+
+def _run(prepared: Any, out: Path, args: argparse.Namespace, started: Any, say: Any, lock: Any, note: Any,
+         wait: float) -> int:
+    """Run, then write the CSV and the report (with the folder locked)."""
+    from drillsim.sweeps.api import run
+
+    plan = prepared.plan
+    result = run(prepared, out, backend=args.backend, address=args.address, workers=args.workers,
+                 resume=args.resume, keep_logs=args.keep_logs, batch=args.batch,
+                 progress=None if args.quiet else sys.stderr, on_start=started, lock=lock, notice=note,
+                 wait_workers=wait)
     rows = result.rows
     if result.interrupted:
         print(f"\ndrillsim sweep: interrupted; {rows:,} of {plan.total:,} runs are saved in {result.results}; "
@@ -111,6 +169,11 @@ def main(args: argparse.Namespace) -> int:
     if failed and frame is not None:
         first = frame[frame["status"] == "failed"].iloc[0]
         say(f"  failures    first: {first['run_id']}: {first['error']}")
+    if not plan.spec.factors and not args.quiet and rows > failed:
+        import json
+
+        manifest = json.loads((result.out / "sweep.json").read_text(encoding="utf-8"))
+        print(spread_table(frame if frame is not None else result.frame, manifest))
     report = None
     if not args.no_report and frame is not None:
         from drillsim.reports.sweep import write_report

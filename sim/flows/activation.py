@@ -15,7 +15,7 @@ from collections.abc import Callable
 from collections.abc import Generator as Gen
 from typing import TYPE_CHECKING
 
-from drillsim import levels
+from drillsim import levels, vocab
 from drillsim.agents.agency import Agency
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
@@ -74,18 +74,19 @@ class ActivationFlow:
                     continue
                 if holds(rule.when, region):
                     self._fired.add((agency.key, i))
+                    facts = _facts(rule.when, region)
                     self.ctx.emit("response.triggered", agency.key, levels.name(rank), {
-                        "rule": i, "level": levels.name(rank), "facts": _facts(rule.when, region)})
-                    self.ctx.env.process(self._after_delay(agency, rank, i))
+                        "rule": i, "level": levels.name(rank), "facts": facts})
+                    self.ctx.env.process(self._after_delay(agency, rank, i, facts))
 
-    def _after_delay(self, agency: Agency, rank: int, rule: int) -> Gen[simpy.Event, object, None]:
+    def _after_delay(self, agency: Agency, rank: int, rule: int, facts: dict[str, float]
+                     ) -> Gen[simpy.Event, object, None]:
         delay = self._delay[(agency.key, rule)]()
         decisions = self.ctx.decisions
         if decisions.is_played(agency.key):
             choice = yield from decisions.ask_doctrine(
                 agency.key, f"raise-{agency.key}-{levels.name(rank)}",
-                prompt={"en": f"Raise {agency.key} to Level {levels.name(rank)}?",
-                        "zh": f"{agency.key} 是否启动{levels.name(rank)}级响应?"},
+                prompt=_prompt(agency, levels.name(rank) or "", agency.rules[rule][1].when, facts),
                 options={"raise": {"en": "Raise the level", "zh": "提升响应级别"},
                          "hold": {"en": "Hold", "zh": "暂不提升"}},
                 default="raise", time_limit=max(delay, 30.0))
@@ -150,6 +151,27 @@ def holds(cond: Condition, region: Region) -> bool:
     if isinstance(cond, AnyOf):
         return any(holds(c, region) for c in cond.any)
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+def _condition(cond: Condition, lang: str) -> str:
+    """A response rule's condition in words: ``people trapped ≥ 10 (flash flood)``."""
+    if isinstance(cond, FactTest):
+        kind = f" ({vocab.incident_kind(cond.incident_kind, lang)})" if cond.incident_kind else ""
+        return f"{vocab.fact(cond.fact, lang)} ≥ {cond.at_least:g}{kind}"
+    if isinstance(cond, AllOf):
+        return (" 且 " if lang == "zh" else " and ").join(_condition(c, lang) for c in cond.all)
+    return (" 或 " if lang == "zh" else " or ").join(_condition(c, lang) for c in cond.any)
+
+
+def _prompt(agency: Agency, level: str, cond: Condition, facts: dict[str, float]) -> dict[str, str]:
+    """The question put to the players: who, what they now know, the rule it meets, and the level."""
+    name = agency.spec.name.as_dict()
+    return {
+        "en": f"{name['en']} now knows: {vocab.facts_text(facts, 'en')} — the response rule for Level {level} "
+              f"({_condition(cond, 'en')}) is met. Raise to Level {level}?",
+        "zh": f"{name['zh']}已掌握:{vocab.facts_text(facts, 'zh')},达到{level}级响应启动条件"
+              f"({_condition(cond, 'zh')})。是否启动{level}级响应?",
+    }
 
 
 def _facts(cond: Condition, region: Region) -> dict[str, float]:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from drillsim.agents.incident import Incident
 from drillsim.flows.context import Context
+from drillsim.limits import MAX_INCIDENTS, MAX_PEOPLE
+from drillsim.log import RunLimit
 from drillsim.rng import draw_buffer, make_sampler
 
 if TYPE_CHECKING:
@@ -139,6 +141,8 @@ class IncidentFlow:
         region = ctx.model.regions[region_key]
         if people is None:
             people = round(make_sampler(spec.people, gen)())
+        if len(ctx.model.incidents) >= MAX_INCIDENTS or people > MAX_PEOPLE:
+            raise _over_limit(len(ctx.model.incidents), key, people)
         if location is None:
             location = spec.location or region.location
         death_times = self._fates(spec, people, gen)
@@ -182,6 +186,13 @@ class IncidentFlow:
 
 def _at_once() -> float:
     return 0.0
+
+
+def _over_limit(incidents: int, key: str, people: int) -> RunLimit:
+    """The limit a new incident would break (an incident storm from a runaway rate, or a huge crowd)."""
+    what = (f"the run generated {incidents:,} incidents, the limit for one run" if incidents >= MAX_INCIDENTS
+            else f"incident {key} has {people:,} people at risk, over the limit of {MAX_PEOPLE:,} for one incident")
+    return RunLimit(f"{what} (docs/limits.md); check the rates, counts and people of the scenario and of --set")
 
 
 def _inverse(points: list[tuple[float, float]], u: float) -> float:

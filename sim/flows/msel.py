@@ -43,7 +43,7 @@ class MselFlow:
             if inj.template or (inj.when is None and inj.contingency is None):
                 continue
             if inj.when is not None:
-                self.ctx.triggers.watch(inj.when, partial(self._opened, key))
+                self.ctx.triggers.watch_cause(inj.when, partial(self._opened, key))
             else:
                 assert inj.at is not None  # an inject has `at` or `when` (model check)
                 self.ctx.env.process(self._at(key, inj.at))
@@ -54,20 +54,23 @@ class MselFlow:
             yield env.timeout(at - env.now)
         self._opened(key)
 
-    def _opened(self, key: str) -> None:
-        """The inject's time or trigger has come: deliver after its delay, or open its window."""
+    def _opened(self, key: str, cause: int | None = None) -> None:
+        """The inject's time or trigger has come: deliver after its delay, or open its window.
+
+        ``cause`` is the ``seq`` of the record that made its ``when`` true; the delivery carries it.
+        """
         inj = self.ctx.scenario.injects[key]
         if inj.contingency is not None:
-            self.ctx.env.process(self._contingency(key, inj))
+            self.ctx.env.process(self._contingency(key, inj, cause))
         else:
-            self.ctx.env.process(self._later(key, inj.delay, "trigger" if inj.when is not None else "msel"))
+            self.ctx.env.process(self._later(key, inj.delay, "trigger" if inj.when is not None else "msel", cause))
 
-    def _later(self, key: str, delay: float, source: str) -> Gen[simpy.Event, object, None]:
+    def _later(self, key: str, delay: float, source: str, cause: int | None) -> Gen[simpy.Event, object, None]:
         if delay > 0:
             yield self.ctx.env.timeout(delay)
-        self.deliver(key, source=source)
+        self.deliver(key, source=source, cause=cause)
 
-    def _contingency(self, key: str, inj: Inject) -> Gen[simpy.Event, object, None]:
+    def _contingency(self, key: str, inj: Inject, cause: int | None) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
         opened = env.now
         assert inj.contingency is not None  # started only for a contingency inject
@@ -77,7 +80,7 @@ class MselFlow:
             self.ctx.emit("inject.skipped", inj.from_, key, {
                 "reason": "expected_action", "opened": round(opened, 4), "after": round(env.now - opened, 4)})
             return
-        self.deliver(key, source="contingency")
+        self.deliver(key, source="contingency", cause=cause)
 
     def _run(self) -> Gen[simpy.Event, object, None]:
         env = self.ctx.env
@@ -92,8 +95,11 @@ class MselFlow:
         now = self.ctx.env.now
         return next((at for at, key in self.schedule if key not in done and at >= now), None)
 
-    def deliver(self, key: str, *, source: str, cause: str | None = None) -> None:
-        """Deliver inject ``key`` from the scenario now and apply its effects."""
+    def deliver(self, key: str, *, source: str, cause: str | int | None = None) -> None:
+        """Deliver inject ``key`` from the scenario now and apply its effects.
+
+        ``cause``: the ``seq`` of the record whose trigger fired it, an effect's source id, or None.
+        """
         inj = self.ctx.scenario.injects[key]
         self.delivered.append(key)
         self.ctx.emit("inject.delivered", inj.from_, key, {

@@ -4,7 +4,9 @@ Every record passes through :meth:`Triggers.on_record` as it is written. Record 
 by kind, so a record costs a dict lookup unless some trigger waits for its kind; state tests
 (facts an office knows, an agency's level) are re-checked only on the kinds that can change them.
 A trigger fires once: its callback runs in a zero-delay simpy event right after the record that
-made it true, never inside another flow's bookkeeping.
+made it true, never inside another flow's bookkeeping. :meth:`Triggers.watch_cause` also hands the
+callback that record's ``seq`` (None when time alone, or the state at registration, made it true), so
+whatever the trigger starts can say what caused it (an inject's ``cause``).
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ LEVEL_KINDS = ("level.changed",)
 
 
 class _Watch:
-    __slots__ = ("callback", "counts", "done", "root")
+    __slots__ = ("callback", "counts", "done", "root", "with_cause")
 
-    def __init__(self, root: Trigger, callback: Callable[[], object]) -> None:
+    def __init__(self, root: Trigger, callback: Callable[..., object], with_cause: bool = False) -> None:
         self.root = root
         self.callback = callback
+        self.with_cause = with_cause
         self.counts: dict[int, int] = {}
         self.done = False
 
@@ -46,7 +49,14 @@ class Triggers:
 
     def watch(self, trigger: Trigger, callback: Callable[[], object]) -> None:
         """Call ``callback`` once, as soon as ``trigger`` holds (records count from now on)."""
-        w = _Watch(trigger, callback)
+        self._register(_Watch(trigger, callback))
+
+    def watch_cause(self, trigger: Trigger, callback: Callable[[int | None], object]) -> None:
+        """As :meth:`watch`, passing the ``seq`` of the record that made ``trigger`` true (None: no record)."""
+        self._register(_Watch(trigger, callback, with_cause=True))
+
+    def _register(self, w: _Watch) -> None:
+        trigger = w.root
         stack = [trigger]
         while stack:
             node = stack.pop()
@@ -77,7 +87,7 @@ class Triggers:
         env = self.ctx.env
         if at > env.now:
             yield env.timeout(at - env.now)
-        self._check(w)
+        self._check(w, None)
 
     def on_record(self, rec: Row) -> None:
         """Log listener: count matching records and fire triggers that became true."""
@@ -98,25 +108,29 @@ class Triggers:
             w.counts[id(node)] = w.counts.get(id(node), 0) + 1
             if w not in touched:
                 touched.append(w)
+        seq = rec[1]
         for w in touched:
-            self._check(w)
+            self._check(w, seq)
         if later:
             ev = self.ctx.env.timeout(0)
             def check_later(_ev: simpy.Event) -> None:
                 for w in later:
-                    self._check(w)
+                    self._check(w, seq)
 
             ev.callbacks.append(check_later)
         if len(entries) > 64:
             self._by_kind[rec[2]] = [e for e in entries if not e[0].done]
 
-    def _check(self, w: _Watch) -> None:
+    def _check(self, w: _Watch, cause: int | None = None) -> None:
         if w.done or not self._holds(w, w.root):
             return
         w.done = True
         ev = self.ctx.env.timeout(0)
         def fire(_ev: simpy.Event) -> None:
-            w.callback()
+            if w.with_cause:
+                w.callback(cause)
+            else:
+                w.callback()
 
         ev.callbacks.append(fire)
 

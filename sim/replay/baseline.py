@@ -10,11 +10,13 @@ recorded run is then placed in that distribution per objective and overall (a pe
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drillsim.fileio import exists_error
 from drillsim.log import END_KIND, INPUT_KIND, read_log
 from drillsim.replay.compare import RunSummary
 from drillsim.replay.curves import curves_of
@@ -35,6 +37,7 @@ class BaselineJob:
     agencies: tuple[str, ...]
     ending: Ending | None
     out: str | None
+    replace: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,7 +51,7 @@ def run_one(job: BaselineJob) -> RunSummary:
     loaded = load_for_log(header, job.scenario, log_name=job.log)
     header.update(players=[], replicate=job.replicate)
     log_path = Path(job.out) / "events.jsonl" if job.out else None
-    ex = exercise_for(header, loaded, log_path=log_path, keep=True, players=(),
+    ex = exercise_for(header, loaded, log_path=log_path, keep=True, players=(), replace=job.replace,
                       extra_header={"baseline_of": {"scenario": (header.get("scenario") or {}).get("id"),
                                                     "seed": header.get("seed"), "replicate": job.replicate}})
     try:
@@ -76,12 +79,18 @@ def recorded_span(records: list[Any], duration: float) -> Ending | None:
 
 def run_baseline(log_path: str | Path, n: int, times: tuple[float, ...], agencies: tuple[str, ...], *,
                  scenario: str | Path | None = None, out: str | Path | None = None, workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[RunSummary]:
-    """Run replicates 1..n with doctrine only; logs go to ``out/doctrine-NNN/`` when ``out`` is set."""
+                 progress: Callable[[int, int], None] | None = None, replace: bool = False) -> list[RunSummary]:
+    """Run replicates 1..n with doctrine only; logs go to ``out/doctrine-NNN/`` when ``out`` is set.
+
+    Logs already there are refused before anything runs, unless ``replace`` (``--force``).
+    """
     log = read_log(log_path)
     load_for_log(log.header, scenario, log_name=str(log_path))  # fail fast: scenario changed or missing
     ending = recorded_span(log.records, float(log.header.get("duration") or 0.0))
     jobs = [BaselineJob(str(log_path), str(scenario) if scenario is not None else None, r, times, agencies, ending,
-                        str(Path(out) / f"doctrine-{r:03d}") if out is not None else None)
+                        str(Path(out) / f"doctrine-{r:03d}") if out is not None else None, replace)
             for r in range(1, n + 1)]
+    for job in jobs if not replace else ():
+        if job.out is not None and os.path.lexists(Path(job.out) / "events.jsonl"):
+            raise exists_error(Path(job.out) / "events.jsonl", "a baseline run's log")
     return run_jobs(run_one, jobs, workers=workers, progress=progress)

@@ -42,6 +42,7 @@ from drillsim.engine import Exercise
 from drillsim.log import INPUT_KIND, LogData, encode
 from drillsim.replay.inputs import InputRefused, Step, drive, recorded_ending, recorded_inputs
 from drillsim.scenario.load import Loaded
+from drillsim.version import __version__
 
 BY = "branch"
 """``by`` of the inputs a branch makes up (the actor of their ``input.received`` records)."""
@@ -127,6 +128,43 @@ def default_dir(parent_log: Path, spec: BranchSpec) -> Path:
         name += f"-c{spec.continuation}"
     safe = "".join(c if c.isalnum() or c in "-_=+@." else "_" for c in name)
     return Path(parent_log).parent / "branches" / safe
+
+
+def same_branch(log: Path, spec: BranchSpec, parent_sha256: str) -> bool:
+    """True when ``log`` is this very branch: of the same parent (by sha256), the same decision and option.
+
+    Such a log is what re-running the branch would write (branches are deterministic), so a viewer
+    can open it instead of simulating it again.
+    """
+    import orjson
+
+    try:
+        with open(log, "rb") as fh:
+            header = orjson.loads(fh.readline()).get("data") or {}
+    except (OSError, orjson.JSONDecodeError, AttributeError):  # a log that cannot be read is not this branch
+        return False
+    of, point = header.get("branch_of") or {}, header.get("branch_point") or {}
+    return (of.get("sha256") == parent_sha256 and point.get("decision") == spec.decision
+            and point.get("option") == spec.option and point.get("continuation", 0) == spec.continuation
+            and (spec.at is None or point.get("at") == spec.at))
+
+
+def branch_dir(parent_log: Path, spec: BranchSpec, parent_sha256: str) -> tuple[Path, bool]:
+    """Where the viewer puts a branch, and whether that branch is already there (then it is opened, not re-run).
+
+    :func:`default_dir` when it is free or holds this branch; otherwise (it holds a branch of
+    another parent: the log was replaced since) ``<name>-2``, ``<name>-3``…: nothing is overwritten.
+    """
+    base = default_dir(parent_log, spec)
+    n = 1
+    while True:
+        folder = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        log = folder / "events.jsonl"
+        if not log.exists():
+            return folder, False
+        if same_branch(log, spec, parent_sha256):
+            return folder, True
+        n += 1
 
 
 # -- planning ---------------------------------------------------------------------------------------
@@ -370,27 +408,54 @@ class _Watch:
 
 
 def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: str | Path | None = None,
-               progress: Any = None) -> BranchResult:
+               progress: Any = None, replace: bool = False) -> BranchResult:
     """Run the branch (in memory, and to ``log_path`` when given) and check its promises.
+
+    The log is written under a temporary name and published at ``log_path`` only once every check
+    passed: a refused branch leaves no log claiming ``branch_of`` behind.
+
+    Args:
+        parent: The parent log.
+        loaded: Its scenario (checked by sha256).
+        plan: From :func:`plan_branch`.
+        log_path: Where the branch's log goes (None: memory only).
+        progress: Called with ``(now, duration)`` after each slice.
+        replace: Replace a log already at ``log_path`` (``--force``); else it is refused.
 
     Raises:
         BranchError: The branch's own inputs did not apply, the decision was not taken as asked, or
-            the records before the branch point differ from the parent's (a bug; never silent).
+            the records before the branch point differ from the parent's (the parent was edited).
+        FileExistsError: A log is at ``log_path`` and ``replace`` is false (checked before running).
     """
     h = parent.header
     ex = Exercise(loaded, int(h.get("seed", loaded.scenario.seed)), log_path=log_path, keep=True,
-                  players=plan.players, replicate=int(h.get("replicate") or 0), extra_header=plan.extras)
-    parent_pending = {str(r.subject) for r in parent.records
-                      if r.kind == "decision.opened" and r.data.get("asked") == "players"}
-    watch = _Watch(plan, parent_pending)
+                  players=plan.players, replicate=int(h.get("replicate") or 0), extra_header=plan.extras,
+                  replace=replace, staged=True)
+    writer = ex.log.writer
     try:
-        outcome = drive(ex, plan.steps, ending=plan.ending, watch=watch, tolerate=True, progress=progress)
-    finally:
-        ex.log.close()
+        parent_pending = {str(r.subject) for r in parent.records
+                          if r.kind == "decision.opened" and r.data.get("asked") == "players"}
+        watch = _Watch(plan, parent_pending)
+        try:
+            outcome = drive(ex, plan.steps, ending=plan.ending, watch=watch, tolerate=True, progress=progress)
+        finally:
+            ex.log.close()
+        result = _checked(parent, ex, plan, outcome, log_path)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    if writer is not None:
+        writer.commit()
+    return result
+
+
+def _checked(parent: LogData, ex: Exercise, plan: BranchPlan, outcome: Any,
+             log_path: str | Path | None) -> BranchResult:
     own = [r for r in outcome.refused if r.step.seq is None]
     if own:
         raise BranchError(f"the branch's own input did not apply: {own[0].reason} (at {_clock(own[0].step.t)})")
-    check_prefix(parent.records, ex.log.records, plan.point_seq)
+    check_prefix(parent.records, ex.log.records, plan.point_seq, parent.header.get("drillsim"))
     made = next((r for r in ex.log.records if r[2] == "decision.made" and r[4] == plan.spec.decision
                  and r[0] >= plan.point_t - 1e-9), None)
     if plan.spec.arm == "branch" and (made is None or made[5].get("option") != plan.spec.option):
@@ -405,16 +470,27 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
                         str(log_path) if log_path is not None else None)
 
 
-def check_prefix(parent: Sequence[Any], branch: Sequence[Any], point_seq: int) -> None:
-    """Raise :class:`BranchError` unless records 1 .. point_seq-1 are byte-identical in both runs."""
+def check_prefix(parent: Sequence[Any], branch: Sequence[Any], point_seq: int, version: Any = None) -> None:
+    """Raise :class:`BranchError` unless records 1 .. point_seq-1 are byte-identical in both runs.
+
+    They are identical whenever the parent is what this drillsim wrote for its scenario, seed and
+    inputs (the branch replays exactly those up to the branch point). So a difference means the
+    parent log was edited after the run — or written by another drillsim version (``version``, the
+    parent header's): the refusal says which and where.
+    """
     by_seq = {r[1]: r for r in branch[1:point_seq + 1]}
     for r in parent:
         if r[1] >= point_seq:
             break
         other = by_seq.get(r[1])
         if other is None or encode(tuple(other)) != encode(tuple(r)):
-            raise BranchError(f"internal error: the branch differs from its parent at seq {r[1]}, before the "
-                              f"branch point (seq {point_seq}); please report this with the log")
+            if version is not None and version != __version__:
+                raise BranchError(f"the parent log was written by drillsim {version}; this drillsim {__version__} "
+                                  f"re-simulates it differently from seq {r[1]} on, before the branch point "
+                                  f"(seq {point_seq})")
+            raise BranchError(f"the parent log was edited at seq {r[1]} (its record differs from what its scenario, "
+                              f"seed and inputs give, before the branch point at seq {point_seq}); "
+                              "drillsim replay LOG --verify shows the difference")
 
 
 def _clock(t: float) -> str:

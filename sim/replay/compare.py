@@ -8,6 +8,7 @@ Nothing here draws: :mod:`drillsim.reports.compare` turns a :class:`Comparison` 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,9 @@ from typing import Any
 import orjson
 
 from drillsim.errors import InputError, Problem
-from drillsim.log import read_log
+from drillsim.fileio import Refused, open_regular
+from drillsim.limits import MAX_LOG_BYTES
+from drillsim.log import LogError, read_header, read_log
 from drillsim.replay.curves import curves_of, grid, main_agencies
 from drillsim.replay.outcome import Outcome, outcome_of
 from drillsim.replay.pool import run_jobs
@@ -96,10 +99,10 @@ def resolve_logs(paths: Sequence[str | Path], what: str) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_file():
-            out.append(p)
-        elif p.is_dir() and (p / LOG_NAME).is_file():
+        if p.is_dir() and os.path.lexists(p / LOG_NAME):
             out.append(p / LOG_NAME)
+        elif os.path.lexists(p) and not p.is_dir():
+            out.append(p)  # the reader refuses what is not a regular file (a pipe, a device), saying so
         elif p.is_dir():
             found = sorted(p.glob(f"*/{LOG_NAME}")) or sorted(x for x in p.glob("*.jsonl") if x.is_file())
             if not found:
@@ -113,8 +116,11 @@ def resolve_logs(paths: Sequence[str | Path], what: str) -> list[Path]:
 
 
 def _lines(path: str) -> list[bytes]:
-    with open(path, "rb") as fh:
-        lines = fh.read().split(b"\n")
+    try:
+        with open_regular(path, max_bytes=MAX_LOG_BYTES)[0] as fh:
+            lines = fh.read().split(b"\n")
+    except Refused as exc:
+        raise LogError(f"{path}: {exc.reason}", path=path) from None
     if lines and lines[-1] == b"":
         lines.pop()
     elif lines:
@@ -163,15 +169,19 @@ def summarise(job: _Job) -> RunSummary:
     return summary
 
 
-def label_for(path: Path, header: dict[str, Any]) -> str:
-    """A short name for a run: what it is (branch, replicate) rather than where it lies."""
+def label_for(path: Path, header: dict[str, Any], lang: str = "en") -> str:
+    """A short name for a run: what it is (branch, replicate) rather than where it lies (``zh``: in Chinese)."""
+    zh = lang == "zh"
     bp = header.get("branch_point")
     if isinstance(bp, dict):
         cont = f" #{bp.get('continuation')}" if bp.get("continuation") else ""
-        arm = "" if bp.get("arm", "branch") == "branch" else " (parent's choice)"
+        arm = "" if bp.get("arm", "branch") == "branch" else ("(原选择)" if zh else " (parent's choice)")
         return f"{bp.get('decision')}={bp.get('option')}{arm}{cont}"
     name = path.parent.name if path.name == LOG_NAME else path.stem
-    return f"{name} (seed {header.get('seed')}" + (f", rep {header['replicate']})" if header.get("replicate") else ")")
+    seed, rep = header.get("seed"), header.get("replicate")
+    if zh:
+        return f"{name}(随机种子 {seed}" + (f",重复 {rep})" if rep else ")")
+    return f"{name} (seed {seed}" + (f", rep {rep})" if rep else ")")
 
 
 def compare_logs(a_paths: Sequence[Path], b_paths: Sequence[Path], *, workers: int | None = None,
@@ -193,19 +203,5 @@ def compare_logs(a_paths: Sequence[Path], b_paths: Sequence[Path], *, workers: i
 
 
 def read_log_header(path: Path) -> dict[str, Any]:
-    """Only the header of a log (the first line), with the reader's error for anything that is not one."""
-    from drillsim.log import LogError
-
-    try:
-        with open(path, "rb") as fh:
-            first = fh.readline()
-    except OSError as exc:
-        raise LogError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        obj = orjson.loads(first)
-        if obj.get("kind") != "log.header":
-            raise ValueError
-        return dict(obj["data"])
-    except (orjson.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError):
-        read_log(path)  # raises the located error
-        raise LogError(f"{path}:1: not a drillsim event log") from None
+    """Only the header of a log (the first line), checked as the reader checks it."""
+    return read_header(path)

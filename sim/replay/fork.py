@@ -13,12 +13,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drillsim.fileio import atomic_write_text
+from drillsim.fileio import atomic_write_text, exists_error
 from drillsim.log import LogData, read_log
 from drillsim.replay.branch import BranchError, BranchSpec, file_sha256, plan_branch, run_branch
 from drillsim.replay.outcome import Outcome, outcome_of
@@ -35,6 +36,7 @@ class ForkJob:
     spec: BranchSpec
     out: str
     label: str
+    replace: bool = False
 
 
 @dataclass
@@ -68,7 +70,7 @@ def run_job(job: ForkJob) -> dict[str, Any]:
     loaded = load_for_log(parent.header, job.scenario, log_name=job.parent)
     plan = plan_branch(parent, job.spec, sha)
     out = Path(job.out)
-    result = run_branch(parent, loaded, plan, log_path=out / "events.jsonl")
+    result = run_branch(parent, loaded, plan, log_path=out / "events.jsonl", replace=job.replace)
     records = result.exercise.log.records
     outcome = outcome_of(records[0][5], records[1:], job.label)
     atomic_write_text(out / "outcome.json", json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1) + "\n")
@@ -78,11 +80,23 @@ def run_job(job: ForkJob) -> dict[str, Any]:
 
 def fork_and_sweep(parent_path: str | Path, spec: BranchSpec, n: int, out: str | Path, *,
                    scenario: str | Path | None = None, workers: int | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> ForkResult:
+                   progress: Callable[[int, int], None] | None = None, replace: bool = False) -> ForkResult:
     """Run continuations 1..n of the branch and of the parent's choice (see the module docstring).
+
+    Args:
+        parent_path: The parent log.
+        spec: The branch.
+        n: Continuations per arm.
+        out: Where ``branch-NNN/`` and ``parent-NNN/`` go.
+        scenario: The scenario file, when it moved.
+        workers: Processes.
+        progress: Called with ``(done, total)``.
+        replace: Replace continuation logs already in ``out`` (``--force``); else they are refused
+            before anything runs.
 
     Raises:
         BranchError: The branch cannot be made (checked once, before any worker starts).
+        FileExistsError: A continuation's log is already in ``out`` and ``replace`` is false.
     """
     if n < 1:
         raise BranchError("--replicates needs at least 1 continuation")
@@ -97,11 +111,15 @@ def fork_and_sweep(parent_path: str | Path, spec: BranchSpec, n: int, out: str |
     scen = str(scenario) if scenario is not None else None
     for k in range(1, n + 1):
         jobs.append(ForkJob(str(parent_path), scen, dataclasses.replace(spec, continuation=k, arm="branch"),
-                            str(out / f"branch-{k:03d}"), f"{spec.option} #{k}"))
+                            str(out / f"branch-{k:03d}"), f"{spec.option} #{k}", replace))
         jobs.append(ForkJob(str(parent_path), scen,
                             dataclasses.replace(spec, option=parent_option or spec.option, continuation=k,
                                                 arm="parent"),
-                            str(out / f"parent-{k:03d}"), f"{parent_option or 'parent'} #{k}"))
+                            str(out / f"parent-{k:03d}"), f"{parent_option or 'parent'} #{k}", replace))
+    if not replace:
+        for job in jobs:
+            if os.path.lexists(Path(job.out) / "events.jsonl"):
+                raise exists_error(Path(job.out) / "events.jsonl", "a continuation's log")
     results = run_jobs(run_job, jobs, workers=workers, progress=progress)
     fork = ForkResult(spec, parent_option, point={"t": probe.point_t, "seq": probe.point_seq})
     for job, res in zip(jobs, results, strict=True):

@@ -97,8 +97,11 @@ def header_extras(header: dict[str, Any], loaded: Loaded) -> dict[str, Any]:
 
 
 def exercise_for(header: dict[str, Any], loaded: Loaded, *, log_path: str | Path | None = None, keep: bool = False,
-                 extra_header: dict[str, Any] | None = None, players: Iterable[str] | None = None) -> Exercise:
+                 extra_header: dict[str, Any] | None = None, players: Iterable[str] | None = None,
+                 replace: bool = False) -> Exercise:
     """An exercise set up as the header says (seed, replicate, players; extras unless given).
+
+    ``replace``: replace a log already at ``log_path`` (else it is refused, never overwritten).
 
     Raises:
         LogError: The header's seed, replicate or players cannot be used (a damaged or foreign log).
@@ -109,7 +112,7 @@ def exercise_for(header: dict[str, Any], loaded: Loaded, *, log_path: str | Path
         roles = list(header.get("players") or ()) if players is None else list(players)
         extras = header_extras(header, loaded) if extra_header is None else extra_header
         return Exercise(loaded, seed, log_path=log_path, keep=keep, players=roles, replicate=replicate,
-                        extra_header=extras)
+                        extra_header=extras, replace=replace)
     except (ValueError, TypeError) as exc:
         raise LogError(f"log header: seed, replicate or players cannot be used: {exc}") from None
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.errors import InputError, Problem
+from drillsim.fileio import Refused, read_regular
+from drillsim.logcheck import BUNDLED_ID
 from drillsim.scenario.load import BUNDLED_PREFIX, Loaded, bundled_dir, load_document
 from drillsim.scenario.yamlsafe import MAX_BYTES, parse_document
 
@@ -36,10 +38,15 @@ class ScenarioChanged(Exception):
 
 
 def recorded_path(header: dict[str, Any]) -> Path | None:
-    """Where the header says the scenario file is (None when it names no file, e.g. ``<string>``)."""
+    """Where the header says the scenario file is (None when it names no file, e.g. ``<string>``).
+
+    A ``bundled:<id>`` source names a file *in* the bundled folder: an id with a path in it
+    (``bundled:../../etc/x``) names none.
+    """
     source = str((header.get("scenario") or {}).get("source") or "")
     if source.startswith(BUNDLED_PREFIX):
-        return bundled_dir() / f"{source.removeprefix(BUNDLED_PREFIX)}.yaml"
+        name = source.removeprefix(BUNDLED_PREFIX)
+        return bundled_dir() / f"{name}.yaml" if BUNDLED_ID.match(name) else None
     if source and Path(source).is_absolute():
         return Path(source)
     return None
@@ -66,11 +73,10 @@ def load_for_log(header: dict[str, Any], scenario: str | Path | None = None, *, 
                                   f"the log names no scenario file ({source or 'nothing'!r})",
                                   "--scenario PATH to the file it was recorded from")])
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
+        raw = read_regular(path, max_bytes=MAX_BYTES)  # never a pipe or a device: they could block or never end
+    except Refused as exc:
         hint = " (the file moved? give --scenario PATH)" if scenario is None else ""
-        raise InputError([Problem(str(path), 0, 0, "", f"cannot read the scenario file: {exc.strerror}{hint}",
+        raise InputError([Problem(str(path), 0, 0, "", f"the scenario file {exc.reason}{hint}",
                                   f"the scenario recorded in {log_name}")]) from None
     found = hashlib.sha256(raw).hexdigest()
     if found != recorded:

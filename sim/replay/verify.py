@@ -27,6 +27,8 @@ from typing import Any
 
 import orjson
 
+from drillsim.fileio import open_regular
+from drillsim.limits import MAX_LOG_BYTES
 from drillsim.log import encode, read_log
 from drillsim.replay.inputs import InputRefused, drive, exercise_for, recorded_ending, recorded_inputs
 from drillsim.replay.source import ScenarioChanged, load_for_log
@@ -130,7 +132,7 @@ class _Comparer:
 
 
 def _log_lines(path: Path) -> Generator[bytes, None, None]:
-    with open(path, "rb") as fh:
+    with open_regular(path, max_bytes=MAX_LOG_BYTES)[0] as fh:  # read_log checked it moments ago
         yield from fh
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import MAX_LISTED, InputError, Problem
-from drillsim.scenario import refs
+from drillsim.scenario import bounds, refs
 from drillsim.scenario.model import Scenario
 from drillsim.scenario.overrides import apply_overrides, get_path
 from drillsim.scenario.types import start_time
@@ -120,6 +120,8 @@ def _validate(doc: Document, source: str, overrides: list[str] | list[tuple[str,
 
         norm_overrides = [parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides]
         data = apply_overrides(data, norm_overrides)
+    if found := bounds.check(doc, data):  # numbers the event log could not hold, too many objectives
+        raise InputError(_blame_overrides(found, doc.data, norm_overrides))
     context: dict[str, Any] = {}
     try:
         context["start"] = start_time(data.get("start"))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 KNOWN_KINDS = frozenset(
     """
-exercise.started exercise.ended input.received note.added role.changed
+exercise.started exercise.ended input.received note.added role.changed message.sent
 incident.occurred incident.detected incident.missed incident.closed incident.unresolved
 report.sent report.received report.zero response.triggered level.changed agency.activated team.activated
 rescue.queued team.dispatched team.on_scene rescue.started rescue.completed team.returning team.returned

@@ -118,3 +118,24 @@ def summarise(
         )
         text = {lang: text[lang] + extra[lang] for lang in text}
     return text
+
+
+def good_side(spec: MetricSpec, better: str, obs: list[Observation]) -> Text | None:
+    """What went well in the observations behind a rating: the strength an after-action report names.
+
+    ``12 of 17 first reports on time: …`` for yes/no metrics (the passing items, quoted), ``best: …``
+    for measured ones (the best items first). None when nothing passed.
+    """
+    if not obs:
+        return None
+    best = list(reversed(bad_first(obs, spec.kind, better)))
+    if spec.kind == "flag":
+        good_value = 1.0 if better == "higher" else 0.0
+        good = [o for o in best if o.value == good_value]
+        if not good:
+            return None
+        word = (spec.yes if good_value == 1.0 else spec.no) or {"en": "passed", "zh": "达标"}
+        return bi("{k} of {n} {item} {good}: {quote}", "{n}项{item}中{k}项{good}:{quote}",
+                  k=len(good), n=len(obs), item=spec.item, good=word, quote=_quote(good))
+    return bi("best of {n} {item}: {quote}", "{n}项{item}中最好的:{quote}", n=len(obs), item=spec.item,
+              quote=_quote(best))

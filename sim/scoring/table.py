@@ -7,7 +7,7 @@ from typing import Any
 
 from drillsim.scoring.capabilities import capability_name
 from drillsim.scoring.evidence import STAT_NAMES, format_value
-from drillsim.scoring.text import format_clock, pick
+from drillsim.scoring.text import format_clock, pick, points
 
 
 def width(text: str) -> int:
@@ -55,7 +55,8 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     title = pick(card.scenario.get("title"), lang) or card.scenario.get("id") or ""
     state = ("终" if zh else "final") if card.final else ("截至目前" if zh else "so far")
     name = "评估记分卡" if zh else "Scorecard"
-    lines = [f"{name} — {title} (seed {card.seed}, {format_clock(card.horizon)}, {state})"]
+    seed = f"随机种子 {card.seed}" if zh else f"seed {card.seed}"
+    lines = [f"{name} — {title} ({seed}, {format_clock(card.horizon)}, {state})"]
     lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     lines.append("  ".join("─" * w for w in widths))
     if not card.objectives:
@@ -75,7 +76,7 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
             if evidence:
                 lines.append(" " * 4 + clip(pick(task.summary, lang), cols - 4))
         label = "目标评级" if zh else "objective rating"
-        score = f"{obj.score:.0f}" if obj.score is not None else "—"
+        score = points(obj.score)
         lines.append(
             " " * 4 + f"→ {obj.id} {label}: {obj.rating or ('未测' if zh else 'not measured')} ({score}/100)"
         )
@@ -85,9 +86,9 @@ def format_table(card: Any, lang: str = "en", evidence: bool = True, cols: int =
     else:
         cov = f"{card.coverage * 100:.0f}%"
         lines.append(
-            f"总分 {card.score:.0f}/100,总评 {card.rating}(已测量权重 {cov})"
+            f"总分 {points(card.score)}/100,总评 {card.rating}(已测量权重 {cov})"
             if zh
-            else f"Overall score {card.score:.0f}/100, rating {card.rating} "
+            else f"Overall score {points(card.score)}/100, rating {card.rating} "
             f"(weight measured: {cov})"
         )
     return "\n".join(lines)

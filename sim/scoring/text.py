@@ -8,6 +8,7 @@ language (:class:`Minutes`, :class:`Share`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,19 @@ class Clock:
     def render(self, lang: str) -> str:
         """``T+04:35``."""
         return format_clock(self.value)
+
+
+def points(score: float | None, none: str = "—") -> str:
+    """A 0–100 score as everyone shows it: a whole number, halves rounded up (``41.67`` → ``42``, ``42.5`` → ``43``).
+
+    The one rounding rule for scores: ``drillsim run``, ``report``, ``compare``, the console and the
+    reports all print scores through this, so the same run never reads 42 in one place and 41.7 in
+    another. The rounding starts from the one decimal ``scorecard.json`` keeps, so a score read back from
+    the file (``compare``, baseline) prints as the score computed in memory (``run``, the console).
+    """
+    if score is None or score != score:
+        return none
+    return str(math.floor(round(score, 1) + 0.5))
 
 
 def format_minutes(minutes: float, lang: str = "en") -> str:

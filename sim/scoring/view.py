@@ -59,6 +59,7 @@ class LogView:
         self.agencies: dict[str, dict[str, Any]] = roster.get("agencies") or {}
         self.teams: dict[str, dict[str, Any]] = roster.get("teams") or {}
         self.definition: dict[str, Any] = header.get("definition") or {}
+        self._defined: dict[str, Text] | None = None
         self.incidents: dict[str | None, Record] = {  # looked up by records' subjects (maybe None)
             r.subject: r for r in self.kind("incident.occurred") if r.subject is not None
         }
@@ -121,13 +122,10 @@ class LogView:
         return {"en": key, "zh": key}
 
     def _defined_name(self, key: str) -> Text | None:
-        """Names of depots, items and hazards, from the scenario definition (not in the roster)."""
-        materials = self.definition.get("materials") or {}
-        for pool in (materials.get("depots"), materials.get("items"), self.definition.get("hazards")):
-            entry = pool.get(key) if isinstance(pool, dict) else None
-            if isinstance(entry, dict) and isinstance(entry.get("name"), dict):
-                return _both(entry["name"], key)
-        return None
+        """Names of rivers, fires, desks, storage areas, depots, items and scripted incidents (not in the roster)."""
+        if self._defined is None:
+            self._defined = defined_names(self.definition)
+        return self._defined.get(key)
 
     # -- region tree ---------------------------------------------------------------------------
 
@@ -185,6 +183,40 @@ class LogView:
         """The scenario's definition of an inject (or {} for an ad-hoc one without a template)."""
         injects = self.definition.get("injects") or {}
         return injects.get(key) or {} if key else {}
+
+
+NAMED_SECTIONS: tuple[tuple[str, ...], ...] = (
+    ("hazards", "rivers"), ("hazards", "fires"), ("hazards", "quakes"), ("hazards", "series"),
+    ("hazards", "series", "*", "stations"), ("hazards", "series", "*", "thresholds"), ("coordination", "desks"),
+    ("storage_areas",), ("shelters",), ("materials", "items"), ("materials", "depots"), ("incidents",),
+)
+"""Where a scenario names things outside the roster (its regions, agencies and teams); ``*`` is every item."""
+
+
+def defined_names(definition: Mapping[str, Any]) -> dict[str, Text]:
+    """Id → ``{en, zh}`` name of every named thing of the scenario beyond the roster (:data:`NAMED_SECTIONS`).
+
+    Rivers, fires, quakes, series hazards with their stations and thresholds, desks, storage areas,
+    shelters, items, depots and scripted incidents.
+
+    The console and the reports show these names wherever a record gives the id (a river's flow, a
+    desk's call, a depot's stock), so no reader meets ``zz-desk`` or ``lugouqiao``.
+    """
+    out: dict[str, Text] = {}
+    for path in NAMED_SECTIONS:
+        sections: list[Any] = [definition]
+        for part in path:
+            if part == "*":
+                sections = [item for section in sections for item in section.values()]
+            else:
+                sections = [section.get(part) if isinstance(section, Mapping) else None for section in sections]
+            sections = [section for section in sections if isinstance(section, Mapping)]
+        for section in sections:
+            for key, item in section.items():
+                name = item.get("name") if isinstance(item, Mapping) else None
+                if isinstance(name, Mapping | str) and name:
+                    out.setdefault(str(key), both(name, str(key)))
+    return out
 
 
 def level_holders(header: Mapping[str, Any]) -> list[str]:

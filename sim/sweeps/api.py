@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from drillsim.errors import InputError, Problem
-from drillsim.sweeps.designs import DESIGNS
+from drillsim.limits import MAX_SWEEP_RUNS, SEED_MAX
+from drillsim.sweeps.backends import WAIT_WORKERS_S
+from drillsim.sweeps.designs import DESIGNS, design_size
+from drillsim.sweeps.lock import FolderLock
 from drillsim.sweeps.plan import Plan
 from drillsim.sweeps.spec import (
     SweepFile,
@@ -33,6 +37,7 @@ from drillsim.sweeps.spec import (
     resolve_factors,
     resolve_listed,
 )
+from drillsim.sweeps.store import Store
 from drillsim.sweeps.tasks import ScenarioSource
 
 VaryArg = Sequence[str] | Mapping[str, Any]
@@ -130,9 +135,10 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
 
     Arguments given here win over the sweep ``file``'s.
     """
+    from drillsim.fileio import Refused, read_regular
     from drillsim.scenario.load import load_document, resolve
     from drillsim.scenario.overrides import parse_assignment
-    from drillsim.scenario.yamlsafe import read_document
+    from drillsim.scenario.yamlsafe import MAX_BYTES, parse_document
 
     sf = read_sweep_file(file) if file is not None else SweepFile()
     ref = str(scenario) if scenario is not None else sf.scenario
@@ -144,8 +150,11 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
             ref = str(candidate)
     path, source = resolve(ref)
     display = str(path) if source.startswith("bundled:") else ref
-    doc = read_document(path, display=display)
-    raw = path.read_bytes()
+    try:  # read once (these bytes go to the workers): a regular file within the loader's limit
+        raw = read_regular(path, max_bytes=MAX_BYTES)
+    except Refused as exc:
+        raise InputError([Problem(display, 0, 0, "", exc.reason, "a YAML scenario file")]) from None
+    doc = parse_document(raw, display)
     fixed = [*sf.overrides, *(parse_assignment(o) if isinstance(o, str) else tuple(o) for o in overrides)]
     loaded = load_document(doc, source, fixed)
     design = design or sf.design or "grid"
@@ -167,9 +176,14 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
                     if name in other and other[name] not in values:
                         values.append(other[name])
                 requests.append(VaryRequest(name, values=tuple(values), where=_where_file(sf, ("list",))))
-    if not requests:
-        raise InputError([Problem("--vary", 0, 0, "", "nothing to vary",
-                                  "--vary NAME=LO:HI (or a declared parameter NAME), or vary: in a sweep file")])
+    reps = replicates if replicates is not None else (sf.replicates or 1)
+    if not requests and reps < 2:
+        raise InputError([Problem("--vary", 0, 0, "", "nothing to vary and one replicate",
+                                  "--vary NAME=LO:HI (or a declared parameter NAME), vary: in a sweep file, or "
+                                  "--replicates R (R ≥ 2) for a Monte Carlo study of the scenario as it is")])
+    if not requests and design not in ("grid", "list"):
+        raise InputError([Problem("--design", 0, 0, "", f"a {design} design needs something to vary",
+                                  "--vary NAME=LO:HI, or no --design for replicates of the scenario as it is")])
     factors = tuple(
         replace(f, affects=loaded.scenario.parameters[f.name].affects)
         if f.declared and f.name in loaded.scenario.parameters else f
@@ -184,12 +198,19 @@ def prepare(scenario: str | Path | None, vary: VaryArg | None = None, *, design:
     n_points = points if points is not None else sf.points
     if n_points is not None and n_points < 1:
         raise InputError([Problem("--points", 0, 0, "", f"{n_points} points", "1 or more")])
-    reps = replicates if replicates is not None else (sf.replicates or 1)
     if reps < 1:
         raise InputError([Problem("--replicates", 0, 0, "", f"{reps} replicates", "1 or more")])
     root = seed if seed is not None else (sf.seed if sf.seed is not None else loaded.scenario.seed)
-    if root < 0:
-        raise InputError([Problem("--seed", 0, 0, "", f"seed {root}", "0 or more")])
+    if not 0 <= root <= SEED_MAX:
+        raise InputError([Problem("--seed", 0, 0, "", f"seed {root}", f"a whole number from 0 to {SEED_MAX}")])
+    size = design_size(design, factors, n_points, listed)
+    if size * reps > MAX_SWEEP_RUNS:  # refused before a single point is laid out
+        message = (f"the {design} design has {size:,} points × {reps:,} replicate{'s' if reps != 1 else ''} = "
+                   f"{size * reps:,} runs, over the limit of {MAX_SWEEP_RUNS:,} runs per sweep (docs/limits.md)")
+        expected = "fewer points, levels or replicates; or several sweeps"
+        if points is None and sf.points is not None and sf.doc is not None:  # the sweep file's `points:`
+            raise InputError([sf.doc.problem(("points",), message, expected)])
+        raise InputError([Problem("--points" if design != "list" else "list", 0, 0, "design", message, expected)])
     spec = SweepSpec(factors, design, n_points, reps, bool(crn if crn is not None else sf.crn), int(root),
                      tuple(fixed), listed)
     better = {f"{oid}.{tid}": task.better for oid, objective in loaded.scenario.objectives.items()
@@ -220,8 +241,14 @@ def _where_file(sf: SweepFile, path: tuple[Any, ...]) -> Callable[[str, str], Pr
 
 def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address: str | None = None,
         workers: int | None = None, resume: bool = False, keep_logs: bool = False, batch: int | None = None,
-        progress: TextIO | None = None, on_start: Callable[[str, int, int], None] | None = None) -> SweepResult:
+        progress: TextIO | None = None, on_start: Callable[[str, int, int], None] | None = None,
+        lock: FolderLock | None = None, notice: Callable[[str], None] | None = None,
+        wait_workers: float = WAIT_WORKERS_S) -> SweepResult:
     """Execute a prepared sweep into ``out``; Ctrl-C stops it cleanly (see :class:`SweepResult`).
+
+    The folder is locked for the whole call (one sweep per folder: :mod:`drillsim.sweeps.lock`),
+    checked, and only then — once the backend is up — written to: a sweep that is refused, or that
+    cannot reach its cluster, leaves the folder as it found it.
 
     Args:
         prepared: From :func:`prepare`.
@@ -234,22 +261,63 @@ def run(prepared: Prepared, out: str | Path, *, backend: str = "local", address:
         batch: Runs per task (default: adaptive).
         progress: Stream for the progress bar (None: silent).
         on_start: Called with ``(backend description, runs to do, runs already done)`` before running.
+        lock: The folder's lock, when the caller holds it already (the command holds it while it
+            also writes the report); else this call takes and releases it.
+        notice: Told about a stale lock taken over (default: a ``UserWarning``).
+        wait_workers: Seconds to wait for the first Dask worker of a scheduler at ``address``.
+
+    Raises:
+        InputError: another sweep holds the folder, the folder holds another sweep, or the backend
+            cannot be used (a bad address, no scheduler answering, no workers joining).
     """
+    held = lock if lock is not None else FolderLock.acquire(out, notice=notice or _warn)
+    try:
+        return _run_locked(prepared, Store(out), backend=backend, address=address, workers=workers, resume=resume,
+                           keep_logs=keep_logs, batch=batch, progress=progress, on_start=on_start,
+                           wait_workers=wait_workers, notice=notice)
+    finally:
+        if lock is None:
+            held.release()
+            if held.created_folder:
+                _remove_if_empty(Path(out))
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()  # only succeeds when nothing was written (a refused or unreachable sweep)
+    except OSError:
+        pass
+
+
+def _run_locked(prepared: Prepared, store: Store, *, backend: str, address: str | None, workers: int | None,
+                resume: bool, keep_logs: bool, batch: int | None, progress: TextIO | None,
+                on_start: Callable[[str, int, int], None] | None, wait_workers: float,
+                notice: Callable[[str], None] | None) -> SweepResult:
     from drillsim.sweeps.backends import open_backend
     from drillsim.sweeps.progress import Progress
     from drillsim.sweeps.runner import execute
-    from drillsim.sweeps.store import Store
 
     plan = prepared.plan
-    store = Store(out)
-    done = store.open(plan.manifest(prepared.sha256), resume=resume)
+    manifest = plan.manifest(prepared.sha256)
+    done = store.decide(manifest, resume=resume)
     todo = plan.total - len(done & plan.run_ids()) if done else plan.total
-    before = store.read_all() if done else None
+    if not todo:
+        store.start(manifest)
+        return SweepResult(store.compact(), store.out, 0, 0, len(done), 0.0, "nothing to run")
+    back = open_backend(backend, workers=workers, address=address, wait_workers=wait_workers,
+                        say=notice or _warn)
+    try:
+        store.start(manifest)
+        before = store.read_all() if done else None
+    except BaseException:
+        back.abort()
+        raise
     failed_before = 0 if before is None else sum(1 for s in before.column("status").to_pylist() if s != "ok")
     started = time.perf_counter()
-    if not todo:
-        return SweepResult(store.compact(), store.out, 0, 0, len(done), 0.0, "nothing to run")
-    back = open_backend(backend, workers=workers, address=address)
     if on_start is not None:
         on_start(back.description, todo, len(done))
     bar = Progress(plan.total, len(done), failed_before, stream=progress) if progress is not None else None
@@ -282,7 +350,7 @@ def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: s
           seed: int | None = None, overrides: Sequence[str] = (), file: str | Path | None = None,
           backend: str = "local", address: str | None = None, workers: int | None = None,
           out: str | Path | None = None, resume: bool = False, keep_logs: bool = False,
-          batch: int | None = None, progress: TextIO | None = None) -> Any:
+          batch: int | None = None, progress: TextIO | None = None, wait_workers: float = WAIT_WORKERS_S) -> Any:
     """Run a parameter sweep and return its results as a pandas DataFrame (one row per run).
 
     Args:
@@ -305,9 +373,11 @@ def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: s
         keep_logs: Keep every run's event log in ``out/logs`` (needs ``out``).
         batch: Runs per task (default: adaptive).
         progress: A stream for the progress bar (e.g. ``sys.stderr``); None is silent.
+        wait_workers: Seconds to wait for the first worker of the Dask scheduler at ``address``.
 
     Raises:
-        InputError: anything wrong with the scenario, the factors or the options (located problems).
+        InputError: anything wrong with the scenario, the factors or the options (located problems),
+            another sweep using ``out``, or a Dask backend that cannot be used.
         KeyboardInterrupt: re-raised after the store was left consistent and resumable.
     """
     prepared = prepare(scenario, vary, design=design, points=points, replicates=replicates, crn=crn, seed=seed,
@@ -317,11 +387,11 @@ def sweep(scenario: str | Path | None, vary: VaryArg | None = None, *, design: s
             raise InputError([Problem("out", 0, 0, "", "keep_logs and resume need an output directory", "out=DIR")])
         with tempfile.TemporaryDirectory(prefix="drillsim-sweep-") as tmp:
             result = run(prepared, tmp, backend=backend, address=address, workers=workers, batch=batch,
-                         progress=progress)
+                         progress=progress, wait_workers=wait_workers)
             frame = result.frame  # read before the directory goes
     else:
         result = run(prepared, out, backend=backend, address=address, workers=workers, resume=resume,
-                     keep_logs=keep_logs, batch=batch, progress=progress)
+                     keep_logs=keep_logs, batch=batch, progress=progress, wait_workers=wait_workers)
         frame = result.frame
     if result.interrupted:
         raise KeyboardInterrupt

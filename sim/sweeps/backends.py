@@ -31,6 +31,10 @@ from typing import Any
 from drillsim.errors import InputError, Problem
 
 BACKENDS = ("local", "dask")
+CONNECT_TIMEOUT_S = 20.0
+"""How long a Dask scheduler has to answer the handshake (a service that is not one never does)."""
+WAIT_WORKERS_S = 300.0
+"""How long a sweep waits for the first worker of a scheduler that has none (``--wait-workers``)."""
 
 
 def _init_worker() -> None:
@@ -108,6 +112,23 @@ class Backend:
     dashboard: str | None = None
     _close: list[Callable[[], object]] = field(default_factory=list, repr=False)
     _slots_now: Callable[[], int] | None = field(default=None, repr=False)
+    _restart: Callable[[], Executor] | None = field(default=None, repr=False)
+
+    @property
+    def restartable(self) -> bool:
+        """True for a local pool: a worker that died breaks it, and a new one can take over."""
+        return self._restart is not None
+
+    def restart(self) -> None:
+        """Replace a broken local pool with a fresh one (its workers are terminated first)."""
+        assert self._restart is not None, "only a local pool is restarted"
+        self.abort()
+        _shutdown(self.executor, wait=True)  # its threads are gone before the new pool forks
+        self.executor = self._restart()
+
+    def worker_processes(self) -> list[Any]:
+        """The local pool's worker processes (``multiprocessing.Process``), for their exit status."""
+        return list((getattr(self.executor, "_processes", None) or {}).values())
 
     def close(self) -> None:
         """Wait for nothing further and release the workers (normal end)."""
@@ -161,12 +182,21 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
-def open_backend(name: str, *, workers: int | None = None, address: str | None = None) -> Backend:
+def open_backend(name: str, *, workers: int | None = None, address: str | None = None,
+                 wait_workers: float = WAIT_WORKERS_S, say: Callable[[str], None] | None = None) -> Backend:
     """Start (or connect to) the executor for ``name``.
 
+    Args:
+        name: ``local`` or ``dask``.
+        workers: Local processes, LocalCluster workers, or the Dask workers to wait for.
+        address: A Dask scheduler (``tcp://host:8786``).
+        wait_workers: Seconds to wait for the first worker of a scheduler that has none yet.
+        say: Told (one line) while waiting for workers.
+
     Raises:
-        InputError: unknown backend, a bad worker count, dask not installed, or a scheduler that
-            cannot be reached (exit code 2: the option cannot be used).
+        InputError: unknown backend, a bad worker count, dask not installed, an address that is not
+            a Dask scheduler (nothing answers the handshake within :data:`CONNECT_TIMEOUT_S`), or a
+            scheduler no worker joins within ``wait_workers`` (exit code 2: the option cannot be used).
     """
     if name not in BACKENDS:
         raise InputError([Problem("--backend", 0, 0, "", f"unknown backend {name!r}", "local or dask")])
@@ -178,12 +208,83 @@ def open_backend(name: str, *, workers: int | None = None, address: str | None =
                                       "--backend dask --address tcp://host:8786")])
         n = workers or available_cores()
         warm()  # forked workers inherit the imports
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=_mp_context(), initializer=_init_worker)
-        return Backend(pool, n, "local", f"local: {n} process{'es' if n > 1 else ''}", target_task_s=0.3)
-    return _open_dask(workers, address)
+        ctx = _mp_context()  # chosen once: a restarted pool starts its workers the same way
+        backend = Backend(_local_pool(n, ctx), n, "local", f"local: {n} process{'es' if n > 1 else ''}",
+                          target_task_s=0.3)
+        backend._restart = lambda: _local_pool(n, ctx)
+        return backend
+    return _open_dask(workers, address, wait_workers, say or (lambda _: None))
 
 
-def _open_dask(workers: int | None, address: str | None) -> Backend:
+def _local_pool(n: int, ctx: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+
+
+_EXPECTED_ADDRESS = "the address printed by the scheduler, e.g. tcp://10.0.0.5:8786"
+
+
+def _probe(address: str) -> None:
+    """Check that a Dask scheduler answers at ``address``, within :data:`CONNECT_TIMEOUT_S` in all.
+
+    ``Client(address, timeout=...)`` bounds the TCP connect but not the handshake: pointed at a
+    service that accepts connections and never speaks Dask (its HTTP dashboard, say) it waits for
+    minutes. So the handshake is tried first on a bare connection, under one deadline.
+
+    Raises:
+        InputError: a malformed address, nothing listening, or no Dask scheduler answering.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S)
+        try:
+            await comm.write({"op": "identity"})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    def refuse(message: str) -> InputError:
+        return InputError([Problem("--address", 0, 0, "", message, _EXPECTED_ADDRESS)])
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT_S))
+    except ValueError as exc:  # an unknown scheme (gopher://), a malformed address
+        raise refuse(f"{address!r} is not a Dask scheduler address: {exc}") from None
+    except TimeoutError:
+        raise refuse(f"nothing at {address} answered as a Dask scheduler within {CONNECT_TIMEOUT_S:.0f} s "
+                     "(is it another service, such as the dashboard's port?)") from None
+    except (OSError, EOFError) as exc:  # refused, unreachable, closed: distributed's CommClosedError is an OSError
+        raise refuse(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    except Exception as exc:  # anything a non-Dask peer makes the protocol raise (garbage, wrong framing)
+        raise refuse(f"{address} did not answer as a Dask scheduler ({type(exc).__name__})") from None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise refuse(f"{address} answered, but not as a Dask scheduler")
+
+
+def _wait_for_workers(client: Any, address: str, wanted: int, wait_s: float, say: Callable[[str], None]) -> None:
+    """Wait until the scheduler has workers (``wanted`` of them, at least one), saying so, up to ``wait_s``.
+
+    Raises:
+        InputError: not a single worker joined in time.
+    """
+    if sum(client.nthreads().values()) >= wanted:
+        return
+    say(f"waiting up to {wait_s:.0f} s for Dask workers to join {address} (none yet; start them with "
+        f"`dask worker {address}`)")
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if sum(client.nthreads().values()) >= wanted:
+            return
+        time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+    if not client.nthreads():
+        raise InputError([Problem("--address", 0, 0, "", f"the Dask scheduler at {address} has no workers "
+                                  f"(waited {wait_s:.0f} s)",
+                                  f"workers started with `dask worker {address}`, or a longer --wait-workers")])
+
+
+def _open_dask(workers: int | None, address: str | None, wait_s: float, say: Callable[[str], None]) -> Backend:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -191,13 +292,19 @@ def _open_dask(workers: int | None, address: str | None) -> Backend:
                                   "pip install 'drillsim[cluster]'")]) from None
     closers: list[Callable[[], object]] = []
     if address:
+        _probe(address)
         try:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout=f"{CONNECT_TIMEOUT_S:.0f}s")
         except (OSError, TimeoutError) as exc:
             raise InputError([Problem("--address", 0, 0, "", f"cannot reach the Dask scheduler at {address}: {exc}",
-                                      "the address printed by the scheduler, e.g. tcp://10.0.0.5:8786")]) from None
+                                      _EXPECTED_ADDRESS)]) from None
         closers.append(client.close)
         where = address
+        try:
+            _wait_for_workers(client, address, max(1, workers or 1), wait_s, say)
+        except BaseException:
+            client.close()
+            raise
     else:
         n = workers or available_cores()
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
@@ -205,11 +312,6 @@ def _open_dask(workers: int | None, address: str | None) -> Backend:
         client = Client(cluster)
         closers.append(client.close)
         where = "LocalCluster"
-    if address and workers:
-        try:
-            client.wait_for_workers(workers, timeout=120)
-        except TimeoutError:
-            pass
     try:
         client.run(warm)
     except Exception:  # pragma: no cover - a worker that cannot import drillsim fails its tasks visibly

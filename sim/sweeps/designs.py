@@ -81,6 +81,30 @@ def make_points(design: str, factors: Sequence[Factor], points: int | None, root
     raise ValueError(f"unknown design {design!r} (one of {', '.join(DESIGNS)})")
 
 
+def design_size(design: str, factors: Sequence[Factor], points: int | None,
+                listed: Sequence[Point] | None = None) -> int:
+    """How many points :func:`make_points` would lay out, computed without laying any out.
+
+    A grid of counts gives each count factor at most one level per whole number of its range.
+    """
+    n = points if points is not None else DEFAULT_POINTS.get(design, 0)
+    if design == "grid":
+        size = 1
+        for f in factors:
+            if f.values is not None:
+                size *= len(f.values)
+            elif f.kind == "count" and f.low is not None and f.high is not None:
+                size *= max(1, min(n, int(f.high) - int(f.low) + 1))
+            else:
+                size *= max(1, n)
+        return size
+    if design == "lhs":
+        return n
+    if design == "sobol":
+        return n * (2 * len(factors) + 2)
+    return len(listed or ())
+
+
 def is_power_of_two(n: int) -> bool:
     """True for 1, 2, 4, 8, and so on."""
     return n > 0 and n & (n - 1) == 0

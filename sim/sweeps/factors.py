@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drillsim import units
+from drillsim.limits import INT_MAX, INT_MIN
 
 KINDS = ("duration", "speed", "distance", "area", "rate", "count", "number", "probability", "bool", "choice")
 UNIT_KINDS = ("duration", "speed", "distance", "area", "rate")
@@ -70,6 +71,8 @@ def parse_value(kind: str, raw: Any) -> Any:
     if kind == "count":
         if isinstance(raw, float) and not raw.is_integer():
             raise ValueError(f"{raw!r} is not a whole number")
+        if not INT_MIN <= raw <= INT_MAX:  # the results table and the event log hold 64-bit whole numbers
+            raise ValueError(f"{raw!r} is too large (a whole number from {INT_MIN} to {INT_MAX})")
         return int(raw)
     if kind == "probability" and not 0.0 <= raw <= 1.0:
         raise ValueError(f"{raw!r} is not between 0 and 1")
@@ -176,11 +179,7 @@ class Factor:
         step = (self.high - self.low) / (points - 1)
         raw = [self.low + i * step for i in range(points - 1)] + [self.high]
         if self.kind == "count":
-            seen: list[int] = []
-            for x in raw:
-                n = round(x)
-                if n not in seen:
-                    seen.append(n)
+            seen = dict.fromkeys(round(x) for x in raw)  # in order, each whole number once
             return [self.level(n) for n in seen]
         return [self.level(x) for x in raw]
 

@@ -98,6 +98,10 @@ class Plan:
         """The row of a run whose task was lost (not a failure inside the run)."""
         return self.row(job, Outcome(job.run_id, FAILED, error, 0.0))
 
+    def failed_rows(self, jobs: Sequence[Job], error: str) -> list[dict[str, Any]]:
+        """:meth:`failed_row` for each of ``jobs``."""
+        return [self.failed_row(job, error) for job in jobs]
+
     def command(self, seed: int, values: Sequence[tuple[str, str]]) -> str:
         """``drillsim run SCENARIO --seed S --set ...`` for one run (values as ``(target, text)``)."""
         parts = ["drillsim", "run", self.scenario_ref, "--seed", str(seed)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
@@ -83,59 +84,149 @@ def execute(backend: Backend, plan: Plan, jobs: Iterable[Job], count: int, store
     ``jobs`` is consumed lazily (a sweep of millions of runs never holds them all); ``count`` says
     how many there are, for batch sizing.
 
+    A run that kills its worker process (a crash in native code, the out-of-memory killer) must not
+    stop the sweep, nor be run again by every ``--resume``. When a local worker dies, the pool is
+    broken and every task in flight is lost with it; their runs are *suspects*: the pool is
+    restarted and each suspect runs alone, one at a time, so a run that kills its worker again is
+    known for certain and stored as a failed row (``the run killed its worker process``); the
+    others get their normal rows. On Dask a task lost with its workers (``KilledWorker``) has its
+    runs retried one per task the same way.
+
     Raises:
-        SweepBroken: the executor broke (e.g. a local worker was killed); the caller aborts.
+        SweepBroken: the executor cannot be used (it broke and is not a local pool, or worker
+            processes keep dying whatever they run); finished runs are stored. The caller aborts.
         KeyboardInterrupt: passed through; the caller aborts and compacts.
     """
     pending = iter(jobs)
     remaining = count
+    suspects: deque[Job] = deque()
     inflight: dict[Future[list[Outcome]], list[Job]] = {}
     sizer = BatchSizer(backend.target_task_s, batch)
     tally = Tally()
     refreshed = time.monotonic()
-    order = 0
+    order = itertools.count()
     submitted: dict[Future[list[Outcome]], int] = {}
-    while remaining or inflight:
+    killers = 0
+    while remaining or inflight or suspects:
         if time.monotonic() - refreshed > REFRESH_S:
             backend.refresh()
             refreshed = time.monotonic()
-        slots = backend.slots
-        while remaining and len(inflight) < 2 * slots:
-            size = sizer.next(remaining, slots)
-            chunk = list(itertools.islice(pending, size))
-            remaining = remaining - len(chunk) if chunk else 0
-            if not chunk:
+        alone = backend.restartable and bool(suspects)  # isolating: one suspect at a time, nothing else
+        room = 1 if alone else 2 * backend.slots
+        while len(inflight) < room:
+            if suspects:
+                chunk = [suspects.popleft()]
+            elif remaining and not alone:
+                chunk = list(itertools.islice(pending, sizer.next(remaining, backend.slots)))
+                remaining = remaining - len(chunk) if chunk else 0
+                if not chunk:
+                    break
+            else:
                 break
             try:
                 future = backend.executor.submit(run_batch, plan.scenario, chunk, keep_logs)
-            except BrokenExecutor as exc:
-                raise SweepBroken(describe_error(exc)) from None
+            except BrokenExecutor as exc:  # the pool broke under the tasks in flight: all of them are suspects
+                if not backend.restartable:
+                    raise SweepBroken(describe_error(exc)) from None
+                suspects.extendleft(reversed(chunk))
+                for lost in inflight.values():
+                    suspects.extend(lost)
+                inflight.clear()
+                submitted.clear()
+                killers += 1  # no run could be blamed: a pool that breaks again and again is the problem
+                if killers >= MAX_KILLERS:
+                    raise SweepBroken(f"worker processes keep dying ({describe_error(exc)})") from None
+                backend.restart()
+                break
             inflight[future] = chunk
-            submitted[future] = order
-            order += 1
+            submitted[future] = next(order)
+        if not inflight:
+            continue
         done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
         for future in sorted(done, key=submitted.__getitem__):
+            if future not in inflight:
+                continue  # lost with a broken pool: its runs are suspects now
             chunk = inflight.pop(future)
             submitted.pop(future, None)
-            rows = _rows(plan, chunk, future, store, keep_logs, sizer)
-            store.write_part(rows)
-            failed = sum(1 for r in rows if r["status"] == FAILED)
-            tally.ran += len(rows)
-            tally.failed += failed
-            if progress is not None:
-                progress.update(len(rows), failed)
+            try:
+                outcomes = future.result()
+            except BrokenExecutor as exc:
+                if not backend.restartable:
+                    raise SweepBroken(f"a worker process died ({describe_error(exc)})") from None
+                codes = _exit_codes(backend)  # read before the restart closes them
+                backend.restart()
+                if alone:  # this run was alone in the pool: it killed its worker
+                    killers += 1
+                    _store(plan.failed_rows(chunk, KILLED + _how_died(codes)), store, tally, progress)
+                    if killers >= MAX_KILLERS:
+                        raise SweepBroken(f"worker processes keep dying: the last {killers} runs each killed theirs "
+                                          "(stored as failed)") from None
+                else:
+                    suspects.extend(chunk)
+                    for lost in inflight.values():
+                        suspects.extend(lost)
+                inflight.clear()
+                submitted.clear()
+                break
+            except Exception as exc:  # a task lost for good (e.g. Dask's KilledWorker)
+                if len(chunk) > 1:
+                    suspects.extend(chunk)  # one run per task: only the run that loses its task again fails
+                    continue
+                _store(plan.failed_rows(chunk, f"task failed: {describe_error(exc)}"), store, tally, progress)
+                continue
+            killers = 0
+            _store(_rows(plan, chunk, outcomes, store, keep_logs, sizer), store, tally, progress)
     return tally
 
 
-def _rows(plan: Plan, chunk: list[Job], future: Future[list[Outcome]], store: Store, keep_logs: bool,
+KILLED = "the run killed its worker process"
+MAX_KILLERS = 8
+"""Runs in a row that each kill their worker before the sweep stops: by then it is the workers, not the runs."""
+
+
+def _exit_codes(backend: Backend) -> list[int | None]:
+    """Exit statuses of the pool's workers that have exited (an exiting one is waited for briefly)."""
+    from multiprocessing.connection import wait as ready
+
+    out = []
+    for proc in backend.worker_processes():
+        try:
+            if proc.exitcode is None and ready([proc.sentinel], 0):  # its end was seen: it is exiting
+                proc.join(timeout=2)
+            out.append(proc.exitcode)
+        except (ValueError, OSError):  # a process object already closed
+            out.append(None)
+    return out
+
+
+def _how_died(exits: list[int | None]) -> str:
+    """`` (signal 11, SIGSEGV)`` from the exit statuses of the broken pool's workers."""
+    import signal
+
+    codes = [c for c in exits if c not in (None, 0)]
+    own = [c for c in codes if c != -signal.SIGTERM]  # the pool terminates the other workers itself
+    if not codes:
+        return " (a crash in native code, or killed by the system, e.g. out of memory)"
+    code = (own or codes)[0]
+    if code < 0:
+        try:
+            return f" (signal {-code}, {signal.Signals(-code).name})"
+        except ValueError:
+            return f" (signal {-code})"
+    return f" (exit status {code})"
+
+
+def _store(rows: list[dict[str, object]], store: Store, tally: Tally, progress: Progress | None) -> None:
+    store.write_part(rows)
+    failed = sum(1 for r in rows if r["status"] == FAILED)
+    tally.ran += len(rows)
+    tally.failed += failed
+    if progress is not None:
+        progress.update(len(rows), failed)
+
+
+def _rows(plan: Plan, chunk: list[Job], outcomes: list[Outcome], store: Store, keep_logs: bool,
           sizer: BatchSizer) -> list[dict[str, object]]:
-    try:
-        outcomes = future.result()
-    except BrokenExecutor as exc:
-        raise SweepBroken(f"a worker process died ({describe_error(exc)})") from None
-    except Exception as exc:  # a task lost for good (e.g. Dask's KilledWorker): its runs are failures
-        error = f"task failed: {describe_error(exc)}"
-        return [plan.failed_row(job, error) for job in chunk]
     assert isinstance(outcomes, list) and len(outcomes) == len(chunk)
     sizer.observe([o.wall_s for o in outcomes])
     rows = []

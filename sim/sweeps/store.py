@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.errors import InputError, Problem
-from drillsim.fileio import atomic_write_bytes, atomic_write_text
+from drillsim.fileio import Refused, atomic_write_bytes, atomic_write_text, read_regular
 
 RESULTS = "results.parquet"
 CSV = "results.csv"
@@ -32,6 +32,12 @@ LOGS = "logs"
 BASE_COLUMNS = ("run_id", "point", "replicate", "seed", "status", "error")
 INT_COLUMNS = ("point", "replicate", "seed")
 _PART = re.compile(r"^part-(\d+)\.parquet$")
+_TEMP = r"\.[A-Za-z0-9_]+\.tmp$"
+_OWN_TEMP = re.compile(r"^\.(results\.parquet|results\.csv|sweep\.json)" + _TEMP)
+_OWN_PART_TEMP = re.compile(r"^\.part-\d+\.parquet" + _TEMP)
+_OWN_LOG_TEMP = re.compile(r"^\.p\d+-r\d+\.jsonl" + _TEMP)
+"""The temporary names :func:`drillsim.fileio.atomic_write_bytes` gives this store's own files."""
+MANIFEST_MAX = 64 * 2**20
 
 
 class Store:
@@ -49,33 +55,52 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------------
 
-    def open(self, manifest: dict[str, Any], *, resume: bool) -> set[str]:
-        """Prepare the directory; return the ids of runs already finished (empty for a new sweep).
+    def decide(self, manifest: dict[str, Any], *, resume: bool) -> set[str]:
+        """Whether this sweep may use the directory; the ids of runs already finished. Touches nothing.
+
+        Call with the folder's lock held (:mod:`drillsim.sweeps.lock`), then :meth:`start` once the
+        backend is up: a sweep that is refused, or cannot reach its cluster, leaves the folder as it was.
 
         Raises:
-            InputError: the directory holds another sweep, or a sweep that ``--resume`` was not asked
-                to continue.
+            InputError: the directory holds another sweep, results without a ``sweep.json``, or a
+                sweep that ``--resume`` was not asked to continue.
         """
         existing = self.read_manifest()
-        if existing is not None:
-            if not resume:
-                raise InputError([Problem(str(self.out), 0, 0, "", "this directory already holds a sweep",
-                                          "--resume to continue it, or another --out")])
-            if existing.get("fingerprint") != manifest["fingerprint"]:
-                diff = ", ".join(_differences(existing, manifest)) or "its definition"
-                raise InputError([Problem(str(self.out), 0, 0, "", f"the sweep here differs from this one ({diff})",
-                                          "the same scenario file and options as the interrupted sweep, or "
-                                          "another --out")])
-        self.parts.mkdir(parents=True, exist_ok=True)
-        self._clean_temporaries()
         if existing is None:
             if self._has_rows():
                 raise InputError([Problem(str(self.out), 0, 0, "", f"results here but no {MANIFEST}",
                                           "an empty or new --out directory")])
-            atomic_write_text(self.out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
             return set()
-        table = self.compact()
+        if not resume:
+            raise InputError([Problem(str(self.out), 0, 0, "", "this directory already holds a sweep",
+                                      "--resume to continue it, or another --out")])
+        if existing.get("fingerprint") != manifest["fingerprint"]:
+            diff = ", ".join(_differences(existing, manifest)) or "its definition"
+            raise InputError([Problem(str(self.out), 0, 0, "", f"the sweep here differs from this one ({diff})",
+                                      "the same scenario file and options as the interrupted sweep, or "
+                                      "another --out")])
+        table = self.read_all()
         return set() if table is None else set(table.column("run_id").to_pylist())
+
+    def open(self, manifest: dict[str, Any], *, resume: bool) -> set[str]:
+        """:meth:`decide`, then :meth:`start` at once (nothing to set up in between); the ids already done."""
+        done = self.decide(manifest, resume=resume)
+        self.start(manifest)
+        return done
+
+    def start(self, manifest: dict[str, Any]) -> None:
+        """Set the directory up for writing (after :meth:`decide`): ``parts/``, ``sweep.json``, compaction.
+
+        Removes only temporary files a sweep of this folder left behind when it was killed
+        (``.results.parquet.<random>.tmp``, ``parts/.part-000042.parquet.<random>.tmp``, ...): nothing
+        else in the folder is touched.
+        """
+        self.parts.mkdir(parents=True, exist_ok=True)
+        self._clean_temporaries()
+        if self.read_manifest() is None:
+            atomic_write_text(self.out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+        else:
+            self.compact()
 
     def read_manifest(self) -> dict[str, Any] | None:
         """The ``sweep.json`` of this directory, if any."""
@@ -83,24 +108,27 @@ class Store:
         if not path.exists():
             return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            data = json.loads(read_regular(path, max_bytes=MANIFEST_MAX).decode("utf-8"))
+        except (Refused, ValueError) as exc:
             raise InputError([Problem(str(path), 0, 0, "", f"unreadable sweep manifest: {exc}",
                                       "the sweep.json written by drillsim sweep")]) from None
         return data if isinstance(data, dict) else None
 
     def _clean_temporaries(self) -> None:
-        for folder in (self.out, self.parts):
-            for tmp in folder.glob(".*.tmp"):
-                try:
-                    tmp.unlink()
-                except OSError:  # pragma: no cover
-                    pass
+        for folder, own in ((self.out, _OWN_TEMP), (self.parts, _OWN_PART_TEMP), (self.out / LOGS, _OWN_LOG_TEMP)):
+            if not folder.is_dir():
+                continue
+            for tmp in folder.iterdir():
+                if own.match(tmp.name):
+                    try:
+                        tmp.unlink()
+                    except OSError:  # pragma: no cover
+                        pass
         numbers = [int(m.group(1)) for p in self.parts.iterdir() if (m := _PART.match(p.name))]
         self._next = max(numbers, default=-1) + 1
 
     def _has_rows(self) -> bool:
-        return self.results_path.exists() or any(_PART.match(p.name) for p in self.parts.iterdir())
+        return self.results_path.exists() or bool(self.part_paths())
 
     # -- writing -----------------------------------------------------------------------------------
 

@@ -124,10 +124,13 @@ def release_model(model: Any) -> None:
 def describe_error(exc: BaseException) -> str:
     """One readable paragraph: the located problems of bad input, or the exception and where it came from."""
     from drillsim.errors import InputError
+    from drillsim.log import RunLimit
 
     if isinstance(exc, InputError):
         return "; ".join(p.format() for p in exc.problems[:5]) + (
             f"; … {len(exc.problems) - 5} more" if len(exc.problems) > 5 else "")
+    if isinstance(exc, RunLimit):  # a limit of docs/limits.md, not a fault: where it was raised says nothing
+        return f"RunLimit: {exc}"
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" (at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
     return f"{type(exc).__name__}: {exc}{where}"

@@ -85,3 +85,16 @@ injects:
     assert mishap and mishap[0][5]["people"] == 6 and mishap[0][5]["members_left"] == 4
     assert delivered(recs)["capsize"] == mishap[0][0]
     assert kinds(recs, "incident.occurred", kind="rescuer_down")[0][5]["people"] == 6
+
+
+def test_a_triggered_inject_names_the_record_that_fired_it(run_world):
+    """``cause`` is the seq of the record that made ``when`` true; time-only triggers and schedules have none."""
+    recs = run_world(BASE)
+    by_seq = {r[1]: r for r in recs}
+    got = {r[4]: r[5]["cause"] for r in kinds(recs, "inject.delivered")}
+    rescue = by_seq[got["after-rescue"]]  # a record test: that very record
+    assert (rescue[2], rescue[3]) == ("rescue.completed", "boat")
+    report = by_seq[got["trapped-known"]]  # a state test: the record that made the province know
+    assert report[2] == "report.received" and report[0] == 85.0
+    assert got["chained"] is None  # all of: a record at 85, then the clock at 2h made it true
+    assert got["no-level-yet"] is None  # a contingency opened by its time, not by a record

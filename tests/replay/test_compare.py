@@ -53,7 +53,7 @@ def test_a_run_against_a_set(runs, tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(runs / "run"), str(runs / "seeds"), "--out", str(out), "--lang", "zh"]) == 0
     text = capsys.readouterr().out
-    assert "A在B中的百分位" in text and "B:3次" in text
+    assert "A优于B组运行的比例" in text and "B:3次" in text
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     assert len(data["b"]) == 3 and {r["outcome"]["seed"] for r in data["b"]} == {1, 2, 3}
     score_row = data["table"]["rows"][0]
@@ -86,7 +86,13 @@ def test_baseline_places_a_played_run_among_doctrine_runs(tmp_path, capsys):
     assert main(["compare", str(played), "--baseline", "4", "--workers", "2", "--keep-logs", "--out",
                  str(out)]) == 0
     text = capsys.readouterr().out
-    assert "A's percentile in B" in text and "B: 4 runs" in text
+    assert "A better than … of the baseline" in text and "B: 4 runs" in text
+    # the terminal says in words what the notation and the percentile mean, with this run's own numbers
+    assert "median of 4 doctrine-only runs" in text and "middle 80% (10th to 90th percentile)" in text
+    score_cell = next(line for line in text.splitlines() if line.startswith("overall score"))
+    counts = score_cell.split("·")[1].split("  ")[0].strip()  # e.g. "3 S, 1 M"
+    assert f'"{counts}" on the overall score means' in text and "rated" in text
+    assert "scored better than" in text and "ties count half" in text
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     assert [r["outcome"]["replicate"] for r in data["b"]] == [1, 2, 3, 4]
     for k in range(1, 5):
@@ -99,6 +105,26 @@ def test_baseline_places_a_played_run_among_doctrine_runs(tmp_path, capsys):
     # holding the reserve back (the players' choice) puts the run at the bottom for people rescued
     rescued_row = next(r for r in data["table"]["rows"] if r[0] == "people rescued")
     assert float(rescued_row[3].rstrip("%")) <= 25
+
+
+def test_scores_are_rounded_one_way_in_report_and_compare(runs, capsys):
+    """One rounding rule: the scores ``report`` prints are the ones ``compare`` prints (41.67 is 42, 42.5 is 43)."""
+    from drillsim.scoring.text import points
+
+    assert [points(v) for v in (41.666, 42.5, 41.4, 0.5, 100.0, None)] == ["42", "43", "41", "1", "100", "—"]
+    run = runs / "seeds" / "s1"
+    assert main(["report", str(run), "--out", str(run)]) == 0
+    printed = capsys.readouterr().out
+    card = json.loads((run / "scorecard.json").read_text(encoding="utf-8"))
+    assert f"Overall score {points(card['score'])}/100" in printed
+    assert main(["compare", str(run), str(runs / "seeds" / "s2"), "--no-report"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line for line in lines if line.startswith("overall score"))
+    assert row.split()[2:4] == [card["rating"], points(card["score"])]  # "overall score  M 42  …"
+    for obj in card["objectives"]:
+        assert f"objective rating: {obj['rating']} ({points(obj['score'])}/100)" in printed
+        row = next(line for line in lines if line.startswith(f"objective {obj['id']}"))
+        assert row.split()[2:4] == [obj["rating"], points(obj["score"])]
 
 
 def test_percentile_and_summary():

@@ -93,7 +93,7 @@ def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sectio
             assert module.KEY in drawn, module.KEY
         else:  # nothing to draw: the report says so instead of embedding an empty chart
             assert module.KEY not in drawn
-    paths = write_document(doc, tmp_path, form)
+    paths = write_document(doc, tmp_path, stem=f"report-{form}")
     md = next(p for p in paths if p.suffix == ".md").read_text(encoding="utf-8")
     for name in drawn:
         assert f"figures/{name}.png" in md and (tmp_path / "figures" / f"{name}.png").stat().st_size > 5000
@@ -104,7 +104,8 @@ def test_bundled_report_has_every_section_and_figure(bundled, lang, form, sectio
         assert obj.id in md
         for t in obj.tasks:
             if t.rating and t.rating != "P" and form == "aar":
-                assert f"seq {t.observations[0].seq}" in md or "seq" in md
+                seq = "序号" if lang == "zh" else "seq"  # the record numbers behind the rating
+                assert f"{seq} {t.observations[0].seq}" in md or seq in md
 
 
 def full_log() -> LogData:
@@ -224,7 +225,7 @@ def test_chinese_figures_fall_back_to_english_without_a_cjk_font(tmp_path, monke
     log = full_log()
     card = score_log(log)
     write_report(log, card, tmp_path, "zh", "aar")
-    write_report(log, card, tmp_path, "zh", "gbt")
+    write_report(log, card, tmp_path, "zh", "gbt", stem="report-gbt")
     err = capsys.readouterr().err
     assert err.count("no Chinese (CJK) font") == 1  # said once
     assert "核心能力分析" in (tmp_path / "report.md").read_text(encoding="utf-8")  # the text stays Chinese

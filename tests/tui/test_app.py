@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from drillsim.engine import Exercise
 from drillsim.log import read_log
 from drillsim.scenario import load
@@ -153,9 +155,9 @@ def test_ending_with_ctrl_c_asks_first_then_closes_the_log(run_async, tmp_path):
             assert str(log) in text
             files = app.files
             assert files.scorecard == str(tmp_path / "scorecard.json")
-            assert sorted(Path(p).name for p in files.report) == ["report.html", "report.md"]
+            assert sorted(Path(p).name for p in files.report) == ["report-en.html", "report-en.md"]
             assert all(Path(p).exists() for p in files.report)
-            assert "report.html" in text
+            assert "report-en.html" in text
             await pilot.press("q")
         assert app.return_value is app.files
 
@@ -236,7 +238,7 @@ def test_language_switch_and_cjk_alignment(run_async):
             text = screen_text(app)
             assert "门头沟山洪" in text and "已暂停" in text
             assert "K396次列车滞留" in text  # the MSEL pane in Chinese
-            assert "space 运行" in text and "e/q 结束" in text  # footer bindings in Chinese
+            assert "空格 运行" in text and "e/q 结束" in text  # footer bindings in Chinese, the space bar too
             from rich.cells import cell_len
 
             lines = text.splitlines()
@@ -300,10 +302,63 @@ def test_ad_hoc_inject_observation_and_roles_through_dialogs(run_async, tmp_path
     run_async(go())
     inputs = [r.data for r in read_log(log).inputs]
     assert inputs == [
-        {"kind": "inject", "title": "Bridge out", "message": "Detour via G109"},
+        {"kind": "inject", "title": "Bridge out", "message": "Detour via G109", "to": ["all"]},
         {"kind": "note", "by": "evaluator", "text": "slow", "objective": "O-2", "rating": "M"},
         {"kind": "role", "agency": "bj-flood-hq", "played": True},
     ]
+
+
+def test_ad_hoc_inject_goes_to_the_played_roles_by_default(run_async, tmp_path):
+    """The recipients open ticked for the played roles; the boxes say so in text; the feed names them."""
+    log = tmp_path / "events.jsonl"
+
+    async def go():
+        app = make_app(players=("mtg-flood-hq",), log_path=log, notify_injects=True)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("i")
+            await wait_until(pilot, lambda: app.screen.query("#inject-to"), what="the inject dialog")
+            await pilot.pause(0.2)
+            text = screen_text(app)
+            assert "[✓] Mentougou Flood Control HQ" in text  # ticked: the played role
+            assert "[ ] everyone" in text and "[ ] Beijing Flood Control HQ" in text  # unticked, unmistakably
+            await pilot.press("tab", *"Roads closed", "tab", *"G109 shut at Yanchi")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: any(r[2] == "inject.delivered" for r in app.view.records))
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert "INJECT adhoc-1 → Mentougou Flood Control HQ: Roads closed" in text
+            notices = [n.message for n in app._notifications]
+            assert "Inject adhoc-1 delivered to Mentougou Flood Control HQ" in notices  # the pop-up names them
+
+    run_async(go())
+    delivered = [r for r in read_log(log).records if r.kind == "inject.delivered" and r.subject == "adhoc-1"]
+    assert [r.data["to"] for r in delivered] == [["mtg-flood-hq"]]
+
+
+def test_an_inject_to_nobody_is_refused_with_a_message(run_async, tmp_path):
+    log = tmp_path / "events.jsonl"
+
+    async def go():
+        app = make_app(log_path=log, notify_injects=True)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("i")
+            await wait_until(pilot, lambda: app.screen.query("#inject-to"), what="the inject dialog")
+            dialog = app.screen
+            dialog.query_one("#inject-to").focus()
+            await pilot.press("space")  # untick "everyone", the default with no roles played
+            await pilot.pause(0.1)
+            assert "[ ] everyone" in screen_text(app)
+            dialog.query_one("#inject-message").focus()
+            await pilot.press(*"Nobody hears this", "enter")
+            await pilot.pause(0.3)
+            assert app.screen is dialog  # still open: nothing delivered
+            assert any("Tick at least one recipient" in n.message for n in app._notifications)
+            assert not any(r[2] == "inject.delivered" for r in app.view.records)
+            with pytest.raises(ValueError, match="at least one recipient"):  # the engine refuses it too
+                app.driver.submit({"kind": "inject", "title": "x", "to": []})
+
+    run_async(go())
+    assert not [r for r in read_log(log).records if r.kind in ("inject.delivered", "input.received")]
 
 
 def test_feed_filter_by_agency_and_kind(run_async):

@@ -23,7 +23,7 @@ def test_each_source_is_described_with_what_the_log_is_worth(tmp_path):
     sim.log_path, sim.log_end_reason, sim.log_records = "/runs/x/events.jsonl", "error", 120
     text = error_text(sim, HEADER)
     assert "what:       the simulation raised (while the clock moved)" in text
-    assert "minute 95.5 after the start (T+01:36)" in text
+    assert "minute 95.5 after the start (T+01:35)" in text
     assert "s1 (sha256 ab12), seed 7, overrides [['duration', '2h']], players ['hq']" in text
     assert 'exercise.ended (reason "error"); 120 records' in text
     assert "raises the same error at the same record" in text and "KeyError: 'team-9'" in text

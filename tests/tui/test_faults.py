@@ -60,10 +60,10 @@ def full_run_bytes(tmp_path: Path, inputs=()) -> bytes:
 
 
 def closing_records(lines: list[bytes]) -> int:
-    """How many of the last lines ``Exercise.finish`` wrote (exercise.ended and incident.unresolved)."""
+    """How many of the last lines ``Exercise.finish`` wrote (exercise.ended, incident.unresolved, task.unresolved)."""
     n = 0
     for line in reversed(lines):
-        if json.loads(line)["kind"] not in ("exercise.ended", "incident.unresolved"):
+        if json.loads(line)["kind"] not in ("exercise.ended", "incident.unresolved", "task.unresolved"):
             break
         n += 1
     return n

@@ -32,7 +32,7 @@ from textual.widgets import Footer, Static
 
 from drillsim.log import LogData, read_log
 from drillsim.tui import bridge
-from drillsim.tui.app import ConsoleScreen
+from drillsim.tui.app import ConsoleScreen, translate_palette_key
 from drillsim.tui.guard import FailsCleanly
 from drillsim.tui.i18n import Names, text
 from drillsim.tui.replay.dialogs import BranchDialog, GotoDialog
@@ -88,7 +88,8 @@ def replay_bindings(lang: str, compact: bool = False) -> list[Binding]:
         short = f"key.{name}.short"
         label = tr(short if compact and short in STRINGS else f"key.{name}", lang)
         out.append(Binding(keys, f"app.{action}", label, show=show and not (compact and name in ("filter", "lang")),
-                           key_display=KEY_DISPLAY.get(keys), priority=priority))
+                           key_display=tr("keycap.space", lang) if keys == "space" else KEY_DISPLAY.get(keys),
+                           priority=priority))
     return out
 
 
@@ -191,6 +192,7 @@ class ReplayViewer(FailsCleanly, App[None]):
     def on_mount(self) -> None:
         """Show the panes at the start (or ``start``) and start the tick timer (paused)."""
         self.title = text(self.names.title, self.lang) or "drillsim replay"
+        translate_palette_key(self, self.lang)
         self.screen_ = ReplayScreen(self.player.view, self.names, self.lang)
         self.push_screen(self.screen_)
         if self.start_at is not None:
@@ -396,6 +398,7 @@ class ReplayViewer(FailsCleanly, App[None]):
         """Switch between Chinese and English."""
         self.lang = "en" if self.lang == "zh" else "zh"
         self.title = text(self.names.title, self.lang) or "drillsim replay"
+        translate_palette_key(self, self.lang)
         if self.screen_ is not None:
             self.screen_.set_lang(self.lang)
         self.refresh_panes()
@@ -517,14 +520,17 @@ class ReplayViewer(FailsCleanly, App[None]):
 
 def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path, Player, int]:
     """Plan, run and write a branch of the parent log; read it back into a new player."""
-    from drillsim.replay.branch import default_dir, file_sha256, plan_branch, run_branch
+    from drillsim.replay.branch import branch_dir, file_sha256, plan_branch, run_branch
     from drillsim.replay.source import load_for_log
 
     log = parent.player.log
     loaded = load_for_log(log.header, scenario, log_name=str(parent.path))
-    plan = plan_branch(log, spec, file_sha256(parent.path))
-    out = default_dir(parent.path, spec) / "events.jsonl"
-    run_branch(log, loaded, plan, log_path=out)
+    sha = file_sha256(parent.path)
+    plan = plan_branch(log, spec, sha)
+    folder, made = branch_dir(parent.path, spec, sha)  # never over another parent's branch
+    out = folder / "events.jsonl"
+    if not made:
+        run_branch(log, loaded, plan, log_path=out)
     return out, Player(read_log(out), parent.player.speed), plan.point_seq
 
 

@@ -9,7 +9,7 @@ from drillsim.tui.i18n import tr as console_tr
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (en, zh)
-    "replay.title": ("drillsim replay", "drillsim 复盘"),
+    "replay.title": ("drillsim replay", "推演复盘"),
     "replay.mode": ("REPLAY", "复盘"),
     "replay.playing": ("PLAYING", "播放中"),
     "replay.paused": ("PAUSED", "已暂停"),

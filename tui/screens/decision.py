@@ -58,8 +58,8 @@ class DecisionDialog(ModalScreen[str | None]):
         d, lang, names = self.decision, self.lang, self.names
         default = text(d.options.get(d.default), lang) or d.default
         with Vertical():
-            yield Static(f"{tr('decision.title', lang, role=names.name(d.role, lang))}  [{d.key}]",
-                         id="decision-title")
+            key = f"  [{d.key}]" if d.key in names.decisions else ""  # a doctrine question has no id of its own
+            yield Static(f"{tr('decision.title', lang, role=names.name(d.role, lang))}{key}", id="decision-title")
             yield Static(text(d.prompt, lang) or d.key, id="decision-prompt")
             items = []
             for i, oid in enumerate(self.options, start=1):

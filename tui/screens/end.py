@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
+from drillsim.scoring.text import points
 from drillsim.tui.bridge import EndFiles, LiveScore
 from drillsim.tui.i18n import STRINGS, Names, capability, clip, duration, text, tr
 from drillsim.tui.state import ExerciseView
@@ -23,9 +24,11 @@ class EndScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,enter,escape", "app.leave", "Leave", show=True),
     ]
+    """(The footer's label is set in the screen's language when it is built.)"""
     DEFAULT_CSS = """
     EndScreen > VerticalScroll { padding: 0 1; }
     EndScreen #end-title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
+    EndScreen #end-score { margin: 1 0 0 0; text-style: bold; }
     EndScreen #end-summary { margin: 1 0 0 0; }
     EndScreen Sparkline { height: 3; margin: 0 0 1 0; }
     EndScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
@@ -36,6 +39,8 @@ class EndScreen(Screen[None]):
 
     def __init__(self, view: ExerciseView, names: Names, lang: str, score: LiveScore) -> None:
         super().__init__()
+        for key in ("q", "enter", "escape"):
+            self._bindings.key_to_bindings[key] = [Binding(key, "app.leave", tr("key.leave", lang), show=key == "q")]
         self.view = view
         self.names = names
         self.lang = lang
@@ -53,6 +58,7 @@ class EndScreen(Screen[None]):
                      lost=c["lost"], unres=c["unresolved"])
         with VerticalScroll():
             yield Static(title, id="end-title")
+            yield Static(self._overall(), id="end-score")
             yield Static(summary, id="end-summary")
             yield Static(f"{tr('score.open', lang)} (0 → {self.names.clock(v.now)})", classes="dim")
             yield Sparkline(v.open_samples(100) or [0.0], summary_function=max)
@@ -72,15 +78,32 @@ class EndScreen(Screen[None]):
         rated = {o.key: o for o in self.score.objectives} if self.score.available else {}
         for key, obj in (v.definition.get("objectives") or {}).items():
             got = rated.get(key)
-            points = "—" if got is None or got.score is None else f"{got.score:.0f}"
+            score_text = points(got.score if got else None)
             table.add_row(key, clip(text(obj.get("text"), lang), 50),
                           capability(str(obj.get("capability", "")), lang),
-                          rating_cell(got.rating if got else None), points, observations(v, key), key=key)
+                          rating_cell(got.rating if got else None), score_text, observations(v, key), key=key)
         if not self.score.available:
             table.border_title = tr("score.unavailable", lang, problem=self.score.problem)
         elif self.score.overall is not None:
-            table.border_title = tr("score.overall", lang, score=f"{self.score.overall:.0f}") + \
+            table.border_title = tr("score.overall", lang, score=points(self.score.overall)) + \
                 f" ({self.score.rating or '—'})"
+
+    def _overall(self) -> Text:
+        """``Overall score 42/100 · M — performed with major challenges (weight measured 100%)``."""
+        lang, score = self.lang, self.score
+        out = Text()
+        if not score.available:
+            out.append(tr("score.unavailable", lang, problem=score.problem), style="italic")
+        elif score.overall is None:
+            out.append(tr("end.no_score", lang))
+        else:
+            out.append(tr("end.score", lang, score=points(score.overall)) + "  ")
+            out.append_text(rating_cell(score.rating))
+            words = f"rating.{score.rating}"
+            if words in STRINGS:
+                out.append("  " + tr(words, lang).split("—", 1)[-1].strip())
+            out.append("  " + tr("end.coverage", lang, cov=f"{score.coverage * 100:.0f}%"), style="dim")
+        return out
 
     def _evidence(self) -> Text:
         """Why each objective got its rating: the scoring's own sentences."""

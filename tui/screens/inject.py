@@ -1,4 +1,8 @@
-"""Deliver an ad-hoc inject: from one of the scenario's injects (templates first) or written now."""
+"""Deliver an ad-hoc inject: from one of the scenario's injects (templates first) or written now.
+
+The recipients start ticked for the roles people play (everyone when nobody plays a role), so an
+inject never goes to nobody by accident; an empty list is refused with a message, not delivered.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from drillsim.tui.i18n import Names, clip, text, tr
+from drillsim.tui.widgets.checklist import CheckList
 
 WRITTEN = "__written__"
 MAX_TEAM_RECIPIENTS = 60
@@ -32,12 +37,13 @@ class InjectDialog(ModalScreen[dict[str, Any] | None]):
     }
     InjectDialog .title { text-style: bold; color: $accent; }
     InjectDialog Label { margin-top: 1; color: $text-muted; }
-    InjectDialog SelectionList { height: auto; max-height: 8; }
+    InjectDialog CheckList { height: auto; max-height: 8; }
     InjectDialog Horizontal { height: auto; margin-top: 1; }
     InjectDialog Button { margin-right: 2; }
     """
 
-    def __init__(self, header: dict[str, Any], names: Names, lang: str) -> None:
+    def __init__(self, header: dict[str, Any], names: Names, lang: str, played: tuple[str, ...] | list[str] = ()
+                 ) -> None:
         super().__init__()
         self.names = names
         self.lang = lang
@@ -49,6 +55,8 @@ class InjectDialog(ModalScreen[dict[str, Any] | None]):
         self.teams = teams if len(teams) <= MAX_TEAM_RECIPIENTS else []
         self._prefill: dict[str, str] = {"title": "", "message": ""}
         self._prefill_to: list[str] = []
+        self.default_to = [a for a in self.agencies if a in played] or ["all"]
+        """Ticked when the dialog opens: the played roles, else everyone."""
 
     def compose(self) -> ComposeResult:
         """Template picker, title, message, recipients, buttons."""
@@ -73,7 +81,7 @@ class InjectDialog(ModalScreen[dict[str, Any] | None]):
             choices = [(tr("inject.everyone", lang), "all")]
             choices += [(names.name(a, lang), a) for a in self.agencies]
             choices += [(names.name(t, lang), t) for t in self.teams]
-            yield SelectionList[str](*choices, id="inject-to")
+            yield CheckList(*((label, value, value in self.default_to) for label, value in choices), id="inject-to")
             with Horizontal():
                 yield Button(tr("dlg.send", lang) + " (ctrl+s)", variant="primary", id="send")
                 yield Button(tr("dlg.cancel", lang) + " (Esc)", id="cancel")
@@ -91,20 +99,20 @@ class InjectDialog(ModalScreen[dict[str, Any] | None]):
         self._prefill = {"title": title, "message": message}
         self.query_one("#inject-title", Input).value = title
         self.query_one("#inject-message", Input).value = message
-        recipients = self.query_one("#inject-to", SelectionList)
+        recipients = self.query_one("#inject-to", CheckList)
         recipients.deselect_all()
         offered = {"all", *self.agencies, *self.teams}
-        for to in (inj.get("to") or ()) if inj else ():
-            if to in offered:  # a team group id is not offered individually
-                recipients.select(to)
-        self._prefill_to = sorted(recipients.selected)
+        wanted = [to for to in (inj.get("to") or ()) if to in offered] if inj else []  # group ids are not offered
+        for to in wanted or self.default_to:
+            recipients.select(to)
+        self._prefill_to = sorted(recipients.selected) if wanted else []
 
     def payload(self) -> dict[str, Any] | None:
         """The input as the engine takes it, or None when there is nothing to deliver."""
         template = self.query_one("#inject-template", Select).value
         title = self.query_one("#inject-title", Input).value.strip()
         message = self.query_one("#inject-message", Input).value.strip()
-        to = list(self.query_one("#inject-to", SelectionList).selected)
+        to = list(self.query_one("#inject-to", CheckList).selected)
         out: dict[str, Any] = {"kind": "inject"}
         if isinstance(template, str) and template != WRITTEN:
             out["template"] = template
@@ -119,17 +127,20 @@ class InjectDialog(ModalScreen[dict[str, Any] | None]):
                 out["title"] = title
             if message:
                 out["message"] = message
-        if "template" in out and sorted(to) == self._prefill_to:
+        if "template" in out and self._prefill_to and sorted(to) == self._prefill_to:
             return out  # the template's own recipients (group ids included) apply
-        if to:
-            out["to"] = ["all"] if "all" in to else to
+        out["to"] = ["all"] if "all" in to else to
         return out
 
     def action_send(self) -> None:
-        """Deliver (or say what is missing)."""
+        """Deliver (or say what is missing: a text, or at least one recipient)."""
         payload = self.payload()
         if payload is None:
             self.notify(tr("inject.need_text", self.lang), severity="warning")
+            return
+        if "to" in payload and not payload["to"]:
+            self.notify(tr("inject.need_to", self.lang), severity="warning")
+            self.query_one("#inject-to", CheckList).focus()
             return
         self.dismiss(payload)
 

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from drillsim import vocab
 from drillsim.tui.i18n import Names, text, tr
 from drillsim.tui.state import InjectView
 
@@ -54,8 +55,9 @@ class InjectDetail(ModalScreen[None]):
         if when:
             out.append(" · ".join(when) + "\n", style="dim")
         src = get("from") or "simcell"
-        out.append(tr("inject.from", lang, src=names.name(src, lang), to=names.list_names(row.to, lang),
-                      method=get("method") or "", type=get("type") or "") + "\n\n", style="dim")
+        out.append(tr("inject.from", lang, src=names.who(src, lang), to=names.list_names(row.to, lang),
+                      method=vocab.method(get("method") or "verbal", lang),
+                      type=vocab.inject_type(get("type") or "informational", lang)) + "\n\n", style="dim")
         out.append(tr("inject.read", lang) + "\n", style="bold")
         out.append((text(get("message"), lang) or "—") + "\n\n")
         expected = get("expected_action")

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, SelectionList, Static
+from textual.widgets import Button, Static
 
 from drillsim.tui.i18n import Names, tr
+from drillsim.tui.widgets.checklist import CheckList
 
 
 class RolesDialog(ModalScreen[list[dict[str, Any]] | None]):
@@ -28,7 +29,7 @@ class RolesDialog(ModalScreen[list[dict[str, Any]] | None]):
     }
     RolesDialog .title { text-style: bold; color: $primary; }
     RolesDialog .help { color: $text-muted; margin-bottom: 1; }
-    RolesDialog SelectionList { height: auto; max-height: 14; }
+    RolesDialog CheckList { height: auto; max-height: 14; }
     RolesDialog Horizontal { height: auto; margin-top: 1; }
     RolesDialog Button { margin-right: 2; }
     """
@@ -46,19 +47,19 @@ class RolesDialog(ModalScreen[list[dict[str, Any]] | None]):
         with Vertical():
             yield Static(tr("roles.title", lang), classes="title")
             yield Static(tr("roles.help", lang), classes="help")
-            yield SelectionList[str](*((f"{self.names.name(a, lang)} [{a}]", a, a in self.played)
-                                       for a in self.agencies), id="roles-list")
+            yield CheckList(*((self.names.name(a, lang), a, a in self.played) for a in self.agencies),
+                            id="roles-list")
             with Horizontal():
                 yield Button(tr("dlg.apply", lang) + " (ctrl+s)", variant="primary", id="apply")
                 yield Button(tr("dlg.cancel", lang) + " (Esc)", id="cancel")
 
     def on_mount(self) -> None:
         """Space toggles the highlighted agency."""
-        self.query_one(SelectionList).focus()
+        self.query_one(CheckList).focus()
 
     def changes(self) -> list[dict[str, Any]]:
         """One ``role`` input per agency whose state changed, in roster order."""
-        chosen = set(self.query_one(SelectionList).selected)
+        chosen = set(self.query_one(CheckList).selected)
         return [{"kind": "role", "agency": a, "played": a in chosen}
                 for a in self.agencies if (a in chosen) != (a in self.played)]
 

@@ -127,5 +127,6 @@ class EventFeed(RichLog):
     def _line(self, rec: Row) -> Text:
         line = Text()
         line.append(self.names.clock(rec[0]) + " ", style="dim")
-        line.append(describe(rec, self.names, self.lang), style=FAMILY_STYLE.get(family(rec[2]), ""))
+        incidents = self._view.incidents if self._view is not None else None
+        line.append(describe(rec, self.names, self.lang, incidents), style=FAMILY_STYLE.get(family(rec[2]), ""))
         return line

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
+from drillsim.scoring.text import points
 from drillsim.tui.bridge import LiveScore
 from drillsim.tui.i18n import Names, capability, clip, text, tr
 from drillsim.tui.state import ExerciseView
@@ -156,4 +157,4 @@ class ScorecardPane(Vertical):
 
 def _points(value: float | None) -> str:
     """``72`` (0–100), or a dash before anything can be measured."""
-    return "—" if value is None else f"{value:.0f}"
+    return points(value)

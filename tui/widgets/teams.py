@@ -6,10 +6,13 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
 
-from drillsim.tui.i18n import Names, clip, tr
+from drillsim.tui.i18n import Names, clip, clip_keep_number, tr
 from drillsim.tui.state import TEAM_BUSY, ExerciseView, TeamView
+from drillsim.tui.widgets.fit import fit
+from drillsim.tui.widgets.incidents import incident_label
 
 STATE_STYLE = {
     "off_duty": "dim", "registering": "magenta", "idle": "green", "tasked": "yellow", "travelling": "yellow",
@@ -20,6 +23,7 @@ STATE_STYLE = {
 COLUMNS = ("team", "state", "where")
 TEAM_WIDTH = 28
 WHERE_WIDTH = 40
+"""Widest the team and where columns grow; narrower panes share their width between them."""
 
 
 class TeamsTable(DataTable):
@@ -31,6 +35,8 @@ class TeamsTable(DataTable):
         self.lang = lang
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._version = -1
+        self._widths: dict[str, int] = {"team": TEAM_WIDTH, "where": WHERE_WIDTH}
+        self._view: ExerciseView | None = None
 
     def on_mount(self) -> None:
         """Columns in the current language."""
@@ -42,12 +48,23 @@ class TeamsTable(DataTable):
         self.clear(columns=True)
         self._rows.clear()
         states = max(cell_len(tr(f"team.{state}", lang)) for state in STATE_STYLE)
-        self.add_column(tr("col.team", lang), key="team", width=TEAM_WIDTH)
-        self.add_column(tr("col.state", lang), key="state", width=max(states, cell_len(tr("col.state", lang))))
-        self.add_column(tr("col.where", lang), key="where", width=WHERE_WIDTH)
+        state = max(states, cell_len(tr("col.state", lang)))
+        widths = fit(self.size.width or 120, [("state", state)], [("team", 14, 3), ("where", 12, 2)])
+        self._widths = {"team": min(TEAM_WIDTH, widths["team"]), "where": min(WHERE_WIDTH, widths["where"])}
+        self.add_column(tr("col.team", lang), key="team", width=self._widths["team"])
+        self.add_column(tr("col.state", lang), key="state", width=state)
+        self.add_column(tr("col.where", lang), key="where", width=self._widths["where"])
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Share the pane's new width between the team and where columns."""
+        self._columns_for(self.lang)
+        self._version = -1
+        if self._view is not None:
+            self.sync(self._view, self.lang)
 
     def sync(self, view: ExerciseView, lang: str) -> None:
         """Bring rows up to date with the view."""
+        self._view = view
         if lang != self.lang:
             self.lang = lang
             self._columns_for(lang)
@@ -81,17 +98,17 @@ class TeamsTable(DataTable):
         state = Text(tr(f"team.{team.state}", lang), style=STATE_STYLE.get(team.state, ""))
         if team.state in ("travelling", "tasked", "on_scene", "working") and team.incident:
             inc = view.incidents.get(team.incident)
-            region = self.names.name(inc.region, lang) if inc else ""
-            place = f"{team.incident} ({region})" if region else team.incident
-            where = tr("team.to" if team.toward else "team.at", lang, place=clip(place, 34))
-            if team.eta is not None and team.toward:
-                where += f" {self.names.clock(team.eta)}"
+            place = incident_label(inc, self.names, lang) if inc else self.names.name(team.incident, lang)
+            eta = f"{self.names.clock(team.eta)} " if team.eta is not None and team.toward else ""
+            where = tr("team.to" if team.toward else "team.at", lang, place=eta + place)
         elif team.state == "returning":
-            where = tr("team.to", lang, place=self.names.name(team.base, lang))
-            if team.eta is not None:
-                where += f" {self.names.clock(team.eta)}"
+            eta = f"{self.names.clock(team.eta)} " if team.eta is not None else ""
+            where = tr("team.to", lang, place=eta + self.names.name(team.base, lang))
         elif team.state == "idle" and team.place and team.place != team.base:
-            where = tr("team.at", lang, place=team.place)
+            inc = view.incidents.get(team.place)
+            place = incident_label(inc, self.names, lang) if inc else self.names.name(team.place, lang)
+            where = tr("team.at", lang, place=place)
         else:
             where = tr("team.at_base", lang, base=self.names.name(team.place or team.base, lang))
-        return (clip(self.names.name(team.key, lang), TEAM_WIDTH), state, Text(clip(where, WHERE_WIDTH)))
+        return (clip_keep_number(self.names.name(team.key, lang), self._widths["team"]), state,
+                Text(clip(where, self._widths["where"])))

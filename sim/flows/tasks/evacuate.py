@@ -149,12 +149,13 @@ class Evacuations(KindBase):
                 yield env.timeout(wait)
             shelter = self._choose(task, n)
             _, minutes = ctx.dispatcher.travel_minutes(place, shelter.location, team.speed, region, shelter.region)
-            team.state = "travelling"
-            team.start_leg(place, shelter.location, env.now, minutes)
+            team.start_leg(place, shelter.location, env.now, minutes)  # still "working": the trips are its task
             if minutes > 0:
                 yield env.timeout(minutes)
             team.position, team.region, team._leg = shelter.location, shelter.region, None
-            ctx.emit("evacuation.trip", team.key, inc.key, {"task": task.key, "people": n, "shelter": shelter.key})
+            last = state.at_place <= 0 or task.done  # nobody left to fetch: the team's work ends here
+            ctx.emit("evacuation.trip", team.key, inc.key, {"task": task.key, "people": n, "shelter": shelter.key,
+                                                             **({"last": True} if last else {})})
             self._arrive(task, shelter, n)
             if state.at_place <= 0 or task.done:
                 break
@@ -163,7 +164,6 @@ class Evacuations(KindBase):
             if back > 0:
                 yield env.timeout(back)
             team.position, team.region, team._leg = place, region, None
-            team.state = "working"
 
     def _walk(self, task: Task, rate: float) -> Gen[simpy.Event, object, None]:
         """People leave on their own, a batch every :data:`FOOT_STEP` minutes."""

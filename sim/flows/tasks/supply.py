@@ -84,8 +84,7 @@ class Supplies(KindBase):
             depot, origin, depot_region, got, wait = source
             state.in_transit += got
             _, minutes = ctx.dispatcher.travel_minutes(team.position, origin, team.speed, team.region, depot_region)
-            team.state = "travelling"
-            team.start_leg(team.position, origin, env.now, minutes)
+            team.start_leg(team.position, origin, env.now, minutes)  # still "working": the fetching is its task
             if minutes + wait > 0:
                 yield env.timeout(minutes + wait)
             team.position, team.region, team._leg = origin, depot_region, None
@@ -94,7 +93,6 @@ class Supplies(KindBase):
             if back > 0:
                 yield env.timeout(back)
             team.position, team.region, team._leg = inc.location, inc.region, None
-            team.state = "working"
             state.in_transit -= got
             state.delivered += got
             ctx.emit("supply.delivered", team.key, inc.key, {"task": task.key, "item": spec.item,

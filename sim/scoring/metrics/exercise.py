@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from drillsim import vocab
 from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
@@ -150,6 +151,12 @@ def _inferred_answer(
     return None
 
 
+def _kinds(kinds: list[str], sep: str) -> dict[str, str]:
+    """Record kinds in words, in both languages (``team.dispatched`` → team dispatched / 队伍出动)."""
+    return {lang: (sep if lang == "en" else sep.replace(", ", "、")).join(vocab.record_kind(k, lang) for k in kinds)
+            for lang in ("en", "zh")}
+
+
 def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
     """1 per delivered inject whose expected action shows in the log, 0 per one that does not.
 
@@ -183,7 +190,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                         bi(
                             "{i} “{title}” ({at}): answered — {what} at {w}",
                             "{i}“{title}”({at}):已响应——{w}{what}",
-                            what=" + ".join(r.kind for r in found if r),
+                            what=_kinds([r.kind for r in found if r], " + "),
                             w=Clock(last.t),
                             **names,
                         ),
@@ -205,7 +212,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                     bi(
                         "{i} “{title}” ({at}): not answered — no {what}",
                         "{i}“{title}”({at}):未响应——缺少{what}",
-                        what=", ".join(str(e.get("kind")) for e in missing),
+                        what=_kinds([str(e.get("kind")) for e in missing], ", "),
                         **names,
                     ),
                 )
@@ -222,7 +229,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                             "{i} “{title}” ({at}): answered (inferred) — {who} {k} at {w}",
                             "{i}“{title}”({at}):已响应(推断)——{who}于{w}{k}",
                             who=view.name(answer.actor),
-                            k=answer.kind,
+                            k=_kinds([answer.kind], ""),
                             w=Clock(answer.t),
                             **names,
                         ),
@@ -256,8 +263,8 @@ SPECS = (
             "针对可预见的决策点预先制定决策依据并明确授权。",
         ),
         T(
-            "no decision was asked of players (a headless run decides by doctrine)",
-            "没有需参演人员决策的事项(无人值守运行按预案决策)",
+            "no decision was asked of the players (no role was played, so doctrine decided)",
+            "没有需参演人员作出的决策(未设人工决策角色,均按预案决策)",
         ),
     ),
     MetricSpec(

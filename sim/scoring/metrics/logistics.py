@@ -85,9 +85,10 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
         item = req.data.get("item") or req.subject
         qty = _qty(req)
         names = {
-            "item": item,
+            "item": view.name(item),
             "who": view.name(req.data.get("for") or req.actor),
             "q": f"{qty:g}" if qty else "",
+            "xq": f"×{qty:g}" if qty else "",
         }
         if dlv is not None:
             fill = dlv.data.get("fill_time")
@@ -98,7 +99,7 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
                     value,
                     bi(
                         "{q} {item} for {who}: delivered {v} after the request",
-                        "{who}申请的{item}{q}:申请后{v}送达",
+                        "{who}申请的{item}{xq}:申请后{v}送达",
                         v=Minutes(value),
                         **names,
                     ),
@@ -114,7 +115,7 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
                     value,
                     bi(
                         "{q} {item} for {who}: requested at {at}, not delivered {v} later",
-                        "{who}于{at}申请的{item}{q}:{v}后仍未送达",
+                        "{who}于{at}申请的{item}{xq}:{v}后仍未送达",
                         at=Clock(req.t),
                         v=Minutes(value),
                         **names,
@@ -134,7 +135,7 @@ def material_shortfall(view: LogView, scope: ScopeFilter, params: Mapping[str, A
             continue
         short = sum(_qty(s, "short") or _qty(s) for s in shorts)
         item = req.data.get("item") or req.subject
-        names = {"item": item, "who": view.name(req.data.get("for") or req.actor), "s": f"{short:g}"}
+        names = {"item": view.name(item), "who": view.name(req.data.get("for") or req.actor), "s": f"{short:g}"}
         evidence = shorts[-1] if shorts else req
         text = (
             bi("{item} for {who}: {s} short", "{who}申请的{item}:缺口{s}", **names)

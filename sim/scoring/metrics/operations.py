@@ -23,11 +23,15 @@ def _num(value: Any) -> float:
 
 
 def _task_name(view: LogView, r: Record) -> Any:
+    """The incident by name; in English with the task's key when it is not the main task.
+
+    Chinese text names no codes: the evidence sentence says what kind of task it is.
+    """
     task = r.data.get("task")
     name = view.name(r.subject)
     if not task or task == "main":
         return name
-    return {lang: f"{text}.{task}" for lang, text in name.items()}
+    return {lang: text if lang == "zh" else f"{text}.{task}" for lang, text in name.items()}
 
 
 def _ends(view: LogView, kinds: tuple[str, ...], ended: str) -> tuple[list[Record], dict[tuple[Any, Any], Record]]:
@@ -202,7 +206,8 @@ def supply_delivered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
         got = delivered.get((q.subject, q.data.get("task")), 0.0)
         share = min(1.0, got / quantity)
         out.append(observe(q, share, bi("{e}: {g:g} of {q:g} {i} delivered", "{e}:{i}已送达{g:g}/{q:g}",
-                                        e=_task_name(view, q), g=got, q=quantity, i=q.data.get("item") or ""),
+                                        e=_task_name(view, q), g=got, q=quantity,
+                                        i=view.name(q.data["item"]) if q.data.get("item") else ""),
                            weight=quantity))
     return out
 

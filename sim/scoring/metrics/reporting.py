@@ -232,7 +232,7 @@ SPECS = (
         ),
         T(
             "no first report had a deadline in the scope (check reporting.deadlines)",
-            "考核范围内没有设定时限的首报(检查 reporting.deadlines)",
+            "考核范围内没有设定时限的首报(请检查情景中各层级的首报时限设置)",
         ),
         yes=T("on time", "按时"),
         no=T("late or missing", "迟报或漏报"),
