@@ -35,6 +35,7 @@ AGENCY_KINDS: dict[str, Pair] = {
     "civil_affairs": ("civil affairs", "民政部门"),
     "coordination": ("coordination body", "协调机构"),
     "government": ("people's government", "人民政府"),
+    "environment": ("ecology and environment", "生态环境部门"),
     "other": ("other", "其他"),
 }
 """Every agency kind of the scenario format (``scenario.model.AgencyKind``)."""
@@ -82,6 +83,13 @@ INCIDENT_KINDS: dict[str, Pair] = {
     "flood_evacuation": ("flood evacuation", "洪水转移避险"),
     "storage_evacuation": ("storage-area evacuation", "蓄滞洪区群众转移"),
     "fire_trapped": ("people cut off by fire", "群众受火围困"),
+    "ammonia_leak": ("ammonia leak", "液氨泄漏"),
+    "exposed_workers": ("workers caught by the gas", "作业人员遇险"),
+    "inhalation_injuries": ("inhalation injuries", "吸入性损伤"),
+    "workplace_evacuation": ("workplace evacuation", "企业人员撤离"),
+    "village_evacuation": ("village evacuation", "村庄群众转移"),
+    "gas_casualties": ("people overcome by gas", "中毒遇险群众"),
+    "left_behind": ("people left behind", "未转移群众遇险"),
 }
 """Incident kinds the bundled scenarios and generators use (a scenario may add its own)."""
 
@@ -107,6 +115,11 @@ CAPABILITIES: dict[str, Pair] = {
     "fire_suppression": ("fire suppression", "火灾扑救"),
     "heavy_machinery": ("heavy machinery", "工程机械"),
     "medical": ("medical", "医疗救护"),
+    "hazmat_containment": ("hazmat containment", "危化品堵漏"),
+    "chemical_rescue": ("chemical rescue", "化学救援"),
+    "water_curtain": ("water curtain", "水幕稀释"),
+    "env_monitoring": ("environmental monitoring", "环境监测"),
+    "traffic_control": ("traffic control", "交通管制"),
 }
 """What teams can do (a team's ``capabilities``, an incident's ``needs``, a task's lines; a scenario may add
 its own, shown as words)."""
@@ -306,6 +319,26 @@ RECORD_KINDS: dict[str, Pair] = {
     "message.sent": ("Message to control", "报告导调组"),
 }
 """Every record kind of docs/records.md by name (a timeline row, an inject's answer, a trigger's cause)."""
+
+
+UNITS: dict[str, Pair] = {
+    "mg/m³": ("mg/m³", "毫克/立方米"),
+    "mg/m3": ("mg/m³", "毫克/立方米"),
+    "ppm": ("ppm", "百万分比浓度"),
+    "m": ("m", "米"),
+    "m/s": ("m/s", "米/秒"),
+    "km/h": ("km/h", "千米/时"),
+    "mm": ("mm", "毫米"),
+    "°C": ("°C", "摄氏度"),
+    "m³/s": ("m³/s", "立方米/秒"),
+}
+"""Units a series hazard's values are written in (``hazards.series.*.unit``; others are shown as written)."""
+
+
+def unit(code: object, lang: str) -> str:
+    """A series unit in ``lang`` (as written when unknown)."""
+    pair = UNITS.get(str(code))
+    return str(code or "") if pair is None else pair[0 if lang == "en" else 1]
 
 
 def words(code: str) -> str:

@@ -104,7 +104,7 @@ def _supply(x: Any) -> str:
 
 
 def _series(x: Any) -> str:
-    unit = x.d.get("unit", "")
+    unit = x.z(vocab.unit(x.d.get("unit", ""), "en"), vocab.unit(x.d.get("unit", ""), "zh"))
     if x.kind == "hazard.reading":
         values = x.d.get("values") or {}
         shown = ", ".join(f"{x.n(k) or k} {v:g}" for k, v in values.items() if isinstance(v, int | float))
