@@ -139,6 +139,11 @@ class Region(mesa.Agent):
             delta = value - prev
             totals[name] = totals.get(name, 0.0) + delta
             by_kind[name] = by_kind.get(name, 0.0) + delta
+        if old is not None and not old.keys() <= facts.keys():  # a fact a report no longer states is 0 now
+            for name, prev in old.items():  # (``stranded`` goes once everyone has walked out)
+                if name not in facts and name not in _MAX and prev:
+                    totals[name] = totals.get(name, 0.0) - prev
+                    by_kind[name] = by_kind.get(name, 0.0) - prev
 
     def ancestors(self) -> list[Region]:
         """Parent, grandparent, … up to the root."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import gc
 import math
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -138,6 +140,7 @@ class Exercise:
         self.limited: RunLimit | None = None
         self._stop: simpy.Event | None = None
         self._halted = False
+        self._interrupted = False
         self.triggers = Triggers(self)
         self.comms = CommsFlow(self)
         self.roads = RoadsFlow(self)
@@ -160,8 +163,15 @@ class Exercise:
         header = self._header(loaded, replicate, extra_header or {})
         if log_path is not None:
             _check_header(header, log_path)  # before the file is opened: a refused header leaves nothing behind
-            self.log.attach(JsonlWriter(log_path, replace=replace, staged=staged))
-        self.log.write_header(header, scenario.id)
+            writer = JsonlWriter(log_path, replace=replace, staged=staged)
+            self.log.attach(writer)
+            try:
+                self.log.write_header(header, scenario.id)
+            except BaseException:  # Ctrl-C while the header is written: no log without its header is left
+                writer.abandon()
+                raise
+        else:
+            self.log.write_header(header, scenario.id)
         self.emit("exercise.started", "control", scenario.id, {
             "start": scenario.start.isoformat(), "duration": self.duration,
             "title": scenario.title.as_dict(), "hazard": scenario.hazard})
@@ -240,7 +250,7 @@ class Exercise:
         env = self.env
         until = min(until, self.duration)
         self._halted = False
-        with _gc_paused():
+        with _gc_paused(), _ctrl_c_between_events(self):
             if until > env.now:
                 self._stop = env.event()
                 marker = env.timeout(until - env.now)
@@ -250,11 +260,11 @@ class Exercise:
             # itself: ``now + (until - now)`` can land one ulp short of ``until``, and a replay that
             # slices differently must still see the same events before an input recorded at ``until``.
             limit = env.now if self._halted else max(env.now, until)
-            while env.peek() <= limit:
+            while not self._interrupted and env.peek() <= limit:
                 env.step()
                 if self._halted:
                     limit = min(limit, env.now)
-            if not self._halted and env.now < until:
+            if not self._halted and not self._interrupted and env.now < until:
                 # Every event at or before ``until`` is processed; the clock stopped an ulp short
                 # (``now + (until - now)`` rounding). Nothing can happen in between: set it exactly,
                 # so a caller waiting for ``now >= until`` is never left spinning.
@@ -515,6 +525,40 @@ def freeze_the_program() -> None:
 
 def _no_progress(now: float, total: float) -> None:
     """Progress callback that does nothing."""
+
+
+@contextmanager
+def _ctrl_c_between_events(exercise: Exercise) -> Iterator[None]:
+    """Take Ctrl-C (SIGINT) between two events, never inside one.
+
+    Python raises ``KeyboardInterrupt`` wherever the main thread happens to be, and inside a simpy
+    process simpy turns it into that process's failure and goes on with the other events of the
+    instant until the failure surfaces: the log then ends with records an uninterrupted run would
+    not have written there (measured: 3 runs in 60 of a long scenario). While a slice runs, SIGINT
+    only sets a flag and stops the slice at the next event; the slice then raises
+    ``KeyboardInterrupt`` itself, so the log is exactly the start of the uninterrupted run. Only
+    where SIGINT would raise ``KeyboardInterrupt`` anyway (the main thread with Python's own
+    handler): the console and the seats' server handle it themselves.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+
+    def interrupted(signum: int, frame: Any) -> None:
+        exercise._interrupted = True
+        stop = exercise._stop
+        if stop is not None and not stop.triggered:
+            stop.succeed()  # env.run returns at the next event boundary
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if exercise._interrupted:
+        exercise._interrupted = False
+        raise KeyboardInterrupt
 
 
 @contextmanager

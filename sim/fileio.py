@@ -296,6 +296,20 @@ class NewFile:
                 pass
 
 
+    def abandon(self) -> None:
+        """Close and remove what this writer created, wherever it is (a run stopped before its header was written).
+
+        An old file that ``replace`` would have replaced is untouched: only the new one goes.
+        """
+        self._close_quietly()
+        if self.committed and self.temp is not None:
+            return  # published: it is the file now, not ours to remove
+        try:
+            os.unlink(self.temp if self.temp is not None else self.path)
+        except OSError:
+            pass
+
+
 def _publish_exclusive(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` to ``target`` unless ``target`` exists (a hard link fails if it does; no race)."""
     try:

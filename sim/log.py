@@ -143,6 +143,10 @@ class JsonlWriter:
         """Close and remove a staged log (nothing appears under the final name)."""
         self.file.discard()
 
+    def abandon(self) -> None:
+        """Close and remove the new log, wherever it is (see :meth:`drillsim.fileio.NewFile.abandon`)."""
+        self.file.abandon()
+
 
 class EventLog:
     """Numbered, timestamped records, written to a file and/or kept in memory and/or streamed.

@@ -204,3 +204,78 @@ def test_a_run_killed_at_once_still_has_its_header(tmp_path):
     first = log.read_bytes().split(b"\n")[0]
     assert json.loads(first)["kind"] == HEADER_KIND
     ex.log.close()
+
+
+def test_ctrl_c_inside_an_event_stops_the_run_between_events(tmp_path):
+    """SIGINT while a simpy process is half way through an event: the run stops at the next event.
+
+    Python raises KeyboardInterrupt wherever the main thread is; inside a simpy process simpy made
+    it that process's failure and went on with the instant's other events, so the log ended with
+    records no uninterrupted run writes there. The engine takes the signal between events instead.
+    """
+    scenario = long_scenario(tmp_path / "long.yaml")
+    whole = Exercise(load(str(scenario)))
+    steps = [0]
+    step = whole.env.step
+
+    def counted() -> None:
+        steps[0] += 1
+        step()
+
+    whole.env.step = counted  # type: ignore[method-assign]
+    event_of: dict[int, int] = {}  # seq -> the simpy event that emitted it
+    in_process: set[int] = set()  # seqs emitted by a simpy process (not a plain callback)
+    whole.log.subscribe(lambda rec: (event_of.setdefault(rec[1], steps[0]),
+                                     whole.env.active_process is not None and in_process.add(rec[1])))
+    whole.advance(2000.0)
+    records = whole.log.records
+    # a process's record, its event goes on emitting, and another event's records are due at that instant
+    candidates = [i for i in range(3000, len(records) - 2)
+                  if i in in_process and event_of[i] == event_of[i + 1] and records[i][0] == records[i + 2][0]
+                  and event_of[i + 2] != event_of[i]][:8]
+    assert len(candidates) == 8
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in `drillsim run`
+    try:
+        for at in candidates:
+            log = tmp_path / f"events-{at}.jsonl"
+            ex = Exercise(load(str(scenario)), log_path=log)
+
+            def interrupt_inside_an_event(rec, at=at):
+                if rec[1] == records[at][1]:
+                    os.kill(os.getpid(), signal.SIGINT)  # Python runs the handler at the next bytecode: in here
+
+            ex.log.subscribe(interrupt_inside_an_event)
+            with pytest.raises(KeyboardInterrupt):
+                ex.run()
+            ex.log.close()
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the engine put it back
+            (tmp_path / str(at)).mkdir()
+            lines = assert_intact_prefix(log, scenario, tmp_path / str(at))
+            assert len(lines) > at
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_while_the_header_is_written_leaves_no_log(tmp_path, monkeypatch, scenario_path):
+    """A log on disk always has its header: one stopped before it leaves nothing (an old log stays whole)."""
+    from drillsim.log import EventLog
+
+    loaded = load(scenario_path("one-incident"))
+    old = tmp_path / "old" / "events.jsonl"
+    Exercise(loaded, seed=1, log_path=old).run()
+    before = old.read_bytes()
+    flush = EventLog.flush
+
+    def interrupted(self):
+        if self.header is not None and self.next_seq == 1:  # the header's own flush
+            raise KeyboardInterrupt
+        flush(self)
+
+    monkeypatch.setattr(EventLog, "flush", interrupted)
+    new = tmp_path / "new" / "events.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        Exercise(loaded, seed=2, log_path=new)
+    assert not new.exists() and not list(new.parent.iterdir())
+    with pytest.raises(KeyboardInterrupt):
+        Exercise(loaded, seed=2, log_path=old, replace=True)
+    assert old.read_bytes() == before and [p.name for p in old.parent.iterdir()] == ["events.jsonl"]

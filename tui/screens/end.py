@@ -26,13 +26,14 @@ class EndScreen(Screen[None]):
     ]
     """(The footer's label is set in the screen's language when it is built.)"""
     DEFAULT_CSS = """
-    EndScreen > VerticalScroll { padding: 0 1; }
+    EndScreen > VerticalScroll { padding: 0 1; height: 1fr; }
     EndScreen #end-title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
     EndScreen #end-score { margin: 1 0 0 0; text-style: bold; }
     EndScreen #end-summary { margin: 1 0 0 0; }
     EndScreen Sparkline { height: 3; margin: 0 0 1 0; }
     EndScreen DataTable { height: auto; max-height: 20; margin-bottom: 1; }
-    EndScreen #end-files { border: round $accent; padding: 0 1; height: auto; }
+    EndScreen #end-files-box { border: round $accent; padding: 0 1; margin: 0 1; height: auto; max-height: 50%; }
+    EndScreen #end-files { height: auto; }
     EndScreen #end-notes { margin-bottom: 1; }
     EndScreen #end-evidence { margin-bottom: 1; }
     """
@@ -65,6 +66,7 @@ class EndScreen(Screen[None]):
             yield DataTable(id="end-table", cursor_type="row")
             yield Static(self._evidence(), id="end-evidence")
             yield Static(self._notes(), id="end-notes")
+        with VerticalScroll(id="end-files-box"):  # below the scorecard, always in sight; scrolls when tall
             yield Static(tr("end.writing", lang), id="end-files")
         yield Footer()
 
