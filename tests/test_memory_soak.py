@@ -72,8 +72,11 @@ def _sweep_worker_peak(points: int, workers: int) -> int:
 
 
 def test_two_hundred_runs_in_one_process_keep_their_memory_flat():
-    grown = _loop("mentougou-flash-flood", 20, 200)
-    assert grown < 15 * MIB, f"180 runs left {grown / MIB:.1f} MiB behind"
+    # the process reaches its working size within ~100 runs (measured: 164 MiB after 20, 180.4 after 100,
+    # 180.5 after 200, 300, 400 and 600), so the leak check starts after that; the gc.freeze leak this
+    # guards against left ~0.5 MiB a run, 100 MiB over these 200
+    grown = _loop("mentougou-flash-flood", 100, 300)
+    assert grown < 10 * MIB, f"200 runs left {grown / MIB:.1f} MiB behind"
 
 
 def test_a_sweep_worker_keeps_its_memory_flat():
