@@ -424,8 +424,10 @@ def _task_completed(v: ExerciseView, t: float, actor: Opt, subject: Opt, d: Data
     the place (``team.returning``); each team's own last trip frees it (:func:`_evacuation_trip`).
     """
     task = d.get("task")
+    # the incident's own work (`main`) is started by `rescue.started`, which names no task
+    same = (task, None) if task == "main" else (task,)
     for team in v.teams.values():
-        if team.state == "working" and team.incident == subject and team.task == task:
+        if team.state == "working" and team.incident == subject and team.task in same:
             _done(team, t, subject)
 
 

@@ -83,7 +83,10 @@ class ViewFold:
         """Copy what ``rec`` may change if it is shared, then apply it."""
         view, owned = state.view, state.owned
         parts = vars(view)
-        for key in _touched(rec):
+        touched = _touched(rec)
+        if rec[2] == "task.completed":  # frees every team working on the task, which the record does not name
+            touched += [k for k, team in view.teams.items() if team.incident == rec[4]]
+        for key in touched:
             for name in self.object_dicts:
                 d = parts[name]
                 obj = d.get(key)
