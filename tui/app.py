@@ -22,7 +22,6 @@ from typing import Any, ClassVar
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.command import CommandPalette
-from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -49,6 +48,7 @@ from drillsim.tui.widgets.feed import EventFeed, FeedFilter
 from drillsim.tui.widgets.header import ClockStatus, ExerciseHeader, speed_label
 from drillsim.tui.widgets.incidents import IncidentsTable
 from drillsim.tui.widgets.msel import MselTable
+from drillsim.tui.widgets.panes import exercise_panes, mark_panes
 from drillsim.tui.widgets.scorecard import ScorecardPane
 from drillsim.tui.widgets.teams import TeamsTable
 
@@ -189,18 +189,12 @@ class ConsoleScreen(Screen[None]):
         """Header, panes, footer."""
         names, lang = self.names, self.lang
         yield ExerciseHeader(self.view, names, lang, id="header")
-        with Container(id="panes"):
-            yield MselTable(names, lang, id="msel")
-            yield IncidentsTable(names, lang, id="incidents")
-            yield TeamsTable(names, lang, id="teams")
-            yield EventFeed(names, lang, id="feed")
-            yield ScorecardPane(names, lang, id="scorecard")
+        yield from exercise_panes(names, lang)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Titles and the layout for the current size."""
-        for pane in self.query("#panes > *"):
-            pane.add_class("pane")
+        mark_panes(self)
         self._titles()
         self._layout()
         self.query_one("#feed").focus()

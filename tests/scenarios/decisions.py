@@ -54,3 +54,11 @@ def alternatives(scenario: str) -> list[tuple[str, str]]:
     """Every (decision, option) of the scenario other than the option its doctrine takes."""
     s = load(scenario).scenario
     return [(did, opt) for did, d in s.decisions.items() for opt in d.options if opt != d.doctrine]
+
+
+def assert_changes_the_world(scenario: str, decision: str, option: str) -> None:
+    """Fail unless ``option`` moves some world outcome away from the doctrine's choice at 5 %."""
+    p = paired(scenario, decision, option)
+    assert p, f"{decision}={option} changes no world outcome in 20 paired runs"
+    best = min(p, key=p.__getitem__)
+    assert p[best] < 0.05, f"{decision}={option}: no world outcome differs at 5 % (best: {best}, p={p[best]:.3f})"

@@ -50,3 +50,12 @@ def world_changes(scenario: str, parameter: str) -> list[str]:
 def declared(scenario: str) -> list[tuple[str, str]]:
     """``(parameter, affects)`` of every declared parameter."""
     return [(pid, p.affects) for pid, p in load(scenario).scenario.parameters.items()]
+
+
+def assert_does_what_it_says(scenario: str, parameter: str, affects: str) -> None:
+    """Fail if a world parameter moves no world outcome, or a scoring parameter moves one."""
+    changed = world_changes(scenario, parameter)
+    if affects == "scoring":
+        assert not changed, f"{parameter} says affects: scoring but changes {changed}"
+    else:
+        assert changed, f"{parameter} changes no world outcome across its range: declare affects: scoring"

@@ -1,21 +1,10 @@
-"""Every parameter of `mentougou-flash-flood` changes a world outcome or says `affects: scoring`.
-
-See :mod:`tests.scenarios.parameters`.
-"""
-
-from __future__ import annotations
+"""Every parameter of `mentougou-flash-flood` moves the world or is `affects: scoring` (tests.scenarios.parameters)."""
 
 import pytest
 
-from tests.scenarios.parameters import declared, world_changes
-
-SCENARIO = "mentougou-flash-flood"
+from tests.scenarios.parameters import assert_does_what_it_says, declared
 
 
-@pytest.mark.parametrize(("parameter", "affects"), declared(SCENARIO))
+@pytest.mark.parametrize(("parameter", "affects"), declared("mentougou-flash-flood"))
 def test_the_parameter_does_what_it_says(parameter: str, affects: str) -> None:
-    changed = world_changes(SCENARIO, parameter)
-    if affects == "scoring":
-        assert not changed, f"{parameter} says affects: scoring but changes {changed}"
-    else:
-        assert changed, f"{parameter} changes no world outcome across its range: declare affects: scoring"
+    assert_does_what_it_says("mentougou-flash-flood", parameter, affects)

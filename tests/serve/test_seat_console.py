@@ -13,7 +13,7 @@ from tests.serve.harness import Client, Server, controller_runs_to
 from tests.tui.screen_text import screen_text
 
 
-async def wait(pilot, predicate, timeout=30.0, what=""):
+async def wait(pilot, predicate, timeout=90.0, what=""):  # generous: a loaded 2-core CI box
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what or predicate}"

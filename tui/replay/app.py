@@ -24,7 +24,6 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
@@ -45,6 +44,7 @@ from drillsim.tui.screens.inject_detail import InjectDetail
 from drillsim.tui.widgets.feed import EventFeed, FeedFilter
 from drillsim.tui.widgets.incidents import IncidentsTable
 from drillsim.tui.widgets.msel import MselTable
+from drillsim.tui.widgets.panes import exercise_panes
 from drillsim.tui.widgets.scorecard import ScorecardPane
 from drillsim.tui.widgets.teams import TeamsTable
 
@@ -113,12 +113,7 @@ class ReplayScreen(ConsoleScreen):
         """Replay header, the console's panes, footer."""
         names, lang = self.names, self.lang
         yield ReplayHeader(self.view, names, lang, id="header")
-        with Container(id="panes"):
-            yield MselTable(names, lang, id="msel")
-            yield IncidentsTable(names, lang, id="incidents")
-            yield TeamsTable(names, lang, id="teams")
-            yield ReplayFeed(names, lang, id="feed")
-            yield ScorecardPane(names, lang, id="scorecard")
+        yield from exercise_panes(names, lang, feed=ReplayFeed)
         yield Footer(compact=True)
 
 

@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -35,6 +34,7 @@ from drillsim.tui.widgets.feed import EventFeed, FeedFilter
 from drillsim.tui.widgets.header import ClockStatus, ExerciseHeader, speed_label
 from drillsim.tui.widgets.incidents import IncidentsTable
 from drillsim.tui.widgets.msel import MselTable
+from drillsim.tui.widgets.panes import exercise_panes, mark_panes
 from drillsim.tui.widgets.teams import TeamsTable
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -87,17 +87,12 @@ class SeatScreen(Screen[None]):
         names, lang = self.names, self.lang
         yield ExerciseHeader(self.view, names, lang, id="header")
         yield Static(id="seat-line")
-        with Container(id="panes"):
-            yield MselTable(names, lang, id="msel")
-            yield IncidentsTable(names, lang, id="incidents")
-            yield TeamsTable(names, lang, id="teams")
-            yield EventFeed(names, lang, id="feed")
+        yield from exercise_panes(names, lang, scorecard=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Pane titles; the feed has the focus."""
-        for pane in self.query("#panes > *"):
-            pane.add_class("pane")
+        mark_panes(self)
         self.titles()
         self.query_one("#feed").focus()
 
