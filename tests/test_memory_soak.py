@@ -72,8 +72,11 @@ def _sweep_worker_peak(points: int, workers: int) -> int:
 
 
 def test_two_hundred_runs_in_one_process_keep_their_memory_flat():
-    grown = _loop("mentougou-flash-flood", 20, 200)
-    assert grown < 15 * MIB, f"180 runs left {grown / MIB:.1f} MiB behind"
+    # The process warms up over the first ~100 runs of Mentougou since it has tasks, evacuations and
+    # shelters (+16 MiB from run 20 to 100, then +0.5 MiB to run 600: allocator arenas, not objects;
+    # tracemalloc finds ~1 MiB of Python objects). The old gc.freeze policy left ~0.5 MiB a run.
+    grown = _loop("mentougou-flash-flood", 100, 200)
+    assert grown < 15 * MIB, f"100 runs left {grown / MIB:.1f} MiB behind"
 
 
 def test_a_sweep_worker_keeps_its_memory_flat():
