@@ -149,7 +149,7 @@ METRICS: dict[str, MetricInfo] = {m.name: m for m in (
                ("incident.occurred", "suppression.state", "suppression.extinguished", "fire.state", "task.unresolved"),
                ("incident.occurred",), (("site_fires",), ("fire_model",))),
     MetricInfo("hold_coverage", "fraction", "higher", _TASK_SCOPE,
-               ("task.queued", "task.completed", "task.unresolved"), ("task.queued",), (("holds",),)),
+               ("task.queued", "task.held", "task.completed", "task.unresolved"), ("task.queued",), (("holds",),)),
     MetricInfo("supply_delivered_ratio", "fraction", "higher", _PEOPLE_SCOPE, ("task.queued", "supply.delivered"),
                ("task.queued",), (("supplies",),)),
     MetricInfo("dispatch_wait", "duration", "lower", _TASK_SCOPE,

@@ -6,6 +6,8 @@ import math
 import sys
 from pathlib import Path
 
+import pytest
+
 from drillsim.engine import Exercise
 from drillsim.scenario import load_text
 from drillsim.scoring import score
@@ -187,3 +189,24 @@ def test_task_time_and_time_over_a_threshold_follow_the_leak():
     assert quick["threshold_minutes"] == 0.0 and never["threshold_minutes"] == over
     assert quick["source_stopped"] is not None and quick["source_stopped"] < 240
     assert never["source_stopped"] == 24 * 60  # still leaking at the end: counted until the end
+
+
+def test_a_cordon_held_all_along_scores_as_held_while_the_exercise_runs():
+    """The live scorecard (scored before the end) counts an open cordon's time at strength so far."""
+    from drillsim.scoring import score
+
+    ex = Exercise(load_text(scenario_text(LEAK.replace("SOON", "false") + """
+objectives:
+  O-1:
+    capability: on_scene_security
+    text: Test
+    tasks:
+      t: {text: Test, metric: hold_coverage, statistic: ratio, thresholds: {P: 0.9, S: 0.75, M: 0.5}}
+"""), "ops.yaml"), 1)
+    ex.advance(600.0)  # still running: the leak is never plugged, the cordon still held
+    records = [r for r in ex.log.records if r[2] != "log.header"]
+    held = [r for r in records if r[2] == "task.held" and r[5]["full"]]
+    assert held and not [r for r in records if r[2] == "task.completed" and r[5]["task"] == "cordon"]
+    live = score(ex.log.header, records, until=600.0).task_values()["O-1.t"]
+    queued = next(r for r in records if r[2] == "task.queued" and r[5]["task"] == "cordon")
+    assert live == pytest.approx((600.0 - held[0][0]) / (600.0 - queued[0]), abs=1e-3)  # not 0

@@ -180,12 +180,24 @@ def hold_coverage(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
     ended: dict[tuple[Any, Any], Record] = {}
     for r in view.kind("task.completed", "task.unresolved"):
         ended.setdefault((r.subject, r.data.get("task")), r)
+    # a hold still open (scored while the exercise runs): its time at full strength so far, from the
+    # task.held transitions, so the live scorecard does not rate a cordon held all along as not held
+    held: dict[tuple[Any, Any], float] = {}
+    since: dict[tuple[Any, Any], float] = {}
+    for r in view.kind("task.held"):
+        key = (r.subject, r.data.get("task"))
+        if r.data.get("full"):
+            since.setdefault(key, r.t)
+        elif key in since:
+            held[key] = held.get(key, 0.0) + r.t - since.pop(key)
+    for key, t0 in since.items():
+        held[key] = held.get(key, 0.0) + view.horizon - t0
     for key, q in queued.items():
         if not scope.incident(q.subject) or not scope.task_kind(q.data.get("kind")):
             continue
         end = ended.get(key)
         span = (end.t if end is not None else view.horizon) - q.t
-        full = _num(end.data.get("full")) if end is not None else 0.0
+        full = _num(end.data.get("full")) if end is not None else held.get(key, 0.0)
         share = min(1.0, full / span) if span > 0 else 1.0
         out.append(observe(end or q, share, bi("{e}: at full strength {s} of the time", "{e}:力量到位时间占{s}",
                                                e=_task_name(view, q), s=Share(share)), weight=max(span, 1.0)))
