@@ -240,6 +240,8 @@ def _on_scene(x: _Line) -> str:
 
 
 def _rescue_started(x: _Line) -> str:
+    if x.d.get("people") == 0 and x.d.get("line"):  # plain work (closing a leak, clearing a slide): nobody to rescue
+        return x.z(f"{x.a} starts work at {x.s}", f"{x.a} 在 {x.s} 开始处置")
     return x.z(f"{x.a} starts the rescue at {x.s}", f"{x.a} 在 {x.s} 开始救援")
 
 
