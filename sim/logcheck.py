@@ -256,6 +256,7 @@ RECORDS = _table({
     "whistle.answered": "called_at:min delay:min",
     "response.triggered": "rule:int level:str facts:nums",
     "level.changed": "from:str? to:str? reason:str cause:str?",
+    "level.kept": "level:str? requested:str reason:str? since:min cause:str?",
     "team.activated": "kind:str",
     "rescue.queued": "priority:int needs:strs people:count since_onset:min",
     "team.dispatched": "region:str kind:str distance_km:num? eta:min priority:int first_response:bool",

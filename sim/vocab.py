@@ -138,6 +138,8 @@ FACTS: dict[str, Pair] = {
     "intensity": ("intensity", "烈度"),
     "density": ("population density", "人口密度"),
     "warning": ("warning level", "预警级别"),
+    "evacuated": ("people evacuated", "转移安置人数"),
+    "border_fire": ("fire near a provincial border", "省界附近火情"),
 }
 """Every fact an office can know (``scenario.model.FACTS``), as a response rule tests it."""
 
@@ -180,6 +182,7 @@ LEVEL_REASONS: dict[str, Pair] = {
     "stand_down": ("stood down", "降低响应"),
     "decision": ("decision", "决策"),
     "border": ("linked response", "联动响应"),
+    "cascade": ("a higher command raised its level", "上级启动响应(逐级响应)"),
 }
 """Why a level changed (``level.changed`` ``reason``; ``rule N`` is a response rule, see :func:`reason`)."""
 
@@ -236,6 +239,7 @@ RECORD_KINDS: dict[str, Pair] = {
     "whistle.answered": ("Department reports to the scene", "部门报到"),
     "response.triggered": ("Response trigger met", "达到响应启动条件"),
     "level.changed": ("Response level", "响应级别调整"),
+    "level.kept": ("Response level already in force", "响应级别已启动"),
     "agency.activated": ("Agency activated", "启动机构"),
     "team.activated": ("Team activated", "启动队伍"),
     "rescue.queued": ("Waiting for a team", "等待救援力量"),

@@ -7,11 +7,16 @@ go to a coordination desk instead of straight on duty). When the agency's role i
 the doctrine's decision is asked of them instead (see :mod:`drillsim.flows.decisions`). An agency with a
 ``stand_down`` rule lowers its level step by step once its office has known no trapped people and
 no new incident for the quiet period.
+
+Levels cascade down (逐级响应): an agency that ``follows`` a higher command responds, after the
+order's delay, at the level its plan maps the higher command's new level to. A scripted raise to a
+level the agency already holds (a rule got there first) is logged as ``level.kept``, not dropped, so
+the log shows the order arrived and found the response in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from collections.abc import Generator as Gen
 from typing import TYPE_CHECKING
 
@@ -20,12 +25,13 @@ from drillsim.agents.agency import Agency
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
-from drillsim.scenario.model import AllOf, AnyOf, FactTest
+from drillsim.scenario.model import MAX_FACTS, AllOf, AnyOf, FactTest
 
 if TYPE_CHECKING:
     import simpy
 
-    from drillsim.scenario.model import Activation, Condition
+    from drillsim.agents.incident import Incident
+    from drillsim.scenario.model import Activation, Condition, Follow
     from drillsim.scenario.model_doctrine import StandDown
 
 
@@ -36,9 +42,17 @@ class ActivationFlow:
         self.ctx = ctx
         self._fired: set[tuple[str, int]] = set()
         self._delay: dict[tuple[str, int], Callable[[], float]] = {}
+        self._why: dict[str, str] = {}  # agency → reason of its last level change (for ``level.kept``)
         for agency in ctx.model.agencies.values():
             for i, (_, rule) in enumerate(agency.rules):
                 self._delay[(agency.key, i)] = make_sampler(rule.delay, ctx.streams.get("response", agency.key, i))
+        # higher command → the agencies that follow it, with their plan's mapping and order delay
+        self._followers: dict[str, list[tuple[Agency, Follow, Callable[[], float]]]] = {}
+        for aid, resp in ctx.scenario.response.items():
+            if resp.follows is not None:
+                self._followers.setdefault(resp.follows.agency, []).append((
+                    ctx.model.agencies[aid], resp.follows,
+                    make_sampler(resp.follows.delay, ctx.streams.get("response", aid, "follows"))))
 
     def start(self) -> None:
         """Apply initial levels (logged at t=0, reason ``initial``); start stand-down watches."""
@@ -72,9 +86,9 @@ class ActivationFlow:
             for i, (rank, rule) in enumerate(agency.rules):
                 if rank <= agency.level or (agency.key, i) in self._fired:
                     continue
-                if holds(rule.when, region):
+                if holds(rule.when, region, self.ctx.model.incidents):
                     self._fired.add((agency.key, i))
-                    facts = _facts(rule.when, region)
+                    facts = _facts(rule.when, region, self.ctx.model.incidents)
                     self.ctx.emit("response.triggered", agency.key, levels.name(rank), {
                         "rule": i, "level": levels.name(rank), "facts": facts})
                     self.ctx.env.process(self._after_delay(agency, rank, i, facts))
@@ -97,6 +111,19 @@ class ActivationFlow:
         if rank > agency.level:
             self.set_level(agency, rank, f"rule {rule}", None)
 
+    def raise_to(self, agency: Agency, rank: int, reason: str, cause: str | None) -> None:
+        """Raise ``agency`` to ``rank``; if it already holds that level or higher, log ``level.kept``.
+
+        A scripted order (an inject, a decision) that a rule or a cascade already carried out is
+        part of the exercise's record: the trainer sees the order came and the response stood.
+        """
+        if rank > agency.level:
+            self.set_level(agency, rank, reason, cause)
+            return
+        self.ctx.emit("level.kept", agency.key, agency.key, {
+            "level": levels.name(agency.level), "requested": levels.name(rank),
+            "reason": self._why.get(agency.key), "since": round(agency.changed_at, 4), "cause": cause})
+
     def set_level(self, agency: Agency, rank: int, reason: str, cause: str | None) -> None:
         """Change ``agency``'s level; raising applies activation lists of each level passed."""
         old = agency.level
@@ -105,6 +132,7 @@ class ActivationFlow:
         agency.level = rank
         agency.active = True
         agency.changed_at = self.ctx.env.now
+        self._why[agency.key] = reason
         self.ctx.emit("level.changed", agency.key, agency.key, {
             "from": levels.name(old), "to": levels.name(rank), "reason": reason, "cause": cause})
         self.ctx.border.share("level", agency.key, {"agency": agency.key, "to": levels.name(rank)})
@@ -112,6 +140,18 @@ class ActivationFlow:
             act = agency.activates.get(r)
             if act is not None:
                 self.activate(act, agency.key)
+        if rank > old:
+            for follower, follow, delay in self._followers.get(agency.key, ()):
+                own = levels.rank(follow.levels.get(levels.NAMES[rank], levels.NAMES[rank]))  # type: ignore[call-overload]
+                if own > follower.level:
+                    self.ctx.env.process(self._cascade(follower, own, agency.key, delay()))
+
+    def _cascade(self, agency: Agency, rank: int, by: str, delay: float) -> Gen[simpy.Event, object, None]:
+        """The higher command's order reaches ``agency`` after ``delay``: it responds at ``rank``."""
+        if delay > 0:
+            yield self.ctx.env.timeout(delay)
+        if rank > agency.level:
+            self.set_level(agency, rank, "cascade", by)
 
     def activate(self, act: Activation, by: str) -> None:
         """Put the listed agencies and teams on duty (logs each one that changes)."""
@@ -141,16 +181,40 @@ class ActivationFlow:
                 ctx.dispatcher.release(team)
 
 
-def holds(cond: Condition, region: Region) -> bool:
-    """Evaluate a condition against a region's known facts."""
+def holds(cond: Condition, region: Region, incidents: Mapping[str, Incident]) -> bool:
+    """Evaluate a condition against a region's known facts (``incidents``: the run's, by key)."""
     if isinstance(cond, FactTest):
-        totals = region.totals if cond.incident_kind is None else region.totals_by_kind.get(cond.incident_kind, {})
-        return totals.get(cond.fact, 0.0) >= cond.at_least
+        return value(cond, region, incidents) >= cond.at_least
     if isinstance(cond, AllOf):
-        return all(holds(c, region) for c in cond.all)
+        return all(holds(c, region, incidents) for c in cond.all)
     if isinstance(cond, AnyOf):
-        return any(holds(c, region) for c in cond.any)
+        return any(holds(c, region, incidents) for c in cond.any)
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+def value(test: FactTest, region: Region, incidents: Mapping[str, Incident]) -> float:
+    """What ``region``'s office knows of ``test``'s fact: over its whole area, or per jurisdiction.
+
+    With ``per`` (按行政区域统计) the known incidents are grouped by the region at that administrative
+    level they happened in (an incident above that level, or a warning, is a group of its own) and
+    the largest group counts: a national "≥ 30 dead or missing" is met within one province.
+    """
+    if test.per is None:
+        totals = region.totals if test.incident_kind is None else region.totals_by_kind.get(test.incident_kind, {})
+        return totals.get(test.fact, 0.0)
+    largest = test.fact in MAX_FACTS
+    groups: dict[str, float] = {}
+    for key, facts in region.known.items():
+        inc = incidents.get(key)
+        if inc is None or (test.incident_kind is not None and inc.kind != test.incident_kind):
+            continue
+        node: Region | None = inc.region
+        while node is not None and node.level != test.per:
+            node = node.parent
+        group = node.key if node is not None else key
+        v = facts.get(test.fact, 0.0)
+        groups[group] = max(groups.get(group, 0.0), v) if largest else groups.get(group, 0.0) + v
+    return max(groups.values(), default=0.0)
 
 
 def _condition(cond: Condition, lang: str) -> str:
@@ -174,16 +238,15 @@ def _prompt(agency: Agency, level: str, cond: Condition, facts: dict[str, float]
     }
 
 
-def _facts(cond: Condition, region: Region) -> dict[str, float]:
+def _facts(cond: Condition, region: Region, incidents: Mapping[str, Incident]) -> dict[str, float]:
     """The facts a condition looked at, with their values (the evidence for the trigger)."""
     out: dict[str, float] = {}
     stack = [cond]
     while stack:
         c = stack.pop()
         if isinstance(c, FactTest):
-            totals = region.totals if c.incident_kind is None else region.totals_by_kind.get(c.incident_kind, {})
             name = c.fact if c.incident_kind is None else f"{c.fact}[{c.incident_kind}]"
-            out[name] = totals.get(c.fact, 0.0)
+            out[name] = value(c, region, incidents)
         elif isinstance(c, AllOf):
             stack.extend(reversed(c.all))
         elif isinstance(c, AnyOf):

@@ -1,7 +1,8 @@
 """Skip-level direct reports and the 24-hour zero report.
 
 Reports owed by duty rather than by a single incident: skip-level direct reports (越级上报) and
-the 24-hour zero report (24小时零报告).
+the 24-hour zero report (24小时零报告). The immediate report of a fire near a provincial border
+(``cross_region.border_fire.report``) is one more skip-level rule, on the ``border_fire`` fact.
 
 A direct report fires once per office and rule, when the facts the office knows (summed over its
 incidents) reach the rule's threshold: the office tells the listed higher levels at once, and they
@@ -19,11 +20,10 @@ from drillsim.agents.incident import Incident
 from drillsim.agents.region import Region
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
+from drillsim.scenario.model_doctrine import DirectRule
 
 if TYPE_CHECKING:
     import simpy
-
-    from drillsim.scenario.model_doctrine import DirectRule
 
 
 class DutyReports:
@@ -36,6 +36,14 @@ class DutyReports:
             (i, rule, make_sampler(rule.delay, ctx.streams.get("direct", i)))
             for i, rule in enumerate(rep.direct)
         ]
+        bf = ctx.scenario.cross_region.border_fire
+        if bf is not None and bf.report is not None:
+            # the immediate report of a border fire (立即报告) is a skip-level rule on ``border_fire``
+            r = bf.report
+            rule = DirectRule.model_construct(
+                from_=r.from_, to=r.to, fact="border_fire", at_least=1.0, delay=r.delay, due=r.due)
+            i = len(self.rules)
+            self.rules.append((i, rule, make_sampler(rule.delay, ctx.streams.get("direct", "border-fire"))))
         self._fired: set[tuple[str, int]] = set()
         self.zero = rep.zero_report
 

@@ -41,9 +41,7 @@ def apply(ctx: Context, effects: tuple[Effect, ...], cause: str) -> None:
     for eff in effects:
         if isinstance(eff, RaiseLevel):
             agency = ctx.model.agencies[eff.raise_level.agency]
-            rank = levels.rank(eff.raise_level.level)
-            if rank > agency.level:
-                ctx.activation.set_level(agency, rank, "effect", cause)
+            ctx.activation.raise_to(agency, levels.rank(eff.raise_level.level), "effect", cause)
         elif isinstance(eff, SetLevel):
             agency = ctx.model.agencies[eff.set_level.agency]
             ctx.activation.set_level(agency, levels.rank(eff.set_level.level), "effect", cause)

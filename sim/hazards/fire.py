@@ -2,11 +2,17 @@
 
 The fire burns on a :class:`~drillsim.hazards.fire_grid.FireGrid` (spread with the wind, crown fire,
 fire line). This module ties it to the exercise: one fire incident per region it enters (each
-reported by that region's own office, with its burned area kept current for update reports),
+reported by that region's own office),
 fire-line tasks for crews once a fire incident is known at the dispatch level, border notices when
 the fire nears or crosses another province, threatened sites that must be evacuated, and a bounded
 number of records: one ``fire.state`` per ``record_every``, ``fire.crossed``, ``fire.crown``,
 ``fire.contained`` and ``fire.extinguished``.
+
+Every fire incident reports the burned area of the whole fire (``area_ha``), wherever it burns: a
+fire is classed by its area (森林防火条例 Art. 40, facts.md §4), so the office on the side where
+only a few hectares burned knows the fire's class as well as the side where most of it burns. The
+fire's part in each region is in ``fire.state`` ``regions``. A fire within the border-fire distance
+of another province, from ignition on, carries ``border_fire: 1`` (the immediate-report rule).
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ class FireModel:
         self.grid = FireGrid(spec, anchors, self.prov, ctx.streams.get("fire", key, "fuel"))
         self.crews: set[str] = set()
         self.incidents: dict[str, Incident] = {}
-        self.reported_ha: dict[str, float] = {}
+        self.reported_ha = 0.0  # the whole fire's area at the last update report
         self.tasks_open = 0
         self._tasks = 0
         self._near: set[tuple[int, str]] = set()
@@ -83,6 +89,7 @@ class FireModel:
             yield env.timeout(spec.at - env.now)
         grid.ignite(env.now)
         self._enter(int(grid.owner[grid.mid, grid.mid]), None)
+        self._check_border()  # a fire that starts near a border is a border fire from its ignition
         next_record = env.now
         while not self.contained:
             if env.now >= next_record:
@@ -168,12 +175,11 @@ class FireModel:
             key=f"{self.key}-{rid}",
             gen=ctx.streams.get("fire", self.key, rid),
             location=grid.lonlat(i, j),
-            extra={"area_ha": grid.area_ha(grid.owner == area)},
+            extra={"area_ha": grid.area_ha()},
             owner=self,
         )
         inc.active = True
         self.incidents[rid] = inc
-        self.reported_ha[rid] = inc.extra["area_ha"]
 
     def _check_border(self) -> None:
         bf = self.ctx.scenario.cross_region.border_fire
@@ -187,6 +193,9 @@ class FireModel:
             if mine.any() and float(dist[mine].min()) <= bf.distance:
                 self._near.add((a, other))
                 inc = self.incidents.get(self.areas[a])
+                if inc is not None and not inc.extra.get("border_fire"):
+                    inc.extra["border_fire"] = 1.0
+                    self.ctx.reporting.changed(inc)
                 self.ctx.border.fire_near(
                     self.key, inc.key if inc else None, self.prov[a], other, crossed=False
                 )
@@ -223,12 +232,14 @@ class FireModel:
         regions = {
             rid: grid.area_ha(grid.owner == a) for a, rid in enumerate(self.areas) if rid in self.incidents
         }
-        for rid, ha in regions.items():
-            inc = self.incidents[rid]
-            inc.extra["area_ha"] = ha
-            updates = ctx.scenario.hazards.fire_updates
-            if ha - self.reported_ha[rid] >= max(updates.area, updates.share * self.reported_ha[rid]):
-                self.reported_ha[rid] = ha
+        whole = grid.area_ha()
+        updates = ctx.scenario.hazards.fire_updates
+        grown = whole - self.reported_ha >= max(updates.area, updates.share * self.reported_ha)
+        if grown:
+            self.reported_ha = whole
+        for inc in self.incidents.values():  # every side reports the whole fire's area
+            inc.extra["area_ha"] = whole
+            if grown:
                 ctx.reporting.changed(inc)
         speed, frm = grid.wind(now)
         head, _, _ = grid.rates(now)

@@ -49,10 +49,18 @@ TeamKind = Literal[
 
 
 FACTS = ("incidents", "people", "trapped", "dead", "missing", "dead_or_missing", "injured",
-         "area_ha", "collapsed", "magnitude", "intensity", "density", "warning")
+         "area_ha", "collapsed", "magnitude", "intensity", "density", "warning", "evacuated", "border_fire")
 """Facts an incident report carries and response rules can test (summed over known incidents, except
-MAX_FACTS, which take the largest value: a magnitude or a warning colour does not add up)."""
-MAX_FACTS = ("magnitude", "intensity", "density", "warning")
+MAX_FACTS, which take the largest value: a magnitude or a warning colour does not add up).
+
+``area_ha`` is the burned area of the whole fire an incident belongs to, wherever it burns (森林防火条例
+Art. 40 classes a fire by its area, facts.md §4), so it is a largest value: the offices of every region a
+fire entered know the same area, and a higher office that hears from several of them does not add
+them up. ``evacuated`` counts people moved to safety (紧急转移安置), what relief-response plans count
+besides deaths. ``border_fire`` is 1 once a fire is within the border-fire distance of another province
+(the immediate-report rule for border fires, facts.md §4).
+"""
+MAX_FACTS = ("magnitude", "intensity", "density", "warning", "area_ha", "border_fire")
 
 
 def _as_tuple(value: Any) -> Any:
@@ -258,11 +266,20 @@ class Generator(Frozen):
 
 
 class FactTest(Frozen):
-    """True when the sum of ``fact`` over incidents known at the agency's region reaches a value."""
+    """True when the sum of ``fact`` over incidents known at the agency's region reaches a value.
+
+    ``per`` counts per jurisdiction (按行政区域统计): the incidents the office knows are grouped by
+    the region at that administrative level they happened in, and the test holds when one group
+    reaches the value. National plans count "≥ 30 dead or missing" within one province, not summed
+    over provinces (国家自然灾害救助应急预案: "某一省(区、市)行政区域内…"); without ``per`` the sum over
+    the office's whole area counts.
+    """
 
     fact: str
     at_least: Amount
     incident_kind: Id | None = None
+    per: AdminLevel | None = Field(
+        default=None, description="Count per region of this administrative level (none: the whole area).")
 
     @field_validator("fact")
     @classmethod
@@ -319,12 +336,34 @@ class LevelRule(Frozen):
     delay: DurationDist = written_dist(0.0)
 
 
+def _follow(value: Any) -> Any:
+    return {"agency": value} if isinstance(value, str) else value
+
+
+class Follow(Frozen):
+    """Levels cascade down (逐级响应, 响应联动): the agency responds when a higher command raises its level.
+
+    When ``agency`` (a command of a region above this one) raises its level, this agency responds at
+    the level its plan prescribes for it: ``levels`` maps the higher command's level to its own; a
+    level not listed maps to the same level (the doctrine default: a citywide Level I puts every
+    district's command at Level I, facts.md §1, the Beijing flood HQ's citywide red response). The
+    change follows after ``delay`` (the order passing down) and only ever raises the level.
+    """
+
+    agency: Id
+    levels: dict[ResponseLevel, ResponseLevel] = Field(
+        default_factory=dict, description="Higher command's level → this agency's level (unlisted: the same).")
+    delay: DurationDist = Field(default=written_dist(0.0), description="Time for the order to pass down.")
+
+
 class AgencyResponse(Frozen):
     """One agency's graded response: its triggers and what each level activates."""
 
     rules: tuple[LevelRule, ...] = ()
     activates: dict[ResponseLevel, Activation] = Field(default_factory=dict)
     stand_down: StandDown | None = None
+    follows: Annotated[Follow | None, BeforeValidator(_follow)] = Field(
+        default=None, description="A higher command whose level changes this agency's level (cascade).")
 
 
 # ---- Effects (what injects and decision options do) --------------------------------------------

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from drillsim.levels import AdminLevel as Level
 from drillsim.scenario.model import IdList, Location
 from drillsim.scenario.model_tasks import Needs
 from drillsim.scenario.model_triggers import Trigger
@@ -105,14 +106,35 @@ class Sharing(Frozen):
     topics: tuple[Topic, ...] = ("warning", "level")
 
 
+class BorderReport(Frozen):
+    """The immediate report of a border fire (立即报告): straight up the chain, skipping levels.
+
+    Fires on a provincial border are among those reported at once (facts.md §4, W6): the ``from``
+    office that learns of a fire within the border-fire distance reports it straight to the listed
+    higher levels (越级上报), as a skip-level report (``report.received`` with ``direct: true``).
+    """
+
+    from_: Level = Field(default="county", alias="from", description="The office that reports at once.")
+    to: tuple[Level, ...] = Field(default=("province", "nation"), min_length=1)
+    delay: DurationDist = Field(default=written_dist(0), description="Time to prepare and send the report.")
+    due: Duration | None = Field(default=None, description="Deadline from the moment the office knows (none: unrated).")
+
+
 class BorderFire(Frozen):
-    """A fire near a provincial border: notification (火情通报) and joint consultation (会商研判)."""
+    """A fire near a provincial border: notification (火情通报) and joint consultation (会商研判).
+
+    The notice deadline runs from the moment the fire is within ``distance`` of the border, which is
+    its ignition when it starts that close. ``report`` is the immediate report up the fire's own
+    chain (on by default; ``report: null`` turns it off).
+    """
 
     distance: Distance = Field(default=written("1km"), description="Fire this close to a border must be notified.")
     notify_delay: DurationDist = written_dist("15m")
     due: Duration = Field(default=written("30m"), description="Notice deadline, from the fire reaching the distance.")
     consult_on: Literal["notified", "crossed", "never"] = "crossed"
     consult_delay: DurationDist = written_dist("30m")
+    report: BorderReport | None = Field(default_factory=BorderReport,
+                                        description="Immediate report up the chain (none: the ordinary chain only).")
 
 
 class Support(Frozen):

@@ -49,8 +49,8 @@ class Updates(Frozen):
         default=written("30m"), description="Least time between two updates of an incident."
     )
     facts: tuple[str, ...] = Field(
-        default=("trapped", "dead", "missing", "injured", "area_ha", "collapsed"),
-        description="Facts whose change triggers an update.",
+        default=("trapped", "dead", "missing", "injured", "area_ha", "collapsed", "border_fire"),
+        description="Facts whose change triggers an update (add ``evacuated`` when a rule counts evacuees).",
     )
     deadline: Duration | None = Field(default=None, description="Due time at each level, from the change.")
 

@@ -77,6 +77,8 @@ class _Checker:
             self.ref(("response", aid), aid, s.agencies, "agency")
             for level, act in resp.activates.items():
                 self.activation(("response", aid, "activates", level), act)
+            if resp.follows is not None:
+                self.follows(aid, resp.follows.agency)
         rescue = s.rescue
         if rescue.default_survival is not None:
             self.ref(("rescue", "default_survival"), rescue.default_survival, rescue.survival,
@@ -140,6 +142,22 @@ class _Checker:
                     self.err(where, f"path {path!r} does not exist in this scenario: {reason}",
                              "a dotted path to an existing value; list items in brackets, e.g. "
                              "response.county-hq.rules[1].level")
+
+    def follows(self, aid: str, upper: str) -> None:
+        """A cascade (逐级响应) runs down the tree: the followed command sits in a region above."""
+        s = self.s
+        path = ("response", aid, "follows")
+        if not self.ref(path, upper, s.agencies, "agency") or aid not in s.agencies:
+            return
+        here, there = s.agencies[aid].region, s.agencies[upper].region
+        seen: set[str] = set()
+        node = s.regions[here].parent if here in s.regions else None
+        while node is not None and node not in seen and node != there and node in s.regions:
+            seen.add(node)
+            node = s.regions[node].parent
+        if node != there:
+            self.err(path, f"agency {upper!r} (region {there!r}) is not above {aid!r} (region {here!r})",
+                     "a command of a region that contains this agency's region")
 
     def regions(self) -> None:
         regions = self.s.regions

@@ -37,7 +37,8 @@ KNOWN_KINDS = frozenset(
     """
 exercise.started exercise.ended input.received note.added role.changed message.sent
 incident.occurred incident.detected incident.missed incident.closed incident.unresolved
-report.sent report.received report.zero response.triggered level.changed agency.activated team.activated
+report.sent report.received report.zero response.triggered level.changed level.kept agency.activated
+team.activated
 rescue.queued team.dispatched team.on_scene rescue.started rescue.completed team.returning team.returned
 team.mishap team.progress inject.delivered inject.skipped decision.opened decision.made
 whistle.called whistle.answered comms.lost comms.restored road.cut road.restored hazard.warning hazard.river

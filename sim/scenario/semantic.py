@@ -100,7 +100,7 @@ def scenario_facts(s: Scenario, data: dict[str, Any]) -> Facts:
         regions = tuple((("generators", gid, "regions", rid), rid) for rid in g.regions)
         f.incident_sources.append((("generators", gid, "incident"), g.incident, regions))
     f.active_agencies = {aid for aid, a in s.agencies.items() if a.initial_level}
-    f.active_agencies |= {aid for aid, r in s.response.items() if r.rules}
+    f.active_agencies |= {aid for aid, r in s.response.items() if r.rules or r.follows is not None}
     f.active_teams = {tid for tid, t in s.teams.items() if t.on_duty}
     for resp in s.response.values():
         for act in resp.activates.values():
