@@ -146,7 +146,10 @@ class _Checker:
     def follows(self, aid: str, upper: str) -> None:
         """A cascade (逐级响应) runs down the tree: the followed command sits in a region above."""
         s = self.s
-        path = ("response", aid, "follows")
+        raw = self.doc.data.get("response", {}).get(aid, {}) if isinstance(self.doc.data, dict) else {}
+        path: PathT = ("response", aid, "follows")
+        if isinstance(raw, dict) and isinstance(raw.get("follows"), dict):
+            path = (*path, "agency")  # the mapping form: point at its agency
         if not self.ref(path, upper, s.agencies, "agency") or aid not in s.agencies:
             return
         here, there = s.agencies[aid].region, s.agencies[upper].region

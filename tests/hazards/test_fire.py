@@ -102,3 +102,72 @@ def test_downwind_side_burns_most(run_world):
     recs = fire(run_world, crews=1)
     regions = kinds(recs, "fire.state")[-1][5]["regions"]
     assert regions["county-b"] > 5 * regions["town-a"]
+
+
+# -- doctrine: a fire is classed by its whole area; border fires are reported at once -------------
+
+RESERVE = "  reserve: {name: Reserve, kind: forest_fire, base: county-a, capabilities: [fire_suppression], count: 3, " \
+          "on_duty: false}\n"
+
+
+def classed(run_world, at_least):
+    """One crew on the line; the county's Level II (at ``at_least`` ha burned) calls three more crews."""
+    text = FIRE.replace("CREWS", "1").replace("WIND", "30").replace("teams:\n", "teams:\n" + RESERVE, 1)
+    return run_world(text + f"""
+response:
+  county-hq:
+    rules:
+      - {{level: II, when: {{fact: area_ha, at_least: {at_least}}}}}
+    activates:
+      II: {{teams: [reserve]}}
+""")
+
+
+def test_every_side_of_a_border_fire_knows_the_whole_burned_area(run_world):
+    recs = classed(run_world, 10)
+    states = kinds(recs, "fire.state")
+    # the wind drives the fire into county-b: county A's own part never reaches 10 ha …
+    assert max(r[5]["regions"]["town-a"] for r in states) < 10
+    # … but the fire does, and county A's office classes the fire by that (森林防火条例 Art. 40)
+    (change,) = kinds(recs, "level.changed", actor="county-hq")
+    first = next(r for r in states if r[5]["area_ha"] >= 10)
+    assert change[5]["to"] == "II" and first[0] <= change[0] <= first[0] + 30
+    updates = kinds(recs, "report.received", actor="county-a", type="update")
+    assert [r[5]["facts"]["area_ha"] for r in updates][-1] == states[-1][5]["area_ha"]
+    # the higher office hearing from both sides knows the fire's area, not the sum of two copies
+    nation = [r[5]["facts"]["area_ha"] for r in kinds(recs, "report.received", actor="nation")]
+    assert max(nation) == states[-1][5]["area_ha"]
+    # the reserve crews it calls contain the fire sooner and smaller than one crew alone
+    assert [r[4] for r in kinds(recs, "team.activated")] == ["reserve-01", "reserve-02", "reserve-03"]
+    alone = classed(run_world, 1000)
+    assert not kinds(alone, "team.activated")
+    held, burned = kinds(recs, "fire.contained")[0], kinds(alone, "fire.contained")[0]
+    assert held[0] < burned[0] / 2 and held[5]["area_ha"] < burned[5]["area_ha"] / 2
+
+
+def near_border(run_world, report=""):
+    """The fire starts ~500 m from the border, inside a 600 m notification distance."""
+    text = FIRE.replace("CREWS", "2").replace("WIND", "30").replace("distance: 200m", "distance: 600m" + report)
+    return run_world(text)
+
+
+def test_a_fire_started_near_the_border_is_notified_and_reported_from_ignition(run_world):
+    recs = near_border(run_world)
+    # the notice deadline runs from ignition (t=0), not from the first step the fire spreads
+    (notice,) = kinds(recs, "border.notified", actor="a-hq")
+    assert (notice[0], notice[5]["delay"], notice[5]["due"]) == (10.0, 10.0, 30.0)
+    # the county tells the province and the ministry at once (立即报告) when it first hears of it
+    first = kinds(recs, "report.received", actor="county-a", subject="ridge-town-a")[0]
+    direct = kinds(recs, "report.received", direct=True, subject="ridge-town-a")
+    assert [(r[0], r[3], r[5]["from"]) for r in direct] == [(first[0], "prov-a", "county-a"),
+                                                            (first[0], "nation", "county-a")]
+    assert direct[0][5]["facts"]["border_fire"] == 1
+    # the ordinary chain reaches the province only one hop later
+    chain = kinds(recs, "report.received", actor="prov-a", subject="ridge-town-a", type="initial")
+    assert chain[0][0] == first[0] + 5.0
+
+
+def test_the_immediate_report_can_be_turned_off(run_world):
+    recs = near_border(run_world, ", report: null")
+    assert not kinds(recs, "report.received", direct=True)
+    assert kinds(recs, "border.notified", actor="a-hq")[0][5]["due"] == 30.0
