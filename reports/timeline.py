@@ -95,7 +95,8 @@ def cause_text(x: Line, seq: int) -> str:
 def _level(x: Line) -> str:
     d = x.d
     why = vocab.reason(d.get("reason"), x.lang)
-    cause = f"{x.z(', ', ',')}{d['cause']}" if d.get("cause") else ""
+    by = x.n(d["cause"]) if d.get("reason") == "cascade" else d.get("cause")  # cascade: the higher command
+    cause = f"{x.z(', ', ',')}{by}" if by else ""
     return x.z(f"{x.n(x.r.subject)}: {x.level(d.get('from'))} → {x.level(d.get('to'))} ({why}{cause})",
                f"{x.n(x.r.subject)}:{x.level(d.get('from'))} → {x.level(d.get('to'))}({why}{cause})")
 

@@ -211,6 +211,9 @@ def _level(x: _Line) -> str:
     who, old, new = x.n(x.subject), x.level(x.d.get("from")), x.level(x.d.get("to"))
     if x.d.get("reason") == "initial":
         return x.z(f"{who} starts at {new}", f"{who} 初始 {new}响应")
+    if x.d.get("reason") == "cascade":  # the cause is the higher command whose raise this follows (逐级响应)
+        return x.z(f"{who}: {old} → {new} (after {x.n(x.d.get('cause'))})",
+                   f"{who}:{old} → {new}(随{x.n(x.d.get('cause'))}启动)")
     cause = f" [{x.d.get('cause')}]" if x.d.get("cause") else ""
     return f"{who}: {old} → {new}{cause}"
 
