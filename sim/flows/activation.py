@@ -196,8 +196,9 @@ def value(test: FactTest, region: Region, incidents: Mapping[str, Incident]) -> 
     """What ``region``'s office knows of ``test``'s fact: over its whole area, or per jurisdiction.
 
     With ``per`` (按行政区域统计) the known incidents are grouped by the region at that administrative
-    level they happened in (an incident above that level, or a warning, is a group of its own) and
-    the largest group counts: a national "≥ 30 dead or missing" is met within one province.
+    level they happened in (an incident above that level is a group of its own; warnings are no
+    incidents and do not count) and the largest group counts: a national "≥ 30 dead or missing" is
+    met within one province.
     """
     if test.per is None:
         totals = region.totals if test.incident_kind is None else region.totals_by_kind.get(test.incident_kind, {})

@@ -347,7 +347,8 @@ class Follow(Frozen):
     the level its plan prescribes for it: ``levels`` maps the higher command's level to its own; a
     level not listed maps to the same level (the doctrine default: a citywide Level I puts every
     district's command at Level I, facts.md §1, the Beijing flood HQ's citywide red response). The
-    change follows after ``delay`` (the order passing down) and only ever raises the level.
+    change follows after ``delay`` (the order passing down) and only ever raises the level; a
+    higher command's initial level cascades too.
     """
 
     agency: Id
