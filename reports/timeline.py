@@ -101,6 +101,14 @@ def _level(x: Line) -> str:
                f"{x.n(x.r.subject)}:{x.level(d.get('from'))} → {x.level(d.get('to'))}({why}{cause})")
 
 
+def _kept(x: Line) -> str:
+    d = x.d
+    why = vocab.reason(d.get("reason"), x.lang)
+    cause = f"{x.z(', ', ',')}{d['cause']}" if d.get("cause") else ""
+    return x.z(f"{x.n(x.r.subject)}: already at {x.level(d.get('level'))} ({why}{cause})",
+               f"{x.n(x.r.subject)}:{x.level(d.get('level'))}响应已启动({why}{cause})")
+
+
 def _triggered(x: Line) -> str:
     facts = vocab.facts_text(x.d.get("facts"), x.lang)
     return x.z(f"{x.n(x.r.actor)}: the response rule for {x.level(x.d.get('level'))} is met — {facts}",
@@ -210,7 +218,7 @@ def _generic(x: Line) -> str:
 
 SENTENCES: dict[str, Callable[[Line], str]] = {
     "exercise.started": _started, "exercise.ended": _ended, "inject.delivered": _inject,
-    "level.changed": _level, "response.triggered": _triggered, "decision.opened": _opened,
+    "level.changed": _level, "level.kept": _kept, "response.triggered": _triggered, "decision.opened": _opened,
     "decision.made": _made, "incident.occurred": _incident, "report.received": _report, "note.added": _note,
     "agency.activated": _activated, "team.activated": _activated, "role.changed": _role,
     "hazard.warning": _warning, "comms.lost": _comms, "comms.restored": _comms, "quake.occurred": _quake,

@@ -218,6 +218,12 @@ def _level(x: _Line) -> str:
     return f"{who}: {old} → {new}{cause}"
 
 
+def _kept(x: _Line) -> str:
+    who, level = x.n(x.subject), x.level(x.d.get("level"))
+    cause = f" [{x.d.get('cause')}]" if x.d.get("cause") else ""
+    return x.z(f"{who}: already at {level}{cause}", f"{who}:{level}响应已启动{cause}")
+
+
 def _activated(x: _Line) -> str:
     return x.z(f"{x.n(x.subject)} activated by {x.a}", f"{x.a} 启动 {x.n(x.subject)}")
 
@@ -313,7 +319,7 @@ _DESCRIBERS: dict[str, Callable[[_Line], str]] = {
     "incident.occurred": _occurred, "incident.detected": _detected, "incident.missed": _missed,
     "incident.closed": _closed, "incident.unresolved": _unresolved,
     "report.sent": _report, "report.received": _report,
-    "response.triggered": _triggered, "level.changed": _level,
+    "response.triggered": _triggered, "level.changed": _level, "level.kept": _kept,
     "agency.activated": _activated, "team.activated": _activated,
     "rescue.queued": _queued, "team.dispatched": _dispatched, "team.on_scene": _on_scene,
     "rescue.started": _rescue_started, "rescue.completed": _rescue_done,
