@@ -95,6 +95,13 @@ def test_rainstorm_signature_events():
     # the real warning times drive the Beijing response: Level I at 19:00 (S2)
     bj = [r for r in of(recs, "level.changed") if r[3] == "bj-flood-hq"]
     assert bj[0][0] == 120.0 and bj[0][5]["to"] == "I"
+    # the citywide Level I is the districts' Level I (逐级响应), not a day and a half later by their own rules
+    for district in ("mtg-flood-hq", "fs-flood-hq"):
+        first_i = next(r for r in of(recs, "level.changed") if r[3] == district and r[5]["to"] == "I")
+        assert (first_i[0], first_i[5]["reason"], first_i[5]["cause"]) == (120.0, "cascade", "bj-flood-hq")
+    # Hebei's relief Level II ordered by M32 was already in force by rule: the log says so
+    kept = [r for r in of(recs, "level.kept") if r[5]["cause"] == "M32"]
+    assert kept and kept[0][5]["level"] == "II" and kept[0][5]["reason"].startswith("rule")
     assert of(recs, "comms.lost") and of(recs, "road.cut") and of(recs, "hazard.river")
     assert any(r[5]["direct"] for r in of(recs, "report.received") if "direct" in r[5])
     assert of(recs, "report.zero") and of(recs, "whistle.called") and of(recs, "border.support_arrived")
@@ -142,6 +149,26 @@ def test_fire_crosses_the_border_and_a_notification_follows():
         assert notices and notices[0][0] <= c[0] + due
     assert of(recs, "border.consulted") and of(recs, "fire.contained") and of(recs, "fire.extinguished")
     assert max(r[5]["area_ha"] for r in of(recs, "fire.state")) >= 100
+
+
+def test_beijing_classes_the_border_fire_by_its_whole_area():
+    """A trainer's reading: the fire starts 300 m from the line, so it is reported at once and notified
+    within 30 min of ignition; once the fire (mostly in Jizhou) passes 100 ha, Beijing's side sends the
+    ≥ 100 ha skip-level report and the city rises to Level II, though only a few hectares burn in Pinggu."""
+    recs = records("border-forest-fire")
+    states = of(recs, "fire.state")
+    assert max(r[5]["regions"]["jinhaihu"] for r in states) < 20
+    first = of(recs, "report.received")[0][0]
+    immediate = [r for r in of(recs, "report.received") if r[5].get("direct") and r[5]["from"] == "pinggu"]
+    assert [r[3] for r in immediate[:2]] == ["beijing", "nation"] and immediate[0][5]["facts"]["border_fire"] == 1
+    assert immediate[0][0] <= first + 30
+    notices = [r for r in of(recs, "border.notified") if r[3] == "bj-command"]
+    assert notices and all(r[5]["due"] == 30.0 and r[0] <= 30.0 for r in notices)
+    big = next(r[0] for r in states if r[5]["area_ha"] >= 100)
+    assert any(r[5]["facts"].get("area_ha", 0) >= 100 for r in immediate if r[0] >= big)
+    bj = [(r[0], r[5]["to"], r[5]["reason"]) for r in of(recs, "level.changed") if r[3] == "bj-forest-hq"]
+    assert ("II", "rule 1") in [(to, why) for _, to, why in bj]
+    assert next(t for t, to, _ in bj if to == "II") >= big
 
 
 def tangshan(t):
