@@ -9,7 +9,10 @@ zoning, e.g. Yu Yanxiang et al. 2013 behind GB 18306-2015) the intensity at a po
 iso-intensity ellipse passes through it. A site's collapse share comes from the scenario's
 fragility table; collapses, occupants killed and trapped are binomial draws; trapped people are
 split into rescue sites (incidents) scattered around the site, each with survival drawn from the
-scenario's curve (Tangshan by default, DESIGN §7). Aftershocks follow Reasenberg & Jones (1989):
+scenario's curve (Tangshan by default, DESIGN §7). With a ``search`` setting the sites are found one
+by one (each draws its time from the shaking until found): the buried wait, their survival clock
+running from the shaking, and nobody is dispatched before their site is found, so extractions
+spread over days as in Tangshan and slower search loses more people. Aftershocks follow Reasenberg & Jones (1989):
 rate 10^(a + b(Mm − M))·(t + c)^−p per day, magnitudes Gutenberg–Richter with slope b, and damage
 what the main shock left standing.
 """
@@ -93,6 +96,9 @@ class QuakeModel:
         self.incident: Incident | None = None
         self._sites = 0
         self._size = make_sampler(spec.per_incident, ctx.streams.get("quake", key, "size"))
+        # search finds the rescue sites one by one: each draws its own time from the shaking until found
+        self._found = (make_sampler(spec.search.found, ctx.streams.get("quake", key, "search"))
+                       if spec.search is not None else None)
 
     def start(self) -> None:
         """Schedule the main shock."""
@@ -237,6 +243,8 @@ class QuakeModel:
                 people=size,
                 location=loc,
                 dead=dead,
+                detect=self._found,
+                by="search" if self._found is not None else "reporters",
             )
 
     def _aftershocks(self, a: Aftershocks) -> Gen[simpy.Event, object, None]:
