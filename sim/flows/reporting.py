@@ -69,11 +69,14 @@ class ReportingFlow:
         """True when an incident becomes known for dispatch once its report reaches ``region``."""
         return region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
 
-    def on_incident(self, inc: Incident, detect: Callable[[], float] | None = None, by: str = "reporters") -> None:
+    def on_incident(self, inc: Incident, detect: Callable[[], float | simpy.Event] | None = None,
+                    by: str = "reporters") -> None:
         """Start detection and reporting for a new incident.
 
         Start detection and reporting for a new incident (``detect``: a delay sampler that
-        replaces the region's reporters, e.g. the seismic network's automatic report).
+        replaces the region's reporters, e.g. the seismic network's automatic report; or an event
+        a hazard's own process succeeds when it finds the incident, e.g. an earthquake's search,
+        which can end before it finds every site).
         """
         self.ctx.env.process(self._life(inc, detect, by))
 
@@ -86,13 +89,19 @@ class ReportingFlow:
 
     # -- the incident's reporting life ------------------------------------------------------------
 
-    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[simpy.Event, object, None]:
+    def _life(self, inc: Incident, detect: Callable[[], float | simpy.Event] | None,
+              by: str) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         region = inc.region
         if detect is not None:
-            delay = detect()
+            found = detect()
+            if isinstance(found, int | float):
+                delay = found
+            else:  # found when the hazard's process says so (possibly never)
+                yield found
+                delay = 0.0
         else:
             pool = region.reporters
             if pool is None or not pool.notices():

@@ -306,6 +306,10 @@ class Search(Frozen):
 
     found: DurationDist = Field(description="Time from the shaking until a rescue site is found "
                                 "(one draw per site), e.g. {lognormal: {median: 6h, p95: 60h}}.")
+    after_end: DurationDist | None = Field(
+        default=None, description="Once the search is declared complete (effect `end_search`), a site not "
+        "yet found is found this long after the declaration (clearance crews, returning residents); "
+        "none: not during the exercise.")
 
 
 class Quake(Frozen):

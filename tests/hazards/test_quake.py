@@ -126,7 +126,8 @@ hazards:
       sites:
         village-a: {buildings: 2000, occupants: 3, location: [116.0, 40.02], radius: 1km}
       incident: {kind: building_collapse, needs: [search_rescue], priority: 1}
-      search: {found: FOUND}
+      search:
+        found: FOUND
 """
 
 
@@ -169,3 +170,38 @@ def test_without_search_the_reporters_notice_every_site(run_world):
     detected = {r[4]: r[5]["by"] for r in kinds(recs, "incident.detected")}
     sites = [r[4] for r in kinds(recs, "incident.occurred", kind="building_collapse")]
     assert sites and all(detected[s] == "reporters" for s in sites if s in detected)
+
+
+END_AT_DAY_1 = """
+injects:
+  declare:
+    at: 1d
+    to: [a-hq]
+    title: Search declared complete
+    message: Forces move to clearance
+    effects: [{end_search: main}]
+"""
+
+
+def test_declaring_the_search_complete_leaves_the_unfound_buried():
+    search = "{uniform: {low: 0m, high: 5d}}"
+    full = _run_search(search)
+    ended = _run_search(search + END_AT_DAY_1)
+    stop = kinds(ended, "quake.search_ended")
+    assert len(stop) == 1 and stop[0][0] == 1440 and stop[0][5]["cause"] == "declare"
+    found = kinds(ended, "incident.detected", by="search")
+    assert found and all(r[0] <= stop[0][0] for r in found)  # nothing is found after the declaration
+    sites = kinds(ended, "incident.occurred", kind="building_collapse")
+    assert stop[0][5]["unfound"] == len(sites) - len(found) > 10
+    rescued = {name: sum(r[5]["rescued"] for r in kinds(recs, "rescue.completed"))
+               for name, recs in (("full", full), ("ended", ended))}
+    assert rescued["ended"] < rescued["full"]  # people found on days 2-5 in the full search are never reached
+    unresolved = kinds(ended, "incident.unresolved")
+    assert len(unresolved) >= stop[0][5]["unfound"]
+
+
+def test_after_the_search_ends_clearance_still_finds_the_buried_later():
+    late = _run_search("{uniform: {low: 0m, high: 5d}}\n        after_end: 2d" + END_AT_DAY_1)
+    stop = kinds(late, "quake.search_ended")[0]
+    after = [r for r in kinds(late, "incident.detected", by="search") if r[0] > stop[0]]
+    assert len(after) == stop[5]["unfound"] and all(r[0] == stop[0] + 2880 for r in after)
