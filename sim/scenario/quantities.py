@@ -67,8 +67,11 @@ class Stated:
 
 
 def _places(key: str, zh: str | None, en: str | None) -> list[str]:
-    """Words that name a station: its id, its id without a ``-gauge``/``-station`` suffix, its name
-    without the river's name (``Yongding River at Lugouqiao`` → ``Lugouqiao``, 永定河卢沟桥 → 卢沟桥).
+    """Words that name a station in prose.
+
+    Its id, its id without a ``-gauge``/``-station`` suffix, and its name without the river's name
+    (``Yongding River at Lugouqiao`` → ``Lugouqiao``, 永定河卢沟桥 → 卢沟桥): a river's name alone
+    names every station on it, so it would claim numbers of stations the scenario does not simulate.
     """
     out = [key, re.sub(r"-(gauge|station|monitor)$", "", key)]
     if en:
