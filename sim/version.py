@@ -1,3 +1,3 @@
 """The drillsim version, recorded in every event log header (replay checks it)."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -74,6 +74,11 @@ def intensity_at(spec: Quake, magnitude: float, point: Point) -> float:
     return lo
 
 
+def _succeed(event: simpy.Event) -> None:
+    """Succeed ``event`` (a timeout's callback: found once clearance reaches the site)."""
+    event.succeed()
+
+
 def collapse_share(table: tuple[tuple[float, float], ...], intensity: float) -> float:
     """Share of buildings that collapse at ``intensity`` (linear in the table, flat outside)."""
     if intensity <= table[0][0]:
@@ -277,7 +282,7 @@ class QuakeModel:
 
     def _found_after_end(self, found: simpy.Event) -> None:
         if self._after_end is not None:
-            self.ctx.env.timeout(self._after_end()).callbacks.append(lambda _ev: found.succeed())
+            self.ctx.env.timeout(self._after_end()).callbacks.append(lambda _ev: _succeed(found))
 
     def end_search(self, cause: str) -> None:
         """The search is declared complete (effect ``end_search``): the sites not yet found stay buried.
