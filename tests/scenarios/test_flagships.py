@@ -15,6 +15,7 @@ FLAGSHIPS = ("rainstorm-2023-07", "border-forest-fire", "earthquake")
 METRICS = {
     "first_report_latency",
     "report_on_time_ratio",
+    "follow_up_on_time_ratio",
     "skipped_level_reports",
     "time_to_level",
     "trigger_to_activation",
