@@ -149,3 +149,28 @@ def test_an_inject_without_placeholders_is_delivered_as_written(run_world):
     d = kinds(run_world(BASE), "inject.delivered", subject="trapped-known")[0]
     assert d[5]["message"] == {"zh": "Four people trapped in Village A", "en": "Four people trapped in Village A"}
     assert "quoted" not in d[5]
+
+
+COUNTS = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  stuck: {at: 1h, region: village-a, kind: collapse, people: 4, needs: [heavy_machinery], priority: 1}
+  saved: {at: 1h, region: village-a, kind: flash_flood, people: 2, needs: [water_rescue], priority: 1}
+injects:
+  status:
+    at: 5h
+    to: [a-hq]
+    title: Status
+    message: "{incidents.open} incident open, {incidents.closed} closed; {people.trapped} still trapped, {people.rescued} rescued"
+"""
+
+
+def test_an_inject_quotes_the_world_counts(run_world):
+    recs = run_world(COUNTS)
+    closed = kinds(recs, "incident.closed")
+    assert [r[4] for r in closed] == ["saved"] and closed[0][0] < 300  # nobody can free the collapse
+    inject = kinds(recs, "inject.delivered", subject="status")[0]
+    assert inject[5]["message"]["en"] == "1 incident open, 1 closed; 4 still trapped, 2 rescued"
+    assert inject[5]["quoted"] == {"incidents.open": 1.0, "incidents.closed": 1.0, "people.trapped": 4.0,
+                                   "people.rescued": 2.0}
