@@ -162,7 +162,9 @@ injects:
     at: 5h
     to: [a-hq]
     title: Status
-    message: "{incidents.open} incident open, {incidents.closed} closed; {people.trapped} still trapped, {people.rescued} rescued"
+    message: >-
+      {incidents.open} incident open, {incidents.closed} closed;
+      {people.trapped} still trapped, {people.rescued} rescued
 """
 
 
