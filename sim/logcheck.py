@@ -272,7 +272,7 @@ RECORDS = _table({
     "team.tasked": "incident:str zone:str capability:str",
     "team.withdrawn": "filed:bool registered:bool missions:count",
     "inject.delivered": "to:strs type:str method:str source:str cause:cause? title:text message:text "
-                        "expected_action:text? objectives:strs capability:str? scheduled:min?",
+                        "expected_action:text? objectives:strs capability:str? scheduled:min? quoted:nums",
     "inject.skipped": "reason:str opened:min after:min",
     "decision.opened": "prompt:text options:dict default:str time_limit:min deadline:min asked:str "
                        "objectives:strs",
@@ -293,6 +293,7 @@ RECORDS = _table({
     "quake.occurred": "magnitude:num depth_km:num epicentre:point max_intensity:num sites:dict",
     "quake.aftershock": "magnitude:num depth_km:num epicentre:point max_intensity:num collapsed:count "
                         "trapped:count",
+    "quake.search_ended": "unfound:count cause:str",
     "border.notified": "hazard:str? incident:str? delay:min due:min?",
     "border.shared": "topic:str delay:min agency:str to:str? level:str? region:str hazard:str? river:str "
                      "max_flow:num",

@@ -271,6 +271,7 @@ RECORD_KINDS: dict[str, Pair] = {
     "fire.extinguished": ("Fire out", "明火扑灭"),
     "quake.occurred": ("Earthquake", "地震发生"),
     "quake.aftershock": ("Aftershock", "余震"),
+    "quake.search_ended": ("Search declared complete", "搜救基本结束"),
     "coordination.activated": ("Coordination desk opened", "启动现场协调机制"),
     "coordination.called": ("Social teams called", "发布社会力量需求"),
     "coordination.rule": ("Coordination rule changed", "协调规则调整"),

@@ -111,6 +111,12 @@ def _quake(x: Any) -> str:
                f"{x.n(x.subject)} 附近发生 {m} 级地震,震源深度 {x.d.get('depth_km')} 公里,最高烈度 {i}")
 
 
+def _search_ended(x: Any) -> str:
+    left, cause = x.d.get("unfound", 0), x.d.get("cause")
+    return x.z(f"Search declared complete ({cause}): {left} rescue sites not yet found stay buried",
+               f"宣布搜救基本结束({cause}):{left} 处尚未找到的埋压点不再搜索")
+
+
 def _mishap(x: Any) -> str:
     return x.z(f"{x.a} in trouble at {x.n(x.subject)}: {x.d.get('people')} rescuers need rescue",
                f"{x.a} 在 {x.n(x.subject)} 遇险:{x.d.get('people')} 名救援人员待救")
@@ -225,6 +231,7 @@ DESCRIBERS: dict[str, Callable[[Any], str]] = {
     "hazard.warning": _warning, "hazard.river": _river, "flood.cleared": _cleared,
     "fire.state": _fire, "fire.crossed": _fire, "fire.crown": _fire, "fire.contained": _fire,
     "fire.extinguished": _fire, "quake.occurred": _quake, "quake.aftershock": _quake, "team.mishap": _mishap,
+    "quake.search_ended": _search_ended,
     "coordination.activated": _coordination, "coordination.called": _coordination,
     "coordination.rule": _coordination, "coordination.stood_down": _coordination,
     "coordination.failure": _coordination,

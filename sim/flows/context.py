@@ -37,6 +37,10 @@ class HazardModel(Protocol):
         """Start with the exercise."""
         ...
 
+    def quantities(self) -> dict[str, float]:
+        """Its simulated quantities now, by the names of :mod:`drillsim.scenario.quantities`."""
+        ...
+
 
 class Context(Protocol):
     """The exercise as seen by flows."""

@@ -20,6 +20,7 @@ from drillsim.scenario.model_actions import (
     CommsLost,
     CommsRestored,
     Consult,
+    EndSearch,
     IssueWarning,
     OrderStorage,
     Release,
@@ -94,6 +95,11 @@ def _doctrine(ctx: Context, eff: Action, cause: str) -> None:
             set_attack = getattr(model, "set_attack", None)  # a forest fire (the flows never import hazards)
             if set_attack is not None and getattr(model, "key", None) == a.fire:
                 set_attack(a.sectors, a.crews, cause, a.max_rate)
+    elif isinstance(eff, EndSearch):
+        for model in ctx.hazards:
+            end_search = getattr(model, "end_search", None)  # an earthquake (the flows never import hazards)
+            if end_search is not None and getattr(model, "key", None) == eff.end_search:
+                end_search(cause)
     elif isinstance(eff, RequestMaterial):
         m = eff.request_material
         ctx.materials.request(m.item, m.quantity, m.for_, m.by or m.for_, cause)

@@ -129,7 +129,7 @@ class IncidentFlow:
     def occur(self, spec: IncidentSpec, region_key: str, *, source: str, key: str, gen: np.random.Generator,
               people: int | None = None, location: Point | None = None, dead: int | None = None,
               extra: dict[str, float] | None = None, owner: Owner | None = None, report: bool = True,
-              detect: Callable[[], float] | None = None, by: str = "reporters") -> Incident:
+              detect: Callable[[], float | simpy.Event] | None = None, by: str = "reporters") -> Incident:
         """Create the incident agent, draw its people's fates, log it and hand it to reporting.
 
         Hazard models pass what they computed (``people``, ``location``, ``dead``, hazard facts in

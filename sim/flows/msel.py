@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from drillsim.flows import effects
 from drillsim.flows.context import Context
+from drillsim.scenario import quantities
 
 if TYPE_CHECKING:
     import simpy
@@ -34,6 +35,9 @@ class MselFlow:
                                 and not inj.template), key=lambda x: x[0])
         self.delivered: list[str] = []
         self._adhoc = 0
+        self._quoting = {key for key, inj in ctx.scenario.injects.items()
+                         if any(quantities.placeholders(v)
+                                for t in (inj.title, inj.message) for v in t.as_dict().values())}
 
     def start(self) -> None:
         """Start the delivery process and the watches of state-driven and contingency injects."""
@@ -102,14 +106,62 @@ class MselFlow:
         """
         inj = self.ctx.scenario.injects[key]
         self.delivered.append(key)
+        if key in self._quoting:
+            # the hazard models may still update this minute (a river step due now): read after them
+            self.ctx.env.process(self._settled(key, inj, source, cause))
+            return
+        self._emit(key, inj, source, cause)
+
+    def _settled(self, key: str, inj: Inject, source: str, cause: str | int | None) -> Gen[simpy.Event, object, None]:
+        """Deliver a quoting inject once everything already due this minute has happened."""
+        yield self.ctx.env.timeout(0)
+        self._emit(key, inj, source, cause)
+
+    def _emit(self, key: str, inj: Inject, source: str, cause: str | int | None) -> None:
+        """Log ``inject.delivered`` (live values filled in) and apply the inject's effects."""
+        title, message = inj.title.as_dict(), inj.message.as_dict()
+        quoted = self.quote(title, message)
         self.ctx.emit("inject.delivered", inj.from_, key, {
             "to": list(inj.to), "type": inj.type, "method": inj.method, "source": source, "cause": cause,
-            "title": inj.title.as_dict(), "message": inj.message.as_dict(),
+            "title": title, "message": message,
             "expected_action": inj.expected_action.as_dict() if inj.expected_action else None,
             "objectives": list(inj.objectives), "capability": inj.capability, "scheduled": inj.at,
+            **({"quoted": quoted} if quoted else {}),
         })
         if inj.effects:
             effects.apply(self.ctx, inj.effects, key)
+
+    def quote(self, *texts: dict[str, str]) -> dict[str, float]:
+        """Fill the live-value placeholders of ``texts`` in place; return the values quoted.
+
+        Values are read now, as the inject fires, so the text shown never contradicts the world
+        (a gate said to open at 50 m³/s while the river runs at 856). Names are checked when the
+        scenario loads (:mod:`drillsim.scenario.quantities`); a message without placeholders costs
+        one regular-expression scan.
+        """
+        wanted = {name for text in texts for value in text.values() for name in quantities.placeholders(value)}
+        if not wanted:
+            return {}
+        values = self.live()
+        quoted = {name: values[name] for name in sorted(wanted) if name in values}
+        for text in texts:
+            for lang, value in text.items():
+                text[lang] = quantities.fill(value, quoted)
+        return quoted
+
+    def live(self) -> dict[str, float]:
+        """Every live quantity now: the hazard models' and the world's incident and people counts."""
+        out: dict[str, float] = {}
+        for hazard in self.ctx.hazards:
+            out.update(hazard.quantities())
+        known = [inc for inc in self.ctx.model.incidents.values() if inc.detected_at is not None]
+        open_ = [inc for inc in known if inc.state != "closed"]
+        out["incidents.open"] = float(len(open_))
+        out["incidents.closed"] = float(len(known) - len(open_))
+        out["people.trapped"] = float(sum(max(0, inc.remaining) for inc in open_ if inc.needs_rescue))
+        out["people.rescued"] = float(sum(inc.rescued for inc in self.ctx.model.incidents.values()))
+        out["people.lost"] = float(sum(inc.lost for inc in self.ctx.model.incidents.values()))
+        return out
 
     def deliver_adhoc(self, payload: dict[str, Any]) -> str:
         """Deliver a facilitator's inject (from a template or written on the spot); return its id."""
@@ -120,14 +172,17 @@ class MselFlow:
         title = payload.get("title") or (inj.title.as_dict() if inj else {"en": "Ad-hoc inject"})
         message = payload.get("message") or (inj.message.as_dict() if inj else {})
         to = payload.get("to") or (list(inj.to) if inj else [])
+        title, message = _text(title), _text(message)
+        quoted = self.quote(title, message)
         self.ctx.emit("inject.delivered", payload.get("from", "facilitator"), key, {
             "to": list(to), "type": payload.get("type", inj.type if inj else "informational"),
             "method": payload.get("method", inj.method if inj else "verbal"), "source": "facilitator",
-            "cause": template, "title": _text(title), "message": _text(message),
+            "cause": template, "title": title, "message": message,
             "expected_action": _text(payload["expected_action"]) if payload.get("expected_action") else (
                 inj.expected_action.as_dict() if inj and inj.expected_action else None),
             "objectives": list(payload.get("objectives") or (inj.objectives if inj else ())),
             "capability": inj.capability if inj else None, "scheduled": None,
+            **({"quoted": quoted} if quoted else {}),
         })
         if inj is not None and inj.effects:
             effects.apply(self.ctx, inj.effects, key)
@@ -135,4 +190,4 @@ class MselFlow:
 
 
 def _text(value: Any) -> dict[str, str]:
-    return {"zh": value, "en": value} if isinstance(value, str) else dict(value)  # as given: not filled in
+    return {"zh": value, "en": value} if isinstance(value, str) else dict(value)  # placeholders filled later

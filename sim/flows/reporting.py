@@ -46,6 +46,7 @@ class ReportingFlow:
         self.updates = rep.updates if rep.updates.enabled else None
         self.update_facts = tuple(rep.updates.facts)
         self.final = rep.final if rep.final.enabled else None
+        self.final_deadlines: dict[AdminLevel, float] = dict(rep.final.deadlines)
         self._fallback = (
             make_sampler(rep.comms_fallback, ctx.streams.get("report", "comms-fallback"))
             if rep.comms_fallback is not None
@@ -69,11 +70,14 @@ class ReportingFlow:
         """True when an incident becomes known for dispatch once its report reaches ``region``."""
         return region.rank >= self.dispatch_rank or region.parent is None or region.rank >= self.top_rank
 
-    def on_incident(self, inc: Incident, detect: Callable[[], float] | None = None, by: str = "reporters") -> None:
+    def on_incident(self, inc: Incident, detect: Callable[[], float | simpy.Event] | None = None,
+                    by: str = "reporters") -> None:
         """Start detection and reporting for a new incident.
 
         Start detection and reporting for a new incident (``detect``: a delay sampler that
-        replaces the region's reporters, e.g. the seismic network's automatic report).
+        replaces the region's reporters, e.g. the seismic network's automatic report; or an event
+        a hazard's own process succeeds when it finds the incident, e.g. an earthquake's search,
+        which can end before it finds every site).
         """
         self.ctx.env.process(self._life(inc, detect, by))
 
@@ -86,13 +90,19 @@ class ReportingFlow:
 
     # -- the incident's reporting life ------------------------------------------------------------
 
-    def _life(self, inc: Incident, detect: Callable[[], float] | None, by: str) -> Gen[simpy.Event, object, None]:
+    def _life(self, inc: Incident, detect: Callable[[], float | simpy.Event] | None,
+              by: str) -> Gen[simpy.Event, object, None]:
         ctx = self.ctx
         env = ctx.env
         emit = ctx.emit
         region = inc.region
         if detect is not None:
-            delay = detect()
+            found = detect()
+            if isinstance(found, int | float):
+                delay = found
+            else:  # found when the hazard's process says so (possibly never)
+                yield found
+                delay = 0.0
         else:
             pool = region.reporters
             if pool is None or not pool.notices():
@@ -143,6 +153,7 @@ class ReportingFlow:
                 continue
             inc.changed = env.event()
             stable = final is not None and not inc.active and (inc.state == "closed" or not inc.has_work)
+            stable_since = env.now
             if stable and final is not None:
                 yield inc.changed | env.timeout(final.after)
             else:
@@ -152,12 +163,14 @@ class ReportingFlow:
             if stable and not woke:
                 facts = inc.facts()
                 self.region_learns(inc.region, inc, facts)
-                yield from self._climb(inc, "final", facts, env.now)
+                # the 核报's deadlines run from when the incident became stable, not from the wait's end
+                yield from self._climb(inc, "final", facts, env.now, due_from=stable_since)
                 return
             if upd is None:
                 inc.dirty = False
 
-    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float) -> Gen[simpy.Event, object, None]:
+    def _climb(self, inc: Incident, kind: str, facts: dict[str, float], since: float,
+               due_from: float | None = None) -> Gen[simpy.Event, object, None]:
         """Send one report up the chain, hop by hop, from the incident's region.
 
         The innermost loop of a run (a dozen hops per incident): the way up is precomputed
@@ -169,7 +182,9 @@ class ReportingFlow:
         comms = ctx.comms
         receive = self._receive
         subject = inc.key
-        deadlines: dict[AdminLevel, float] | None = self.deadlines if kind == "initial" else None
+        deadlines: dict[AdminLevel, float] | None = (
+            self.deadlines if kind == "initial" else self.final_deadlines if kind == "final" else None)
+        due_base = since if due_from is None else due_from
         fixed_due = self.updates.deadline if kind == "update" and self.updates is not None else None
         for node, upper, node_key, upper_key, level, hop, dispatches in self._chains[inc.region.key]:
             held = 0.0
@@ -193,7 +208,7 @@ class ReportingFlow:
                     "type": kind,
                     "facts": facts,
                     "latency": round(env.now - since, 4),
-                    "due": round(since + due, 4) if due is not None else None,
+                    "due": round(due_base + due, 4) if due is not None else None,
                 },
             )
             receive(upper, inc, facts, dispatches)

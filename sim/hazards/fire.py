@@ -77,6 +77,10 @@ class FireModel:
         self.sectors = sup.sectors if sup is not None else 0
         self.crews_per_sector = sup.crews if sup is not None else 0
 
+    def quantities(self) -> dict[str, float]:
+        """Area burned so far (ha; 0 before ignition), for inject messages that quote it."""
+        return {f"fire.{self.key}.area_ha": self.grid.area_ha()}
+
     def start(self) -> None:
         """Ignite at the scenario's time."""
         self.ctx.env.process(self._run())

@@ -78,6 +78,14 @@ class FloodModel:
         if self.rain is not None or self.rivers:
             self.ctx.env.process(self._run())
 
+    def quantities(self) -> dict[str, float]:
+        """Each river's flow now and its peak so far (m³/s), for inject messages that quote them."""
+        out: dict[str, float] = {}
+        for key, q in self.flow.items():
+            out[f"river.{key}.flow"] = round(q, 1)
+            out[f"river.{key}.max_flow"] = round(self._max[key], 1)
+        return out
+
     def intensity(self, region: str, t: float) -> float:
         """Rain intensity (mm/h) over ``region`` at ``t`` (0 for regions without a curve)."""
         spec = self.rain.regions.get(region) if self.rain is not None else None

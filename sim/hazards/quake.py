@@ -9,7 +9,10 @@ zoning, e.g. Yu Yanxiang et al. 2013 behind GB 18306-2015) the intensity at a po
 iso-intensity ellipse passes through it. A site's collapse share comes from the scenario's
 fragility table; collapses, occupants killed and trapped are binomial draws; trapped people are
 split into rescue sites (incidents) scattered around the site, each with survival drawn from the
-scenario's curve (Tangshan by default, DESIGN §7). Aftershocks follow Reasenberg & Jones (1989):
+scenario's curve (Tangshan by default, DESIGN §7). With a ``search`` setting the sites are found one
+by one (each draws its time from the shaking until found): the buried wait, their survival clock
+running from the shaking, and nobody is dispatched before their site is found, so extractions
+spread over days as in Tangshan and slower search loses more people. Aftershocks follow Reasenberg & Jones (1989):
 rate 10^(a + b(Mm − M))·(t + c)^−p per day, magnitudes Gutenberg–Richter with slope b, and damage
 what the main shock left standing.
 """
@@ -71,6 +74,11 @@ def intensity_at(spec: Quake, magnitude: float, point: Point) -> float:
     return lo
 
 
+def _succeed(event: simpy.Event) -> None:
+    """Succeed ``event`` (a timeout's callback: found once clearance reaches the site)."""
+    event.succeed()
+
+
 def collapse_share(table: tuple[tuple[float, float], ...], intensity: float) -> float:
     """Share of buildings that collapse at ``intensity`` (linear in the table, flat outside)."""
     if intensity <= table[0][0]:
@@ -93,6 +101,18 @@ class QuakeModel:
         self.incident: Incident | None = None
         self._sites = 0
         self._size = make_sampler(spec.per_incident, ctx.streams.get("quake", key, "size"))
+        # search finds the rescue sites one by one: each draws its own time from the shaking until found
+        search = spec.search
+        self._found = make_sampler(search.found, ctx.streams.get("quake", key, "search")) if search else None
+        self._after_end = (make_sampler(search.after_end, ctx.streams.get("quake", key, "after_end"))
+                           if search is not None and search.after_end is not None else None)
+        self._unfound: dict[int, simpy.Event] = {}  # sites still searched for, in the order they were buried
+        self.search_ended: float | None = None
+        self._searches = 0
+
+    def quantities(self) -> dict[str, float]:
+        """Buildings collapsed so far (main shock and aftershocks), for inject messages that quote them."""
+        return {f"quake.{self.key}.collapsed": float(self.collapsed)}
 
     def start(self) -> None:
         """Schedule the main shock."""
@@ -237,7 +257,47 @@ class QuakeModel:
                 people=size,
                 location=loc,
                 dead=dead,
+                detect=self._searched if self._found is not None else None,
+                by="search" if self._found is not None else "reporters",
             )
+
+    def _searched(self) -> simpy.Event:
+        """The event that search finds one rescue site: after its own search time, unless the search ends first."""
+        env = self.ctx.env
+        found = env.event()
+        if self.search_ended is not None:  # buried by an aftershock after the search was declared complete
+            self._found_after_end(found)
+            return found
+        assert self._found is not None  # only called with a search
+        self._searches += 1
+        n = self._searches
+        self._unfound[n] = found
+        env.timeout(self._found()).callbacks.append(lambda _ev: self._hit(n))
+        return found
+
+    def _hit(self, n: int) -> None:
+        found = self._unfound.pop(n, None)  # gone once the search has ended
+        if found is not None:
+            found.succeed()
+
+    def _found_after_end(self, found: simpy.Event) -> None:
+        if self._after_end is not None:
+            self.ctx.env.timeout(self._after_end()).callbacks.append(lambda _ev: _succeed(found))
+
+    def end_search(self, cause: str) -> None:
+        """The search is declared complete (effect ``end_search``): the sites not yet found stay buried.
+
+        They are found later only by ``search.after_end`` (none: not during the exercise), so their
+        people wait, and die waiting as the survival curve says.
+        """
+        if self.search_ended is not None or self._found is None:
+            return
+        self.search_ended = self.ctx.env.now
+        unfound = list(self._unfound.values())
+        self._unfound.clear()
+        self.ctx.emit("quake.search_ended", self.key, self.spec.region, {"unfound": len(unfound), "cause": cause})
+        for found in unfound:
+            self._found_after_end(found)
 
     def _aftershocks(self, a: Aftershocks) -> Gen[simpy.Event, object, None]:
         """Reasenberg–Jones aftershock sequence; each one logged and applied to what still stands."""

@@ -76,6 +76,11 @@ class SeriesModel:
         self.stopped = (now, values)
         self.ctx.emit("hazard.stopped", self.key, None, {"values": {k: round(v, 6) for k, v in values.items()}})
 
+    def quantities(self) -> dict[str, float]:
+        """Each station's value now (in the series' unit), for inject messages that quote them."""
+        now = self.ctx.env.now
+        return {f"series.{self.key}.{sid}": round(self.value(sid, now), 6) for sid in self.spec.stations}
+
     def value(self, sid: str, t: float) -> float:
         """A station's value at ``t``: its series, or less once the source has stopped."""
         v = value_at(self.spec.stations[sid], t)

@@ -14,7 +14,11 @@ A scenario can be valid and still be a poor exercise. The lint warns, located, w
 - an **unverified value is not a parameter**: a ``source`` note containing ``[U]`` (or citing an
   entry of ``sources`` whose ``confidence`` is ``U``), or a trailing YAML comment containing
   ``[U]`` on the line of a value, marks a value as unverified; some parameter must be bound to
-  that value, to something inside it or to something containing it, so a sweep can vary it.
+  that value, to something inside it or to something containing it, so a sweep can vary it;
+- a **message states a simulated quantity as a fixed number**: a number with the unit of a river
+  gauge or series station, right after that station's name, where ``{river.<id>.flow}`` would quote
+  the value the world has when the inject fires (:mod:`drillsim.scenario.quantities`); a bound
+  ("over 4,000 m³/s") is not a reading and is not flagged.
 
 Every finding is a warning. ``drillsim validate --lint`` exits 1 when there is any warning
 (and 2 when there is an error), so a CI job can hold scenarios to the doctrine.
@@ -22,6 +26,7 @@ Every finding is a warning. ``drillsim validate --lint`` exits 1 when there is a
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
@@ -29,8 +34,10 @@ from typing import Any
 
 from drillsim.catalog import METRICS
 from drillsim.errors import Problem
+from drillsim.scenario import quantities
 from drillsim.scenario.load import Loaded
 from drillsim.scenario.model import CORE_CAPABILITIES, Scenario
+from drillsim.scenario.model_triggers import AllT, AnyT, Bound, RecordTest
 from drillsim.scenario.overrides import split_path
 from drillsim.scenario.semantic import Facts, possible, scenario_facts
 from drillsim.scenario.yamlsafe import Document, PathT
@@ -52,6 +59,7 @@ def lint(loaded: Loaded, doc: Document) -> list[Problem]:
     out += _injects_named(s, doc)
     out += _contingencies(s, loaded.data, doc)
     out += _unverified_values(s, loaded.data, doc)
+    out += _unquoted_numbers(s, doc)
     return sorted(out, key=lambda p: (p.line, p.column, p.path))
 
 
@@ -188,6 +196,77 @@ def _commented_values(doc: Document) -> list[tuple[PathT, int]]:
 def _outside_quotes(text: str, pos: int) -> bool:
     before = text[:pos]
     return before.count('"') % 2 == 0 and before.count("'") % 2 == 0
+
+
+_CLAUSE = re.compile(r"[。；;、\n]|\.\s")
+
+
+def _unquoted_numbers(s: Scenario, doc: Document) -> list[Problem]:
+    """A message that states a simulated quantity as a fixed number, where it could quote it live.
+
+    The number counts as the quantity's when it carries the quantity's unit and the place named
+    nearest before it in the same clause is the quantity's station (its id, or its name without
+    the river's). A bound is not a reading and is exempt ("over 4,000 m³/s", "may peak above
+    5,000", 5000立方米每秒以上), as is a number equal to a bound of the inject's own trigger on a
+    record: the trigger makes it true ("when the flow passes 4,000 m³/s").
+    """
+    stated = quantities.stated(s)
+    if not stated:
+        return []
+    out: list[Problem] = []
+    for iid, inj in s.injects.items():
+        exempt = set(_bounds(inj.when)) if inj.when is not None else set()
+        for field, text in (("title", inj.title), ("message", inj.message)):
+            for lang, value in text.as_dict().items():
+                # placeholders become blanks of the same length, so offsets still point into the text
+                plain = quantities.PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), value)
+                folded = plain.casefold()
+                for q in stated:
+                    for m in q.pattern.finditer(plain):
+                        number = float(m.group(1).replace(",", ""))
+                        if (number in exempt or _bound_stated(folded, m.start(), m.end())
+                                or _owner(folded, m.start(), stated) is not q):
+                            continue
+                        p = _warn(doc, ("injects", iid, field, lang),
+                                  f"{m.group(0)!r} states {q.name} as a fixed number; the simulated value "
+                                  "will differ when the inject fires",
+                                  f"quote the live value: {{{q.name}}}")
+                        line, col = quantities.locate(doc.text, p.line, p.column, m.group(0))
+                        out.append(dataclasses.replace(p, line=line, column=col))
+    return out
+
+
+_BOUND_BEFORE = re.compile(r"(?:over|above|below|under|more than|less than|at least|at most|exceed\w*|"
+                           r"超过|高于|低于|不足|大于|小于|超)\s*$")
+_BOUND_AFTER = re.compile(r"^\s*(?:以上|以下)")
+
+
+def _bound_stated(folded: str, start: int, end: int) -> bool:
+    """True when the number is a bound or threshold ("over 4,000 m³/s", 5000立方米每秒以上), not a reading."""
+    return bool(_BOUND_BEFORE.search(folded[max(0, start - 16):start]) or _BOUND_AFTER.match(folded[end:]))
+
+
+def _owner(folded: str, at: int, stated: list[quantities.Stated]) -> quantities.Stated | None:
+    """The quantity whose place is named nearest before offset ``at`` in the same clause."""
+    start = max((m.end() for m in _CLAUSE.finditer(folded, 0, at)), default=0)
+    before = folded[start:at]
+    best: tuple[int, quantities.Stated] | None = None
+    for q in stated:
+        pos = max((before.rfind(place.casefold()) for place in q.places), default=-1)
+        if pos >= 0 and (best is None or pos > best[0]):
+            best = (pos, q)
+    return best[1] if best is not None else None
+
+
+def _bounds(trigger: Any) -> Iterator[float]:
+    """Every numeric bound of the record tests in ``trigger``."""
+    if isinstance(trigger, RecordTest):
+        for test in trigger.data.values():
+            if isinstance(test, Bound):
+                yield from (v for v in (test.at_least, test.at_most) if v is not None)
+    elif isinstance(trigger, AllT | AnyT):
+        for child in trigger.all if isinstance(trigger, AllT) else trigger.any:
+            yield from _bounds(child)
 
 
 def _is_bound(path: PathT, bound: list[tuple[str | int, ...]]) -> bool:

@@ -122,6 +122,16 @@ class StandDownDesk(Frozen):
     stand_down: Id
 
 
+class EndSearch(Frozen):
+    """Declare an earthquake's search complete (搜救基本结束): sites not yet found are no longer searched for.
+
+    They are found later only if the quake's ``search.after_end`` says so (clearance crews, returning
+    residents); their people wait meanwhile.
+    """
+
+    end_search: Id
+
+
 class CallTeams(Frozen):
     """Issue a call for social teams (from ``coordination.calls``)."""
 
@@ -201,11 +211,12 @@ ACTION_TAGS: dict[str, type[Frozen]] = {
     "request_material": RequestMaterial,
     "attack": Attack,
     "release": Release,
+    "end_search": EndSearch,
 }
 """Effect key → model, for the effect union in :mod:`drillsim.scenario.model`."""
 
 Action: TypeAlias = (
     IssueWarning | CommsLost | CommsRestored | RoadCut | RoadRestored | OrderStorage | Consult | RequestSupport
-    | ActivateDesk | StandDownDesk | CallTeams | SetRule | RequestMaterial | Attack | Release
+    | ActivateDesk | StandDownDesk | CallTeams | SetRule | RequestMaterial | Attack | Release | EndSearch
 )
 """The models of :data:`ACTION_TAGS` as one type (for code that applies effects)."""

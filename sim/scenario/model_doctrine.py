@@ -60,6 +60,9 @@ class Final(Frozen):
 
     enabled: bool = True
     after: Duration = Field(default=written("6h"), description="Stable period before the final report.")
+    deadlines: dict[Level, Duration] = Field(
+        default_factory=dict, description="Latest arrival of the final report at each level, from the moment "
+        "the incident became stable (closed, no work left); e.g. 2/3/5 days county/city/province.")
 
 
 class DirectRule(Frozen):

@@ -294,6 +294,24 @@ class Secondary(Frozen):
     incident: IncidentSpec
 
 
+class Search(Frozen):
+    """How buried people are found (搜索): each rescue site is located some time after the shaking.
+
+    Survivors near the surface are found at once by neighbours (自救互救); the deeply buried only as
+    searchers, dogs and detectors work through the rubble, so extractions spread over days and the
+    survival curve's later days matter. The site's people are at risk from the shaking (their
+    survival clock starts then); nobody is dispatched before the site is found. Without ``search``
+    every site is noticed by the region's reporters, as any other incident.
+    """
+
+    found: DurationDist = Field(description="Time from the shaking until a rescue site is found "
+                                "(one draw per site), e.g. {lognormal: {median: 6h, p95: 60h}}.")
+    after_end: DurationDist | None = Field(
+        default=None, description="Once the search is declared complete (effect `end_search`), a site not "
+        "yet found is found this long after the declaration (clearance crews, returning residents); "
+        "none: not during the exercise.")
+
+
 class Quake(Frozen):
     """An earthquake: magnitude, depth, epicentre → intensity by distance → collapses → trapped people."""
 
@@ -323,6 +341,8 @@ class Quake(Frozen):
     incident: IncidentSpec
     aftershocks: Aftershocks | None = None
     secondary: dict[Id, Secondary] = Field(default_factory=dict)
+    search: Search | None = Field(default=None, description="Rescue sites are found progressively "
+                                  "(none: the region's reporters notice them like any incident).")
     kind: Id = "earthquake"
 
     @model_validator(mode="after")

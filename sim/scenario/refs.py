@@ -7,6 +7,7 @@ expected)`` and the caller attaches the YAML mark. Errors stop loading; warnings
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Collection
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from drillsim.catalog import check_task
 from drillsim.errors import Problem
 from drillsim.levels import ADMIN_LEVELS, ADMIN_RANK
+from drillsim.scenario import quantities
 from drillsim.scenario.model import (
     Activate,
     DeliverInject,
@@ -22,6 +24,7 @@ from drillsim.scenario.model import (
     SetLevel,
     SpawnIncident,
 )
+from drillsim.scenario.types import Text
 from drillsim.scenario.yamlsafe import Document, PathT
 
 PSEUDO_ORIGINATORS = ("simcell", "control", "public", "media")
@@ -94,6 +97,7 @@ class _Checker:
                 self.err(("generators", gid, "until"), "until is not after start", "a time after `start`")
         recipients = dict.fromkeys([*s.agencies, *s.teams, "all"])
         originators = dict.fromkeys([*s.agencies, *s.teams, *s.regions, *PSEUDO_ORIGINATORS])
+        live = quantities.available(s)
         for iid, inj in s.injects.items():
             base = ("injects", iid)
             self.ref((*base, "from"), inj.from_, originators, "originator")
@@ -104,6 +108,7 @@ class _Checker:
             for i, other in enumerate(inj.contingency_for):
                 self.ref((*base, "contingency_for", i), other, s.injects, "inject")
             self.effects((*base, "effects"), inj.effects, capabilities)
+            self.placeholders(base, inj.title, inj.message, live)
             if inj.at is not None and inj.at > s.duration:
                 self.warn((*base, "at"), "inject is after the end of the exercise",
                           "a time within `duration`")
@@ -161,6 +166,20 @@ class _Checker:
         if node != there:
             self.err(path, f"agency {upper!r} (region {there!r}) is not above {aid!r} (region {here!r})",
                      "a command of a region that contains this agency's region")
+    def placeholders(self, base: PathT, title: Text, message: Text, live: dict[str, str]) -> None:
+        """Every ``{name}`` an inject quotes is a quantity the scenario simulates (located at the name)."""
+        for field, text in (("title", title), ("message", message)):
+            for lang, value in text.as_dict().items():
+                for name in quantities.placeholders(value):
+                    if name in live:
+                        continue
+                    path = (*base, field, lang)
+                    before = len(self.errors)
+                    self.ref(path, name, live, "quantity")
+                    if len(self.errors) > before:
+                        p = self.errors[-1]
+                        line, col = quantities.locate(self.doc.text, p.line, p.column, "{" + name + "}")
+                        self.errors[-1] = dataclasses.replace(p, line=line, column=col)
 
     def regions(self) -> None:
         regions = self.s.regions

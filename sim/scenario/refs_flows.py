@@ -18,6 +18,7 @@ from drillsim.scenario.model_actions import (
     CommsLost,
     CommsRestored,
     Consult,
+    EndSearch,
     IssueWarning,
     OrderStorage,
     Release,
@@ -112,6 +113,9 @@ def effect(c: _Checker, p: PathT, eff: Any) -> None:
         c.ref((*p, "call"), eff.call, s.coordination.calls, "call")
     elif isinstance(eff, Attack):
         c.ref((*p, "attack", "fire"), eff.attack.fire, s.hazards.fires, "fire")
+    elif isinstance(eff, EndSearch):
+        quakes = {k: q for k, q in s.hazards.quakes.items() if q.search is not None}
+        c.ref((*p, "end_search"), eff.end_search, quakes, "earthquake with a search")
     elif isinstance(eff, Release):
         for i, team in enumerate(eff.release.teams):
             c.ref((*p, "release", "teams", i), team, s.teams, "team")

@@ -237,6 +237,9 @@ FEATURES: dict[str, tuple[str, Callable[[Facts], bool]]] = {
                                              for _, _, regions in f.incident_sources for _, r in regions
                                              if r in f.s.regions)),
     "deadlines": ("reporting.deadlines", lambda f: bool(f.s.reporting.deadlines)),
+    "follow_up_deadlines": ("reporting.updates.deadline or reporting.final.deadlines",
+                            lambda f: (f.s.reporting.updates.enabled and f.s.reporting.updates.deadline is not None)
+                            or (f.s.reporting.final.enabled and bool(f.s.reporting.final.deadlines))),
     "levels": ("an initial_level, a response rule or a level effect",
                lambda f: any(a.initial_level for a in f.s.agencies.values())
                or any(r.rules for r in f.s.response.values()) or f.level_effects),

@@ -81,6 +81,17 @@ def summarise(
         return {"en": "not measured: this drillsim does not know the metric", "zh": "未测量:不支持该指标"}
     if not obs:
         return bi("not measured: {why}", "未测量:{why}", why=spec.absent)
+    # items still in progress when the exercise ended early are censored and not counted (weight 0)
+    left_out = [o for o in obs if o.censored and o.weight == 0.0]
+    if left_out:
+        counted = [o for o in obs if not (o.censored and o.weight == 0.0)]
+        note = bi(" ({c} still in progress when the exercise ended: censored, not counted)",
+                  "(另有{c}项演练结束时仍在进行:删失,不计入)", c=len(left_out))
+        if not counted:
+            return bi("not measured: all {n} {item} were still in progress when the exercise ended (censored)",
+                      "未测量:演练结束时全部{n}项{item}仍在进行(删失)", n=len(left_out), item=spec.item)
+        text = summarise(spec, statistic, better, value, counted, horizon)
+        return {lang: text[lang] + note[lang] for lang in text}
     ordered = bad_first(obs, spec.kind, better)
     n = len(obs)
     if spec.kind == "flag":
@@ -126,6 +137,7 @@ def good_side(spec: MetricSpec, better: str, obs: list[Observation]) -> Text | N
     ``12 of 17 first reports on time: …`` for yes/no metrics (the passing items, quoted), ``best: …``
     for measured ones (the best items first). None when nothing passed.
     """
+    obs = [o for o in obs if not (o.censored and o.weight == 0.0)]  # not counted: not a strength either
     if not obs:
         return None
     best = list(reversed(bad_first(obs, spec.kind, better)))

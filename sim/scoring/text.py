@@ -108,6 +108,18 @@ def bi(en: str, zh: str, **values: Any) -> Text:
     }
 
 
+def incident_label(key: str, name: Text | None, place: Text) -> Text:
+    """An incident as evidence names it: what, where, and its id.
+
+    Hazard and generated incidents share one name (a hundred "Collapsed houses, people buried"), so
+    the line says which one and where: ``Collapsed houses, people buried at Lixian (main-lixian-0043)``
+    / ``礼贤房屋倒塌人员被埋压(main-lixian-0043)``. Without a name: ``main-lixian-0043 (Lixian)``.
+    """
+    if name is None:
+        return {"en": f"{key} ({place['en']})", "zh": f"{key}({place['zh']})"}
+    return {"en": f"{name['en']} at {place['en']} ({key})", "zh": f"{place['zh']}{name['zh']}({key})"}
+
+
 def join(items: list[Text], sep_en: str = ", ", sep_zh: str = ",") -> Text:
     """Join bilingual items per language."""
     return {"en": sep_en.join(pick(i, "en") for i in items), "zh": sep_zh.join(pick(i, "zh") for i in items)}

@@ -15,7 +15,7 @@ from typing import Any
 
 from drillsim.levels import admin_rank
 from drillsim.log import END_KIND, HEADER_KIND, Record
-from drillsim.scoring.text import Text
+from drillsim.scoring.text import Text, incident_label
 from drillsim.text import both
 
 
@@ -115,10 +115,8 @@ class LogView:
         inc = self.incidents.get(key)
         if inc is not None:
             data = inc.data
-            if isinstance(data.get("name"), dict):
-                return _both(data["name"], key)
-            region = self.name(data.get("region"))
-            return {"en": f"{key} ({region['en']})", "zh": f"{key}({region['zh']})"}
+            named = _both(data["name"], key) if isinstance(data.get("name"), dict) else None
+            return incident_label(key, named, self.name(data.get("region")))
         return {"en": key, "zh": key}
 
     def _defined_name(self, key: str) -> Text | None:

@@ -15,7 +15,8 @@ each agency sits at its region's office. From the log alone, the seat knows:
 * **response levels** of agencies in its line (its offices, the regions above them and below
   them): a superior's declaration is sent down, a subordinate's reported up;
 * **hazard observations** in its area (rivers, fire spread, floods cleared, communications and
-  roads), warnings issued for its line, and earthquakes (published at once by the network);
+  roads), warnings issued for its line, earthquakes (published at once by the network) and the
+  declaration that an earthquake's search is complete (announced to everyone);
 * anything else that names one of its agencies, offices or teams as actor, subject, recipient or
   region.
 
@@ -31,7 +32,8 @@ from typing import Any
 
 from drillsim.log import Row
 
-ALWAYS = frozenset({"exercise.started", "exercise.ended", "quake.occurred", "quake.aftershock"})
+ALWAYS = frozenset({"exercise.started", "exercise.ended", "quake.occurred", "quake.aftershock",
+                    "quake.search_ended"})
 INCIDENT_TEAM_KINDS = frozenset({"team.dispatched", "team.on_scene", "rescue.started", "rescue.completed",
                                  "team.mishap", "team.progress"})
 AREA_SUBJECT_KINDS = frozenset({"comms.lost", "comms.restored", "road.cut", "road.restored", "flood.cleared",

@@ -98,3 +98,81 @@ def test_a_triggered_inject_names_the_record_that_fired_it(run_world):
     assert report[2] == "report.received" and report[0] == 85.0
     assert got["chained"] is None  # all of: a record at 85, then the clock at 2h made it true
     assert got["no-level-yet"] is None  # a contingency opened by its time, not by a record
+
+
+RIVER = """
+rain:
+  step: 30m
+  regions:
+    county-a: {curve: [[0h, 0], [2h, 40], [6h, 0]]}
+rivers:
+  gauge:
+    name: {zh: 测站, en: The gauge}
+    region: county-a
+    base_flow: 20
+    inflow: {county-a: 30}
+    response: 1h
+"""
+
+QUOTING = """
+hazards:
+RIVER
+injects:
+  gate:
+    at: 3h
+    from: flood-hq
+    to: [a-hq]
+    title: Gauge report
+    message:
+      zh: 测站流量{river.gauge.flow}立方米每秒，已处置{incidents.closed}起
+      en: "The gauge reads {river.gauge.flow} m³/s; peak so far {river.gauge.max_flow} m³/s"
+"""
+
+
+def test_an_inject_quotes_the_simulated_value_when_it_fires(run_world):
+    import textwrap
+
+    recs = run_world(QUOTING.replace("RIVER", textwrap.indent(RIVER.strip("\n"), "  ")))
+    inject = kinds(recs, "inject.delivered")[0]
+    river = [r for r in kinds(recs, "hazard.river", subject="gauge") if r[0] == inject[0]]
+    assert inject[0] == 180.0 and river and river[0][1] < inject[1]  # read after the river's step that minute
+    flow = river[0][5]["flow"]
+    assert flow > 500  # the rain has raised the river well above its base flow (20)
+    assert inject[5]["quoted"]["river.gauge.flow"] == flow
+    assert inject[5]["message"]["en"] == (f"The gauge reads {round(flow):,} m³/s; peak so far "
+                                          f"{round(river[0][5]['max_flow']):,} m³/s")
+    assert inject[5]["message"]["zh"] == f"测站流量{round(flow):,}立方米每秒，已处置0起"
+    assert "{" not in inject[5]["message"]["zh"]
+
+
+def test_an_inject_without_placeholders_is_delivered_as_written(run_world):
+    d = kinds(run_world(BASE), "inject.delivered", subject="trapped-known")[0]
+    assert d[5]["message"] == {"zh": "Four people trapped in Village A", "en": "Four people trapped in Village A"}
+    assert "quoted" not in d[5]
+
+
+COUNTS = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  stuck: {at: 1h, region: village-a, kind: collapse, people: 4, needs: [heavy_machinery], priority: 1}
+  saved: {at: 1h, region: village-a, kind: flash_flood, people: 2, needs: [water_rescue], priority: 1}
+injects:
+  status:
+    at: 5h
+    to: [a-hq]
+    title: Status
+    message: >-
+      {incidents.open} incident open, {incidents.closed} closed;
+      {people.trapped} still trapped, {people.rescued} rescued
+"""
+
+
+def test_an_inject_quotes_the_world_counts(run_world):
+    recs = run_world(COUNTS)
+    closed = kinds(recs, "incident.closed")
+    assert [r[4] for r in closed] == ["saved"] and closed[0][0] < 300  # nobody can free the collapse
+    inject = kinds(recs, "inject.delivered", subject="status")[0]
+    assert inject[5]["message"]["en"] == "1 incident open, 1 closed; 4 still trapped, 2 rescued"
+    assert inject[5]["quoted"] == {"incidents.open": 1.0, "incidents.closed": 1.0, "people.trapped": 4.0,
+                                   "people.rescued": 2.0}

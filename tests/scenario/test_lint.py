@@ -141,3 +141,72 @@ def test_a_trailing_u_comment_marks_the_value_on_its_line():
     assert lint_text(full_line)[0] == []
     quoted = edited(("    title: Rain warning\n", "    title: \"Rain # [U] warning\"\n"))
     assert lint_text(quoted)[0] == []
+
+
+RIVER = """\
+drillsim: 1
+id: r
+title: River
+hazard: flood
+start: 2023-07-29T17:00:00+08:00
+duration: 12h
+regions:
+  county: {name: County, level: county, location: [116.0, 39.9]}
+agencies:
+  hq: {name: HQ, region: county}
+hazards:
+  rivers:
+    lugouqiao: {name: {zh: 永定河卢沟桥, en: Yongding River at Lugouqiao}, region: county, base_flow: 50,
+                inflow: {county: 10}}
+  rain:
+    regions:
+      county: {curve: [[0h, 0], [2h, 30]]}
+injects:
+  M12:
+    at: 1h
+    to: [hq]
+    capability: situational_assessment
+    title: Gate opens
+    message:
+      zh: 卢沟桥分洪枢纽主河道闸门按50立方米每秒开启。
+      en: "The gate at Lugouqiao opens at 50 m³/s; Sanjiadian reads 622 m³/s."
+  M17:
+    when: {record: hazard.river, subject: [lugouqiao], data: {flow: {at_least: 4000}}}
+    to: [hq]
+    capability: situational_assessment
+    title: Flow passes 4,000
+    message: {zh: 卢沟桥流量已达4000立方米每秒, en: "Lugouqiao has passed 4,000 m³/s; the forecast is over 5,000 m³/s"}
+"""
+
+
+def _number_warnings(text: str) -> list:
+    found, _ = lint_text(text)
+    return [p for p in found if "as a fixed number" in p.message]
+
+
+def test_a_river_reading_written_as_a_number_is_flagged_at_the_number():
+    found = _number_warnings(RIVER)
+    assert [(p.path, p.line) for p in found] == [("injects.M12.message.zh", 25), ("injects.M12.message.en", 26)]
+    zh, en = found
+    assert zh.column == RIVER.splitlines()[24].index("50立方米每秒") + 1
+    assert en.column == RIVER.splitlines()[25].index("50 m³/s") + 1
+    assert "river.lugouqiao.flow" in en.message and "{river.lugouqiao.flow}" in en.expected
+    assert zh.severity == "warning" and zh.file == "s.yaml"
+
+
+def test_a_quoted_value_a_trigger_bound_and_an_unsimulated_station_are_not_flagged():
+    quoted = RIVER.replace("按50立方米每秒开启", "开启，流量{river.lugouqiao.flow}立方米每秒").replace(
+        "opens at 50 m³/s", "opens; it reads {river.lugouqiao.flow} m³/s")
+    assert _number_warnings(quoted) == []  # M17 states its own trigger's bound and a forecast bound
+
+
+def test_validate_lint_exits_1_and_names_file_line_and_column(tmp_path, capsys):
+    from drillsim.cli import main
+
+    path = tmp_path / "river.yaml"
+    path.write_text(RIVER, encoding="utf-8")
+    assert main(["validate", "--lint", str(path)]) == 1
+    err = capsys.readouterr()
+    text = err.out + err.err
+    col = RIVER.splitlines()[25].index("50 m³/s") + 1
+    assert f"{path}:26:{col}: injects.M12.message.en: warning: '50 m³/s' states river.lugouqiao.flow" in text

@@ -211,3 +211,73 @@ def test_updates_and_final_reports_are_not_first_reports():
         task("report_on_time_ratio", RATIO, statistic="ratio", better="higher", scope={"levels": ["county"]}),
     )
     assert res.value == pytest.approx(1 / 3) and len(res.observations) == 3
+
+
+# -- follow-ups on a simulated run: the tiny world of the flow tests ---------------------------------
+
+FOLLOW_UPS = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 3, needs: [water_rescue], priority: 1}
+reporting:
+  reporters: {delay: 10m}
+  hop_delay: {default: 10m}
+  deadlines: {township: 15m, county: 30m, province: 1h}
+  top: province
+  updates: {min_interval: 10m, deadline: 15m}
+  final: {after: 30m, deadlines: {township: 45m, county: 45m, province: 45m}}
+rescue: {dispatch_level: county, work_time: 45m, road_factor: 1.0}
+objectives:
+  O-report:
+    capability: operational_communications
+    text: Updates and final reports on time
+    tasks:
+      follow-ups:
+        text: 续报 and 核报 reach each level by their due time
+        metric: follow_up_on_time_ratio
+        statistic: ratio
+        better: higher
+        thresholds: {P: 90%, S: 75%, M: 50%}
+"""
+
+
+def _scored(extra: str, inputs=()):
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load_text
+    from drillsim.scoring import score
+    from tests.flows.flowworld import scenario_text
+
+    ex = Exercise(load_text(scenario_text(extra), "fixture.yaml"), None)
+    ex.run(inputs=inputs)
+    return ex.log.records, score(ex.log.header, ex.log.records)
+
+
+def test_a_late_update_and_a_late_final_report_are_scored_late():
+    records, card = _scored(FOLLOW_UPS)
+    follow = [r for r in records if r[2] == "report.received" and r[5]["type"] in ("update", "final")]
+    # each hop takes 10 min: an update is due 15 min after it is sent, so it reaches the township
+    # (10 min) on time and the county (20 min) late; a final report is due 45 min after the incident
+    # became stable and is sent after 30 min stable: township (40 min) on time, county (50 min) late
+    assert {(r[5]["type"], r[5]["level"]) for r in follow} >= {("update", "township"), ("update", "county"),
+                                                              ("final", "township"), ("final", "county")}
+    result = card.objectives[0].tasks[0]
+    by_item = {(o.seq, o.value) for o in result.observations}
+    for r in follow:
+        late = r[0] > r[5]["due"] + 1e-6
+        assert (r[1], 0.0 if late else 1.0) in by_item
+    assert any(o.value == 0.0 for o in result.observations) and any(o.value == 1.0 for o in result.observations)
+    late_final = next(o for o in result.observations if o.value == 0.0 and "final" in o.text["en"])
+    assert "late" in late_final.text["en"] and "核报迟报" in late_final.text["zh"]
+    assert result.value == pytest.approx(sum(o.value for o in result.observations) / len(result.observations))
+    assert result.rating != "P"
+
+
+def test_a_final_report_never_sent_is_missing_once_due():
+    records, card = _scored(FOLLOW_UPS.replace("final: {after: 30m,", "final: {after: 23h,"))
+    assert not [r for r in records if r[2] == "report.received" and r[5]["type"] == "final"]
+    missing = [o for o in card.objectives[0].tasks[0].observations if "no final report" in o.text["en"]]
+    # the 23 h stable wait outlasts the 24 h run, so no final report is sent; the incident closed near
+    # T+03:00 and its final report was due 45 min later at every level that had the first report
+    # (township, county, province): three missing items
+    assert len(missing) == 3 and all(o.value == 0.0 and o.seq is None for o in missing)

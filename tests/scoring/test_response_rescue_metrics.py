@@ -143,3 +143,109 @@ def test_team_utilisation():
     assert sorted(o.value for o in res.observations) == [pytest.approx(0.225), pytest.approx(0.5)]
     assert res.value == pytest.approx(0.3625) and res.rating == "S"
     assert by_team == {"fire-01": pytest.approx(0.225), "sky": pytest.approx(0.5)}
+
+
+# -- on simulated runs of the flow tests' tiny world -----------------------------------------------
+
+def _scored(extra: str, inputs=()):
+    from drillsim.engine import Exercise
+    from drillsim.scenario import load_text
+    from drillsim.scoring import score
+    from tests.flows.flowworld import scenario_text
+
+    ex = Exercise(load_text(scenario_text(extra), "fixture.yaml"), None)
+    ex.run(inputs=inputs)
+    return ex.log.records, score(ex.log.header, ex.log.records)
+
+
+WARNED = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  flood-1: {at: 5h, region: village-a, kind: flash_flood, people: 2, needs: [water_rescue], priority: 1}
+response:
+  county-hq:
+    rules: [{level: IV, when: {fact: warning, at_least: 4}, delay: 30m}]
+injects:
+  red:
+    at: 1h
+    from: flood-hq
+    to: [county-hq]
+    title: Red flash-flood warning
+    message: Red warning for County A
+    capability: public_information_and_warning
+    effects: [{warning: {agency: flood-hq, region: county-a, level: red, hazard: flood}}]
+objectives:
+  O-level:
+    capability: operational_coordination
+    text: Level IV in time
+    tasks:
+      level:
+        text: County A reaches Level IV
+        metric: time_to_level
+        level: IV
+        scope: {agencies: [county-hq]}
+        statistic: max
+        thresholds: {P: 10m, S: 20m, M: 40m}
+"""
+
+
+def test_time_to_level_runs_from_the_warning_that_called_for_it():
+    records, card = _scored(WARNED)
+    trig = next(r for r in records if r[2] == "response.triggered")
+    change = next(r for r in records if r[2] == "level.changed" and r[3] == "county-hq")
+    first_incident = next(r for r in records if r[2] == "incident.occurred")
+    assert trig[0] == 60.0 and change[0] == 90.0 and first_incident[0] == 300.0  # the level came before any incident
+    result = card.objectives[0].tasks[0]
+    (obs,) = result.observations
+    assert obs.value == 30.0 and obs.refs == (trig[1],)  # not 0 min: from the rule the warning fired
+    assert result.rating == "M"
+    assert "after its trigger fired (T+01:00)" in obs.text["en"]
+
+
+RESCUE = """
+teams:
+  boat: {name: Boat, kind: fire_rescue, base: county-a, capabilities: [water_rescue]}
+incidents:
+  flood-1: {at: 1h, region: village-a, kind: flash_flood, people: 4, needs: [water_rescue], priority: 1,
+            work: {water_rescue: 8h}}
+objectives:
+  O-rescue:
+    capability: mass_search_and_rescue
+    text: People rescued
+    tasks:
+      share:
+        text: Share rescued alive
+        metric: people_rescued_ratio
+        statistic: ratio
+        better: higher
+        thresholds: {P: 90%, S: 70%, M: 50%}
+      done:
+        text: Rescues completed
+        metric: rescue_completion_ratio
+        statistic: ratio
+        better: higher
+        thresholds: {P: 90%, S: 70%, M: 50%}
+"""
+
+
+def test_an_exercise_ended_early_censors_rescues_in_progress():
+    records, card = _scored(RESCUE, inputs=[(180.0, {"kind": "end", "reason": "time-box"})])
+    ended = next(r for r in records if r[2] == "exercise.ended")
+    assert ended[0] == 180.0 and ended[5]["reason"] == "time-box"
+    assert [r for r in records if r[2] == "rescue.started"]  # the boat is working when the table stops
+    share, done = card.objectives[0].tasks
+    for result in (share, done):
+        (obs,) = result.observations
+        assert obs.censored and obs.weight == 0.0
+        assert "still in progress when the exercise ended early" in obs.text["en"]
+        assert result.value is None and result.rating != "U"  # not measured, not U 0 %
+        assert "censored" in result.summary["en"]
+
+
+def test_a_full_length_exercise_still_fails_a_rescue_it_never_finished():
+    records, card = _scored(RESCUE.replace("water_rescue: 8h", "water_rescue: 30h"))
+    assert next(r for r in records if r[2] == "exercise.ended")[5]["reason"] == "duration"
+    share, done = card.objectives[0].tasks
+    assert share.value == 0.0 and done.value == 0.0 and share.rating == "U"
+    assert not any(o.censored and o.weight == 0.0 for o in share.observations)

@@ -42,6 +42,20 @@ ACTION_KINDS = frozenset(
 """Record kinds that count as an action when an answer has to be inferred."""
 
 
+def ended_early(view: LogView) -> bool:
+    """True when the exercise was ended before its scenario's duration (a time-boxed tabletop, a stop).
+
+    What was still in progress then is censored, not failed: the players were not given the time the
+    scenario allows. The end record says so: any reason but ``duration`` (the facilitator's end, a run
+    limit) before the scenario's duration. An exercise still running is not "ended early".
+    """
+    ended = view.kind("exercise.ended")
+    if not ended or ended[-1].data.get("reason") == "duration":
+        return False
+    duration = view.header.get("duration")
+    return not isinstance(duration, int | float) or view.horizon < float(duration) - 1e-6
+
+
 def decision_delay(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
     """Minutes from a decision opening to the players' answer.
 
@@ -164,9 +178,11 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
     about the subject, with the data, within the window). With only an ``expected_action`` text, any
     action record by a recipient (or its region, or its teams) within 60 minutes answers it — an
     inferred answer, marked so. Injects that expect nothing are not counted; unanswered ones whose
-    window is still open are not counted yet.
+    window is still open are not counted yet, nor are they when the exercise was ended early
+    (:func:`ended_early`: the players did not get the time the window gives).
     """
     out: list[Observation] = []
+    early = ended_early(view)
     for d in view.kind("inject.delivered"):
         key = d.subject
         recipients = _recipients(view, d)
@@ -199,7 +215,8 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                 )
                 continue
             missing = [e for e, f in zip(expects, found, strict=True) if f is None]
-            still_open = not view.final and any(
+            # "by the end" and windows still open at an early end are censored, not failed
+            still_open = (not view.final or early) and any(
                 not isinstance(e.get("within"), int | float) or d.t + float(e["within"]) > view.horizon
                 for e in missing
             )
@@ -236,7 +253,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                         refs=(d.seq,),
                     )
                 )
-            elif view.final or deadline <= view.horizon:
+            elif (view.final and not early) or deadline <= view.horizon:
                 out.append(
                     observe(
                         d,

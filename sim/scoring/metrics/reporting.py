@@ -1,4 +1,4 @@
-"""Information reporting (信息报送): first-report latency and punctuality, skipped levels.
+"""Information reporting (信息报送): first-report latency and punctuality, follow-ups, skipped levels.
 
 A detected incident's first report is expected at every level above the incident's region, up to
 the scenario's ``reporting.top``; the deadline at each level comes from ``reporting.deadlines``
@@ -16,7 +16,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, bi
 from drillsim.scoring.view import LogView
 
 EPS = 1e-6
@@ -170,6 +170,64 @@ def report_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str,
     return out
 
 
+FOLLOW_UPS = {"update": {"en": "update (续报)", "zh": "续报"}, "final": {"en": "final report (核报)", "zh": "核报"}}
+
+
+def follow_up_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """1 per update (续报) or final report (核报) that arrived by its ``due``, 0 per late one.
+
+    Each ``report.received`` of type ``update`` or ``final`` with a ``due`` (``reporting.updates.deadline``,
+    ``reporting.final.deadlines``) is an item. A final report still missing at a level that had the first
+    report, once the incident closed more than that level's deadline before the horizon, is a 0; one whose
+    deadline had not passed when the exercise ended is not counted (censored: it could still come).
+    """
+    out: list[Observation] = []
+    finals: set[tuple[str | None, str | None]] = set()
+    for r in view.kind("report.received"):
+        kind = r.data.get("type")
+        if kind not in FOLLOW_UPS:
+            continue
+        if kind == "final":
+            finals.add((r.subject, r.actor))
+        level = r.data.get("level") or view.region_level(r.actor)
+        due = r.data.get("due")
+        if not (isinstance(due, int | float) and scope.incident(r.subject) and scope.level(level)
+                and scope.region_agencies(r.actor)):
+            continue
+        names = {"inc": view.name(r.subject), "reg": view.name(r.actor), "what": FOLLOW_UPS[kind],
+                 "at": Clock(r.t), "due": Clock(float(due))}
+        if r.t <= float(due) + EPS:
+            text = bi("{inc} → {reg}: {what} on time at {at} (due {due})",
+                      "{inc} → {reg}:{what}按时,{at}送达(时限{due})", **names)
+            out.append(observe(r, 1.0, text))
+        else:
+            text = bi("{inc} → {reg}: {what} late at {at} (due {due}, {over} over)",
+                      "{inc} → {reg}:{what}迟报,{at}送达(时限{due},超时{over})",
+                      over=Minutes(r.t - float(due)), **names)
+            out.append(observe(r, 0.0, text))
+    deadlines: dict[str, float] = ((view.definition.get("reporting") or {}).get("final") or {}).get("deadlines") or {}
+    if not deadlines:
+        return out
+    closed = {r.subject: r for r in view.kind("incident.closed")}
+    for (inc, region), first in _first_reports(view).items():
+        rec = closed.get(inc)
+        level = view.region_level(region)
+        deadline = deadlines.get(level) if level else None
+        if rec is None or deadline is None or (inc, region) in finals:
+            continue
+        if not (scope.incident(inc) and scope.level(level) and scope.region_agencies(region)):
+            continue
+        due = rec.t + float(deadline)
+        if due > view.horizon + EPS:
+            continue  # the exercise ended before this final report was due
+        out.append(absent(view.horizon, inc, 0.0, bi(
+            "{inc} → {reg}: no final report (核报) by {end} (closed at {at}, due {due})",
+            "{inc} → {reg}:截至{end}未收到核报({at}结案,时限{due})",
+            inc=view.name(inc), reg=view.name(region), end=Clock(view.horizon), at=Clock(rec.t), due=Clock(due)),
+            actor=region, refs=(first.seq, rec.seq), censored=False))
+    return out
+
+
 def skipped_level_reports(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
     """1 per report that skipped a level of the chain (``direct`` or not from a child region), else 0."""
     out: list[Observation] = []
@@ -233,6 +291,24 @@ SPECS = (
         T(
             "no first report had a deadline in the scope (check reporting.deadlines)",
             "考核范围内没有设定时限的首报(请检查情景中各层级的首报时限设置)",
+        ),
+        yes=T("on time", "按时"),
+        no=T("late or missing", "迟报或漏报"),
+    ),
+    MetricSpec(
+        "follow_up_on_time_ratio",
+        follow_up_on_time_ratio,
+        T("Updates and final reports on time", "续报、核报及时率"),
+        T("updates and final reports", "续报和核报"),
+        T(
+            "Set a rhythm for updates (续报) and a date for the final report (核报) at each level, and track "
+            "them in the duty log as first reports are tracked.",
+            "明确各级续报频次和核报时限,并像首报一样纳入值班日志跟踪。",
+        ),
+        T(
+            "no update or final report with a due time was received in the scope (check "
+            "reporting.updates.deadline and reporting.final.deadlines)",
+            "考核范围内没有设定时限的续报或核报(请检查续报和核报时限设置)",
         ),
         yes=T("on time", "按时"),
         no=T("late or missing", "迟报或漏报"),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from drillsim.log import Record
+from drillsim.scoring.metrics.exercise import ended_early
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
@@ -101,10 +102,18 @@ def rescue_completion_ratio(
 ) -> list[Observation]:
     """1 per incident needing rescue whose rescue was completed by the horizon, else 0."""
     done = outcomes(view)
+    early = ended_early(view)
     out: list[Observation] = []
     for occ in rescue_incidents(view, scope):
         rec = done.get(occ.subject)
         name = view.name(occ.subject)
+        if rec is not None and rec[0].kind == "incident.unresolved" and early:
+            # in progress when the exercise was ended early: censored, not failed (weight 0)
+            out.append(observe(rec[0], 0.0, bi(
+                "{inc}: still in progress when the exercise ended early at {at} (censored)",
+                "{inc}:演练于{at}提前结束时仍在处置(删失,不计入)", inc=name, at=Clock(view.horizon)),
+                weight=0.0, censored=True, refs=(occ.seq,)))
+            continue
         if rec is not None and rec[0].kind != "incident.unresolved":
             out.append(
                 observe(
@@ -131,6 +140,7 @@ def rescue_completion_ratio(
 
 def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observation]:
     done = outcomes(view)
+    early = ended_early(view)
     out: list[Observation] = []
     for occ in rescue_incidents(view, scope):
         if occ.subject not in done:
@@ -139,6 +149,13 @@ def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observat
         people = _people(occ)
         name = view.name(occ.subject)
         open_ = rec.kind == "incident.unresolved"
+        if which == "ratio" and open_ and early:
+            # still in progress when the exercise was ended early: censored, not failed (weight 0)
+            text = bi("{inc}: still in progress when the exercise ended early ({p} at risk; censored)",
+                      "{inc}:演练提前结束时仍在处置({p}人被困;删失,不计入)", inc=name, p=people)
+            out.append(observe(rec, rescued / people if people else 0.0, text, weight=0.0, censored=True,
+                               refs=(occ.seq,)))
+            continue
         if which == "ratio":
             share = rescued / people if people else 0.0
             text = bi(

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from drillsim.levels import rank_of as level_rank
+from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, Text, bi
 from drillsim.scoring.view import LogView
 
 
@@ -23,17 +24,52 @@ def _first_knowledge(view: LogView) -> dict[str, float]:
     return out
 
 
-def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
-    """Minutes from an agency's office first hearing of an incident to reaching ``level`` (or higher).
+def _calls(view: LogView, target: int) -> dict[str, Record]:
+    """Per agency, the first record that called for ``target`` or higher: a response rule firing."""
+    out: dict[str, Record] = {}
+    for r in view.kind("response.triggered"):
+        level = r.data.get("level") or r.subject
+        if r.actor is not None and r.actor not in out and level_rank(level) >= target:
+            out[r.actor] = r
+    return out
 
-    The clock starts at the exercise start when the office never heard of an incident; a level held
-    before the first report (an initial level) counts as 0. Agencies named in the scope that never
+
+def _origin(view: LogView, change: Record | None, call: Record | None, known: float | None) -> tuple[float, Text]:
+    """When the clock of ``time_to_level`` starts for one agency, and what started it.
+
+    The trigger that called for the level: the response rule that fired (``response.triggered``), the
+    decision put to the players (``decision.opened``) or the inject (``inject.delivered``) whose effect set
+    it. Without one, the office's first hearing of an incident; without that, the exercise start.
+    A level raised by a warning before any incident is timed from the warning's trigger, never 0 by default.
+    """
+    if call is not None and (change is None or call.seq < change.seq):
+        return float(call.t), bi("its trigger fired ({o})", "触发启动条件({o})", o=Clock(call.t))
+    cause = change.data.get("cause") if change is not None else None
+    if isinstance(cause, str):
+        for kind, en, zh in (("decision.opened", "decision {c} was put to it", "决策{c}提出"),
+                             ("inject.delivered", "inject {c} arrived", "收到{c}")):
+            asked = next((r for r in view.kind(kind) if r.subject == cause
+                          and change is not None and r.seq < change.seq), None)
+            if asked is not None:
+                return float(asked.t), bi(en + " ({o})", zh + "({o})", c=cause, o=Clock(asked.t))
+    if known is not None:
+        return known, bi("its office first heard of an incident ({o})", "本级首次获悉灾情({o})", o=Clock(known))
+    return 0.0, bi("the exercise start", "演练开始")
+
+
+def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
+    """Minutes from the trigger that called for ``level`` (or higher) to an agency reaching it.
+
+    The trigger is the response rule that fired, the decision put to the players or the inject whose
+    effect set the level (:func:`_origin`); without one, the office's first hearing of an incident, and
+    without that the exercise start. An initial level counts as 0. Agencies named in the scope that never
     reach the level are censored at the horizon; without named agencies only those that reached it count.
     """
     target = level_rank(params.get("level"))
     if target == 0:
         return []
     known = _first_knowledge(view)
+    calls = _calls(view, target)
     reached: dict[str | None, Any] = {}
     for r in view.kind("level.changed"):
         agency = r.subject or r.actor
@@ -46,24 +82,27 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
         region = view.agency_region(agency)
         if not scope.region(region):
             continue
-        origin = known.get(region or "", 0.0)
         rec = reached.get(agency)
+        initial = rec is not None and rec.data.get("reason") == "initial"
+        call = calls.get(agency) if agency is not None else None
+        origin, why = _origin(view, rec, call, known.get(region or ""))
+        refs = (call.seq,) if call is not None and rec is not None and call.seq < rec.seq else ()
         if rec is not None:
-            value = max(0.0, rec.t - origin)
+            value = 0.0 if initial else max(0.0, rec.t - origin)
             out.append(
                 observe(
                     rec,
                     value,
                     bi(
-                        "{ag} reached Level {lv} at {at}, {v} after its office first heard of an "
-                        "incident ({o})",
-                        "{ag}于{at}启动{lv}级响应,距本级首次获悉灾情({o}){v}",
+                        "{ag} reached Level {lv} at {at}, {v} after {why}",
+                        "{ag}于{at}启动{lv}级响应,距{why}{v}",
                         ag=view.name(agency),
                         lv=level,
                         at=Clock(rec.t),
                         v=Minutes(value),
-                        o=Clock(origin),
+                        why=why,
                     ),
+                    refs=refs,
                 )
             )
         else:
@@ -74,14 +113,16 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                     agency,
                     value,
                     bi(
-                        "{ag} had not reached Level {lv} by {at} ({v} after first hearing of an incident)",
-                        "{ag}截至{at}仍未启动{lv}级响应(距首次获悉灾情{v})",
+                        "{ag} had not reached Level {lv} by {at} ({v} after {why})",
+                        "{ag}截至{at}仍未启动{lv}级响应(距{why}{v})",
                         ag=view.name(agency),
                         lv=level,
                         at=Clock(view.horizon),
                         v=Minutes(value),
+                        why=why,
                     ),
                     actor=agency,
+                    refs=(call.seq,) if call is not None else (),
                 )
             )
     return out
