@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.log import Row
 from drillsim.scenario.model_triggers import RecordTest
 from drillsim.sweeps.tasks import FAILED, OK, Job, ScenarioSource, describe_error, release_model
 
@@ -54,7 +55,7 @@ class Observed:
     values: dict[str, float | None] = field(default_factory=dict)
 
 
-def observe(records: Iterable[Sequence[Any]], probes: Sequence[Probe]) -> dict[str, float | None]:
+def observe(records: Iterable[Row], probes: Sequence[Probe]) -> dict[str, float | None]:
     """Each probe's observation in ``records`` (rows ``(t, seq, kind, actor, subject, data)``)."""
     from drillsim.flows.triggers import record_matches
 
@@ -75,12 +76,12 @@ def observe(records: Iterable[Sequence[Any]], probes: Sequence[Probe]) -> dict[s
                 seen[probe.id] = seen.get(probe.id, 0) + 1
                 continue
             if probe.value is None:
-                point: float | None = float(rec[0])
+                point = float(rec[0])
             else:
                 raw = rec[5].get(probe.value) if isinstance(rec[5], dict) else None
-                point = float(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
-                if point is None:
+                if not isinstance(raw, int | float) or isinstance(raw, bool):
                     continue
+                point = float(raw)
             n = seen[probe.id] = seen.get(probe.id, 0) + 1
             current = found[probe.id]
             if probe.pick == "first":

@@ -116,3 +116,20 @@ targets:
     assert f"{path}:3:51: targets.gates.select.subject[0]: `nowhere` is not an id" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_the_rainstorm_targets_and_the_documented_examples_are_valid():
+    import re
+
+    from drillsim.calibrate.params import check_params
+    from drillsim.calibrate.targets import check_targets
+    from drillsim.scenario.yamlsafe import parse_document
+
+    rain = load("rainstorm-2023-07")
+    targets = read_targets(HERE.parents[1] / "scenarios" / "calibration" / "rainstorm-2023-07.targets.yaml", rain)
+    assert len(targets) >= 15 and all(t.source for t in targets)
+    doc = (HERE.parents[1] / "docs" / "calibration.md").read_text(encoding="utf-8")
+    example, params = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+    assert len(check_targets(parse_document(example, "docs/calibration.md"), rain)) == 4
+    assert check_params(parse_document(params, "docs/calibration.md"), rain.scenario.parameters,
+                        "rainstorm-2023-07") == [("baigou-lag", "13.5h"), ("langouwa-evacuation", "6400/h")]
