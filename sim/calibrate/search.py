@@ -55,8 +55,8 @@ STUDY = "calibration"
 JOURNAL = "study.journal"
 BASE = -1
 """Point id of the scenario as given (the *before* runs)."""
-BEST = -2
-"""Point id of the best candidate (the *after* runs)."""
+AFTER = -2
+"""Point ids from here down are the *after* runs of a candidate (:func:`after_point`)."""
 SPLIT = key_int("calibrate-holdout")
 SAMPLER = key_int("calibrate-sampler")
 MAX_BUDGET = 100_000
@@ -324,7 +324,7 @@ def run(setup: Setup, out: str | Path, *, backend: str = "local", workers: int |
                 best = best_trial(study)
                 executor.run_point(BASE, {}, setup.check_seeds)
                 if best is not None:
-                    executor.run_point(BEST, dict(best.params), setup.check_seeds)
+                    executor.run_point(after_point(best.number), dict(best.params), setup.check_seeds)
                 result.data = analyse(setup, study, rows)
             else:
                 result.interrupted = True
@@ -400,9 +400,17 @@ def candidate_overrides(setup: Setup, params: Mapping[str, Any]) -> tuple[tuple[
     return (*setup.fixed, *values)
 
 
+def after_point(number: int) -> int:
+    """The point id of candidate ``number``'s *after* runs: a new best after ``--resume`` has its own runs."""
+    return AFTER - number
+
+
 def _run_id(point: int, replicate: int) -> str:
-    prefix = {BASE: "before", BEST: "after"}.get(point)
-    return f"{prefix}-r{replicate:04d}" if prefix else f"c{point:06d}-r{replicate:04d}"
+    if point == BASE:
+        return f"before-r{replicate:04d}"
+    if point <= AFTER:
+        return f"after-c{AFTER - point:06d}-r{replicate:04d}"
+    return f"c{point:06d}-r{replicate:04d}"
 
 
 def _search(setup: Setup, study: Any, executor: _Executor, say: Say, stop_after: int | None) -> None:
@@ -583,7 +591,8 @@ def analyse(setup: Setup, study: Any, rows: Mapping[str, Mapping[str, Any]]) -> 
                 entry["spread"] = {"values": sorted({str(v) for v in values}), "n": len(values)}
         params.append(entry)
     before, before_failed = summaries_of(setup, rows, BASE, setup.check_seeds)
-    after, after_failed = summaries_of(setup, rows, BEST, setup.check_seeds) if best else ({}, False)
+    after, after_failed = (summaries_of(setup, rows, after_point(best.number), setup.check_seeds) if best
+                           else ({}, False))
     targets = []
     for t in setup.targets:
         role = "fitted" if t.id in setup.fitted else "held-out"

@@ -138,6 +138,15 @@ def test_a_calibration_folder_is_not_reused_without_resume(tmp_path, capsys):
     assert "--resume" in capsys.readouterr().err
     assert main([*base, "--resume", "--quiet"]) == 0  # nothing left to run: the report is written again
     assert yaml.safe_load((out / "params.yaml").read_text())["scenario"] == "lowland"
+    # a larger budget extends the study; the after-check is run for whatever candidate is best now
+    extended = [x if x != "4" else "12" for x in base]
+    assert main([*extended, "--resume", "--quiet"]) == 0
+    data = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    assert data["candidates"] == 12
+    import pyarrow.parquet as pq
+
+    ids = set(pq.read_table(out / "results.parquet").column("run_id").to_pylist())
+    assert f"after-c{data['best']['number']:06d}-r0000" in ids
 
 
 def test_a_search_range_outside_the_declared_one_is_refused(tmp_path, capsys):
