@@ -133,9 +133,9 @@ def _clock(minutes: float) -> str:
 
 def _value(kind: str, value: Any) -> str:
     if kind == "duration" and isinstance(value, int | float):
-        return format_duration(value)
+        return format_duration(round(value))
     if kind == "rate" and isinstance(value, int | float):
-        return f"{value * 60:.4g}/h"
+        return f"{value * 60:,.0f}/h"
     return _g(value)
 
 
