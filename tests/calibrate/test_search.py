@@ -154,3 +154,10 @@ def test_a_search_range_outside_the_declared_one_is_refused(tmp_path, capsys):
                  "--out", str(tmp_path / "x")])
     assert code == 2
     assert "--vary:0:0: walk-rate: the range goes beyond the declared range 500/h to 3000/h" in capsys.readouterr().err
+
+
+def test_the_same_command_gives_the_same_fit_whatever_the_number_of_workers(tmp_path):
+    setup = search.prepare(SCENARIO, TARGETS, ["walk-rate", "report-delay"], seeds=1, budget=8, check_seeds=1)
+    one = search.run(setup, tmp_path / "one", workers=1).data
+    two = search.run(setup, tmp_path / "two", workers=2).data
+    assert one["history"] == two["history"] and one["best"] == two["best"]
