@@ -29,6 +29,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("replay", "drillsim.commands.replay"),
     ("compare", "drillsim.commands.compare"),
     ("sweep", "drillsim.commands.sweep"),
+    ("calibrate", "drillsim.commands.calibrate"),
     ("msel", "drillsim.commands.msel"),
     ("serve", "drillsim.commands.serve"),
     ("join", "drillsim.commands.join"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -13,14 +14,47 @@ from drillsim.units import format_clock
 
 def add_scenario_options(p: argparse.ArgumentParser,
                          out_default: str = "runs/<scenario-id>-<seed>/, -set-<hash> added with --set") -> None:
-    """``SCENARIO``, ``--seed``, ``--set`` and ``--out``: the same for run and play."""
+    """``SCENARIO``, ``--seed``, ``--set``, ``--params`` and ``--out``: the same for run and play."""
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file, or the id of a bundled scenario")
     p.add_argument("--seed", type=_seed, default=None, help="root random seed (default: the scenario's)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a value, e.g. --set teams.bluesky-tj.members=40 or a parameter name "
                         "(repeatable)")
+    add_params_option(p)
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help=f"output directory (default: {out_default})")
+
+
+def add_params_option(p: argparse.ArgumentParser) -> None:
+    """``--params FILE``: declared parameters' values from a file (``drillsim calibrate`` writes one)."""
+    p.add_argument("--params", action="append", default=[], type=Path, metavar="FILE",
+                   help="a parameters file (YAML `parameters: {name: value}`, e.g. the params.yaml a "
+                        "calibration writes); values are checked against the scenario's declared parameters "
+                        "and ranges and applied before --set (repeatable)")
+
+
+def scenario_overrides(scenario: str | Path | None, params: Sequence[Path], overrides: Sequence[str]
+                       ) -> list[Any]:
+    """The overrides of a command: each ``--params`` file's values, then the ``--set`` ones (which win).
+
+    Without ``--params`` the ``--set`` texts are returned unchanged. With it, the scenario is read
+    once more, unchanged, to learn its declared parameters and their ranges.
+
+    Raises:
+        InputError: the scenario or a parameters file is bad (located problems, exit 2).
+    """
+    if not params:
+        return list(overrides)
+    from drillsim.calibrate.params import params_overrides
+    from drillsim.errors import InputError, Problem
+    from drillsim.scenario import load
+    from drillsim.scenario.overrides import parse_assignment
+
+    if scenario is None:
+        raise InputError([Problem("--params", 0, 0, "", "--params needs the scenario", "SCENARIO on the command line")])
+    plain = load(scenario)
+    fixed: list[Any] = params_overrides(params, plain.scenario.parameters, plain.scenario.id)
+    return fixed + [parse_assignment(o) for o in overrides]
 
 
 def whole_number(minimum: int, what: str = "", maximum: int = INT_MAX) -> Any:

@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from drillsim.commands.common import add_scenario_options
+from drillsim.commands.common import add_scenario_options, scenario_overrides
 
 HELP = "run a scenario live in the facilitator console (terminal UI)"
 
@@ -66,7 +66,7 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.errors import InputError, Problem
     from drillsim.scenario import load
 
-    loaded = load(args.scenario, args.overrides)
+    loaded = load(args.scenario, scenario_overrides(args.scenario, args.params, args.overrides))
     scenario = loaded.scenario
     unknown = [r for r in args.roles if r not in scenario.agencies]
     if unknown:

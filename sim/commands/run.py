@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from drillsim.commands.common import ProgressBar, add_scenario_options, thousands
+from drillsim.commands.common import ProgressBar, add_scenario_options, scenario_overrides, thousands
 from drillsim.commands.report import add_report_options, write_outputs
 
 HELP = "run a scenario headless; write its event log, scorecard and after-action report"
@@ -45,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.scenario import load
     from drillsim.units import format_duration
 
-    loaded = load(args.scenario, args.overrides)
+    loaded = load(args.scenario, scenario_overrides(args.scenario, args.params, args.overrides))
     scenario = loaded.scenario
     seed = scenario.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out is not None else outputs.run_dir(scenario.id, seed, loaded.overrides)

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import add_scenario_options, whole_number
+from drillsim.commands.common import add_scenario_options, scenario_overrides, whole_number
 
 HELP = "run an exercise for several seats (each joins with `drillsim join`)"
 
@@ -57,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.serve.host import listen
     from drillsim.serve.seats import default_seats, issue_tokens, load_seats
 
-    loaded = load(args.scenario, args.overrides)
+    loaded = load(args.scenario, scenario_overrides(args.scenario, args.params, args.overrides))
     scenario = loaded.scenario
     agencies = {k: {"name": a.name.as_dict()} for k, a in scenario.agencies.items()}
     if args.seats is not None:

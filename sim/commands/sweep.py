@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import MAX_WORKERS, whole_number
+from drillsim.commands.common import MAX_WORKERS, add_params_option, scenario_overrides, whole_number
 
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
@@ -71,6 +71,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="root seed every run's seed is derived from (default: the scenario's)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="a fixed override for every run (repeatable)")
+    add_params_option(p)
     p.add_argument("--backend", choices=("local", "dask"), default="local",
                    help="local processes (default) or a Dask cluster")
     p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
@@ -95,8 +96,18 @@ def main(args: argparse.Namespace) -> int:
     """Prepare (every input checked), run, compact, report."""
     from drillsim.sweeps.api import prepare
 
+    scenario = args.scenario
+    if args.params and scenario is None and args.file is not None:
+        from drillsim.sweeps.spec import read_sweep_file
+
+        named = read_sweep_file(args.file).scenario  # as prepare() finds it: relative to the sweep file
+        if named is not None and Path(named).suffix in (".yaml", ".yml") and not Path(named).is_absolute():
+            beside = Path(args.file).parent / named
+            named = str(beside) if beside.exists() else named
+        scenario = named
+    overrides = scenario_overrides(scenario, args.params, args.overrides)
     prepared = prepare(args.scenario, args.vary, design=args.design, points=args.points,
-                       replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=args.overrides,
+                       replicates=args.replicates, crn=args.crn, seed=args.seed, overrides=overrides,
                        file=args.file)
     plan = prepared.plan
     spec = plan.spec

@@ -186,3 +186,12 @@ def _matches(node: RecordTest, rec: Row) -> bool:
         elif value != test:
             return False
     return True
+
+
+def record_matches(node: RecordTest, rec: Row) -> bool:
+    """True when record ``rec`` is of ``node``'s kind and passes its actor, subject and data tests.
+
+    The one definition of "a record a selector picks": triggers use it as records are written, and
+    calibration targets (:mod:`drillsim.calibrate`) read finished runs with it.
+    """
+    return rec[2] == node.record and _matches(node, rec)
