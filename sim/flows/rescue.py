@@ -52,10 +52,14 @@ class Dispatcher:
         self.border_rule: str = ctx.scenario.cross_region.teams_cross
         self.missions = Missions(ctx, self)
         # Nearest-team search without scanning every team (see _nearest): for each incident location
-        # seen twice, every team ranked by travel time from its home; rebuilt when a home moves.
+        # seen twice, every team ranked by travel time from its home. A team whose home moved since
+        # the rankings were started is measured where it is instead (``_moved``); when a quarter of
+        # the teams have moved, the rankings start afresh from the homes of the day.
         self._ranked: dict[Point | None, list[tuple[float, int, Team]]] = {}
         self._seen: set[Point | None] = set()
         self._ranked_at = ctx.model.home_moves
+        self._homes: dict[str, Point | None] = {k: t.home for k, t in ctx.model.teams.items()}
+        self._moved: dict[str, Team] = {}  # teams whose ranked entries are stale (home moved)
         self._ranked_cap = max(16, 1_000_000 // max(1, len(ctx.model.teams)))
         self._away: dict[str, Team] = {}  # available teams that may be away from home (checked lazily)
 
@@ -178,7 +182,7 @@ class Dispatcher:
         """The nearest available team that may work ``line`` (ties broken as the scenario says)."""
         inc = task.incident
         loc = inc.location
-        if loc is None or self.ctx.roads.slowed or type(loc) is not tuple:  # rankings are keyed by the point
+        if loc is None or type(loc) is not tuple:  # rankings are keyed by the point
             near = self._near_by_scan(inc, line.needs)
         else:
             near = self._near_ranked(inc, line.needs, loc)
@@ -217,18 +221,30 @@ class Dispatcher:
     def _near_ranked(self, inc: Incident, needs: frozenset[str], loc: Point) -> list[tuple[float, Team]]:
         """The same candidates as :meth:`_near_by_scan`, without a distance per available team.
 
-        Teams resting at home are taken from a list ranked by travel time from home to ``loc``
-        (computed once per location, with the same arithmetic as the scan); the walk stops past the
-        tie window of the nearest eligible one. Teams possibly away from home (returning, or just
-        released at an incident) are measured from where they are now. With roads cut the factors
-        depend on regions, so :meth:`_nearest` uses the scan instead.
+        Teams resting at home are taken from a list ranked by travel time from home to ``loc`` on
+        open roads (computed once per location, with the same arithmetic as the scan). With roads
+        cut or jammed, a team's time is its ranked time times the larger of its own region's factor
+        and the incident region's — the very product the scan computes — and since every factor is
+        at least the incident region's, ``ranked time × incident factor`` bounds every later entry
+        from below: the walk stops once that bound is past the tie window of the nearest eligible
+        team, which is exact (rounding is monotonic). Teams possibly away from home (returning, or
+        just released at an incident) are measured from where they are now, and so are teams whose
+        home moved since the rankings were started (a team re-homed at a staging area or a desk):
+        a move no longer throws every ranking away.
         """
         model = self.ctx.model
         if self._ranked_at != model.home_moves:
-            self._ranked.clear()
-            self._seen.clear()
             self._ranked_at = model.home_moves
-            self._away.update(self.available)  # measure every free team afresh once
+            homes, moved = self._homes, self._moved
+            for key, team in model.teams.items():
+                if key not in moved and team.home != homes[key]:
+                    moved[key] = team  # stays measured directly until the rankings start afresh
+            if len(moved) * 4 > len(homes):
+                self._ranked.clear()
+                self._seen.clear()
+                self._homes = {k: t.home for k, t in model.teams.items()}
+                moved.clear()
+                self._away.update(self.available)  # measure every free team afresh once
         ranked = self._ranked.get(loc)
         if ranked is None:
             if loc not in self._seen:  # a location seen once (a hazard's own point) is not worth ranking
@@ -246,24 +262,47 @@ class Dispatcher:
         found: list[tuple[float, Team]] = []
         best = float("inf")
         away = self._away
+        moved = self._moved
+        roads = self.ctx.roads
+        slowed = roads.slowed
+        region = inc.region
+        now = self.ctx.env.now
         if away:
-            now = self.ctx.env.now
             for key, team in list(away.items()):
                 if key not in available or (team._leg is None and team.position == team.home):
-                    del away[key]  # tasked, or resting at home: the ranked list covers it
+                    del away[key]  # tasked, or resting at home: the ranked list (or the moved) covers it
                     continue
-                if needs <= team.capabilities and self.eligible(team, inc):
-                    _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed)
+                if key not in moved and needs <= team.capabilities and self.eligible(team, inc):
+                    _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed, team.region, region)
                     found.append((minutes, team))
                     best = min(best, minutes)
-        for minutes, _order, team in ranked:
-            if minutes > best + self.tie_within:
-                break
-            key = team.key
-            if key in available and key not in away and needs <= team.capabilities and self.eligible(team, inc):
+        for key, team in moved.items():
+            if key in available and needs <= team.capabilities and self.eligible(team, inc):
+                _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed, team.region, region)
                 found.append((minutes, team))
                 best = min(best, minutes)
-        return [(m, t) for m, t in found if m <= best + self.tie_within]
+        tie_within = self.tie_within
+        if not slowed:
+            for minutes, _order, team in ranked:
+                if minutes > best + tie_within:
+                    break
+                key = team.key
+                if (key in available and key not in away and key not in moved and needs <= team.capabilities
+                        and self.eligible(team, inc)):
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        else:
+            here = roads.factor(region)
+            for minutes, _order, team in ranked:
+                if minutes * here > best + tie_within:
+                    break  # every later team takes at least its open-road time x this region's factor
+                key = team.key
+                if (key in available and key not in away and key not in moved and needs <= team.capabilities
+                        and self.eligible(team, inc)):
+                    minutes *= max(roads.factor(team.region), here)  # 0 stays 0, as in the scan
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        return [(m, t) for m, t in found if m <= best + tie_within]
 
     # -- a team becomes free ------------------------------------------------------------------------
 
