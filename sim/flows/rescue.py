@@ -56,6 +56,7 @@ class Dispatcher:
         # the rankings were started is measured where it is instead (``_moved``); when a quarter of
         # the teams have moved, the rankings start afresh from the homes of the day.
         self._ranked: dict[Point | None, list[tuple[float, int, Team]]] = {}
+        self._minutes: dict[Point | None, dict[str, float]] = {}  # the same times, by team
         self._seen: set[Point | None] = set()
         self._ranked_at = ctx.model.home_moves
         self._homes: dict[str, Point | None] = {k: t.home for k, t in ctx.model.teams.items()}
@@ -241,6 +242,7 @@ class Dispatcher:
                     moved[key] = team  # stays measured directly until the rankings start afresh
             if len(moved) * 4 > len(homes):
                 self._ranked.clear()
+                self._minutes.clear()
                 self._seen.clear()
                 self._homes = {k: t.home for k, t in model.teams.items()}
                 moved.clear()
@@ -254,10 +256,12 @@ class Dispatcher:
                 return self._near_by_scan(inc, needs)
             if len(self._ranked) >= self._ranked_cap:
                 self._ranked.clear()  # bounded memory: at most ~1 million (team, location) entries
+                self._minutes.clear()
             ranked = self._ranked[loc] = sorted(
                 (self.travel_minutes(team.home, loc, team.speed)[1], self.order[team.key], team)
                 for team in model.teams.values()
             )
+            self._minutes[loc] = {team.key: minutes for minutes, _order, team in ranked}
         available = self.available
         found: list[tuple[float, Team]] = []
         best = float("inf")
@@ -282,7 +286,19 @@ class Dispatcher:
                 found.append((minutes, team))
                 best = min(best, minutes)
         tie_within = self.tie_within
-        if not slowed:
+        here = roads.factor(region) if slowed else 1.0
+        if len(available) * 4 < len(ranked):
+            # Few teams free (a busy day): look each up rather than walk past the busy ones.
+            by_team = self._minutes[loc]
+            for key, team in available.items():
+                if key in away or key in moved or not needs <= team.capabilities or not self.eligible(team, inc):
+                    continue
+                minutes = by_team[key]
+                if slowed:
+                    minutes *= max(roads.factor(team.region), here)
+                found.append((minutes, team))
+                best = min(best, minutes)
+        elif not slowed:
             for minutes, _order, team in ranked:
                 if minutes > best + tie_within:
                     break
@@ -292,7 +308,6 @@ class Dispatcher:
                     found.append((minutes, team))
                     best = min(best, minutes)
         else:
-            here = roads.factor(region)
             for minutes, _order, team in ranked:
                 if minutes * here > best + tie_within:
                     break  # every later team takes at least its open-road time x this region's factor
