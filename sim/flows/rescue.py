@@ -15,6 +15,7 @@ order the scenario lists them in. What a team does once tasked lives in :mod:`dr
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
@@ -352,7 +353,7 @@ class Dispatcher:
             if unrestricted:
                 cand = heap[0]
             else:
-                cand = min((e for e in heap if _open(e) and self.eligible(team, e[3].incident)), default=None)
+                cand = first_in_order(heap, lambda e: _open(e) and self.eligible(team, e[3].incident))
             if cand is not None and (best is None or cand[:3] < best[:3]):
                 best, best_heap = cand, heap
         if best is not None and best_heap is not None:
@@ -437,6 +438,30 @@ class Dispatcher:
             team.wake.succeed()
         elif team.state == "returning" and team.process is not None:
             team.process.interrupt("tasked")
+
+
+def first_in_order(heap: list[Entry], ok: Callable[[Entry], bool]) -> Entry | None:
+    """The smallest entry of ``heap`` for which ``ok`` holds: ``min(filter(ok, heap))``, without the scan.
+
+    A team restricted by zones, registration or the border rule takes the most urgent place it may
+    work; the queue is a heap, so its entries are visited in order (a frontier of the heap's own
+    tree: an entry is never smaller than its parent) and the first that ``ok`` accepts is the answer
+    — usually after a few, not the hundreds a queue holds on a busy day. Entries compare by
+    ``(priority, queued at, sequence)``, unique by the sequence number.
+    """
+    if not heap:
+        return None
+    n = len(heap)
+    frontier: list[tuple[tuple[int, float, int], int]] = [(heap[0][:3], 0)]
+    while frontier:
+        _, i = heapq.heappop(frontier)
+        entry = heap[i]
+        if ok(entry):
+            return entry
+        for child in (2 * i + 1, 2 * i + 2):
+            if child < n:
+                heapq.heappush(frontier, (heap[child][:3], child))
+    return None
 
 
 def _open(entry: Entry) -> bool:

@@ -207,3 +207,25 @@ def test_ranked_search_under_road_cuts_and_jams_is_the_scan_on_random_cases(cut_
 
     case()
     assert ex.model.home_moves > 0
+
+
+def test_first_in_order_is_the_smallest_accepted_entry_of_a_heap() -> None:
+    """A restricted team's pick from the queue: the same entry as ``min`` over the accepted ones."""
+    import heapq
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from drillsim.flows.rescue import first_in_order
+
+    @settings(max_examples=300, deadline=None)
+    @given(keys=st.lists(st.tuples(st.integers(1, 3), st.sampled_from([0.0, 5.5, 12.0, 60.0])), max_size=40),
+           accepted=st.sets(st.integers(0, 39)))
+    def case(keys, accepted):
+        heap: list = []
+        for seq, (priority, at) in enumerate(keys):
+            heapq.heappush(heap, (priority, at, seq, None, None))
+        want = min((e for e in heap if e[2] in accepted), default=None)
+        assert first_in_order(heap, lambda e: e[2] in accepted) == want
+
+    case()
