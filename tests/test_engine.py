@@ -146,3 +146,44 @@ def test_an_input_naming_something_by_a_non_string_is_refused(scenario_path, pay
     with pytest.raises(InputRefused):
         ex.submit(payload)
     assert not ex.ended
+
+
+def test_two_exercises_interleaved_in_one_process_write_what_each_writes_alone(tmp_path):
+    """Two runs advanced turn about, each in its own ``one_run`` block (the second block inside the
+    first, closed while the first still runs): each log is byte for byte its solo run's. Nothing of
+    the collector's state (paused, collected between) may leak from one exercise into the other."""
+    from drillsim.engine import one_run
+
+    solo = {name: run_to(name, tmp_path, f"solo-{name}", seed=seed)
+            for name, seed in (("mentougou-flash-flood", 3), ("chemical-leak", 4))}
+    a = Exercise(load("mentougou-flash-flood"), 3, log_path=tmp_path / "a.jsonl")
+    b = Exercise(load("chemical-leak"), 4, log_path=tmp_path / "b.jsonl")
+    with one_run():
+        with one_run():
+            t = 0.0
+            while not (a.at_end and b.at_end):
+                t += 11.7
+                a.advance(t)
+                b.advance(t * 0.8)
+            b.finish("duration")
+        a.finish("duration")
+    assert (tmp_path / "a.jsonl").read_bytes() == solo["mentougou-flash-flood"]
+    assert (tmp_path / "b.jsonl").read_bytes() == solo["chemical-leak"]
+    # and one after the other, each disposed of: the same logs again
+    for name, seed, out in (("mentougou-flash-flood", 3, "a2.jsonl"), ("chemical-leak", 4, "b2.jsonl")):
+        with one_run():
+            ex = Exercise(load(name), seed, log_path=tmp_path / out)
+            ex.run()
+            ex.dispose()
+            del ex
+        assert (tmp_path / out).read_bytes() == solo[name]
+
+
+def test_dispose_is_for_a_finished_exercise():
+    ex = Exercise(load("mentougou-flash-flood"), 1)
+    with pytest.raises(RuntimeError, match="finished"):
+        ex.dispose()
+    ex.run()
+    assert ex.log.records
+    ex.dispose()
+    assert ex.log.records == []

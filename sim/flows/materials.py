@@ -49,6 +49,9 @@ class MaterialsFlow:
         self._approval = make_sampler(approval, ctx.streams.get("depot", "approval"))
         self.cross_border = m.cross_border is not None and m.cross_border.allowed
         self._n = 0
+        # (target region, home province) -> depots of that province and the others, nearest first:
+        # depots never move, and every request of an incident's region asks the same question
+        self._nearest: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
 
     def on_incident_known(self, inc: Incident) -> None:
         """An incident reached the dispatch level: request what the scenario's needs say it needs."""
@@ -157,17 +160,21 @@ class MaterialsFlow:
 
     def _candidates(self, target: Region, home: str, restricted: bool) -> list[tuple[str, bool]]:
         """Depots that may serve ``target``: its province first, nearest first; others if allowed."""
-        regions = self.ctx.model.regions
-        own: list[tuple[float, int, str]] = []
-        other: list[tuple[float, int, str]] = []
-        for i, (d, spec) in enumerate(self.spec.depots.items()):
-            region = regions[spec.region]
-            where = spec.location or region.location
-            key = (haversine_km(where, target.location), i, d)
-            (own if region.province.key == home else other).append(key)
-        out = [(d, False) for _, _, d in sorted(own)]
+        ranked = self._nearest.get((target.key, home))
+        if ranked is None:
+            regions = self.ctx.model.regions
+            own: list[tuple[float, int, str]] = []
+            other: list[tuple[float, int, str]] = []
+            for i, (d, spec) in enumerate(self.spec.depots.items()):
+                region = regions[spec.region]
+                where = spec.location or region.location
+                key = (haversine_km(where, target.location), i, d)
+                (own if region.province.key == home else other).append(key)
+            ranked = self._nearest[(target.key, home)] = ([d for _, _, d in sorted(own)],
+                                                          [d for _, _, d in sorted(other)])
+        out = [(d, False) for d in ranked[0]]
         if not restricted and self.cross_border:
-            out += [(d, True) for _, _, d in sorted(other)]
+            out += [(d, True) for d in ranked[1]]
         return out
 
     def _ship(

@@ -15,6 +15,7 @@ order the scenario lists them in. What a team does once tasked lives in :mod:`dr
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from drillsim.agents.incident import Incident
@@ -52,10 +53,15 @@ class Dispatcher:
         self.border_rule: str = ctx.scenario.cross_region.teams_cross
         self.missions = Missions(ctx, self)
         # Nearest-team search without scanning every team (see _nearest): for each incident location
-        # seen twice, every team ranked by travel time from its home; rebuilt when a home moves.
+        # seen twice, every team ranked by travel time from its home. A team whose home moved since
+        # the rankings were started is measured where it is instead (``_moved``); when a quarter of
+        # the teams have moved, the rankings start afresh from the homes of the day.
         self._ranked: dict[Point | None, list[tuple[float, int, Team]]] = {}
+        self._minutes: dict[Point | None, dict[str, float]] = {}  # the same times, by team
         self._seen: set[Point | None] = set()
         self._ranked_at = ctx.model.home_moves
+        self._homes: dict[str, Point | None] = {k: t.home for k, t in ctx.model.teams.items()}
+        self._moved: dict[str, Team] = {}  # teams whose ranked entries are stale (home moved)
         self._ranked_cap = max(16, 1_000_000 // max(1, len(ctx.model.teams)))
         self._away: dict[str, Team] = {}  # available teams that may be away from home (checked lazily)
 
@@ -178,7 +184,7 @@ class Dispatcher:
         """The nearest available team that may work ``line`` (ties broken as the scenario says)."""
         inc = task.incident
         loc = inc.location
-        if loc is None or self.ctx.roads.slowed or type(loc) is not tuple:  # rankings are keyed by the point
+        if loc is None or type(loc) is not tuple:  # rankings are keyed by the point
             near = self._near_by_scan(inc, line.needs)
         else:
             near = self._near_ranked(inc, line.needs, loc)
@@ -217,18 +223,31 @@ class Dispatcher:
     def _near_ranked(self, inc: Incident, needs: frozenset[str], loc: Point) -> list[tuple[float, Team]]:
         """The same candidates as :meth:`_near_by_scan`, without a distance per available team.
 
-        Teams resting at home are taken from a list ranked by travel time from home to ``loc``
-        (computed once per location, with the same arithmetic as the scan); the walk stops past the
-        tie window of the nearest eligible one. Teams possibly away from home (returning, or just
-        released at an incident) are measured from where they are now. With roads cut the factors
-        depend on regions, so :meth:`_nearest` uses the scan instead.
+        Teams resting at home are taken from a list ranked by travel time from home to ``loc`` on
+        open roads (computed once per location, with the same arithmetic as the scan). With roads
+        cut or jammed, a team's time is its ranked time times the larger of its own region's factor
+        and the incident region's — the very product the scan computes — and since every factor is
+        at least the incident region's, ``ranked time × incident factor`` bounds every later entry
+        from below: the walk stops once that bound is past the tie window of the nearest eligible
+        team, which is exact (rounding is monotonic). Teams possibly away from home (returning, or
+        just released at an incident) are measured from where they are now, and so are teams whose
+        home moved since the rankings were started (a team re-homed at a staging area or a desk):
+        a move no longer throws every ranking away.
         """
         model = self.ctx.model
         if self._ranked_at != model.home_moves:
-            self._ranked.clear()
-            self._seen.clear()
             self._ranked_at = model.home_moves
-            self._away.update(self.available)  # measure every free team afresh once
+            homes, moved = self._homes, self._moved
+            for key, team in model.teams.items():
+                if key not in moved and team.home != homes[key]:
+                    moved[key] = team  # stays measured directly until the rankings start afresh
+            if len(moved) * 4 > len(homes):
+                self._ranked.clear()
+                self._minutes.clear()
+                self._seen.clear()
+                self._homes = {k: t.home for k, t in model.teams.items()}
+                moved.clear()
+                self._away.update(self.available)  # measure every free team afresh once
         ranked = self._ranked.get(loc)
         if ranked is None:
             if loc not in self._seen:  # a location seen once (a hazard's own point) is not worth ranking
@@ -238,32 +257,68 @@ class Dispatcher:
                 return self._near_by_scan(inc, needs)
             if len(self._ranked) >= self._ranked_cap:
                 self._ranked.clear()  # bounded memory: at most ~1 million (team, location) entries
+                self._minutes.clear()
             ranked = self._ranked[loc] = sorted(
                 (self.travel_minutes(team.home, loc, team.speed)[1], self.order[team.key], team)
                 for team in model.teams.values()
             )
+            self._minutes[loc] = {team.key: minutes for minutes, _order, team in ranked}
         available = self.available
         found: list[tuple[float, Team]] = []
         best = float("inf")
         away = self._away
+        moved = self._moved
+        roads = self.ctx.roads
+        slowed = roads.slowed
+        region = inc.region
+        now = self.ctx.env.now
         if away:
-            now = self.ctx.env.now
             for key, team in list(away.items()):
                 if key not in available or (team._leg is None and team.position == team.home):
-                    del away[key]  # tasked, or resting at home: the ranked list covers it
+                    del away[key]  # tasked, or resting at home: the ranked list (or the moved) covers it
                     continue
-                if needs <= team.capabilities and self.eligible(team, inc):
-                    _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed)
+                if key not in moved and needs <= team.capabilities and self.eligible(team, inc):
+                    _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed, team.region, region)
                     found.append((minutes, team))
                     best = min(best, minutes)
-        for minutes, _order, team in ranked:
-            if minutes > best + self.tie_within:
-                break
-            key = team.key
-            if key in available and key not in away and needs <= team.capabilities and self.eligible(team, inc):
+        for key, team in moved.items():
+            if key in available and needs <= team.capabilities and self.eligible(team, inc):
+                _, minutes = self.travel_minutes(team.position_at(now), loc, team.speed, team.region, region)
                 found.append((minutes, team))
                 best = min(best, minutes)
-        return [(m, t) for m, t in found if m <= best + self.tie_within]
+        tie_within = self.tie_within
+        here = roads.factor(region) if slowed else 1.0
+        if len(available) * 4 < len(ranked):
+            # Few teams free (a busy day): look each up rather than walk past the busy ones.
+            by_team = self._minutes[loc]
+            for key, team in available.items():
+                if key in away or key in moved or not needs <= team.capabilities or not self.eligible(team, inc):
+                    continue
+                minutes = by_team[key]
+                if slowed:
+                    minutes *= max(roads.factor(team.region), here)
+                found.append((minutes, team))
+                best = min(best, minutes)
+        elif not slowed:
+            for minutes, _order, team in ranked:
+                if minutes > best + tie_within:
+                    break
+                key = team.key
+                if (key in available and key not in away and key not in moved and needs <= team.capabilities
+                        and self.eligible(team, inc)):
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        else:
+            for minutes, _order, team in ranked:
+                if minutes * here > best + tie_within:
+                    break  # every later team takes at least its open-road time x this region's factor
+                key = team.key
+                if (key in available and key not in away and key not in moved and needs <= team.capabilities
+                        and self.eligible(team, inc)):
+                    minutes *= max(roads.factor(team.region), here)  # 0 stays 0, as in the scan
+                    found.append((minutes, team))
+                    best = min(best, minutes)
+        return [(m, t) for m, t in found if m <= best + tie_within]
 
     # -- a team becomes free ------------------------------------------------------------------------
 
@@ -298,7 +353,7 @@ class Dispatcher:
             if unrestricted:
                 cand = heap[0]
             else:
-                cand = min((e for e in heap if _open(e) and self.eligible(team, e[3].incident)), default=None)
+                cand = first_in_order(heap, lambda e: _open(e) and self.eligible(team, e[3].incident))
             if cand is not None and (best is None or cand[:3] < best[:3]):
                 best, best_heap = cand, heap
         if best is not None and best_heap is not None:
@@ -383,6 +438,30 @@ class Dispatcher:
             team.wake.succeed()
         elif team.state == "returning" and team.process is not None:
             team.process.interrupt("tasked")
+
+
+def first_in_order(heap: list[Entry], ok: Callable[[Entry], bool]) -> Entry | None:
+    """The smallest entry of ``heap`` for which ``ok`` holds: ``min(filter(ok, heap))``, without the scan.
+
+    A team restricted by zones, registration or the border rule takes the most urgent place it may
+    work; the queue is a heap, so its entries are visited in order (a frontier of the heap's own
+    tree: an entry is never smaller than its parent) and the first that ``ok`` accepts is the answer
+    — usually after a few, not the hundreds a queue holds on a busy day. Entries compare by
+    ``(priority, queued at, sequence)``, unique by the sequence number.
+    """
+    if not heap:
+        return None
+    n = len(heap)
+    frontier: list[tuple[tuple[int, float, int], int]] = [(heap[0][:3], 0)]
+    while frontier:
+        _, i = heapq.heappop(frontier)
+        entry = heap[i]
+        if ok(entry):
+            return entry
+        for child in (2 * i + 1, 2 * i + 2):
+            if child < n:
+                heapq.heappush(frontier, (heap[child][:3], child))
+    return None
 
 
 def _open(entry: Entry) -> bool:

@@ -3,6 +3,9 @@
 Road cuts (道路中断): travel to, from or within a cut region takes ``factor`` times longer (detours,
 walking in). The dispatcher, arriving teams, support convoys and material deliveries all price
 their trips through :meth:`RoadsFlow.factor`.
+
+A region's factor is computed once per state of the roads and kept until a cut, a jam or a
+reopening changes it (the dispatcher asks for it for every candidate team of every tasking).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class RoadsFlow:
         self.ctx = ctx
         self.cut: dict[str, float] = {}
         self.jams: dict[str, float] = {}
+        self._factors: dict[str, float] = {}  # region id -> factor, for the current cuts and jams
 
     @property
     def slowed(self) -> bool:
@@ -32,6 +36,7 @@ class RoadsFlow:
 
     def jam(self, zones: frozenset[str], delta: float, cause: str) -> None:
         """Add ``delta`` to the jam of ``zones`` (teams queuing on the roads); logged when it starts and ends."""
+        self._factors.clear()
         for zone in sorted(zones):
             before = self.jams.get(zone, 0.0)
             after = max(0.0, before + delta)
@@ -49,6 +54,7 @@ class RoadsFlow:
         if self.cut.get(region, 1.0) >= factor:
             return
         self.cut[region] = factor
+        self._factors.clear()
         self.ctx.emit("road.cut", region, region, {"factor": factor, "cause": cause})
         if duration is not None:
             self.ctx.env.process(self._restore_after(region, duration))
@@ -60,10 +66,17 @@ class RoadsFlow:
     def restore(self, region: str) -> None:
         """Reopen roads in ``region``."""
         if self.cut.pop(region, None) is not None:
+            self._factors.clear()
             self.ctx.emit("road.restored", region, region, {"factor": 1.0})
 
     def factor(self, region: Region) -> float:
         """Travel-time multiplier for a trip touching ``region``: the largest cut above it, times any jam there."""
+        f = self._factors.get(region.key)
+        if f is None:
+            f = self._factors[region.key] = self._factor(region)
+        return f
+
+    def _factor(self, region: Region) -> float:
         cut = self.cut
         f = max((f for key, f in cut.items() if key in region.lineage), default=1.0) if cut else 1.0
         if self.jams:

@@ -101,3 +101,131 @@ def test_nearest_team_by_travel_time_including_teams_on_their_way_home(checked: 
     assert tasked["second"] == "west-team"
     assert len(tasked) == 6
     assert checked["disagreements"] == 0
+
+
+def _random_world(teams: int, seed: int) -> str:
+    """A province of two counties, four townships each, and ``teams`` teams spread over it."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    lines = ["drillsim: 1", "id: ranked-cuts", "title: Teams under road cuts", "hazard: other",
+             "start: 2024-01-01T00:00:00+08:00", "duration: 12h", "seed: 1", "regions:",
+             "  prov: {name: Province, level: province, location: [116.0, 40.0]}"]
+    for c in range(2):
+        lines.append(f"  c{c}: {{name: County {c}, level: county, parent: prov, location: [{116 + c * 0.5}, 40.0]}}")
+        for t in range(4):
+            lines.append(f"  t{c}{t}: {{name: Town {c}{t}, level: township, parent: c{c}, "
+                         f"location: [{116 + c * 0.5 + t * 0.1}, {40 + t * 0.05}]}}")
+    lines.append("teams:")
+    for i in range(teams):
+        base = f"t{rng.integers(2)}{rng.integers(4)}"
+        caps = ["rescue"] + (["boat"] if rng.random() < 0.4 else [])
+        lon, lat = 116 + rng.random() * 0.9, 40 + rng.random() * 0.3
+        lines.append(f"  team-{i}: {{name: Team {i}, kind: fire_rescue, base: {base}, "
+                     f"capabilities: [{', '.join(caps)}], speed: {int(rng.integers(20, 80))}km/h, "
+                     f"location: [{lon:.4f}, {lat:.4f}]}}")
+    lines += ["reporting:", "  reporters: {delay: 1m}", "  hop_delay: {default: 1m}", "  top: province",
+              "rescue: {dispatch_level: county, work_time: 30m, road_factor: 1.3}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def cut_world() -> Exercise:
+    from drillsim.scenario import load_text
+
+    return Exercise(load_text(_random_world(40, 7), "ranked-cuts.yaml"), keep=False)
+
+
+def test_ranked_search_under_road_cuts_and_jams_is_the_scan_on_random_cases(cut_world: Exercise) -> None:
+    """Random cuts, jams, free teams (many, or few on a busy day), teams away from home, re-homed teams
+    and calls: the same candidates.
+
+    With roads cut the ranked walk multiplies each team's open-road time by the larger of its own
+    region's and the incident region's factor, and stops on the lower bound ``time × incident
+    factor``; the scan prices every free team. Both must return the same teams with the same times,
+    so the tie-break chooses the same team.
+    """
+    from types import SimpleNamespace
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    ex = cut_world
+    d = ex.dispatcher
+    roads = ex.roads
+    teams = list(ex.model.teams.values())
+    regions = [r for r in ex.model.regions.values()]
+    homes = [t.home for t in teams]
+    factor = st.sampled_from([1.5, 2.0, 3.0, 7.25])
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        cuts=st.dictionaries(st.sampled_from([r.key for r in regions]), factor, max_size=4),
+        jams=st.dictionaries(st.sampled_from([r.key for r in regions]), st.sampled_from([0.25, 0.5, 2.0]),
+                             max_size=3),
+        free=st.lists(st.booleans(), min_size=len(teams), max_size=len(teams)),
+        busy_day=st.booleans(),
+        away=st.dictionaries(st.integers(0, len(teams) - 1),
+                             st.tuples(st.floats(116.0, 116.9), st.floats(40.0, 40.3)), max_size=5),
+        rehome=st.dictionaries(st.integers(0, len(teams) - 1),
+                               st.tuples(st.floats(116.0, 116.9), st.floats(40.0, 40.3)), max_size=12),
+        where=st.sampled_from(regions),
+        spot=st.tuples(st.integers(0, 5), st.integers(0, 5)),
+        boat=st.booleans(),
+        tie=st.sampled_from([0.0, 0.5, 5.0]),
+    )
+    def case(cuts, jams, free, busy_day, away, rehome, where, spot, boat, tie):
+        for key in list(roads.cut):
+            roads.restore(key)
+        for key in list(roads.jams):
+            roads.jam(frozenset((key,)), -roads.jams[key], "test")
+        for key, f in cuts.items():
+            roads.cut_road(key, f, "test")
+        for key, j in jams.items():
+            roads.jam(frozenset((key,)), j, "test")
+        d.tie_within = tie
+        d.available.clear()
+        d._away.clear()
+        for i, team in enumerate(teams):
+            if team.home != homes[i] or i in rehome:
+                team.home = rehome.get(i, homes[i])  # a re-homed team's rankings go stale
+            team.position, team._leg = team.home, None
+            if i in away:
+                team.position = away[i]
+            if free[i] and not (busy_day and i % 5):  # a busy day: few free, looked up one by one
+                d._free(team)
+        loc = (round(where.location[0] + spot[0] * 0.01, 4), round(where.location[1] + spot[1] * 0.01, 4))
+        inc = SimpleNamespace(location=loc, region=where)
+        needs = frozenset({"rescue", "boat"} if boat else {"rescue"})
+        want = sorted((m, t.key) for m, t in d._near_by_scan(inc, needs))
+        # the first call may start the rankings afresh (many homes moved) and scan; the second is ranked
+        for _ in range(2):
+            got = d._near_ranked(inc, needs, loc)
+            assert sorted((m, t.key) for m, t in got) == want
+        assert loc in d._ranked
+        assert roads.slowed == bool(cuts or jams)
+
+    case()
+    assert ex.model.home_moves > 0
+
+
+def test_first_in_order_is_the_smallest_accepted_entry_of_a_heap() -> None:
+    """A restricted team's pick from the queue: the same entry as ``min`` over the accepted ones."""
+    import heapq
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from drillsim.flows.rescue import first_in_order
+
+    @settings(max_examples=300, deadline=None)
+    @given(keys=st.lists(st.tuples(st.integers(1, 3), st.sampled_from([0.0, 5.5, 12.0, 60.0])), max_size=40),
+           accepted=st.sets(st.integers(0, 39)))
+    def case(keys, accepted):
+        heap: list = []
+        for seq, (priority, at) in enumerate(keys):
+            heapq.heappush(heap, (priority, at, seq, None, None))
+        want = min((e for e in heap if e[2] in accepted), default=None)
+        assert first_in_order(heap, lambda e: e[2] in accepted) == want
+
+    case()
