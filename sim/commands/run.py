@@ -76,8 +76,9 @@ def main(args: argparse.Namespace) -> int:
               "or report)", file=sys.stderr)
         return 2
     log = StoredLog(exercise.log.header or {}, store, exercise.ended, False, str(log_path))
-    del exercise  # the engine's state (agents, incidents, queues) is not needed to score and report:
-    gc.collect()  # its cycles go now, before the report's peak, not whenever the collector next runs
+    exercise.model.release()  # the engine's state (agents, incidents, queues) is not needed to score and report:
+    del exercise  # its memory is reused by the report instead of adding to it
+    gc.collect()  # its cycles go now, not whenever the collector next runs
     if args.quiet:
         write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
                       force=args.force, doc_format=args.doc_format)
