@@ -69,6 +69,35 @@ def run_peak(scenario: dict[str, Any], *, report: bool = True) -> dict[str, Any]
                 "log_mib": round(log.stat().st_size / 2**20, 1)}
 
 
+_ENGINE_CHILD = """
+import json, sys, pathlib, tempfile
+from drillsim.engine import Exercise
+from drillsim.scenario import load
+with tempfile.TemporaryDirectory() as tmp:
+    loaded = load(sys.argv[2], [])
+    Exercise(loaded, log_path=pathlib.Path(tmp) / "events.jsonl", keep=False).run()
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+with open(sys.argv[1], "w") as fh:
+    json.dump({"peak_bytes": int(hwm.split()[1]) * 1024}, fh)
+"""
+
+
+def engine_peak(scenario: dict[str, Any]) -> float:
+    """Peak RSS (MiB) of the engine alone on ``scenario``: the log written, nothing kept, scored or reported.
+
+    The floor under ``drillsim run``: what the command adds above it is what scoring and the report hold.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{scenario['id']}.yaml"
+        path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        result = Path(tmp) / "peak.json"
+        proc = subprocess.run([sys.executable, "-c", _ENGINE_CHILD, str(result), str(path)], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0 or not result.exists():
+            raise RuntimeError(f"the engine run failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        return round(json.loads(result.read_text())["peak_bytes"] / 2**20, 1)
+
+
 def measure_peak_mib_100k_run() -> float:
     """Peak RSS (MiB) of ``drillsim run`` on the 100,000-incident workload, report included (target < 1024)."""
     return float(run_peak(scenario_data(100_000))["peak_mib"])
