@@ -101,7 +101,10 @@ class Exercise:
         loaded: The validated scenario (from :func:`drillsim.scenario.load`).
         seed: Root seed; defaults to the scenario's ``seed``.
         log_path: Where to write ``events.jsonl`` (None: memory only).
-        keep: Keep records in memory (``self.log.records``) for scoring and the console.
+        keep: Keep records in memory (``self.log.records``) for the console and live scoring.
+        tee: Also hand every encoded log line to this callable (a
+            :class:`drillsim.logstore.RecordStore`'s ``add_line``: what ``run`` scores from, with
+            ``keep`` off; docs/design.md, "Memory").
         players: Agencies whose decisions are asked of people instead of taken by doctrine.
         replicate: Replicate number (part of every stream key; sweeps use it).
         extra_header: Additional header fields (e.g. ``branch_of`` for a what-if branch).
@@ -120,7 +123,8 @@ class Exercise:
 
     def __init__(self, loaded: Loaded, seed: int | None = None, *, log_path: str | Path | None = None,
                  keep: bool = True, players: Iterable[str] = (), replicate: int = 0,
-                 extra_header: dict[str, Any] | None = None, replace: bool = False, staged: bool = False) -> None:
+                 extra_header: dict[str, Any] | None = None, replace: bool = False, staged: bool = False,
+                 tee: Callable[[bytes], Any] | None = None) -> None:
         scenario = loaded.scenario
         self.loaded = loaded
         self.scenario = scenario
@@ -128,7 +132,7 @@ class Exercise:
         self.duration: float = scenario.duration
         self.env = simpy.Environment(initial_time=0.0)
         self.streams = Streams(self.seed, replicate)
-        self.log = EventLog(keep=keep, env=self.env)
+        self.log = EventLog(keep=keep, env=self.env, tee=tee)
         self.emit = self.log.emit
         self.model = DrillModel(scenario, self.streams, clock=lambda: self.env.now)
         unknown = sorted(set(players) - set(self.model.agencies))

@@ -154,8 +154,11 @@ class EventLog:
     Args:
         clock: Returns the current simulated time in minutes.
         writer: Where lines go (None: not written).
-        keep: Keep record tuples in :attr:`records` (scoring and the TUI read them from memory).
+        keep: Keep record tuples in :attr:`records` (the console and live scoring read them from memory).
         env: A simpy environment whose time is read directly (faster than ``clock`` on the hot path).
+        tee: Also hand every encoded line to this callable (after the writer): a
+            :class:`drillsim.logstore.RecordStore` collects the run's records compactly for scoring
+            without ``keep`` (docs/design.md, "Memory"). Lines are encoded even without a writer.
 
     Attributes:
         limit: Records the log takes before :meth:`emit` raises :class:`RunLimit`
@@ -163,7 +166,7 @@ class EventLog:
     """
 
     def __init__(self, clock: Callable[[], float] | None = None, writer: JsonlWriter | None = None,
-                 keep: bool = True, *, env: Any = None) -> None:
+                 keep: bool = True, *, env: Any = None, tee: Callable[[bytes], Any] | None = None) -> None:
         if env is not None:
             clock = lambda: env.now  # noqa: E731 - only for callers of clock(); emit reads env directly
         if clock is None:
@@ -171,7 +174,8 @@ class EventLog:
         self._clock = clock
         self._env = env
         self.writer = writer
-        self._put: Callable[[bytes], Any] | None = writer.put if writer is not None else None
+        self.tee = tee
+        self._put: Callable[[bytes], Any] | None = _sink(writer, tee)
         self.keep = keep
         self.records: list[Row] = []
         self.header: dict[str, Any] | None = None
@@ -186,7 +190,7 @@ class EventLog:
         """Start writing to ``writer`` (before the header: the header is known before any file is opened)."""
         assert self._seq == 0, "a writer is attached before the first record"
         self.writer = writer
-        self._put = writer.put
+        self._put = _sink(writer, self.tee)
 
     def subscribe(self, listener: Callable[[Row], None]) -> None:
         """Call ``listener(record_tuple)`` for every record from now on (TUI panes, live scoring)."""
@@ -250,6 +254,21 @@ class EventLog:
             self.writer.close()
 
 
+def _sink(writer: JsonlWriter | None, tee: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """Where :meth:`EventLog.emit` puts each encoded line: the writer's buffer, the tee, or both."""
+    if tee is None:
+        return writer.put if writer is not None else None
+    if writer is None:
+        return tee
+    put = writer.put
+
+    def both(line: bytes) -> None:
+        put(line)
+        tee(line)
+
+    return both
+
+
 @dataclass
 class LogData:
     """A log read back from disk.
@@ -295,10 +314,15 @@ def read_log(path: str | Path) -> LogData:
     records = list(scan)
     complete = bool(records) and records[-1].kind == END_KIND
     if not complete:
-        last = f"t={records[-1].t} (seq {records[-1].seq})" if records else "the header"
-        notes.warnings.append(f"{p}: the run did not finish (no {END_KIND} record; the log stops at {last}): "
-                              "it was interrupted, crashed or is still running")
+        notes.warnings.append(unfinished(p, records[-1] if records else None))
     return LogData(header, records, complete, notes.torn, str(p), notes.warnings)
+
+
+def unfinished(path: str | Path, last: Record | None) -> str:
+    """The warning for a log without ``exercise.ended``, saying where it stops (``last``: its last record)."""
+    at = f"t={last.t} (seq {last.seq})" if last is not None else "the header"
+    return (f"{path}: the run did not finish (no {END_KIND} record; the log stops at {at}): "
+            "it was interrupted, crashed or is still running")
 
 
 def iter_records(path: str | Path, on_torn: Callable[[str], None] | None = None) -> Iterator[Record]:

@@ -9,6 +9,7 @@ else cumulative requested, delivered and short quantities per item.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drillsim.reports.figures.common import PALETTE, L, hours_axis, legend_beside, new_figure
@@ -45,7 +46,7 @@ def _initial(view: LogView) -> dict[tuple[str, str, str], float]:
     return out
 
 
-def _stock_series(view: LogView, records: list[Any]) -> dict[str, list[tuple[float, float]]]:
+def _stock_series(view: LogView, records: Sequence[Any]) -> dict[str, list[tuple[float, float]]]:
     initial = _initial(view)
     series: dict[tuple[str, str, str], list[tuple[float, float]]] = {
         k: [(0.0, v)] for k, v in initial.items()
@@ -126,11 +127,11 @@ def _shortfalls(ax: Any, shorts: list[Any], lang: str) -> None:
                    clip_on=False, label=L(lang, "shortfall", "物资缺口"))
 
 
-def _items(records: list[Any]) -> list[str]:
+def _items(records: Sequence[Any]) -> list[str]:
     return sorted({str(r.data.get("item") or r.subject) for r in records})
 
 
-def _flows(ax: Any, records: list[Any], end: float, lang: str, names: dict[str, str]) -> None:
+def _flows(ax: Any, records: Sequence[Any], end: float, lang: str, names: dict[str, str]) -> None:
     """Cumulative requested / delivered / short quantities per item (no stock known)."""
     styles = {
         "material.requested": ("-", L(lang, "requested", "申请")),

@@ -117,15 +117,18 @@ class ProgressBar:
 
 
 def read_run_log(path: str | Path, stream: TextIO | None = None) -> Any:
-    """:func:`drillsim.log.read_log` for commands: print what the reader noticed as ``drillsim: warning:`` lines.
+    """Read a log to score and report, compactly: print what the reader noticed as ``drillsim: warning:`` lines.
+
+    The records go into a :class:`drillsim.logstore.RecordStore` in one pass (read and checked as
+    :func:`drillsim.log.read_log` does), so a long log is never held as Python objects.
 
     A log cut by a crash is still usable (its readable part is intact); the user must be told that
     its last line was dropped or that the run never finished, so a report is not taken for a whole
     run. A damaged log raises :class:`drillsim.log.LogError` (the CLI prints it and exits 2).
     """
-    from drillsim.log import read_log
+    from drillsim.logstore import read_store
 
-    data = read_log(path)
+    data = read_store(path)
     for warning in data.warnings:
         print(f"drillsim: warning: {warning}", file=stream or sys.stderr)
     return data

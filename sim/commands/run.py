@@ -7,6 +7,7 @@ is then never imported).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -41,7 +42,8 @@ def main(args: argparse.Namespace) -> int:
     """Load, simulate, summarise."""
     from drillsim.commands import outputs
     from drillsim.engine import Exercise
-    from drillsim.log import LogData, Record, RunLimit
+    from drillsim.log import RunLimit
+    from drillsim.logstore import RecordStore, StoredLog
     from drillsim.scenario import load
     from drillsim.units import format_duration
 
@@ -53,7 +55,8 @@ def main(args: argparse.Namespace) -> int:
     outputs.check_log_free(log_path, args.force)  # said before simulating; the engine refuses it anyway
     replaced = outputs.file_sha256(log_path) if log_path.is_file() else None
     wall0 = time.perf_counter()
-    exercise = Exercise(loaded, seed, log_path=log_path, replace=args.force)
+    store = RecordStore()  # what is scored: the records as written, compressed (docs/design.md, "Memory")
+    exercise = Exercise(loaded, seed, log_path=log_path, replace=args.force, keep=False, tee=store.add_line)
     bar = ProgressBar() if not args.quiet else None
     limited: RunLimit | None = None
     stale: list[Path] = []
@@ -72,8 +75,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"drillsim: the run stopped: {limited}\n  log         {log_path} (up to the limit; no scorecard "
               "or report)", file=sys.stderr)
         return 2
-    log = LogData(exercise.log.header or {}, [Record(*r) for r in exercise.log.records[1:]], exercise.ended,
-                  False, str(log_path))
+    log = StoredLog(exercise.log.header or {}, store, exercise.ended, False, str(log_path))
+    exercise.model.release()  # the engine's state (agents, incidents, queues) is not needed to score and report:
+    del exercise  # its memory is reused by the report instead of adding to it
+    gc.collect()  # its cycles go now, not whenever the collector next runs
     if args.quiet:
         write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
                       force=args.force, doc_format=args.doc_format)

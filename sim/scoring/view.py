@@ -1,7 +1,8 @@
 """A read-only index of an event log up to a moment: what scoring and reports look things up in.
 
-Built once per scoring call from the header and the records (``Record`` named tuples, or the plain
-tuples the engine keeps in memory). It never touches engine state: names, the region tree, team
+Built once per scoring call from the header and the records (``Record`` named tuples, the plain
+tuples the engine keeps in memory, or a :class:`~drillsim.logstore.RecordStore` whose compressed
+kinds it reads in place). It never touches engine state: names, the region tree, team
 kinds and the scenario's objectives all come from the header (roster and ``definition``), so a log
 file is scored the same way on any machine, long after the run.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from drillsim.levels import admin_rank
 from drillsim.log import END_KIND, HEADER_KIND, Record
+from drillsim.logstore import RecordStore
 from drillsim.scoring.text import Text, incident_label
 from drillsim.text import both
 
@@ -30,44 +32,64 @@ class LogView:
     """
 
     def __init__(
-        self, header: dict[str, Any], records: Iterable[Sequence[Any]], until: float | None = None
+        self, header: dict[str, Any], records: Iterable[Sequence[Any]] | RecordStore, until: float | None = None
     ) -> None:
         self.header = header
-        recs: list[Record] = []
-        for r in records:
-            rec = r if isinstance(r, Record) else Record(*r)
-            if rec.kind == HEADER_KIND:
-                continue
-            if until is not None and rec.t > until:
-                break
-            recs.append(rec)
-        self.records = recs
-        self._seqs = [r.seq for r in recs]
-        self.by_kind: dict[str, list[Record]] = {}
-        for rec in recs:
-            self.by_kind.setdefault(rec.kind, []).append(rec)
-        ended = self.by_kind.get(END_KIND)
-        self.final = bool(ended)
-        if until is not None:
-            self.horizon = float(until)
-        elif ended:
-            self.horizon = float(ended[-1].t)
+        self._store: RecordStore | None = None
+        if isinstance(records, RecordStore) and until is None:
+            # The compact path (``run``, ``report``): read the store's kinds in place, decoding as
+            # metrics walk them; nothing is copied (docs/design.md, "Memory").
+            self._store = records
+            self.records: Sequence[Record] = records.records()
+            final = records.final
+            self.final = final is not None and final.kind == END_KIND
+            self.horizon = float(final.t) if final is not None else 0.0
+            self.by_kind: dict[str, Sequence[Record]] = {k: records.kind(k) for k in records.kinds()}
+            self._seqs: list[int] = []
         else:
-            self.horizon = float(recs[-1].t) if recs else 0.0
+            recs: list[Record] = []
+            for r in records:
+                rec = r if isinstance(r, Record) else Record(*r)
+                if rec.kind == HEADER_KIND:
+                    continue
+                if until is not None and rec.t > until:
+                    break
+                recs.append(rec)
+            self.records = recs
+            self._seqs = [r.seq for r in recs]
+            grouped: dict[str, list[Record]] = {}
+            for rec in recs:
+                grouped.setdefault(rec.kind, []).append(rec)
+            self.by_kind = dict(grouped)
+            ended = grouped.get(END_KIND)
+            self.final = bool(ended)
+            if until is not None:
+                self.horizon = float(until)
+            elif ended:
+                self.horizon = float(ended[-1].t)
+            else:
+                self.horizon = float(recs[-1].t) if recs else 0.0
         roster = header.get("roster") or {}
         self.regions: dict[str, dict[str, Any]] = roster.get("regions") or {}
         self.agencies: dict[str, dict[str, Any]] = roster.get("agencies") or {}
         self.teams: dict[str, dict[str, Any]] = roster.get("teams") or {}
         self.definition: dict[str, Any] = header.get("definition") or {}
         self._defined: dict[str, Text] | None = None
-        self.incidents: dict[str | None, Record] = {  # looked up by records' subjects (maybe None)
-            r.subject: r for r in self.kind("incident.occurred") if r.subject is not None
-        }
+        self._incidents: dict[str | None, Record] | None = None
+
+    @property
+    def incidents(self) -> dict[str | None, Record]:
+        """``incident.occurred`` by incident id (looked up by records' subjects); built on first use."""
+        if self._incidents is None:
+            self._incidents = {r.subject: r for r in self.kind("incident.occurred") if r.subject is not None}
+        return self._incidents
 
     # -- records -------------------------------------------------------------------------------
 
-    def kind(self, *kinds: str) -> list[Record]:
-        """Records of the given kinds, in log order."""
+    def kind(self, *kinds: str) -> Sequence[Record]:
+        """Records of the given kinds, in log order (from a store: a lazy sequence, walked block by block)."""
+        if self._store is not None:
+            return self._store.kind(*kinds)
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
         out = [r for k in kinds for r in self.by_kind.get(k, [])]
@@ -76,6 +98,8 @@ class LogView:
 
     def after(self, seq: int) -> Iterator[Record]:
         """Records after ``seq``, in log order."""
+        if self._store is not None:
+            return self._store.records().after(seq)
         pos = bisect_right(self._seqs, seq)
         return (self.records[i] for i in range(pos, len(self.records)))
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drillsim.levels import ADMIN_LEVELS
+from drillsim.logstore import RecordStore
 from drillsim.scoring.statistics import quantile
 
 COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
@@ -51,8 +52,8 @@ class RunScore:
 
 
 def run_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) -> RunScore:
-    """Summarise one run from its header and records (tuples or :class:`drillsim.log.Record`)."""
-    records = records if isinstance(records, list) else list(records)
+    """Summarise one run from its header and records (tuples, :class:`drillsim.log.Record` or a record store)."""
+    records = records if isinstance(records, list | RecordStore) else list(records)
     base = record_metrics(header, records)
     if importlib.util.find_spec("drillsim.scoring") is None:
         return base

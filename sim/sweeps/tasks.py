@@ -105,15 +105,23 @@ def run_batch(scenario: ScenarioSource, jobs: Sequence[Job], keep_logs: bool = F
 
 def _run(loaded: Any, job: Job, keep_logs: bool, t0: float) -> Outcome:
     from drillsim.engine import Exercise
-    from drillsim.log import encode
+    from drillsim.logstore import RecordStore
     from drillsim.sweeps.metrics import run_metrics
 
-    exercise = Exercise(loaded, job.seed, keep=True)
+    # The records go to a compact store, not a list (docs/design.md, "Memory"); kept logs are the lines as written.
+    store = RecordStore()
+    lines: list[bytes] = []
+    add = store.add_line
+
+    def keep_line(line: bytes) -> None:
+        lines.append(line)
+        add(line)
+
+    exercise = Exercise(loaded, job.seed, keep=False, tee=keep_line if keep_logs else add)
     try:
         exercise.run(slices=SLICES)
-        records = exercise.log.records
-        score = run_metrics(exercise.log.header or {}, records)
-        log = b"".join(encode(r) for r in records) if keep_logs else None
+        score = run_metrics(exercise.log.header or {}, store)
+        log = b"".join(lines) if keep_logs else None
     finally:
         if exercise.ended:
             exercise.dispose()  # the records go now; the rest is the young generation's to collect

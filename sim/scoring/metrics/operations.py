@@ -7,7 +7,7 @@ is observed from its ``task.unresolved`` record (or censored at the horizon).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from drillsim.log import Record
@@ -34,7 +34,7 @@ def _task_name(view: LogView, r: Record) -> Any:
     return {lang: text if lang == "zh" else f"{text}.{task}" for lang, text in name.items()}
 
 
-def _ends(view: LogView, kinds: tuple[str, ...], ended: str) -> tuple[list[Record], dict[tuple[Any, Any], Record]]:
+def _ends(view: LogView, kinds: tuple[str, ...], ended: str) -> tuple[Sequence[Record], dict[tuple[Any, Any], Record]]:
     """Opening records of ``kinds`` and, per ``(incident, task)``, its ending record (``ended`` or unresolved)."""
     opened = view.kind(*kinds)
     out: dict[tuple[Any, Any], Record] = {}

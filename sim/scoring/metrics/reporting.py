@@ -52,10 +52,11 @@ def _expected(
     by_incident: dict[str, list[str]] = {}
     for first, region in firsts:
         by_incident.setdefault(first, []).append(region)
-    detections = {r.subject: r for r in reversed(view.kind("incident.detected"))}
+    # seqs, not records: a compact view decodes records anew on each pass (docs/design.md, "Memory")
+    detections = {r.subject: r.seq for r in reversed(view.kind("incident.detected"))}
     for det in view.kind("incident.detected"):
         inc = det.subject
-        if inc is None or detections.get(inc) is not det or not scope.incident(inc):
+        if inc is None or detections.get(inc) != det.seq or not scope.incident(inc):
             continue
         home = det.data.get("region") or det.actor
         chain = view.ancestors(home)[1:]

@@ -1,0 +1,338 @@
+"""A log's records held compactly for scoring and reports: grouped by kind, in compressed blocks.
+
+Scoring and the after-action report read a log kind by kind ("every ``report.received``", "the
+``level.changed`` records"), a few passes each. Holding every record as Python objects costs about
+1 KB a record (a named tuple, a dict per ``data``, its strings and floats): 2–4 GiB for a
+100,000-incident run. A :class:`RecordStore` instead keeps each kind's records as the log's own
+JSON lines, packed into zlib blocks of :data:`BLOCK` lines (about 30 bytes a record), and decodes
+them again, one block at a time, whenever a reader walks them. Kinds with fewer records than a
+block (decisions, injects, level changes) stay as plain lines and are decoded once.
+
+It is filled either from the lines the engine writes (:meth:`RecordStore.add_line`, as an
+:class:`drillsim.log.EventLog` tee: nothing is parsed twice and nothing of the run is kept as
+objects) or from records read back from a file (:meth:`RecordStore.add`, :func:`read_store`).
+Either way what a reader gets is exactly what :func:`drillsim.log.read_log` would give for the
+file: :class:`~drillsim.log.Record` tuples decoded from the written JSON.
+"""
+
+from __future__ import annotations
+
+import heapq
+import zlib
+from array import array
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, overload
+
+import orjson
+
+from drillsim.log import END_KIND, HEADER_KIND, Record, encode, iter_records, unfinished
+
+BLOCK = 1024
+"""Lines per compressed block (and the size below which a kind is kept uncompressed and decoded once)."""
+
+LEVEL = 3
+"""zlib level: ~10× smaller than the JSON at ~1 µs a line; higher levels gain little and cost 3×."""
+
+DECODED = 64
+"""Decoded blocks a store keeps (least recently used go first): up to 64 × 1,024 records as objects.
+
+A constant, so memory does not grow with the log; scoring and the report walk some kinds several
+times, and a log of up to ~65,000 records (a bundled scenario, a sweep's run) is decoded once
+instead of once a pass (the 96-hour rainstorm scored ~30 % slower without it)."""
+
+_KIND = b'"kind":"'
+_loads = orjson.loads
+
+
+def _record(line: bytes) -> Record:
+    o = _loads(line)
+    return Record(o["t"], o["seq"], o["kind"], o["actor"], o["subject"], o["data"])
+
+
+def _seq_of(line: bytes) -> int:
+    """The ``seq`` of an encoded line (``{"t":…,"seq":N,…``: the field order of :func:`drillsim.log.encode`)."""
+    start = line.index(b'"seq":') + 6
+    return int(line[start:line.index(b",", start)])
+
+
+class KindRecords(Sequence[Record]):
+    """The records of one kind, in log order: a lazy sequence that decodes a block at a time.
+
+    Iterating decodes each block once per pass and holds only that block's records; indexing
+    decodes (and caches) the one block it falls in. Once the store is complete a kind small enough
+    to have no compressed block is decoded once and kept.
+    """
+
+    def __init__(self, cache: OrderedDict[tuple[int, int], list[Record]] | None = None) -> None:
+        self._cache: OrderedDict[tuple[int, int], list[Record]] = OrderedDict() if cache is None else cache
+        self._blocks: list[bytes] = []
+        self._first_seq: list[int] = []  # seq of each block's first record (for :meth:`from_seq`)
+        self._tail: list[bytes] = []
+        self._tail_first = 0
+        self._count = 0
+        self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
+
+    def _add(self, line: bytes, seq: int) -> None:
+        if not self._tail:
+            self._tail_first = seq
+        self._tail.append(line)
+        self._count += 1
+        self._decoded = None
+        if len(self._tail) >= BLOCK:
+            self._blocks.append(zlib.compress(b"\n".join(self._tail), LEVEL))
+            self._first_seq.append(self._tail_first)
+            self._tail = []
+
+    def _block(self, i: int) -> list[Record]:
+        """Block ``i`` decoded (``i == len(blocks)``: the uncompressed tail)."""
+        if i == len(self._blocks):
+            if self._decoded is None:
+                self._decoded = [_record(line) for line in self._tail]
+            return self._decoded
+        key = (id(self), i)
+        cache = self._cache
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = [_record(line) for line in zlib.decompress(self._blocks[i]).split(b"\n")]
+            if len(cache) > DECODED:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        return got
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.from_block(0)
+
+    def from_block(self, first: int) -> Iterator[Record]:
+        """Records from block ``first`` on (each block decoded as the walk reaches it)."""
+        for i in range(first, len(self._blocks) + 1):
+            yield from self._block(i)
+
+    def from_seq(self, seq: int) -> Iterator[Record]:
+        """Records with a sequence number above ``seq``, in order (starting at the block that holds it)."""
+        first = max(0, bisect_right(self._first_seq, seq) - 1)
+        if self._tail and self._tail_first <= seq:
+            first = len(self._blocks)
+        return (r for r in self.from_block(first) if r.seq > seq)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        n = self._count
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("record index out of range")
+        block, at = divmod(index, BLOCK)
+        return self._block(block)[at]
+
+    def __reversed__(self) -> Iterator[Record]:
+        for i in range(len(self._blocks), -1, -1):
+            yield from reversed(self._block(i))
+
+
+class MergedRecords(Sequence[Record]):
+    """Records of several kinds (or of all) merged into log order, lazily.
+
+    For every kind of a store the merge follows the store's order (the kind of each record, four
+    bytes a record); for a few kinds it is a heap merge by ``seq``.
+    """
+
+    def __init__(self, parts: Sequence[KindRecords], order: array[int] | None = None, first_seq: int = 0) -> None:
+        self._order = order
+        self._first_seq = first_seq
+        self._parts = list(parts) if order is not None else [p for p in parts if len(p)]
+
+    def __len__(self) -> int:
+        return len(self._order) if self._order is not None else sum(len(p) for p in self._parts)
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._order is not None:
+            return self._follow([iter(p) for p in self._parts], 0)
+        if len(self._parts) == 1:
+            return iter(self._parts[0])
+        return heapq.merge(*self._parts, key=_by_seq)
+
+    def _follow(self, iters: list[Iterator[Record]], start: int) -> Iterator[Record]:
+        nexts = [it.__next__ for it in iters]
+        for k in islice(self._order or (), start, None):
+            yield nexts[k]()
+
+    def after(self, seq: int) -> Iterator[Record]:
+        """Records after ``seq``, in log order, decoding only from the blocks that hold them."""
+        iters = [p.from_seq(seq) for p in self._parts]
+        if self._order is not None:
+            return self._follow(iters, max(0, seq - self._first_seq + 1))
+        return heapq.merge(*iters, key=_by_seq)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, int) and index == -1 and len(self):
+            return max((p[-1] for p in self._parts if len(p)), key=_by_seq)
+        return list(self)[index]
+
+
+def _by_seq(r: Record) -> int:
+    return r.seq
+
+
+@dataclass
+class RecordStore:
+    """Every record of one log, grouped by kind and held compressed (see the module docstring).
+
+    Attributes:
+        header: The header's data (from the ``log.header`` line), once it was added.
+        count: Records held (the header not counted).
+        last: The last record added (what a reader checks for the end of the exercise).
+    """
+
+    header: dict[str, Any] | None = None
+    count: int = 0
+    last: Record | None = None
+    _kinds: dict[str, KindRecords] = field(default_factory=dict)
+    _index: dict[str, int] = field(default_factory=dict)
+    _order: array[int] = field(default_factory=lambda: array("I"))  # each record's kind (its index), in log order
+    _first_seq: int = -1
+    _next_seq: int = -1
+    _in_order: bool = True  # seqs run on by one (what a log has): the order array is indexed by seq
+    _last_line: bytes = b""
+    _cache: OrderedDict[tuple[int, int], list[Record]] = field(default_factory=OrderedDict)
+
+    def add_line(self, line: bytes) -> None:
+        """Take one line as :class:`drillsim.log.EventLog` writes it (an :meth:`EventLog` tee).
+
+        Only the kind and ``seq`` are read from the line now (the writer's fixed field order);
+        the header line is decoded for :attr:`header`.
+        """
+        start = line.index(_KIND) + 8
+        kind = line[start:line.index(b'"', start)].decode()
+        if kind == HEADER_KIND:
+            self.header = _loads(line)["data"]
+            return
+        records = self._kinds.get(kind)
+        if records is None:
+            records = self._kinds[kind] = KindRecords(self._cache)
+            self._index[kind] = len(self._index)
+        seq = _seq_of(line)
+        if self._first_seq < 0:
+            self._first_seq = seq
+        elif seq != self._next_seq:
+            self._in_order = False
+        self._next_seq = seq + 1
+        records._add(line.rstrip(b"\n"), seq)
+        self._order.append(self._index[kind])
+        self.count += 1
+        self._last_line = line
+        self.last = None
+
+    def add(self, rec: Record | Sequence[Any]) -> None:
+        """Take one record (a :class:`Record` read back from a file, or an engine tuple)."""
+        self.add_line(encode(tuple(rec)))
+
+    @property
+    def final(self) -> Record | None:
+        """The last record (decoded from its line), or None before any."""
+        if self.last is None and self._last_line:
+            self.last = _record(self._last_line)
+        return self.last
+
+    @property
+    def ended(self) -> bool:
+        """True when the last record is ``exercise.ended`` (a complete log)."""
+        final = self.final
+        return final is not None and final.kind == END_KIND
+
+    def kinds(self) -> list[str]:
+        """Kinds present, in the order first seen."""
+        return list(self._kinds)
+
+    def kind(self, *kinds: str) -> Sequence[Record]:
+        """The records of ``kinds`` in log order (a lazy sequence; empty when none)."""
+        if len(kinds) == 1:
+            return self._kinds.get(kinds[0]) or KindRecords()
+        return MergedRecords([self._kinds[k] for k in kinds if k in self._kinds])
+
+    def records(self) -> MergedRecords:
+        """Every record (the header excluded) in log order, lazily."""
+        if self._in_order:
+            return MergedRecords(list(self._kinds.values()), self._order, self._first_seq)
+        return MergedRecords(list(self._kinds.values()))
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records())
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def store_of(records: Iterable[Sequence[Any]]) -> RecordStore:
+    """A store holding ``records`` (header records skipped)."""
+    store = RecordStore()
+    for rec in records:
+        if rec[2] != HEADER_KIND:
+            store.add(rec)
+    return store
+
+
+@dataclass
+class StoredLog:
+    """A log read back into a :class:`RecordStore` in one pass: the compact twin of :class:`drillsim.log.LogData`.
+
+    Attributes:
+        header: The header's data.
+        records: The records (a :class:`RecordStore`: iterable, sized, grouped by kind).
+        complete: The exercise ended normally.
+        torn: A partial last line was dropped.
+        path: Where it was read from.
+        warnings: What a reader should be told (as :attr:`drillsim.log.LogData.warnings`).
+    """
+
+    header: dict[str, Any]
+    records: RecordStore
+    complete: bool = False
+    torn: bool = False
+    path: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> list[Record]:
+        """External inputs in order (``input.received``)."""
+        return list(self.records.kind("input.received"))
+
+
+def read_store(path: str | Path) -> StoredLog:
+    """Read and check a log as :func:`drillsim.log.read_log` does, into a :class:`RecordStore`.
+
+    Raises:
+        LogError: as :func:`drillsim.log.read_log`.
+    """
+    warnings: list[str] = []
+    store = RecordStore()
+    it = iter_records(path, on_torn=warnings.append)
+    header = next(it).data
+    for rec in it:
+        store.add(rec)
+    store.header = header
+    torn = bool(warnings)
+    if not store.ended:
+        warnings.append(unfinished(Path(path), store.final))
+    return StoredLog(header, store, store.ended, torn, str(path), warnings)
