@@ -82,6 +82,7 @@ INCIDENT_KINDS: dict[str, Pair] = {
     "evacuation_order": ("evacuation order", "组织群众转移"),
     "flood_evacuation": ("flood evacuation", "洪水转移避险"),
     "storage_evacuation": ("storage-area evacuation", "蓄滞洪区群众转移"),
+    "storage_trapped": ("people caught in a storage area", "蓄滞洪区群众被困"),
     "fire_trapped": ("people cut off by fire", "群众受火围困"),
     "ammonia_leak": ("ammonia leak", "液氨泄漏"),
     "exposed_workers": ("workers caught by the gas", "作业人员遇险"),
