@@ -63,10 +63,15 @@ def memory() -> dict[str, Any]:
     return out
 
 
-def run_sweep(scenario: str, out: Path, quick: bool) -> dict[str, Any]:
+def run_sweep(scenario: str, out: Path, quick: bool, repeats: int | None = None,
+              budget: float | None = None) -> dict[str, Any]:
     from benchmarks import sweep_bench
 
     args = ["--scenario", scenario, "--out", str(out), "--quiet"]
+    if repeats is not None:
+        args += ["--repeats", str(repeats)]
+    if budget is not None:
+        args += ["--budget", str(budget), "--wait", str(min(budget / 4, 120.0))]
     if quick:
         args += ["--runs", "100" if scenario.startswith("mentougou") else "40", "--repeats", "1", "--wait", "10",
                  "--no-dask", "--budget", "300"]
@@ -81,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-sweep", action="store_true",
                     help="take the sweep measurements from benchmarks/sweep_results*.json instead of running "
                          "them (they take several minutes and want a quiet machine)")
+    ap.add_argument("--sweep-repeats", type=int, default=None,
+                    help="pairs of 1- and 2-worker sweeps to measure (default: sweep_bench's 3)")
+    ap.add_argument("--sweep-budget", type=float, default=None,
+                    help="seconds each sweep benchmark may spend waiting for a quiet machine and measuring "
+                         "(default: sweep_bench's 900; a busy shared machine is never quiet)")
     ap.add_argument("--scale", action="store_true",
                     help="also time 1k/10k/100k-incident runs in fresh processes (records kept)")
     args = ap.parse_args(argv)
@@ -106,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.reuse_sweep and file.exists():
             results[key] = json.loads(file.read_text())
         else:
-            results[key] = run_sweep(scenario, file, args.quick)
+            results[key] = run_sweep(scenario, file, args.quick, args.sweep_repeats, args.sweep_budget)
     results.update(headline(results))
     from drillsim.fileio import atomic_write_text
 
