@@ -32,24 +32,25 @@ def _install_partial_mesa() -> None:
     package = importlib.util.module_from_spec(spec)
     sys.modules["mesa"] = package
     try:
-        importlib.import_module("mesa.agent")
-        importlib.import_module("mesa.model")
+        agent = importlib.import_module("mesa.agent")
+        model = importlib.import_module("mesa.model")
     except BaseException:
         sys.modules.pop("mesa", None)
         raise
-    package.Agent = package.agent.Agent  # type: ignore[attr-defined]
-    package.Model = package.model.Model  # type: ignore[attr-defined]
+    # the two names drillsim uses, as the full package has them (attributes of a module object)
+    setattr(package, "Agent", agent.Agent)  # noqa: B010
+    setattr(package, "Model", model.Model)  # noqa: B010
     loader = spec.loader
 
     def __getattr__(name: str) -> Any:
         """Run mesa's own ``__init__`` once, then answer as the full package does."""
         if name.startswith("__"):
             raise AttributeError(name)
-        del package.__getattr__  # type: ignore[attr-defined]
+        delattr(package, "__getattr__")
         loader.exec_module(package)
         return getattr(package, name)
 
-    package.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    setattr(package, "__getattr__", __getattr__)  # noqa: B010 (a module attribute, not a method)
 
 
 _install_partial_mesa()
