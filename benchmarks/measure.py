@@ -21,11 +21,11 @@ from benchmarks.workload import plain_simpy, scenario_data
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_generated(n: int) -> Any:
+def _load_generated(n: int, **options: bool) -> Any:
     from drillsim.scenario.load import load_document
     from drillsim.scenario.yamlsafe import Document
 
-    return load_document(Document(f"bench-{n}", scenario_data(n)), f"bench:{n}")
+    return load_document(Document(f"bench-{n}", scenario_data(n, **options)), f"bench:{n}")
 
 
 def engine_run(n: int, log_dir: Path, keep: bool = True) -> tuple[int, float, int]:

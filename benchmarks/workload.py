@@ -22,8 +22,12 @@ CUT_EVERY_H, CUT_HOURS, CUT_FACTOR = 6, 12, 3
 """Every 6 h the roads of one county are cut for 12 h (travel to and from it × 3), cities in turn."""
 
 
-def scenario_data(n: int) -> dict[str, Any]:
-    """Plain data of the benchmark scenario with ``n`` incidents."""
+def scenario_data(n: int, joint: bool = True, road_cuts: bool = True) -> dict[str, Any]:
+    """Plain data of the benchmark scenario with ``n`` incidents.
+
+    ``joint`` and ``road_cuts`` off give the plain workload of single-team calls on open roads
+    (what tests of the nearest-team search want: every dispatch on its fast path).
+    """
     regions: dict[str, Any] = {"prov": {"name": "Province", "level": "province", "location": [116.0, 40.0]}}
     teams: dict[str, Any] = {}
     weights: dict[str, float] = {}
@@ -47,13 +51,13 @@ def scenario_data(n: int) -> dict[str, Any]:
                                         "location": [116.0 + c * 0.5 + k * 0.1 + t * 0.02 + v * 0.005, 40.17]}
                     weights[village] = 1.0
     hours = math.ceil(n / RATE_PER_H * 1.5) + 24
-    joint = n // JOINT_SHARE
+    joint = n // JOINT_SHARE if joint else 0
     injects = {
         f"CUT-{i}": {"at": f"{at}h", "to": ["prov-hq"], "title": f"Road cut in c{c}k{k}",
                      "message": f"Roads of c{c}k{k} washed out for {CUT_HOURS} h",
                      "effects": [{"road_cut": {"region": f"c{c}k{k}", "factor": CUT_FACTOR,
                                                "for": f"{CUT_HOURS}h", "cause": "washout"}}]}
-        for i, (c, k, at) in enumerate(cuts(hours))
+        for i, (c, k, at) in enumerate(cuts(hours) if road_cuts else [])
     }
     return {
         "drillsim": 1, "id": f"bench-{n}", "title": f"Benchmark with {n} incidents", "hazard": "other",
