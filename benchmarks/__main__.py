@@ -65,7 +65,14 @@ def memory() -> dict[str, Any]:
 
 def run_sweep(scenario: str, out: Path, quick: bool, repeats: int | None = None,
               budget: float | None = None) -> dict[str, Any]:
-    from benchmarks import sweep_bench
+    """Run benchmarks.sweep_bench in a fresh process and return what it wrote.
+
+    A fresh process, because this one has run other benchmarks (and a Dask client may have left
+    threads): with threads alive the local pool starts its workers from a forkserver, whose
+    children are not ours, so their CPU would count as "the rest of the machine" and every
+    measurement would look busy.
+    """
+    import subprocess
 
     args = ["--scenario", scenario, "--out", str(out), "--quiet"]
     if repeats is not None:
@@ -75,7 +82,7 @@ def run_sweep(scenario: str, out: Path, quick: bool, repeats: int | None = None,
     if quick:
         args += ["--runs", "100" if scenario.startswith("mentougou") else "40", "--repeats", "1", "--wait", "10",
                  "--no-dask", "--budget", "300"]
-    sweep_bench.main(args)
+    subprocess.run([sys.executable, "-m", "benchmarks.sweep_bench", *args], cwd=HERE.parent, check=True)
     return json.loads(out.read_text())
 
 
