@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
+from drillsim.agents.mesa_core import Agent, Model
 
 if TYPE_CHECKING:
     from drillsim.agents.region import Region
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from drillsim.scenario.model import Agency as AgencySpec
 
 
-class Agency(mesa.Agent):
+class Agency(Agent):
     """An agency with a response level (rank 0 none … 4 = Level I) and its doctrine.
 
     Attributes:
@@ -22,7 +22,7 @@ class Agency(mesa.Agent):
         active: False until the agency is activated (by an activation list) or holds a level.
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: AgencySpec, region: Region) -> None:
+    def __init__(self, model: Model, key: str, spec: AgencySpec, region: Region) -> None:
         super().__init__(model)
         self.key = key
         self.spec = spec

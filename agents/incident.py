@@ -5,8 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Protocol
 
-import mesa
-
+from drillsim.agents.mesa_core import Agent, Model
 from drillsim.geo import Point
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ class Owner(Protocol):
         """The incident reached the dispatch level (the owner opens tasks instead of the queue)."""
 
 
-class Incident(mesa.Agent):
+class Incident(Agent):
     """One incident, with each person's fate drawn when it occurs.
 
     ``death_times`` are minutes after onset, sorted (``inf`` for people who would survive any wait),
@@ -40,7 +39,7 @@ class Incident(mesa.Agent):
     were handled (common random numbers across policies).
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: IncidentSpec, region: Region, location: Point | None,
+    def __init__(self, model: Model, key: str, spec: IncidentSpec, region: Region, location: Point | None,
                  onset: float, people: int, death_times: list[float], source: str) -> None:
         super().__init__(model)
         self.key = key

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import mesa
-
 from drillsim import levels
 from drillsim.agents.agency import Agency
 from drillsim.agents.incident import Incident
+from drillsim.agents.mesa_core import Agent, Model
 from drillsim.agents.region import Region
 from drillsim.agents.reporter import ReporterPool
 from drillsim.agents.team import Team
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from drillsim.scenario.types import Distribution
 
 
-class DrillModel(mesa.Model):
+class DrillModel(Model):
     """Regions, agencies, reporter pools, teams and incidents of one exercise.
 
     The validated scenario is ``spec`` (mesa 3.5 reserves ``Model.scenario`` for its own
@@ -140,6 +139,6 @@ class DrillModel(mesa.Model):
         process: a sweep worker or a long console session grows without bound. Harmless where the
         attribute no longer exists (mesa 3.5).
         """
-        ids = getattr(mesa.Agent, "_ids", None)
+        ids = getattr(Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-
+from drillsim.agents.mesa_core import Agent, Model
 from drillsim.geo import Point
 from drillsim.scenario.model import FACTS, MAX_FACTS
 
@@ -19,7 +18,7 @@ FACT_NAMES = FACTS
 _MAX = frozenset(MAX_FACTS)
 
 
-class Region(mesa.Agent):
+class Region(Agent):
     """A village, township, county, city, province or the nation, with its office's knowledge.
 
     ``known`` holds the latest facts this region's office has received for each incident, and
@@ -32,7 +31,7 @@ class Region(mesa.Agent):
         last_news: When the office last learned of a new incident or of people trapped.
     """
 
-    def __init__(self, model: mesa.Model, key: str, spec: RegionSpec, rank: int) -> None:
+    def __init__(self, model: Model, key: str, spec: RegionSpec, rank: int) -> None:
         super().__init__(model)
         self.key = key
         self.spec = spec

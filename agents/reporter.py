@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import mesa
-
+from drillsim.agents.mesa_core import Agent, Model
 from drillsim.rng import draw_buffer
 
 if TYPE_CHECKING:
@@ -16,14 +15,14 @@ if TYPE_CHECKING:
     from drillsim.scenario.model import ReporterPool as ReporterSpec
 
 
-class ReporterPool(mesa.Agent):
+class ReporterPool(Agent):
     """Who notices an incident in a region, how fast, and how reliably.
 
     Each pool draws from its own streams, so a change in one region's staffing leaves every
     other region's detections exactly as they were.
     """
 
-    def __init__(self, model: mesa.Model, region: Region, spec: ReporterSpec, delay: Callable[[], float],
+    def __init__(self, model: Model, region: Region, spec: ReporterSpec, delay: Callable[[], float],
                  fallback: Callable[[], float] | None, gen: np.random.Generator) -> None:
         super().__init__(model)
         self.key = region.key

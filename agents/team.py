@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import mesa
-
+from drillsim.agents.mesa_core import Agent, Model
 from drillsim.geo import Point, lerp
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 STATES = ("off_duty", "idle", "travelling", "working", "returning")
 
 
-class Team(mesa.Agent):
+class Team(Agent):
     """A team with kind, base, members, capabilities and speed.
 
     Its behaviour is a simpy process kept in :attr:`process`, so a recall is ``process.interrupt()``.
@@ -41,7 +40,7 @@ class Team(mesa.Agent):
         first_response: Grassroots station spec while on a first-response mission.
     """
 
-    def __init__(self, model: mesa.Model, key: str, group: str, spec: TeamSpec, base: Region,
+    def __init__(self, model: Model, key: str, group: str, spec: TeamSpec, base: Region,
                  home: Point | None, work: Callable[[Distribution], Callable[[], float]]) -> None:
         super().__init__(model)
         self.key = key

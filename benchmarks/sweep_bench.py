@@ -1,6 +1,9 @@
 """Sweep benchmark: parallel efficiency of the local backend, per-run overhead of Dask.
 
-    python -m benchmarks.sweep_bench [--runs 1000] [--repeats 3] [--out benchmarks/sweep_results.json]
+    python -m benchmarks.sweep_bench [--scenario ID] [--runs N] [--repeats 3] [--out FILE]
+
+Scenarios: ``mentougou-flash-flood`` (small and fast: 1,000 runs) and the flagship
+``rainstorm-2023-07`` (road cuts, several provinces, joint operations: 40 runs).
 
 1. **Parallel efficiency** of ``--backend local``: the same sweep of a bundled scenario (an LHS
    over its declared parameters, ``--runs`` runs) with 1 worker and with 2, end to end as a user
@@ -37,6 +40,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = "mentougou-flash-flood"
+VARY = {
+    "mentougou-flash-flood": ["county-deadline", "flood-rate", "reporter-probability"],
+    # a flagship: road cuts, several provinces, joint operations; ~1 s of CPU a run
+    "rainstorm-2023-07": ["detection-delay", "reporter-probability", "update-interval"],
+}
+"""The declared parameters each benchmarked scenario's LHS varies."""
+MIN_RUNS = {"mentougou-flash-flood": 100, "rainstorm-2023-07": 40}
 CLEAN = 0.05
 """A measurement is clean when the rest of the machine used less than this share of one core meanwhile."""
 
@@ -129,7 +139,9 @@ def _projection(one: list[dict[str, Any]], two: list[dict[str, Any]]) -> dict[st
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.sweep_bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=1000, help="runs per sweep (at least 100)")
+    ap.add_argument("--scenario", choices=sorted(VARY), default=SCENARIO)
+    ap.add_argument("--runs", type=int, default=None,
+                    help="runs per sweep (default 1000 for mentougou, 40 for rainstorm; at least 100 / 40)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--wait", type=float, default=120.0, help="seconds to wait for a busy machine to calm down")
     ap.add_argument("--budget", type=float, default=900.0, help="seconds to spend collecting clean measurements")
@@ -137,12 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "sweep_results.json")
     ap.add_argument("--quiet", action="store_true", help="do not print the results (python -m benchmarks does)")
     args = ap.parse_args(argv)
-    if args.runs < 100:
-        ap.error("--runs must be at least 100")
+    least = MIN_RUNS[args.scenario]
+    if args.runs is None:
+        args.runs = 1000 if least >= 100 else least
+    if args.runs < least:
+        ap.error(f"--runs must be at least {least} for {args.scenario}")
     from drillsim.sweeps.api import prepare
 
     replicates = 4
-    prepared = prepare(SCENARIO, ["county-deadline", "flood-rate", "reporter-probability"], design="lhs",
+    prepared = prepare(args.scenario, VARY[args.scenario], design="lhs",
                        points=args.runs // replicates, replicates=replicates, seed=2024)
     runs = prepared.plan.total
     timed_sweep(prepared, "local", 2)  # warm the page cache and imports
@@ -168,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "niceness": os.nice(0)},
-        "scenario": SCENARIO,
+        "scenario": args.scenario,
         "runs": runs,
         "quiet_checks": quiet,
         "clean_pairs": clean_pairs,

@@ -109,6 +109,28 @@ def wrap_title(text: str, width: int = 72) -> str:
     return "\n".join(lines)
 
 
+def bars(ax: Any, rects: list[tuple[float, float, float, float]], colours: Any, **style: Any) -> Any:
+    """Horizontal bars ``(left, width, row, height)`` as one collection, drawn as ``ax.barh`` draws them.
+
+    Why: a chart of many bars (a team Gantt of a big exercise has over a thousand) costs a
+    Rectangle artist, a transform and a bounding box per bar when drawn with ``barh``; one
+    :class:`~matplotlib.collections.PolyCollection` draws the same rectangles in one call, and
+    ``tight_layout``/``bbox_inches="tight"`` measure one artist instead of a thousand. No edges
+    unless ``style`` asks for them (as ``barh``); axis limits are the caller's (not autoscaled).
+    """
+    from matplotlib.collections import PolyCollection
+
+    verts = [
+        ((left, row - h / 2), (left, row + h / 2), (left + w, row + h / 2), (left + w, row - h / 2))
+        for left, w, row, h in rects
+    ]
+    style.setdefault("edgecolors", "none")
+    style.setdefault("linewidths", 0.0 if style["edgecolors"] == "none" else 1.0)
+    coll = PolyCollection(verts, facecolors=colours, closed=True, **style)
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
 def png(fig: Any) -> bytes:
     """PNG bytes of ``fig`` (deterministic: no software or date metadata).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.reports.figures.common import COLOURS, L, hours_axis, legend_above, new_figure, wrap_title
+from drillsim.reports.figures.common import COLOURS, L, bars, hours_axis, legend_above, new_figure, wrap_title
 from drillsim.scoring.text import pick
 from drillsim.scoring.timelines import team_intervals
 from drillsim.scoring.view import LogView
@@ -37,23 +37,23 @@ def draw(view: LogView, lang: str) -> Any | None:
         "work": L(lang, "work on scene", "现场处置"),
         "return": L(lang, "return", "返回"),
     }
-    seen: set[str] = set()
+    rects: list[tuple[float, float, float, float]] = []
+    colours: list[str] = []
+    phases: list[str] = []  # in order of first appearance: the legend's order
     for row, team in enumerate(shown):
         for start, end, phase, _ in intervals[team]:
-            ax.barh(
-                row,
-                (end - start) / 60.0,
-                left=start / 60.0,
-                height=0.7,
-                color=COLOURS[phase],
-                label=labels[phase] if phase not in seen else None,
-            )
-            seen.add(phase)
+            rects.append((start / 60.0, (end - start) / 60.0, row, 0.7))
+            colours.append(COLOURS[phase])
+            if phase not in phases:
+                phases.append(phase)
+    bars(ax, rects, colours)
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([pick(view.name(t), lang) for t in shown], fontsize=8)
     ax.set_ylim(len(shown) - 0.5, -0.5)
     hours_axis(ax, lang, view.horizon)
-    legend_above(ax, ncols=3)
+    from matplotlib.patches import Patch
+
+    legend_above(ax, handles=[Patch(color=COLOURS[p], label=labels[p]) for p in phases], ncols=3)
     title = caption(lang)
     if len(busy) > MAX_ROWS:
         title += "\n" + L(lang, f"the {MAX_ROWS} busiest of {len(busy)} teams",

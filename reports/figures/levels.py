@@ -12,7 +12,7 @@ from typing import Any
 
 from drillsim.levels import name as level_name
 from drillsim.levels import rank_of as level_rank
-from drillsim.reports.figures.common import L, hours_axis, legend_above, new_figure
+from drillsim.reports.figures.common import L, bars, hours_axis, legend_above, new_figure
 from drillsim.scoring.text import pick
 from drillsim.scoring.view import LogView
 
@@ -52,16 +52,19 @@ def draw(view: LogView, lang: str) -> Any | None:
                                           next((p[0] for p in series[a] if p[1] > 0), end), str(a)))
     fig, ax = new_figure(height=max(2.6, 1.5 + 0.34 * len(order)))
     span = max(end, 1e-3)
+    bands: list[tuple[float, float, float, float]] = []
+    colours: list[str] = []
     for row, agency in enumerate(order):
-        ax.barh(row, span, left=0, height=0.7, color="#eef0f3", edgecolor="none")
         for start, stop, rank in _bands(series[agency], end):
             if rank <= 0:
                 continue
-            ax.barh(row, stop - start, left=start, height=0.7, color=LEVEL_COLOURS[rank], edgecolor="white",
-                    linewidth=0.5)
+            bands.append((start, stop - start, row, 0.7))
+            colours.append(LEVEL_COLOURS[rank])
             if (stop - start) / span > 0.035:
                 ax.text((start + stop) / 2, row, level_name(rank), ha="center", va="center", fontsize=8,
                         color="white" if rank in (1, 4) else "#222222")
+    bars(ax, [(0.0, span, row, 0.7) for row in range(len(order))], "#eef0f3")  # no response: the whole row
+    bars(ax, bands, colours, edgecolors="white", linewidths=0.5)
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels([pick(view.name(a), lang) for a in order], fontsize=8)
     ax.set_ylim(len(order) - 0.5, -0.5)

@@ -51,15 +51,18 @@ def draw(view: LogView, lang: str) -> Any | None:
     bases_at = {view.teams[t].get("base") for t in view.teams}
     frame = _frame(view, regions, [(float(lon), float(lat)) for _, (lon, lat) in incidents], bases_at)
     inside = {rid: loc for rid, loc in regions.items() if _within(loc, frame)}
-    for rid, (lon, lat) in inside.items():
-        parent = view.parent(rid)
-        if parent in inside:
-            plon, plat = inside[parent]
-            ax.plot([lon, plon], [lat, plat], color="#c9d3df", linewidth=0.8, zorder=1)
+    from matplotlib.collections import LineCollection
+
+    edges = [((lon, lat), inside[p]) for rid, (lon, lat) in inside.items() if (p := view.parent(rid)) in inside]
+    if edges:  # one collection, not a line per region (a big exercise has hundreds)
+        ax.add_collection(LineCollection(edges, colors="#c9d3df", linewidths=0.8, zorder=1), autolim=False)
     labels = []
+    ranks = {rid: ADMIN_RANK.get(view.region_level(rid) or "village", 0) for rid in inside}
+    if inside:
+        ax.scatter([loc[0] for loc in inside.values()], [loc[1] for loc in inside.values()],
+                   s=[20 + 30 * ranks[rid] for rid in inside], color="#dde3ea", edgecolor="#6b7a8f", zorder=2)
     for rid, (lon, lat) in inside.items():
-        rank = ADMIN_RANK.get(view.region_level(rid) or "village", 0)
-        ax.scatter([lon], [lat], s=20 + 30 * rank, color="#dde3ea", edgecolor="#6b7a8f", zorder=2)
+        rank = ranks[rid]
         text = ax.annotate(pick(view.name(rid), lang), (lon, lat), fontsize=7 + min(rank, 4), xytext=(4, 4),
                            textcoords="offset points", color="#3a4556", zorder=5)
         labels.append((rank, text))

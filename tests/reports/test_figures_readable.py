@@ -107,7 +107,8 @@ def test_fourteen_agencies_each_have_a_row_and_levels_their_own_colours():
     assert sorted(names) == [f"Headquarters number {i:02d}" for i in range(14)]  # every agency, on the axis
     keys = [t.get_text() for t in ax.get_legend().get_texts()]
     assert keys == ["no response", "Level IV", "Level III", "Level II", "Level I"]  # levels, not agencies
-    fills = {tuple(round(c, 3) for c in patch.get_facecolor()) for patch in ax.patches}
+    # the bars are drawn as collections (one artist for many bars): their face colours
+    fills = {tuple(round(c, 3) for c in rgba) for coll in ax.collections for rgba in coll.get_facecolor()}
     assert len(fills) == 5  # grey and one colour per level, whatever the number of agencies
 
 
@@ -129,6 +130,13 @@ def test_a_long_team_chart_title_fits_and_its_legend_stays_off_the_bars():
             fig = gantt.draw(view, lang)
             assert not problems(fig), lang
         assert "40" in fig.axes[0].get_title() and "45" in fig.axes[0].get_title()
+    # every travel, work and return of the 40 shown teams is one bar of one collection, in its phase's colour
+    ax = fig.axes[0]
+    (coll,) = ax.collections
+    assert len(coll.get_paths()) == 40 * 3 and not ax.patches
+    colours = {tuple(round(c, 3) for c in rgba[:3]) for rgba in coll.get_facecolor()}
+    assert len(colours) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["出动途中", "现场处置", "返回"]  # zh: the last drawn
 
 
 def test_many_stock_lines_are_split_by_item_each_line_its_own_colour():

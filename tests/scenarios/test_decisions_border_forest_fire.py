@@ -1,10 +1,8 @@
-"""Every decision of `border-forest-fire` changes a world outcome (see :mod:`tests.scenarios.decisions`)."""
+"""Every decision of `border-forest-fire` changes a world outcome (see :mod:`tests.scenarios.decisions`).
 
-import pytest
+One test class per decision (``TestDecision_<id>``), so xdist runs the decisions side by side.
+"""
 
-from tests.scenarios.decisions import alternatives, assert_changes_the_world
+from tests.scenarios.decisions import decision_tests
 
-
-@pytest.mark.parametrize(("decision", "option"), alternatives("border-forest-fire"))
-def test_the_decision_changes_what_happens(decision: str, option: str) -> None:
-    assert_changes_the_world("border-forest-fire", decision, option)
+globals().update(decision_tests("border-forest-fire"))

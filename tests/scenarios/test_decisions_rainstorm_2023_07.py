@@ -1,10 +1,8 @@
-"""Every decision of `rainstorm-2023-07` changes a world outcome (see :mod:`tests.scenarios.decisions`)."""
+"""Every decision of `rainstorm-2023-07` changes a world outcome (see :mod:`tests.scenarios.decisions`).
 
-import pytest
+One test class per decision (``TestDecision_<id>``), so xdist runs the decisions side by side.
+"""
 
-from tests.scenarios.decisions import alternatives, assert_changes_the_world
+from tests.scenarios.decisions import decision_tests
 
-
-@pytest.mark.parametrize(("decision", "option"), alternatives("rainstorm-2023-07"))
-def test_the_decision_changes_what_happens(decision: str, option: str) -> None:
-    assert_changes_the_world("rainstorm-2023-07", decision, option)
+globals().update(decision_tests("rainstorm-2023-07"))

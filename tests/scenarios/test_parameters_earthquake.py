@@ -1,10 +1,8 @@
-"""Every parameter of `earthquake` moves the world or is `affects: scoring` (tests.scenarios.parameters)."""
+"""Every parameter of `earthquake` moves the world or is `affects: scoring` (tests.scenarios.parameters).
 
-import pytest
+One test class per parameter (``TestParameter_<id>``), so xdist runs the parameters side by side.
+"""
 
-from tests.scenarios.parameters import assert_does_what_it_says, declared
+from tests.scenarios.parameters import parameter_tests
 
-
-@pytest.mark.parametrize(("parameter", "affects"), declared("earthquake"))
-def test_the_parameter_does_what_it_says(parameter: str, affects: str) -> None:
-    assert_does_what_it_says("earthquake", parameter, affects)
+globals().update(parameter_tests("earthquake"))

@@ -1,0 +1,141 @@
+"""This version against commit 07ec3a8, side by side in one benchmark run (issue 18).
+
+Both versions run the rainstorm scenario file *as it stands at 07ec3a8* (so a change to the
+bundled scenario since then cannot make either side cheaper), as whole processes, interleaved —
+base, head, head, base, … — so that a burst of load from another process falls on both alike.
+CPU time (user + system of the child and everything it waited for) is the measure, not wall time.
+
+- **run**: ``drillsim run FILE --out DIR -q``, report and figures included: imports, simulation,
+  scoring, report, PNGs — what a user pays per ``drillsim run``.
+- **sweep run**: the CPU one more run adds to ``drillsim sweep FILE -r R -j 1 --no-report``:
+  the difference between a sweep of ``R_big`` and one of ``R_small`` replicates, divided by
+  ``R_big - R_small`` (process start, imports and pool set-up cancel out). The sweep varies the
+  county first-report deadline over one value, the file's own (07ec3a8's sweep needs a ``--vary``),
+  so every run is the file as written, with its own seed.
+
+The base version is checked out once with ``git worktree add --detach`` into a cache directory
+(``$DRILLSIM_BENCH_CACHE``, default ``<tmp>/drillsim-bench-cache``) and reused. At 07ec3a8 the
+packages were top-level folders (``sim``, ``agents``, …), so it needs no installing: it runs on
+this interpreter and these very library versions with the worktree on ``PYTHONPATH`` — a stricter
+comparison than a second venv, whose libraries could differ.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "07ec3a8"
+SCENARIO = "rainstorm-2023-07"
+
+
+@dataclass(frozen=True)
+class Version:
+    """How to start one version's CLI: the module to run with ``-m`` and its environment."""
+
+    name: str
+    module: str
+    env: dict[str, str]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("DRILLSIM_BENCH_CACHE") or Path(tempfile.gettempdir()) / "drillsim-bench-cache")
+
+
+def prepare_base(commit: str = BASE) -> Path:
+    """The base version's worktree (created once, then reused)."""
+    where = cache_dir() / commit
+    if (where / "sim" / "cli.py").exists():
+        return where
+    where.parent.mkdir(parents=True, exist_ok=True)
+    if where.exists():  # a half-made checkout: start again
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)], capture_output=True)
+        shutil.rmtree(where, ignore_errors=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True, check=False)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), commit],
+                   capture_output=True, text=True, check=True)
+    return where
+
+
+def versions(base_tree: Path) -> tuple[Version, Version]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DRILLSIM_DEBUG")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    base = Version(BASE, "sim.cli", {**env, "PYTHONPATH": str(base_tree)})
+    head = Version("head", "drillsim.cli", dict(env))
+    return base, head
+
+
+def child_cpu(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    """CPU seconds (user + system) of ``cmd`` and every process it waited for; fails loudly."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_cmd(v: Version, scenario: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", v.module, "run", str(scenario), "--out", str(out), "-q"]
+
+
+def sweep_cmd(v: Version, scenario: Path, out: Path, replicates: int) -> list[str]:
+    return [sys.executable, "-m", v.module, "sweep", str(scenario), "--vary", "first-report-deadline=1h",
+            "--design", "list", "-r", str(replicates), "-j", "1", "--no-report", "-q", "--out", str(out)]
+
+
+def _order(i: int, pair: tuple[Version, Version]) -> tuple[Version, Version]:
+    return pair if i % 2 == 0 else (pair[1], pair[0])
+
+
+def side_by_side(repeats: int = 3, sweep_small: int = 2, sweep_big: int = 10, sweep_repeats: int = 2,
+                 commit: str = BASE) -> dict[str, Any]:
+    """Measure both versions, interleaved; the ratios are head / base (below 1: head is cheaper)."""
+    tree = prepare_base(commit)
+    pair = versions(tree)
+    scenario = tree / "scenarios" / f"{SCENARIO}.yaml"
+    with tempfile.TemporaryDirectory(prefix="drillsim-versus-") as tmp:
+        work = Path(tmp)
+        # the old file, copied out of the worktree: both versions read the same bytes
+        shutil.copy(scenario, work / scenario.name)
+        scenario = work / scenario.name
+        # warm the page cache and the bytecode of both (not measured)
+        for v in pair:
+            child_cpu(run_cmd(v, scenario, work / f"warm-{v.name}"), v.env, work)
+        run_cpu: dict[str, list[float]] = {v.name: [] for v in pair}
+        for i in range(repeats):
+            for v in _order(i, pair):
+                run_cpu[v.name].append(round(child_cpu(run_cmd(v, scenario, work / f"run-{v.name}-{i}"), v.env,
+                                                       work), 3))
+        sweep_cpu: dict[str, dict[str, list[float]]] = {v.name: {"small": [], "big": []} for v in pair}
+        for i in range(sweep_repeats):
+            for v in _order(i, pair):
+                for size, r in (("small", sweep_small), ("big", sweep_big)):
+                    out = work / f"sweep-{v.name}-{size}-{i}"
+                    sweep_cpu[v.name][size].append(round(child_cpu(sweep_cmd(v, scenario, out, r), v.env, work), 3))
+    per_run = {name: round((min(c["big"]) - min(c["small"])) / (sweep_big - sweep_small), 4)
+               for name, c in sweep_cpu.items()}
+    run_med = {name: statistics.median(xs) for name, xs in run_cpu.items()}
+    base, head = pair[0].name, pair[1].name
+    return {
+        "base_commit": commit,
+        "scenario_file": f"scenarios/{SCENARIO}.yaml at {commit}",
+        "run_cpu_s": run_cpu,
+        "run_cpu_median_s": run_med,
+        "run_cpu_ratio_vs_base": round(run_med[head] / run_med[base], 3),
+        "run_target": 0.5,
+        "sweep_cpu_s": sweep_cpu,
+        "sweep_replicates": [sweep_small, sweep_big],
+        "sweep_run_cpu_s": per_run,
+        "sweep_run_cpu_ratio_vs_base": round(per_run[head] / per_run[base], 3),
+        "sweep_target": 0.5,
+    }
