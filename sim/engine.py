@@ -540,13 +540,10 @@ def one_run() -> Iterator[None]:
     thread running an exercise meanwhile (the seats' server) also runs with it paused for a while.
     A run's cyclic garbage stays until the block ends (the rainstorm: less than the records it keeps).
     """
-    was = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with _gc_paused():
+            yield
     finally:
-        if was:
-            gc.enable()
         gc.collect(0)
 
 
