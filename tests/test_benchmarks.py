@@ -60,11 +60,11 @@ def test_drillsim_help_starts_fast() -> None:
     assert st["help_s"] <= st["help_target_s"], st
 
 
-def test_memory_of_a_100k_run_and_linear_growth() -> None:
+def test_memory_of_a_100k_run_and_sublinear_growth() -> None:
     memory_run = pytest.importorskip("benchmarks.memory_run")
     exponent = memory_run.measure_growth_exponent()
     exponent = exponent["exponent"] if isinstance(exponent, dict) else exponent
-    assert exponent <= 1.1 * (1 + MARGIN)
+    assert exponent <= 1.0 * (1 - MARGIN)  # peak memory grows sub-linearly in the log's length
     peak = memory_run.measure_peak_mib_100k_run()
     peak = peak["peak_mib_100k_run"] if isinstance(peak, dict) else peak
     assert peak <= getattr(memory_run, "TARGET_PEAK_MIB", 1024)

@@ -69,3 +69,19 @@ def test_list_and_schema():
     schema = json.loads(cli("schema").stdout)
     assert schema["title"].startswith("drillsim scenario")
     assert "teams" in schema["properties"] and schema["properties"]["teams"]["type"] == "object"
+
+
+def test_help_builds_every_command_without_loading_what_the_commands_run() -> None:
+    """``drillsim --help`` (and a typo's usage line) stays instant: each command module imports its
+    machinery inside ``main``, so building the parser loads no scenario model, engine, Optuna, pandas or
+    matplotlib (the calibrate command once pulled in its whole search to list ``--method`` choices)."""
+    import subprocess
+    import sys
+
+    child = ("import sys\nfrom drillsim.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "heavy = ('drillsim.scenario.model', 'drillsim.engine', 'drillsim.calibrate.search', 'optuna',"
+             " 'pandas', 'matplotlib', 'numpy')\n"
+             "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True, timeout=120)
+    assert "LOADED []" in out.stdout, out.stdout

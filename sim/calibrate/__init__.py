@@ -14,3 +14,6 @@
 The package sits above the sweeps (it reuses their backends, store, seeds and factors) and below the
 commands and reports; it draws nothing (the figure is in :mod:`drillsim.reports.calibration`).
 """
+
+METHODS = ("tpe", "cmaes", "random")
+"""Optuna samplers ``--method`` chooses from (defined here, light, so ``drillsim --help`` imports no search)."""

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from drillsim.calibrate import METHODS
 from drillsim.calibrate.loss import Summary, loss, summarise, within
 from drillsim.calibrate.observe import Observed, Probe, observe_batch
 from drillsim.calibrate.targets import Target, Targets, read_targets
@@ -50,7 +51,6 @@ from drillsim.sweeps.seeds import run_seed
 from drillsim.sweeps.tasks import FAILED, OK, Job, ScenarioSource
 from drillsim.version import __version__
 
-METHODS = ("tpe", "cmaes", "random")
 STUDY = "calibration"
 JOURNAL = "study.journal"
 BASE = -1

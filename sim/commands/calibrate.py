@@ -31,7 +31,7 @@ def _share(text: str) -> float:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Options of ``drillsim calibrate``."""
-    from drillsim.calibrate.search import METHODS
+    from drillsim.calibrate import METHODS
 
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario file or bundled id")
     p.add_argument("--targets", type=Path, required=True, metavar="TARGETS.yaml",
