@@ -171,7 +171,7 @@ def render(r: dict[str, Any]) -> str:
     for key in KEYS:
         direction, target = TARGETS[key]
         if key == "peak_mib_100k_run":
-            target = r.get("memory", {}).get("peak_target_mib")
+            target = r.get("memory", {}).get("peak_target_mib") or target
         shown = f"{direction} {target}" if target is not None else "—"
         lines.append(f"| {key} | {WHAT[key]} | {r.get(key, 'n/a')} | {shown} | {met(key, r.get(key), r)} |")
     e = r["efficiency"]
