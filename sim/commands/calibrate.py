@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from drillsim.commands.common import MAX_WORKERS, add_params_option, scenario_overrides, whole_number
+from drillsim.commands.common import add_backend_options, add_params_option, scenario_overrides, whole_number
 
 HELP = "fit a scenario's [U] parameters to real events (targets file); report fitted vs held-out error"
 
@@ -58,11 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="a fixed override for every run (repeatable)")
     add_params_option(p)
-    p.add_argument("--backend", choices=("local", "dask"), default="local",
-                   help="local processes (default) or a Dask cluster (as for sweeps)")
-    p.add_argument("--address", default=None, metavar="tcp://HOST:8786", help="Dask scheduler to use")
-    p.add_argument("--workers", "-j", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
-                   help="worker processes (default: all cores)")
+    add_backend_options(p)
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--resume", action="store_true", help="continue the interrupted calibration in DIR")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the parameters file written")

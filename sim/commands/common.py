@@ -33,6 +33,20 @@ def add_params_option(p: argparse.ArgumentParser) -> None:
                         "and ranges and applied before --set (repeatable)")
 
 
+def add_backend_options(p: argparse.ArgumentParser, *, wait_workers: bool = False) -> None:
+    """Where runs execute (``sweep``, ``calibrate``): the sweep backends behind one set of options."""
+    p.add_argument("--backend", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask cluster")
+    p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
+                   help="Dask scheduler to use (default with --backend dask: start a LocalCluster)")
+    if wait_workers:
+        p.add_argument("--wait-workers", type=whole_number(0, "--wait-workers", 86_400), default=None,
+                       metavar="SECONDS",
+                       help="with --address: how long to wait for the first Dask worker to join (default 300)")
+    p.add_argument("--workers", "-j", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+
+
 def scenario_overrides(scenario: str | Path | None, params: Sequence[Path], overrides: Sequence[str]
                        ) -> list[Any]:
     """The overrides of a command: each ``--params`` file's values, then the ``--set`` ones (which win).

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim.commands.common import MAX_WORKERS, add_params_option, scenario_overrides, whole_number
+from drillsim.commands.common import add_backend_options, add_params_option, scenario_overrides, whole_number
 
 HELP = "run a parameter sweep (grid, LHS, Sobol, list) locally or on a Dask cluster"
 
@@ -72,15 +72,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="a fixed override for every run (repeatable)")
     add_params_option(p)
-    p.add_argument("--backend", choices=("local", "dask"), default="local",
-                   help="local processes (default) or a Dask cluster")
-    p.add_argument("--address", default=None, metavar="tcp://HOST:8786",
-                   help="Dask scheduler to use (default with --backend dask: start a LocalCluster)")
-    p.add_argument("--wait-workers", type=whole_number(0, "--wait-workers", 86_400), default=None,
-                   metavar="SECONDS",
-                   help="with --address: how long to wait for the first Dask worker to join (default 300)")
-    p.add_argument("--workers", "-j", type=whole_number(1, "--workers", MAX_WORKERS), default=None, metavar="N",
-                   help="worker processes (default: all cores)")
+    add_backend_options(p, wait_workers=True)
     p.add_argument("--batch", type=whole_number(1), default=None, metavar="N",
                    help="runs per task (default: adapted so a task takes ~0.3 s locally, ~1 s on Dask)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
