@@ -78,13 +78,15 @@ class KindRecords(Sequence[Record]):
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
 
     def _add(self, line: bytes, seq: int) -> None:
-        if not self._tail:
+        """Hold one line (ending in its newline, as written: no copy is made to strip it)."""
+        tail = self._tail
+        if not tail:
             self._tail_first = seq
-        self._tail.append(line)
+        tail.append(line)
         self._count += 1
         self._decoded = None
-        if len(self._tail) >= BLOCK:
-            self._blocks.append(zlib.compress(b"\n".join(self._tail), LEVEL))
+        if len(tail) >= BLOCK:
+            self._blocks.append(zlib.compress(b"".join(tail), LEVEL))
             self._first_seq.append(self._tail_first)
             self._tail = []
 
@@ -98,7 +100,9 @@ class KindRecords(Sequence[Record]):
         cache = self._cache
         got = cache.get(key)
         if got is None:
-            got = cache[key] = [_record(line) for line in zlib.decompress(self._blocks[i]).split(b"\n")]
+            lines = zlib.decompress(self._blocks[i]).split(b"\n")
+            lines.pop()  # after the last line's newline
+            got = cache[key] = [_record(line) for line in lines]
             if len(cache) > DECODED:
                 cache.popitem(last=False)
         else:
@@ -220,25 +224,36 @@ class RecordStore:
     def add_line(self, line: bytes) -> None:
         """Take one line as :class:`drillsim.log.EventLog` writes it (an :meth:`EventLog` tee).
 
-        Only the kind and ``seq`` are read from the line now (the writer's fixed field order);
-        the header line is decoded for :attr:`header`.
+        Only the kind and ``seq`` are read from the line (the writer's fixed field order); the
+        header line is decoded for :attr:`header`. An event log handed this method calls
+        :meth:`take` instead, with both.
         """
         start = line.index(_KIND) + 8
         kind = line[start:line.index(b'"', start)].decode()
-        if kind == HEADER_KIND:
-            self.header = _loads(line)["data"]
-            return
+        if not line.endswith(b"\n"):
+            line += b"\n"
+        self.take(line, kind, _seq_of(line) if kind != HEADER_KIND else 0)
+
+    def take(self, line: bytes, kind: str, seq: int) -> None:
+        """Take one encoded line (ending in a newline) whose kind and ``seq`` the caller knows.
+
+        What :class:`drillsim.log.EventLog` calls for every record of a run scored from a store:
+        the hot path of a sweep worker's log.
+        """
         records = self._kinds.get(kind)
         if records is None:
+            if kind == HEADER_KIND:
+                self.header = _loads(line)["data"]
+                return
             records = self._kinds[kind] = KindRecords(self._cache)
             self._index[kind] = len(self._index)
-        seq = _seq_of(line)
-        if self._first_seq < 0:
-            self._first_seq = seq
-        elif seq != self._next_seq:
-            self._in_order = False
+        if seq != self._next_seq:
+            if self._first_seq < 0:
+                self._first_seq = seq
+            else:
+                self._in_order = False
         self._next_seq = seq + 1
-        records._add(line.rstrip(b"\n"), seq)
+        records._add(line, seq)
         self._order.append(self._index[kind])
         self.count += 1
         self._last_line = line
