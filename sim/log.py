@@ -155,7 +155,8 @@ class EventLog:
         clock: Returns the current simulated time in minutes.
         writer: Where lines go (None: not written).
         keep: Keep record tuples in :attr:`records` (the console and live scoring read them from memory).
-        env: A simpy environment whose time is read directly (faster than ``clock`` on the hot path).
+        env: A simpy environment whose time is read directly (its ``_now``: faster than ``clock``, or
+            than simpy's ``now`` property, on the hot path).
         tee: Also hand every encoded line to this callable (after the writer): a
             :class:`drillsim.logstore.RecordStore` collects the run's records compactly for scoring
             without ``keep`` (docs/design.md, "Memory"). Lines are encoded even without a writer.
@@ -196,6 +197,11 @@ class EventLog:
         self.writer = writer
         self._put = writer.put
 
+    def detach(self) -> None:
+        """Stop handing lines to the tee and forget it (a finished run's store is no longer its log's to keep)."""
+        self.tee = None
+        self._take = None
+
     def subscribe(self, listener: Callable[[Row], None]) -> None:
         """Call ``listener(record_tuple)`` for every record from now on (TUI panes, live scoring)."""
         self._listeners.append(listener)
@@ -222,7 +228,7 @@ class EventLog:
                            "the scenario generates far more than an exercise can hold")
         self._seq = seq + 1
         env = self._env
-        now = env.now if env is not None else self._clock()
+        now = env._now if env is not None else self._clock()  # simpy's clock itself, not its property
         if now == self._now:
             t = self._t
         else:

@@ -76,6 +76,7 @@ class KindRecords(Sequence[Record]):
         self._tail_first = 0
         self._count = 0
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
+        self.index = 0  # its place among the kinds of its store (what the store's order array holds)
 
     def _add(self, line: bytes, seq: int) -> None:
         """Hold one line (ending in its newline, as written: no copy is made to strip it)."""
@@ -86,9 +87,13 @@ class KindRecords(Sequence[Record]):
         self._count += 1
         self._decoded = None
         if len(tail) >= BLOCK:
-            self._blocks.append(zlib.compress(b"".join(tail), LEVEL))
-            self._first_seq.append(self._tail_first)
-            self._tail = []
+            self._seal()
+
+    def _seal(self) -> None:
+        """Compress the full tail into a block."""
+        self._blocks.append(zlib.compress(b"".join(self._tail), LEVEL))
+        self._first_seq.append(self._tail_first)
+        self._tail = []
 
     def _block(self, i: int) -> list[Record]:
         """Block ``i`` decoded (``i == len(blocks)``: the uncompressed tail)."""
@@ -246,15 +251,22 @@ class RecordStore:
                 self.header = _loads(line)["data"]
                 return
             records = self._kinds[kind] = KindRecords(self._cache)
-            self._index[kind] = len(self._index)
+            records.index = self._index[kind] = len(self._index)
         if seq != self._next_seq:
             if self._first_seq < 0:
                 self._first_seq = seq
             else:
                 self._in_order = False
         self._next_seq = seq + 1
-        records._add(line, seq)
-        self._order.append(self._index[kind])
+        tail = records._tail  # KindRecords._add, inlined: this runs for every record of a run
+        if not tail:
+            records._tail_first = seq
+        tail.append(line)
+        records._count += 1
+        records._decoded = None
+        if len(tail) >= BLOCK:
+            records._seal()
+        self._order.append(records.index)
         self.count += 1
         self._last_line = line
         self.last = None

@@ -110,6 +110,7 @@ class OperationFlow:
         self.remaining_over = r.reinforcement.remaining_over
         self.check_every = r.reinforcement.check_every
         self._progress_at: dict[int, float] = {}
+        self._handlers: dict[str, TaskKind] = {}
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -137,10 +138,13 @@ class OperationFlow:
         return cast("Evacuations", self.kinds["evacuate"])
 
     def handler(self, task: Task) -> TaskKind:
-        """The flow of the task's kind."""
+        """The flow of the task's kind (looked up once per kind: the work accounts ask at every wake)."""
         kind = task.kind
-        return self.kinds["hold" if kind in ("cordon", "monitor", "guard") else
-                          "rescue" if kind == "work" else kind]
+        found = self._handlers.get(kind)
+        if found is None:
+            found = self._handlers[kind] = self.kinds["hold" if kind in ("cordon", "monitor", "guard") else
+                                                      "rescue" if kind == "work" else kind]
+        return found
 
     # -- dispatch -------------------------------------------------------------------------------------
 
