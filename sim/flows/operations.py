@@ -265,10 +265,15 @@ class OperationFlow:
         next_check = env.now + every
         while not task.done:
             self.account(task)
+            open_lines = []
             for line in lines:
-                if line.complete and line.finished is not None and not line.finished.triggered:
-                    line.finished.succeed()
-            if all(line.complete for line in lines):
+                if line.complete:
+                    finished = line.finished
+                    if finished is not None and not finished.triggered:
+                        finished.succeed()
+                else:
+                    open_lines.append(line)
+            if not open_lines:
                 self.complete(task)
                 break
             if env.now >= next_check:
@@ -285,7 +290,7 @@ class OperationFlow:
                 next_check = _skip_idle_checks(now, next_check, every, env.now)
                 continue
             productive = self.handler(task).productive(task)
-            eta = min((line.eta() for line in lines if not line.complete), default=math.inf)
+            eta = min((line.eta() for line in open_lines), default=math.inf)
             wait = min(eta if productive else math.inf, next_check - env.now)
             yield changed | env.timeout(max(wait, 0.0))
         self._progress_at.pop(id(task), None)
