@@ -9,8 +9,10 @@ them again, one block at a time, whenever a reader walks them. Kinds with fewer 
 block (decisions, injects, level changes) stay as plain lines and are decoded once.
 
 It is filled either from the lines the engine writes (:meth:`RecordStore.add_line`, as an
-:class:`drillsim.log.EventLog` tee: nothing is parsed twice and nothing of the run is kept as
-objects) or from records read back from a file (:meth:`RecordStore.add`, :func:`read_store`).
+:class:`drillsim.log.EventLog` tee, which then hands each line with its kind and ``seq`` to
+:meth:`RecordStore.take`: nothing is parsed and nothing of the run is kept as objects) or from
+records read back from a file (:meth:`RecordStore.add`, :func:`read_store`). Lines are held as
+written, newline included (stripping it would copy every line).
 Either way what a reader gets is exactly what :func:`drillsim.log.read_log` would give for the
 file: :class:`~drillsim.log.Record` tuples decoded from the written JSON.
 """
@@ -273,7 +275,8 @@ class RecordStore:
 
     def add(self, rec: Record | Sequence[Any]) -> None:
         """Take one record (a :class:`Record` read back from a file, or an engine tuple)."""
-        self.add_line(encode(tuple(rec)))
+        row = tuple(rec)
+        self.take(encode(row), row[2], row[1])
 
     @property
     def final(self) -> Record | None:
