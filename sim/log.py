@@ -281,7 +281,7 @@ def _taker(tee: Callable[[bytes], Any] | None) -> Callable[[bytes, str, int], An
     owner = getattr(tee, "__self__", None)
     take = getattr(owner, "take", None)
     if take is not None and getattr(tee, "__func__", None) is getattr(type(owner), "add_line", None):
-        return take  # type: ignore[no-any-return]
+        return take
 
     def line_only(line: bytes, kind: str, seq: int) -> None:
         tee(line)

@@ -78,7 +78,7 @@ class KindRecords(Sequence[Record]):
         self._tail_first = 0
         self._count = 0
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
-        self.index = 0  # its place among the kinds of its store (what the store's order array holds)
+        self.slot = 0  # its place among the kinds of its store (what the store's order array holds)
 
     def _add(self, line: bytes, seq: int) -> None:
         """Hold one line (ending in its newline, as written: no copy is made to strip it)."""
@@ -253,7 +253,7 @@ class RecordStore:
                 self.header = _loads(line)["data"]
                 return
             records = self._kinds[kind] = KindRecords(self._cache)
-            records.index = self._index[kind] = len(self._index)
+            records.slot = self._index[kind] = len(self._index)
         if seq != self._next_seq:
             if self._first_seq < 0:
                 self._first_seq = seq
@@ -268,7 +268,7 @@ class RecordStore:
         records._decoded = None
         if len(tail) >= BLOCK:
             records._seal()
-        self._order.append(records.index)
+        self._order.append(records.slot)
         self.count += 1
         self._last_line = line
         self.last = None
