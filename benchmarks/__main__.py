@@ -179,7 +179,8 @@ def render(r: dict[str, Any]) -> str:
               f"   incidents {e['incidents']:,}: drillsim {e['engine_events']:,} events in {e['engine_wall_s']} s "
               f"= {e['engine_events_per_s']:,} ev/s; plain simpy {e['baseline_events']:,} events in "
               f"{e['baseline_wall_s']} s = {e['baseline_events_per_s']:,} ev/s; ratio {e['ratio']}",
-              f"   {e['records_per_incident']} records per incident; writing and keeping them alone takes "
+              f"   {e['records_per_incident']} records per incident, held as drillsim run holds them "
+              f"({e.get('engine_keeps', 'kept')}); writing and holding them alone takes "
               f"{e['log_only_wall_s']} s (ratio if agents and flows were free: {e['ratio_if_only_simpy_and_log']})"]
     mix = e.get("event_mix_per_incident", {})
     if mix:

@@ -113,8 +113,10 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
       incident or travel home (a timeout a new task interrupts);
     - per incident, from its detection, a task process (as the engine's): team-time work shared by the teams on scene,
       woken through a condition ``changed | timeout`` when a team is tasked or arrives, when the
-      work is due and at every 30-min pace check; the teams wait on its ``finished`` event. A joint
-      operation asks for two teams on the one task: the second arrival re-times what is left;
+      work is due and at every 30-min pace check while a team is on scene (with none, it sleeps on
+      a condition of ``changed`` alone and replays the skipped checks' arithmetic when woken, as the
+      engine's does); the teams wait on its ``finished`` event. A joint operation asks for two
+      teams on the one task: the second arrival re-times what is left;
     - one process per road cut: a timeout to the cut, the cut, a timeout to the restoration.
 
     The distributions are the benchmark scenario's (detection ~ Exp(10 min), hops ~ Exp(5 min),
@@ -125,6 +127,7 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
     import random
 
     import simpy
+    from simpy.events import Condition
 
     rng = random.Random(seed)
     env = simpy.Environment()
@@ -145,9 +148,10 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
     class Task:
         """An incident's work: team-time shared by the teams on it, as the engine's task process does it.
 
-        One process per incident wakes on ``changed`` (a team tasked, a team on scene) or when the
-        work is due or the periodic check (every CHECK_EVERY_MIN) comes round — a condition each
-        time — brings the work done up to now and ends with ``finished``, which the teams wait on.
+        One process per incident wakes on ``changed`` (a team tasked, a team on scene) or, once a
+        team is on scene, when the work is due or the periodic check (every CHECK_EVERY_MIN) comes
+        round — a condition each time — brings the work done up to now and ends with ``finished``,
+        which the teams wait on.
         """
 
         __slots__ = ("changed", "finished", "left", "since", "teams")
@@ -184,11 +188,24 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
                     return
                 if env.now >= next_check:
                     next_check = env.now + CHECK_EVERY_MIN
-                eta = self.left / self.teams if self.teams else math.inf
-                wait = min(eta, next_check - env.now)
                 if self.changed.triggered:
                     self.changed = env.event()
+                if not self.teams:  # idle until a team arrives; the skipped checks replayed (as the engine)
+                    since = env.now
+                    yield Condition(env, Condition.any_events, [self.changed])
+                    next_check = skip_idle_checks(since, next_check, env.now)
+                    continue
+                eta = self.left / self.teams
+                wait = min(eta, next_check - env.now)
                 yield self.changed | env.timeout(max(wait, 0.0))
+
+    def skip_idle_checks(since: float, next_check: float, now: float) -> float:
+        t = since + max(next_check - since, 0.0)
+        while t < now:
+            if t >= next_check:
+                next_check = t + CHECK_EVERY_MIN
+            t = t + max(next_check - t, 0.0)
+        return next_check
 
     tasks: dict[int, Task] = {}
 

@@ -479,11 +479,16 @@ class Exercise:
         are most of a run's objects (two of every three); cleared, reference counting frees them
         now instead of leaving them to a collection, and what is left for the collector — the
         model, the flows and the simpy processes, which refer to each other — is a third of the
-        objects. The exercise must not be used afterwards.
+        objects. The log also lets go of its tee: a :class:`~drillsim.logstore.RecordStore` (a sweep
+        worker's, with the records scoring decoded) is then freed by reference counting when its
+        holder drops it, instead of waiting in the exercise's cycles for a collection that would
+        traverse its ~65,000 decoded objects too (measured on the 96-hour rainstorm: 100,000 objects
+        left to the collector → 34,000, and ~40 ms less a run). The exercise must not be used afterwards.
         """
         if not self.ended:
             raise RuntimeError("dispose() is for a finished exercise")
         self.log.records.clear()
+        self.log.detach()
         self.model.release()
 
     def summary(self) -> Summary:

@@ -9,8 +9,10 @@ them again, one block at a time, whenever a reader walks them. Kinds with fewer 
 block (decisions, injects, level changes) stay as plain lines and are decoded once.
 
 It is filled either from the lines the engine writes (:meth:`RecordStore.add_line`, as an
-:class:`drillsim.log.EventLog` tee: nothing is parsed twice and nothing of the run is kept as
-objects) or from records read back from a file (:meth:`RecordStore.add`, :func:`read_store`).
+:class:`drillsim.log.EventLog` tee, which then hands each line with its kind and ``seq`` to
+:meth:`RecordStore.take`: nothing is parsed and nothing of the run is kept as objects) or from
+records read back from a file (:meth:`RecordStore.add`, :func:`read_store`). Lines are held as
+written, newline included (stripping it would copy every line).
 Either way what a reader gets is exactly what :func:`drillsim.log.read_log` would give for the
 file: :class:`~drillsim.log.Record` tuples decoded from the written JSON.
 """
@@ -76,17 +78,24 @@ class KindRecords(Sequence[Record]):
         self._tail_first = 0
         self._count = 0
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
+        self.slot = 0  # its place among the kinds of its store (what the store's order array holds)
 
     def _add(self, line: bytes, seq: int) -> None:
-        if not self._tail:
+        """Hold one line (ending in its newline, as written: no copy is made to strip it)."""
+        tail = self._tail
+        if not tail:
             self._tail_first = seq
-        self._tail.append(line)
+        tail.append(line)
         self._count += 1
         self._decoded = None
-        if len(self._tail) >= BLOCK:
-            self._blocks.append(zlib.compress(b"\n".join(self._tail), LEVEL))
-            self._first_seq.append(self._tail_first)
-            self._tail = []
+        if len(tail) >= BLOCK:
+            self._seal()
+
+    def _seal(self) -> None:
+        """Compress the full tail into a block."""
+        self._blocks.append(zlib.compress(b"".join(self._tail), LEVEL))
+        self._first_seq.append(self._tail_first)
+        self._tail = []
 
     def _block(self, i: int) -> list[Record]:
         """Block ``i`` decoded (``i == len(blocks)``: the uncompressed tail)."""
@@ -98,7 +107,9 @@ class KindRecords(Sequence[Record]):
         cache = self._cache
         got = cache.get(key)
         if got is None:
-            got = cache[key] = [_record(line) for line in zlib.decompress(self._blocks[i]).split(b"\n")]
+            lines = zlib.decompress(self._blocks[i]).split(b"\n")
+            lines.pop()  # after the last line's newline
+            got = cache[key] = [_record(line) for line in lines]
             if len(cache) > DECODED:
                 cache.popitem(last=False)
         else:
@@ -220,33 +231,52 @@ class RecordStore:
     def add_line(self, line: bytes) -> None:
         """Take one line as :class:`drillsim.log.EventLog` writes it (an :meth:`EventLog` tee).
 
-        Only the kind and ``seq`` are read from the line now (the writer's fixed field order);
-        the header line is decoded for :attr:`header`.
+        Only the kind and ``seq`` are read from the line (the writer's fixed field order); the
+        header line is decoded for :attr:`header`. An event log handed this method calls
+        :meth:`take` instead, with both.
         """
         start = line.index(_KIND) + 8
         kind = line[start:line.index(b'"', start)].decode()
-        if kind == HEADER_KIND:
-            self.header = _loads(line)["data"]
-            return
+        if not line.endswith(b"\n"):
+            line += b"\n"
+        self.take(line, kind, _seq_of(line) if kind != HEADER_KIND else 0)
+
+    def take(self, line: bytes, kind: str, seq: int) -> None:
+        """Take one encoded line (ending in a newline) whose kind and ``seq`` the caller knows.
+
+        What :class:`drillsim.log.EventLog` calls for every record of a run scored from a store:
+        the hot path of a sweep worker's log.
+        """
         records = self._kinds.get(kind)
         if records is None:
+            if kind == HEADER_KIND:
+                self.header = _loads(line)["data"]
+                return
             records = self._kinds[kind] = KindRecords(self._cache)
-            self._index[kind] = len(self._index)
-        seq = _seq_of(line)
-        if self._first_seq < 0:
-            self._first_seq = seq
-        elif seq != self._next_seq:
-            self._in_order = False
+            records.slot = self._index[kind] = len(self._index)
+        if seq != self._next_seq:
+            if self._first_seq < 0:
+                self._first_seq = seq
+            else:
+                self._in_order = False
         self._next_seq = seq + 1
-        records._add(line.rstrip(b"\n"), seq)
-        self._order.append(self._index[kind])
+        tail = records._tail  # KindRecords._add, inlined: this runs for every record of a run
+        if not tail:
+            records._tail_first = seq
+        tail.append(line)
+        records._count += 1
+        records._decoded = None
+        if len(tail) >= BLOCK:
+            records._seal()
+        self._order.append(records.slot)
         self.count += 1
         self._last_line = line
         self.last = None
 
     def add(self, rec: Record | Sequence[Any]) -> None:
         """Take one record (a :class:`Record` read back from a file, or an engine tuple)."""
-        self.add_line(encode(tuple(rec)))
+        row = tuple(rec)
+        self.take(encode(row), row[2], row[1])
 
     @property
     def final(self) -> Record | None:

@@ -20,6 +20,8 @@ import math
 from collections.abc import Generator as Gen
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from simpy.events import Condition
+
 from drillsim.agents.operation import PRIMARY, Line, Task
 from drillsim.flows.context import Context
 from drillsim.rng import make_sampler
@@ -108,6 +110,7 @@ class OperationFlow:
         self.remaining_over = r.reinforcement.remaining_over
         self.check_every = r.reinforcement.check_every
         self._progress_at: dict[int, float] = {}
+        self._handlers: dict[str, TaskKind] = {}
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -135,10 +138,13 @@ class OperationFlow:
         return cast("Evacuations", self.kinds["evacuate"])
 
     def handler(self, task: Task) -> TaskKind:
-        """The flow of the task's kind."""
+        """The flow of the task's kind (looked up once per kind: the work accounts ask at every wake)."""
         kind = task.kind
-        return self.kinds["hold" if kind in ("cordon", "monitor", "guard") else
-                          "rescue" if kind == "work" else kind]
+        found = self._handlers.get(kind)
+        if found is None:
+            found = self._handlers[kind] = self.kinds["hold" if kind in ("cordon", "monitor", "guard") else
+                                                      "rescue" if kind == "work" else kind]
+        return found
 
     # -- dispatch -------------------------------------------------------------------------------------
 
@@ -241,28 +247,52 @@ class OperationFlow:
             ev.succeed()
 
     def _progress(self, task: Task) -> Gen[simpy.Event, object, None]:
-        """Finish lines as their work is done; ask for reinforcement when the pace is too slow."""
+        """Finish lines as their work is done; ask for reinforcement when the pace is too slow.
+
+        While no team is on any line the process sleeps until one joins (``task.changed``) instead
+        of waking at every ``check_every``: such a wake changes nothing (no work is done, no line
+        can finish, reinforcement asks only for lines with teams) and was more than half of all
+        task wakes in the rainstorm. The wakes it skips are replayed arithmetically when it wakes
+        (:func:`_skip_idle_checks`), so ``next_check`` — when reinforcement is next considered — is
+        the very float the waking process would have reached. Simpy orders events by (time,
+        priority, id) with ids given in scheduling order, so not scheduling the skipped timeouts
+        and conditions leaves every other event's order, and the log, unchanged; the wait stays a
+        condition on ``task.changed``, so the process resumes at the same point as before.
+        """
         env = self.ctx.env
-        next_check = env.now + self.check_every
+        every = self.check_every
+        lines = task.lines.values()
+        next_check = env.now + every
         while not task.done:
             self.account(task)
-            for line in task.lines.values():
-                if line.complete and line.finished is not None and not line.finished.triggered:
-                    line.finished.succeed()
-            if all(line.complete for line in task.lines.values()):
+            open_lines = []
+            for line in lines:
+                if line.complete:
+                    finished = line.finished
+                    if finished is not None and not finished.triggered:
+                        finished.succeed()
+                else:
+                    open_lines.append(line)
+            if not open_lines:
                 self.complete(task)
                 break
             if env.now >= next_check:
                 if task.started_at is not None:
                     self._reinforce(task)
-                next_check = env.now + self.check_every
+                next_check = env.now + every
+            changed = task.changed
+            assert changed is not None  # made when the task opened
+            if changed.triggered:
+                changed = task.changed = env.event()
+            if not any(line.teams for line in lines):  # idle: nothing to do until a team joins
+                now = env.now
+                yield Condition(env, Condition.any_events, [changed])
+                next_check = _skip_idle_checks(now, next_check, every, env.now)
+                continue
             productive = self.handler(task).productive(task)
-            eta = min((line.eta() for line in task.lines.values() if not line.complete), default=math.inf)
+            eta = min((line.eta() for line in open_lines), default=math.inf)
             wait = min(eta if productive else math.inf, next_check - env.now)
-            assert task.changed is not None  # made when the task opened
-            if task.changed.triggered:
-                task.changed = env.event()
-            yield task.changed | env.timeout(max(wait, 0.0))
+            yield changed | env.timeout(max(wait, 0.0))
         self._progress_at.pop(id(task), None)
 
     def _reinforce(self, task: Task) -> None:
@@ -332,3 +362,19 @@ class OperationFlow:
     def open_tasks(self, inc: Incident) -> list[Task]:
         """Tasks of ``inc`` that have not ended."""
         return [t for t in inc.tasks.values() if not t.done]
+
+
+def _skip_idle_checks(since: float, next_check: float, every: float, now: float) -> float:
+    """``next_check`` after the idle wakes of a task's progress process between ``since`` and ``now``.
+
+    An idle process (no team on any line) would have waited ``next_check - t`` (never less than 0)
+    at each wake ``t`` and, woken at or after ``next_check``, set it to ``t + every``; this repeats
+    those float operations in the same order, for the wakes strictly before ``now`` (the instant
+    the process really wakes, where it does the check itself).
+    """
+    t = since + max(next_check - since, 0.0)
+    while t < now:
+        if t >= next_check:
+            next_check = t + every
+        t = t + max(next_check - t, 0.0)
+    return next_check

@@ -178,6 +178,7 @@ class ReportingFlow:
         """
         ctx = self.ctx
         env = ctx.env
+        timeout = env.timeout
         emit = ctx.emit
         comms = ctx.comms
         receive = self._receive
@@ -196,7 +197,7 @@ class ReportingFlow:
             if held:
                 data["held"] = round(held, 4)
             emit("report.sent", node_key, subject, data)
-            yield env.timeout(hop())
+            yield timeout(hop())
             due = deadlines.get(level) if deadlines is not None else fixed_due
             emit(
                 "report.received",

@@ -137,3 +137,33 @@ def test_the_queue_wait_is_on_every_dispatch(run_world):
 """)
     waits = sorted(r[5]["wait"] for r in kinds(recs, "team.dispatched"))
     assert waits == [0.0, 60.0]
+
+
+def test_an_idle_task_replays_the_checks_it_skipped_to_the_very_float() -> None:
+    """A task with no team on scene sleeps until one joins; when it wakes, ``next_check`` is what waking
+    at every check would have made it (the same float operations, in the same order)."""
+    import random
+
+    import simpy
+
+    from drillsim.flows.operations import _skip_idle_checks
+
+    rng = random.Random(7)
+    for _ in range(300):
+        start = rng.uniform(0.0, 5000.0)
+        every = rng.choice([30.0, 7.3, 0.1, 45.5])
+        now = start + rng.uniform(0.0, 3000.0)
+        env = simpy.Environment(initial_time=start)
+        seen: dict[str, float] = {}
+
+        def idle(next_check: float, env: simpy.Environment = env, every: float = every,
+                 seen: dict[str, float] = seen):  # the wakes the task used to do, one by one
+            while True:
+                if env.now >= next_check:
+                    next_check = env.now + every
+                seen["next_check"] = next_check
+                yield env.timeout(max(next_check - env.now, 0.0))
+
+        env.process(idle(start + every))
+        env.run(until=now)  # every wake strictly before ``now``
+        assert _skip_idle_checks(start, start + every, every, now) == seen["next_check"]
