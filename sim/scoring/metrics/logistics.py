@@ -47,7 +47,13 @@ def _match(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
     Records that carry a ``request`` id belong to that request (one served by several depots keeps
     its latest delivery). Otherwise a delivery fills the oldest undelivered request with the same
     ``(item, for)``, and a shortfall attaches to the oldest undelivered request (else the latest).
+    Matched once per view (both metrics here read it).
     """
+    result: list[tuple[Record, Record | None, list[Record]]] = view.memo("logistics.match", lambda: _matched(view))
+    return result
+
+
+def _matched(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
     rows: list[list[Any]] = []
     waiting: dict[tuple[str, str], list[int]] = {}
     latest: dict[tuple[str, str], int] = {}
