@@ -85,7 +85,10 @@ def _params_table(params: Sequence[Mapping[str, Any]], top: int) -> Table:
         else:
             shown = ", ".join(spread.get("values", [])) or "–"
         rng = p.get("range")
-        rows.append((p["name"], str(p.get("default")), str(p.get("fitted", "–")), shown,
+        # shown as the spread is (14h15m, not 855.4744424m); params.yaml keeps the value exactly as fitted
+        value = p.get("fitted_value")
+        fitted = _value(p["kind"], value) if isinstance(value, int | float) else str(p.get("fitted", "–"))
+        rows.append((p["name"], str(p.get("default")), fitted, shown,
                      "–" if rng is None else f"{_value(p['kind'], rng[0])} … {_value(p['kind'], rng[1])}"))
     return Table(("parameter", "before", "fitted", f"spread (best {top})", "searched"), tuple(rows))
 

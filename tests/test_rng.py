@@ -71,3 +71,29 @@ def test_rekey_salts_differ_and_accumulate():
     assert not np.array_equal(a.get("k").random(4), b.get("k").random(4))
     a.rekey(2)
     assert a.salts != b.salts and len(a.salts) == 2
+
+
+def test_a_dropped_samplers_surplus_is_freed_and_a_live_one_is_still_rekeyed():
+    """One-draw samplers (an incident's work time) leave nothing behind on their shared generator.
+
+    A long run makes one such sampler per incident on one generator; their buffers of values drawn
+    ahead used to stay registered for good (~2 KB an incident). A sampler still in use is emptied
+    by a re-key as before, so a continuation draws only from the new streams.
+    """
+    import gc
+
+    streams = Streams(7)
+    gen = streams.get("fate")
+    dist = TypeAdapter(DurationDist).validate_python({"exponential": {"mean": "1h"}})
+    kept = make_sampler(dist, gen)
+    kept()  # one value used, the rest of its block still buffered
+    for _ in range(1_000):
+        make_sampler(dist, gen)()  # drawn once, then dropped
+    gc.collect()
+    assert len(gen.buffers) == 1  # only the live sampler's buffer is known
+
+    streams.rekey(5)
+    fresh = Streams(7)
+    fresh.rekey(5)
+    # the live buffer was emptied: its next value is the re-keyed stream's first, not a stale one
+    assert kept() == make_sampler(dist, fresh.get("fate"))()

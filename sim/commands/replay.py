@@ -161,11 +161,11 @@ def _spec(path: Path, args: argparse.Namespace, header: dict[str, Any]) -> Any:
 
 def _branch(path: Path, args: argparse.Namespace) -> int:
     from drillsim.errors import InputError, Problem
-    from drillsim.log import read_log
+    from drillsim.logstore import read_store
     from drillsim.replay.branch import BranchError, default_dir, file_sha256, plan_branch, run_branch
     from drillsim.replay.source import ScenarioChanged, load_for_log
 
-    parent = read_log(path)
+    parent = read_store(path)  # held compactly: a long parent is not kept as objects (docs/design.md, "Memory")
     spec = _spec(path, args, parent.header)
     if args.replicates:
         return _fork(path, args, spec)
@@ -196,10 +196,8 @@ def _branch(path: Path, args: argparse.Namespace) -> int:
     outputs.record([log_path], [outputs.Source.of(path)], "drillsim replay --branch")
     _print_branch(path, parent, result, args)
     from drillsim.commands.report import write_outputs
-    from drillsim.log import LogData, Record
 
-    ex = result.exercise
-    log = LogData(ex.log.header or {}, [Record(*r) for r in ex.log.records[1:]], ex.ended, False, str(log_path))
+    log = result.log
     if args.quiet:
         write_outputs(log, out, lang=args.lang, form="aar", report=not args.no_report, quiet=True, force=args.force)
         print(log_path)

@@ -33,13 +33,14 @@ keeps the parent's streams (common random numbers: the choice is the only differ
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drillsim.engine import Exercise
-from drillsim.log import INPUT_KIND, LogData, encode
+from drillsim.log import INPUT_KIND, LogData, Record, encode
+from drillsim.logstore import RecordStore, StoredLog
 from drillsim.replay.inputs import InputRefused, Step, drive, recorded_ending, recorded_inputs
 from drillsim.scenario.load import Loaded
 from drillsim.version import __version__
@@ -100,13 +101,31 @@ class BranchPlan:
 
 @dataclass
 class BranchResult:
-    """A finished branch run."""
+    """A finished branch run.
+
+    Attributes:
+        log: The branch's log (header and records, held compactly in a store as ``drillsim run``
+            holds its own: what the report and the outcome are made from).
+    """
 
     plan: BranchPlan
     exercise: Exercise
     skipped: list[InputRefused]
     made: tuple[Any, ...] | None
+    log: StoredLog
     log_path: str | None = None
+
+
+ParentLog = LogData | StoredLog
+"""A parent log as read from its file: in a list (:func:`drillsim.log.read_log`) or in a store
+(:func:`drillsim.logstore.read_store`, what ``drillsim replay --branch`` reads: a long parent is not
+held as objects)."""
+
+
+def records_of(log: ParentLog) -> Sequence[Record]:
+    """The log's records after the header, in order (a store's lazily, a block at a time)."""
+    records = log.records
+    return records.records() if isinstance(records, RecordStore) else records
 
 
 def file_sha256(path: str | Path) -> str:
@@ -170,7 +189,7 @@ def branch_dir(parent_log: Path, spec: BranchSpec, parent_sha256: str) -> tuple[
 # -- planning ---------------------------------------------------------------------------------------
 
 
-def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> BranchPlan:
+def plan_branch(parent: ParentLog, spec: BranchSpec, parent_sha256: str) -> BranchPlan:
     """Work out the inputs of a branch of ``parent`` (see the module docstring).
 
     Raises:
@@ -182,7 +201,7 @@ def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> Branch
         raise BranchError(f"later must be keep or drop, not {spec.later!r}")
     if spec.continuation < 0:
         raise BranchError("a continuation number is 0 (the parent's random streams) or more")
-    records = parent.records
+    records = records_of(parent)
     inputs = recorded_inputs(records)
     opened_all = [r for r in records if r.kind == "decision.opened" and r.subject == spec.decision]
     if not opened_all:
@@ -236,9 +255,14 @@ def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> Branch
         answer_at = spec.at
         if answer_at is None and made is not None and t_open < made.t < deadline - 1e-4:
             answer_at = float(made.t)
-        before = [r for r in records if r.seq < opened.seq and r.t < t_open]
-        if t_open > 0 and before:
-            last_t = float(before[-1].t)
+        before: Record | None = None  # the last record before the decision opens
+        for r in records:
+            if r.seq >= opened.seq:
+                break
+            if r.t < t_open:
+                before = r
+        if t_open > 0 and before is not None:
+            last_t = float(before.t)
             t_role = round(last_t + 1e-4, 4) if t_open - last_t >= 2e-4 else last_t
             inserted.append(Step(t_role, {"kind": "role", "agency": role, "played": True, "by": BY}))
             point_time = t_role
@@ -274,7 +298,7 @@ def plan_branch(parent: LogData, spec: BranchSpec, parent_sha256: str) -> Branch
     return plan
 
 
-def _plan_unasked(parent: LogData, spec: BranchSpec, parent_sha256: str, inputs: list[Step]) -> BranchPlan:
+def _plan_unasked(parent: ParentLog, spec: BranchSpec, parent_sha256: str, inputs: list[Step]) -> BranchPlan:
     definition = parent.header.get("definition") or {}
     scenario_decision = (definition.get("decisions") or {}).get(spec.decision)
     if scenario_decision is not None:
@@ -293,10 +317,11 @@ def _plan_unasked(parent: LogData, spec: BranchSpec, parent_sha256: str, inputs:
         if not spec.continuation:
             raise BranchError("the parent arm is a re-keyed continuation: give a continuation number ≥ 1")
         inserted = []
-    steps, point_seq, dropped = _merge(parent.records, inputs, None, inserted, spec, at)
+    records = records_of(parent)
+    steps, point_seq, dropped = _merge(records, inputs, None, inserted, spec, at)
     plan = BranchPlan(spec, "unasked", spec.role, steps, at, point_seq, None,
                       None, list(parent.header.get("players") or ()), {},
-                      ending=recorded_ending(parent.records, float(parent.header.get("duration") or 0.0)),
+                      ending=recorded_ending(records, float(parent.header.get("duration") or 0.0)),
                       dropped=dropped)
     plan.extras = _extras(parent, plan, parent_sha256)
     plan.notes.append(f"{spec.role} is played from {_clock(at)} until {spec.decision} opens; its other decisions "
@@ -351,7 +376,7 @@ def _point_seq(records: Sequence[Any], kept: list[Step], removed: int | None, t:
     return int(records[-1].seq) + 1 if records else 1
 
 
-def _extras(parent: LogData, plan: BranchPlan, parent_sha256: str) -> dict[str, Any]:
+def _extras(parent: ParentLog, plan: BranchPlan, parent_sha256: str) -> dict[str, Any]:
     h = parent.header
     spec = plan.spec
     return {
@@ -407,7 +432,7 @@ class _Watch:
         return out
 
 
-def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: str | Path | None = None,
+def run_branch(parent: ParentLog, loaded: Loaded, plan: BranchPlan, *, log_path: str | Path | None = None,
                progress: Any = None, replace: bool = False) -> BranchResult:
     """Run the branch (in memory, and to ``log_path`` when given) and check its promises.
 
@@ -428,19 +453,21 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
         FileExistsError: A log is at ``log_path`` and ``replace`` is false (checked before running).
     """
     h = parent.header
-    ex = Exercise(loaded, int(h.get("seed", loaded.scenario.seed)), log_path=log_path, keep=True,
-                  players=plan.players, replicate=int(h.get("replicate") or 0), extra_header=plan.extras,
-                  replace=replace, staged=True)
+    store = RecordStore()  # the branch's records, as ``drillsim run`` keeps its own (docs/design.md, "Memory")
+    ex = Exercise(loaded, int(h.get("seed", loaded.scenario.seed)), log_path=log_path, keep=False,
+                  tee=store.add_line, players=plan.players, replicate=int(h.get("replicate") or 0),
+                  extra_header=plan.extras, replace=replace, staged=True)
     writer = ex.log.writer
     try:
-        parent_pending = {str(r.subject) for r in parent.records
+        parent_pending = {str(r.subject) for r in records_of(parent)
                           if r.kind == "decision.opened" and r.data.get("asked") == "players"}
         watch = _Watch(plan, parent_pending)
         try:
             outcome = drive(ex, plan.steps, ending=plan.ending, watch=watch, tolerate=True, progress=progress)
         finally:
             ex.log.close()
-        result = _checked(parent, ex, plan, outcome, log_path)
+        log = StoredLog(ex.log.header or {}, store, ex.ended, False, str(log_path) if log_path is not None else "")
+        result = _checked(parent, ex, log, plan, outcome)
     except BaseException:
         if writer is not None:
             writer.discard()
@@ -450,13 +477,12 @@ def run_branch(parent: LogData, loaded: Loaded, plan: BranchPlan, *, log_path: s
     return result
 
 
-def _checked(parent: LogData, ex: Exercise, plan: BranchPlan, outcome: Any,
-             log_path: str | Path | None) -> BranchResult:
+def _checked(parent: ParentLog, ex: Exercise, log: StoredLog, plan: BranchPlan, outcome: Any) -> BranchResult:
     own = [r for r in outcome.refused if r.step.seq is None]
     if own:
         raise BranchError(f"the branch's own input did not apply: {own[0].reason} (at {_clock(own[0].step.t)})")
-    check_prefix(parent.records, ex.log.records, plan.point_seq, parent.header.get("drillsim"))
-    made = next((r for r in ex.log.records if r[2] == "decision.made" and r[4] == plan.spec.decision
+    check_prefix(records_of(parent), log.records.records(), plan.point_seq, parent.header.get("drillsim"))
+    made = next((r for r in log.records.kind("decision.made") if r[4] == plan.spec.decision
                  and r[0] >= plan.point_t - 1e-9), None)
     if plan.spec.arm == "branch" and (made is None or made[5].get("option") != plan.spec.option):
         if made is None:
@@ -466,24 +492,27 @@ def _checked(parent: LogData, ex: Exercise, plan: BranchPlan, outcome: Any,
         else:
             got = f"it was taken as {made[5].get('option')!r} by {made[5].get('by')}"
         raise BranchError(f"{plan.spec.decision} was not taken as {plan.spec.option!r} in the branch: {got}")
-    return BranchResult(plan, ex, [r for r in outcome.refused if r.step.seq is not None], made,
-                        str(log_path) if log_path is not None else None)
+    return BranchResult(plan, ex, [r for r in outcome.refused if r.step.seq is not None], made, log,
+                        log.path or None)
 
 
-def check_prefix(parent: Sequence[Any], branch: Sequence[Any], point_seq: int, version: Any = None) -> None:
+def check_prefix(parent: Iterable[Sequence[Any]], branch: Iterable[Sequence[Any]], point_seq: int,
+                 version: Any = None) -> None:
     """Raise :class:`BranchError` unless records 1 .. point_seq-1 are byte-identical in both runs.
+
+    Both are the records after the header, in order; only those before the branch point are read.
 
     They are identical whenever the parent is what this drillsim wrote for its scenario, seed and
     inputs (the branch replays exactly those up to the branch point). So a difference means the
     parent log was edited after the run — or written by another drillsim version (``version``, the
     parent header's): the refusal says which and where.
     """
-    by_seq = {r[1]: r for r in branch[1:point_seq + 1]}
+    theirs = iter(branch)
     for r in parent:
         if r[1] >= point_seq:
             break
-        other = by_seq.get(r[1])
-        if other is None or encode(tuple(other)) != encode(tuple(r)):
+        other = next(theirs, None)
+        if other is None or other[1] != r[1] or encode(tuple(other)) != encode(tuple(r)):
             if version is not None and version != __version__:
                 raise BranchError(f"the parent log was written by drillsim {version}; this drillsim {__version__} "
                                   f"re-simulates it differently from seq {r[1]} on, before the branch point "

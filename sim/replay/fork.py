@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.fileio import atomic_write_text, exists_error
-from drillsim.log import LogData, read_log
+from drillsim.logstore import StoredLog, read_store
 from drillsim.replay.branch import BranchError, BranchSpec, file_sha256, plan_branch, run_branch
 from drillsim.replay.outcome import Outcome, outcome_of
 from drillsim.replay.pool import run_jobs
@@ -59,9 +59,9 @@ class ForkResult:
 
 
 @functools.lru_cache(maxsize=1)
-def _parent(path: str, mtime_ns: int) -> tuple[LogData, str]:
-    """The parent log and its sha256, read once per worker process (the cache holds one log)."""
-    return read_log(path), file_sha256(path)
+def _parent(path: str, mtime_ns: int) -> tuple[StoredLog, str]:
+    """The parent log (held compactly) and its sha256, read once per worker process (the cache holds one log)."""
+    return read_store(path), file_sha256(path)
 
 
 def run_job(job: ForkJob) -> dict[str, Any]:
@@ -71,8 +71,7 @@ def run_job(job: ForkJob) -> dict[str, Any]:
     plan = plan_branch(parent, job.spec, sha)
     out = Path(job.out)
     result = run_branch(parent, loaded, plan, log_path=out / "events.jsonl", replace=job.replace)
-    records = result.exercise.log.records
-    outcome = outcome_of(records[0][5], records[1:], job.label)
+    outcome = outcome_of(result.log.header, result.log.records, job.label)
     atomic_write_text(out / "outcome.json", json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1) + "\n")
     return {"outcome": outcome.to_dict(), "log": str(out / "events.jsonl"), "skipped": len(result.skipped),
             "point": {"t": plan.point_t, "seq": plan.point_seq}}
@@ -101,7 +100,7 @@ def fork_and_sweep(parent_path: str | Path, spec: BranchSpec, n: int, out: str |
     if n < 1:
         raise BranchError("--replicates needs at least 1 continuation")
     parent_path = Path(parent_path)
-    parent = read_log(parent_path)
+    parent = read_store(parent_path)
     sha = file_sha256(parent_path)
     load_for_log(parent.header, scenario, log_name=str(parent_path))  # fail fast: scenario changed or missing
     probe = plan_branch(parent, dataclasses.replace(spec, continuation=1, arm="branch"), sha)

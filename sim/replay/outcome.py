@@ -75,7 +75,7 @@ class Outcome:
                    d.get("seed"), d.get("replicate"), bool(d.get("final", True)))
 
 
-def outcome_of(header: dict[str, Any], records: Sequence[Sequence[Any]], label: str = "") -> Outcome:
+def outcome_of(header: dict[str, Any], records: Iterable[Sequence[Any]], label: str = "") -> Outcome:
     """The outcome of a log (header + records after it)."""
     card = score(header, records)
     rescued = lost = trapped = unresolved = incidents = late = dispatches = 0

@@ -20,7 +20,8 @@ input the log lost. The result says ``partial``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterator
+from array import array
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,9 @@ import orjson
 
 from drillsim.fileio import open_regular
 from drillsim.limits import MAX_LOG_BYTES
-from drillsim.log import encode, read_log
-from drillsim.replay.inputs import InputRefused, drive, exercise_for, recorded_ending, recorded_inputs
+from drillsim.log import Record, encode
+from drillsim.logstore import StoredLog, read_store
+from drillsim.replay.inputs import Ending, InputRefused, Step, drive, exercise_for, recorded_ending, recorded_inputs
 from drillsim.replay.source import ScenarioChanged, load_for_log
 from drillsim.version import __version__
 
@@ -106,7 +108,7 @@ class _Comparer:
         self.complete = complete
         self.index = 0
         self.divergence: Divergence | None = None
-        self.digests: list[bytes] = []
+        self.digests = array("Q")  # 8 bytes a record: what a second run is compared with
         self.prefix_done = False
 
     def done(self) -> bool:
@@ -116,7 +118,7 @@ class _Comparer:
         if self.done():
             return
         line = encode(rec)
-        self.digests.append(hashlib.blake2b(line, digest_size=8).digest())
+        self.digests.append(int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little"))
         if self.index >= self.total:
             if self.complete:
                 self.divergence = Divergence(self.index, None, line)
@@ -145,16 +147,17 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
         InputError: No scenario file could be read (the log names none, or it is gone).
     """
     path = Path(path)
-    log = read_log(path)
+    log = read_store(path)  # held compactly: a long log is not kept as objects (docs/design.md, "Memory")
     header = log.header
     stopped = _error_close(log)
+    inputs = recorded_inputs(log.records.kind("input.received"))
     if stopped:  # a run that stopped on an error: its closing records are not reproducible
-        log.records = log.records[: len(log.records) - stopped]
-        log.complete = False
-    total = len(log.records) + 1
-    inputs = recorded_inputs(log.records)
+        recorded = _Recorded(inputs, None, len(log.records) - stopped + 1, False)
+    else:
+        recorded = _Recorded(inputs, log.records.records(), len(log.records) + 1, log.complete)
+    total = recorded.total
     result = VerifyResult(False, "", "", str(path), header, total=total, inputs=len(inputs),
-                          partial=not log.complete, torn=log.torn)
+                          partial=not recorded.complete, torn=log.torn)
     try:
         loaded = load_for_log(header, scenario, log_name=str(path))
     except ScenarioChanged as exc:
@@ -163,7 +166,7 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
                               f"the log was recorded from sha256 {exc.recorded}. Nothing was simulated.")
         return result
     result.scenario_path = loaded.source
-    first = _run(header, loaded, log, path, progress)
+    first = _run(header, loaded, recorded, path, progress)
     result.compared = first.index
     if isinstance(first, _Refusal):
         result.divergence = first.divergence
@@ -189,7 +192,7 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
         result.explanation = (f"the log was written by drillsim {header.get('drillsim')}; this is drillsim "
                               f"{__version__}, which simulates the same scenario, seed and inputs differently.")
         return result
-    second = _run(header, loaded, log, path, None, until=first.divergence.seq)
+    second = _run(header, loaded, recorded, path, None, until=first.divergence.seq)
     split = next((i for i, (a, b) in enumerate(zip(first.digests, second.digests, strict=False)) if a != b), None)
     if split is None and len(second.digests) < min(len(first.digests), first.divergence.seq + 1):
         split = len(second.digests)
@@ -204,20 +207,31 @@ def verify_log(path: str | Path, scenario: str | Path | None = None,
     return result
 
 
-def _error_close(log: Any) -> int:
+CLOSING_KINDS = ("incident.unresolved", "task.unresolved")
+"""What :meth:`drillsim.engine.Exercise.finish` writes before ``exercise.ended``."""
+
+
+def _error_close(log: StoredLog) -> int:
     """How many closing records an error-ended run wrote (0 if it did not end on an error).
 
-    The console closes a log with ``exercise.ended`` (reason ``error``) and the open incidents,
-    written directly by ``finish`` when the simulation itself raised (no ``end`` input: the clock's
-    state was unknown). A re-run does not raise, so only the records before those can be verified.
+    The console closes a log with ``exercise.ended`` (reason ``error``) after the open incidents
+    and tasks (:data:`CLOSING_KINDS`), written directly by ``finish`` when the simulation itself
+    raised (no ``end`` input: the clock's state was unknown). A re-run does not raise, so only the
+    records before those can be verified.
     """
-    recs = log.records
-    if not recs or recs[-1].kind != "exercise.ended" or recs[-1].data.get("reason") != "error":
+    last = log.records.final
+    if last is None or last.kind != "exercise.ended" or last.data.get("reason") != "error":
         return 0
-    if any(r.kind == "input.received" and r.subject == "end" for r in recs):
+    if any(r.subject == "end" for r in log.records.kind("input.received")):
         return 0  # ended by an input: it replays like any other
-    t, n = recs[-1].t, 1
-    while n < len(recs) and recs[-1 - n].t == t and recs[-1 - n].kind == "incident.unresolved":
+    closing: set[int] = set()  # what ``finish`` writes for what is still open, at the end's time
+    for kind in CLOSING_KINDS:
+        for r in reversed(log.records.kind(kind)):
+            if r.t != last.t:
+                break
+            closing.add(r.seq)
+    n = 1
+    while last.seq - n in closing:  # only the run of them right before the end
         n += 1
     return n
 
@@ -232,11 +246,24 @@ class _Refusal:
         self.divergence = Divergence(seq, None, None)
 
 
-def _run(header: dict[str, Any], loaded: Any, log: Any, path: Path,
+@dataclass
+class _Recorded:
+    """What a re-run needs from the log: its inputs, how it ended, how many records it holds."""
+
+    inputs: list[Step]
+    records: Sequence[Record] | None  # None: the ending is not reproduced (a run stopped on an error)
+    total: int
+    complete: bool
+
+    def ending(self, duration: float) -> Ending | None:
+        return recorded_ending(self.records, duration) if self.records is not None else None
+
+
+def _run(header: dict[str, Any], loaded: Any, recorded: _Recorded, path: Path,
          progress: Callable[[float, float], None] | None, until: int | None = None) -> Any:
     """One re-run compared with the log; ``until`` stops it after that many records (the second run)."""
     lines = _log_lines(path)
-    cmp = _Comparer(lines, len(log.records) + 1, log.complete)
+    cmp = _Comparer(lines, recorded.total, recorded.complete)
     try:
         ex = exercise_for(header, loaded, keep=True)
         for rec in ex.log.records:  # emitted while the exercise was built (header, start, initial levels)
@@ -249,8 +276,7 @@ def _run(header: dict[str, Any], loaded: Any, log: Any, path: Path,
             return cmp.done() or (until is not None and len(cmp.digests) > until)
 
         try:
-            drive(ex, recorded_inputs(log.records), ending=recorded_ending(log.records, ex.duration), stop=stop,
-                  progress=progress)
+            drive(ex, recorded.inputs, ending=recorded.ending(ex.duration), stop=stop, progress=progress)
         except InputRefused as exc:
             return _Refusal(cmp, exc)
         if cmp.divergence is None and not cmp.prefix_done and cmp.index < cmp.total:

@@ -36,6 +36,10 @@ def test_the_fit_recovers_the_walk_rate_and_the_gates_open_on_time(tmp_path, cap
     fitted = read_params(out / "params.yaml", load(SCENARIO).scenario.parameters, "lowland")
     ((name, value),) = fitted
     assert name == "walk-rate" and 1350 <= parse_rate(value) * 60 <= 1700  # the truth is 1,500/h
+    # the report's table shows it as its spread is shown (1,512/h), the file keeps every digit
+    row = next(line for line in (out / "report.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| walk-rate |"))
+    assert row.split("|")[3].strip() == f"{parse_rate(value) * 60:,.0f}/h"
     data = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
     gates = next(t for t in data["targets"] if t["id"] == "gates-open")
     assert gates["before"]["median"] == 285.0  # the scenario as written: 1,000/h

@@ -28,14 +28,17 @@ def test_bundled_scenario_verifies_branches_and_forks(scenario, tmp_path):
     plan = plan_branch(parent, spec, "0" * 64)
     branch = run_branch(parent, loaded, plan, log_path=tmp_path / "b" / "events.jsonl")
     assert branch.made[5]["option"] == other
+    # the branch holds its records as `drillsim run` does (compactly, in a store), exactly as written
+    assert branch.exercise.log.records == []
+    assert list(branch.log.records) == read_log(tmp_path / "b" / "events.jsonl").records
     assert verify_log(tmp_path / "b" / "events.jsonl").ok
     runs = {}
     for k in (1, 2):
         arm = dataclasses.replace(spec, option=made.data["option"], continuation=k, arm="parent")
         result = run_branch(parent, loaded, plan_branch(parent, arm, "0" * 64))
-        check_prefix(parent.records, result.exercise.log.records, plan.point_seq)
-        runs[k] = result.exercise.log.records
-    after = [[encode(r) for r in runs[k][plan.point_seq + 2:]] for k in (1, 2)]
+        check_prefix(parent.records, result.log.records.records(), plan.point_seq)
+        runs[k] = list(result.log.records)
+    after = [[encode(r) for r in runs[k][plan.point_seq + 1:]] for k in (1, 2)]
     assert after[0] != after[1]  # re-keyed continuations draw new luck
 
 
@@ -47,7 +50,7 @@ def test_generated_incidents_after_the_branch_point_differ_between_continuations
     times = {}
     for k in (1, 2):
         plan = plan_branch(parent, BranchSpec("D-01", "request", continuation=k, arm="parent"), "0" * 64)
-        ex = run_branch(parent, loaded, plan).exercise
-        times[k] = [r[0] for r in ex.log.records if r[2] == "incident.occurred" and r[1] > plan.point_seq
+        log = run_branch(parent, loaded, plan).log
+        times[k] = [r[0] for r in log.records.kind("incident.occurred") if r[1] > plan.point_seq
                     and str(r[4]).startswith("mountain-floods")]
     assert times[1] and times[2] and times[1][1:] != times[2][1:]

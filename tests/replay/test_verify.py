@@ -211,3 +211,34 @@ def test_a_duration_whose_slices_round_down_at_a_boundary_still_verifies(scenari
                               for line in text.splitlines()) + "\n", encoding="utf-8")
     assert main(["run", str(path), "--out", str(tmp_path / "run"), "--no-report", "-q"]) == 0
     assert verify_log(tmp_path / "run" / "events.jsonl").ok
+
+
+def test_a_log_closed_on_an_error_verifies_up_to_its_closing_records(tmp_path):
+    """The console closes a log directly when the simulation raised: ``exercise.ended`` (reason
+    ``error``) after the open incidents and tasks. A re-run does not raise, so those closing records are left
+    out and everything before them must match (the log is read into a compact store, not a list)."""
+    from drillsim.engine import Exercise
+    from drillsim.log import read_log
+    from drillsim.scenario import load
+
+    path = tmp_path / "events.jsonl"
+    ex = Exercise(load("mentougou-flash-flood"), log_path=path)
+    ex.advance(300.0)
+    ex.finish("error")  # what the console does when the engine raised
+    data = read_log(path)
+    closing = [r for r in data.records if r.t == data.records[-1].t
+               and r.kind in ("incident.unresolved", "task.unresolved")]
+    kinds = {r.kind for r in closing}
+    assert data.records[-1].data["reason"] == "error" and kinds == {"incident.unresolved", "task.unresolved"}
+    result = verify_log(path)
+    assert result.ok and result.partial and result.cause == "identical"
+    assert result.total == len(data.records) + 1 - len(closing) - 1  # header counted, closing records not
+    assert "it stopped on an error" in result.explanation
+    # an edit before the closing records is still found
+    lines = path.read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if b'"kind":"incident.detected"' in line)
+    lines[at] = lines[at].replace(b'"by":"reporters"', b'"by":"fallback"')
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"".join(lines))
+    edited = verify_log(bad)
+    assert not edited.ok and edited.cause == "mismatch" and edited.divergence.seq == at
