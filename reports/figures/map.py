@@ -170,7 +170,7 @@ def _declutter(fig: Any, labels: list[tuple[int, Any]]) -> None:
 
     canvas = FigureCanvasAgg(fig)
     fig.tight_layout()
-    canvas.draw()  # applies the aspect ratio: label positions are final
+    fig.draw_without_rendering()  # applies the aspect ratio: label positions are final (nothing is painted)
     renderer = canvas.get_renderer()
     kept: list[Any] = []
     for _rank, text in sorted(labels, key=lambda rt: -rt[0]):

@@ -116,11 +116,13 @@ def write_outputs(
 
 def main(args: argparse.Namespace) -> int:
     """Read, score, write."""
-    from drillsim.commands.common import read_run_log
+    from drillsim.commands.common import freeze_now, permanent_heap, read_run_log
 
-    path = resolve_log(args.log)
-    log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds
-    out = args.out if args.out is not None else path.parent
-    write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet, force=args.force,
-                  doc_format=args.doc_format)
+    with permanent_heap():  # the log read stays until the end: no collection need walk it (as in ``run``)
+        path = resolve_log(args.log)
+        log = read_run_log(path)  # warns about a torn last line or an unfinished run; scores what it holds
+        freeze_now()
+        out = args.out if args.out is not None else path.parent
+        write_outputs(log, out, lang=args.lang, form=args.form, quiet=args.quiet, force=args.force,
+                      doc_format=args.doc_format)
     return 0

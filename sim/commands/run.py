@@ -12,7 +12,14 @@ import sys
 import time
 from pathlib import Path
 
-from drillsim.commands.common import ProgressBar, add_scenario_options, scenario_overrides, thousands
+from drillsim.commands.common import (
+    ProgressBar,
+    add_scenario_options,
+    freeze_now,
+    permanent_heap,
+    scenario_overrides,
+    thousands,
+)
 from drillsim.commands.report import add_report_options, write_outputs
 
 HELP = "run a scenario headless; write its event log, scorecard and after-action report"
@@ -39,7 +46,12 @@ def _short(path: Path, run: Path) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Load, simulate, summarise."""
+    """Load, simulate, summarise (the heap made by then frozen: :func:`~drillsim.commands.common.permanent_heap`)."""
+    with permanent_heap():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     from drillsim.commands import outputs
     from drillsim.engine import Exercise
     from drillsim.log import RunLimit
@@ -48,6 +60,7 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.units import format_duration
 
     loaded = load(args.scenario, scenario_overrides(args.scenario, args.params, args.overrides))
+    freeze_now()  # the modules and the loaded scenario live until the end
     scenario = loaded.scenario
     seed = scenario.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out is not None else outputs.run_dir(scenario.id, seed, loaded.overrides)
@@ -79,6 +92,7 @@ def main(args: argparse.Namespace) -> int:
     exercise.model.release()  # the engine's state (agents, incidents, queues) is not needed to score and report:
     del exercise  # its memory is reused by the report instead of adding to it
     gc.collect()  # its cycles go now, not whenever the collector next runs
+    freeze_now()  # the modules, the scenario and the stored log stay until the end: no collection need walk them
     if args.quiet:
         write_outputs(log, out, lang=args.lang, form=args.form, report=not args.no_report, quiet=True,
                       force=args.force, doc_format=args.doc_format)

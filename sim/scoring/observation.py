@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drillsim.log import Record
-from drillsim.scoring.text import Text
+from drillsim.scoring.text import Phrase, Text, plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,8 @@ class Observation:
         kind: That record's kind.
         actor: That record's actor.
         subject: That record's subject.
-        text: One line for a person: ``{"en": "Wangping → Mentougou: 41 min (due 30 min)", "zh": …}``.
+        text: One line for a person: ``{"en": "Wangping → Mentougou: 41 min (due 30 min)", "zh": …}``
+            (a :class:`~drillsim.scoring.text.Phrase`, formatted only when read, from the metrics).
         weight: How much the item counts in a ``ratio`` (people at risk for rescue shares; else 1).
         censored: The awaited event had not happened by the horizon; ``value`` is a lower bound.
         refs: Other records involved (e.g. the trigger behind a level change).
@@ -37,7 +38,7 @@ class Observation:
     kind: str | None
     actor: str | None
     subject: str | None
-    text: Text
+    text: Text | Phrase
     weight: float = 1.0
     censored: bool = False
     refs: tuple[int, ...] = field(default=())
@@ -51,7 +52,7 @@ class Observation:
             "actor": self.actor,
             "subject": self.subject,
             "value": _num(self.value),
-            "text": self.text,
+            "text": plain(self.text),
         }
         if self.weight != 1.0:
             out["weight"] = _num(self.weight)
@@ -62,7 +63,7 @@ class Observation:
         return out
 
 
-def observe(rec: Record, value: float, text: Text, **extra: Any) -> Observation:
+def observe(rec: Record, value: float, text: Text | Phrase, **extra: Any) -> Observation:
     """An observation justified by one record."""
     return Observation(float(value), float(rec.t), rec.seq, rec.kind, rec.actor, rec.subject, text, **extra)
 
@@ -71,7 +72,7 @@ def absent(
     t: float,
     subject: str | None,
     value: float,
-    text: Text,
+    text: Text | Phrase,
     *,
     actor: str | None = None,
     refs: tuple[int, ...] = (),

@@ -269,6 +269,7 @@ def score(header: dict[str, Any], records: Iterable[Sequence[Any]], until: float
     results: list[ObjectiveResult] = []
     for oid, obj in objectives.items():
         tasks = [_task(view, tid, task) for tid, task in obj.tasks.items()]
+        view.forget()  # what this objective's metrics shared (LogView.memo) is not kept through the rest
         band, pts, coverage = rating.aggregate((t.rating, t.weight) for t in tasks)
         results.append(
             ObjectiveResult(

@@ -9,6 +9,7 @@ language (:class:`Minutes`, :class:`Share`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +94,7 @@ def format_clock(minutes: float) -> str:
 
 
 def _pick(value: Any, lang: str) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, dict | Phrase):
         return pick(value, lang)
     if isinstance(value, Minutes | Share | Clock):
         return value.render(lang)
@@ -106,6 +107,61 @@ def bi(en: str, zh: str, **values: Any) -> Text:
         "en": en.format(**{k: _pick(v, "en") for k, v in values.items()}),
         "zh": zh.format(**{k: _pick(v, "zh") for k, v in values.items()}),
     }
+
+
+class Phrase(Mapping[str, str]):
+    """A bilingual sentence like :func:`bi`'s, filled in only when first read (then kept).
+
+    Why: a metric builds one evidence line per observation, but few are ever read — a rainstorm
+    run has 7,535 observations, ``scorecard.json`` keeps at most 200 per task (1,414) and a report
+    quotes a few, and a sweep reads none. Formatting two templates per observation was about a
+    third of scoring; a phrase keeps the templates and the values (names, :class:`Minutes`, …,
+    which do not change) and formats them on first read. It reads like the ``{"en", "zh"}`` dict
+    :func:`bi` returns (``p["en"]``, :func:`~drillsim.text.pick`, ``==`` a dict); :func:`plain`
+    gives that dict, for JSON.
+    """
+
+    __slots__ = ("_en", "_text", "_values", "_zh")
+
+    def __init__(self, en: str, zh: str, values: dict[str, Any]) -> None:
+        self._en = en
+        self._zh = zh
+        self._values: dict[str, Any] | None = values
+        self._text: Text | None = None
+
+    def text(self) -> Text:
+        """The ``{"en": ..., "zh": ...}`` dict (formatted now if it was not yet)."""
+        if self._text is None:
+            self._text = bi(self._en, self._zh, **(self._values or {}))
+            self._values = None  # what it was made from is not needed any more
+        return self._text
+
+    def __getitem__(self, lang: str) -> str:
+        return self.text()[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.text())
+
+    def __len__(self) -> int:
+        return len(self.text())
+
+    def __eq__(self, other: object) -> bool:
+        return self.text() == (other.text() if isinstance(other, Phrase) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a dict, so unhashable like one
+
+    def __repr__(self) -> str:
+        return repr(self.text())
+
+
+def phrase(en: str, zh: str, **values: Any) -> Phrase:
+    """:func:`bi`, formatted when first read (:class:`Phrase`): for evidence lines, most never read."""
+    return Phrase(en, zh, values)
+
+
+def plain(text: Text | Phrase) -> Text:
+    """A text as a plain ``{"en", "zh"}`` dict (what JSON writes)."""
+    return text.text() if isinstance(text, Phrase) else text
 
 
 def incident_label(key: str, name: Text | None, place: Text) -> Text:

@@ -10,7 +10,7 @@ file is scored the same way on any machine, long after the run.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,6 +76,8 @@ class LogView:
         self.definition: dict[str, Any] = header.get("definition") or {}
         self._defined: dict[str, Text] | None = None
         self._incidents: dict[str | None, Record] | None = None
+        self._names: dict[str | None, Text] = {}
+        self._memo: dict[str, Any] = {}
 
     @property
     def incidents(self) -> dict[str | None, Record]:
@@ -120,7 +122,33 @@ class LogView:
     # -- names ---------------------------------------------------------------------------------
 
     def name(self, key: str | None) -> Text:
-        """A person-readable name for a region, agency, team, incident, inject or decision id."""
+        """A person-readable name for a region, agency, team, incident, inject or decision id.
+
+        Kept per key (the header and the records do not change under a view): a metric names the
+        same region or incident in thousands of evidence lines. The dict returned is shared: read it.
+        """
+        named = self._names.get(key)
+        if named is None:
+            named = self._names[key] = self._name(key)
+        return named
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per view: what several metrics derive alike (e.g. requests matched to deliveries).
+
+        Why: each metric walks the records it needs again (and, on a stored log, decodes them
+        again); two metrics of the same family share the walk this way. The value is shared: read it.
+        Scoring forgets it after each objective (:meth:`forget`), so what it holds (decoded records)
+        is not kept through the whole scorecard.
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def forget(self) -> None:
+        """Drop what :meth:`memo` keeps."""
+        self._memo.clear()
+
+    def _name(self, key: str | None) -> Text:
         if key is None:
             return {"en": "—", "zh": "—"}
         for pool in (self.agencies, self.regions, self.teams):

@@ -34,6 +34,9 @@ from drillsim.logstore import RecordStore
 from drillsim.scoring.statistics import quantile
 
 COUNTS = ("incidents", "reports", "dispatches", "rescues", "rescued", "lost", "unresolved")
+READ = ("report.received", "incident.occurred", "incident.detected", "incident.missed", "rescue.queued",
+        "team.dispatched", "team.on_scene", "exercise.ended")
+"""The kinds :func:`record_metrics` reads besides the world's (:attr:`_World.KINDS`)."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,13 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
     on_scene: dict[str, float] = {}
     world = _World(header)
     end_t = 0.0
-    for rec in records:
+    last: float | None = None  # the last record's time, known up front from a store
+    read: Iterable[Sequence[Any]] = records
+    if isinstance(records, RecordStore):  # only the kinds read here are decoded (a third of a log is not)
+        final = records.final
+        last = final.t if final is not None else 0.0
+        read = records.kind(*READ, *_World.KINDS)
+    for rec in read:
         t, _seq, kind, _actor, subject, data = rec[:6]
         end_t = t
         if kind == "report.received":
@@ -108,6 +117,8 @@ def record_metrics(header: Mapping[str, Any], records: Iterable[Sequence[Any]]) 
             ended = data
         elif kind in _World.KINDS:
             world.read(t, kind, _actor, subject, data)
+    if last is not None:
+        end_t = last
     metrics: dict[str, float | None] = {name: _num(ended.get(name)) for name in COUNTS}
     metrics["people_at_risk"] = at_risk
     rescued = metrics["rescued"]

@@ -9,7 +9,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, phrase
 from drillsim.scoring.view import LogView
 
 
@@ -36,7 +36,7 @@ def registration_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, An
         wait = r.data.get("wait")
         if not isinstance(wait, int | float):
             wait = r.t - arrived[team].t if team in arrived else 0.0
-        text = bi(
+        text = phrase(
             "{team}: registered {w} after arrival",
             "{team}:到达后{w}完成报备登记",
             team=view.name(team),
@@ -47,7 +47,7 @@ def registration_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, An
         if team in registered or team in gave_up or not scope.team(team):
             continue
         wait = view.horizon - arr.t
-        text = bi(
+        text = phrase(
             "{team}: arrived at {at}, still not registered {w} later",
             "{team}:{at}到达,{w}后仍未完成报备登记",
             team=view.name(team),
@@ -80,7 +80,7 @@ def untasked_registered_teams(
                 observe(
                     task,
                     0.0,
-                    bi(
+                    phrase(
                         "{team}: registered at {r}, tasked at {at}",
                         "{team}:{r}登记,{at}受领任务",
                         team=view.name(team),
@@ -96,7 +96,7 @@ def untasked_registered_teams(
                 observe(
                     reg,
                     1.0,
-                    bi(
+                    phrase(
                         "{team}: registered at {r}, no task {w} later",
                         "{team}:{r}登记,{w}后仍未受领任务",
                         team=view.name(team),
@@ -133,7 +133,7 @@ def border_notification_delay(
             observe(
                 r,
                 delay,
-                bi(
+                phrase(
                     "{a} notified {b} {d} after the trigger{late}",
                     "{a}向{b}通报火情,用时{d}{late}",
                     a=view.name(r.actor),
@@ -154,7 +154,7 @@ def border_notification_delay(
                 view.horizon,
                 hazard,
                 wait,
-                bi(
+                phrase(
                     "{h} crossed from {a} into {b} at {at}; no border notification {w} later",
                     "{h}于{at}由{a}蔓延至{b},{w}后仍未通报",
                     h=view.name(hazard),
@@ -195,7 +195,7 @@ def joint_consultation_held(
                 observe(
                     held,
                     1.0,
-                    bi(
+                    phrase(
                         "{a} → {b} notice at {at}: joint consultation at {c}",
                         "{at}{a}向{b}通报后,于{c}开展会商研判",
                         c=Clock(held.t),
@@ -209,7 +209,7 @@ def joint_consultation_held(
                 observe(
                     n,
                     0.0,
-                    bi(
+                    phrase(
                         "{a} → {b} notice at {at}: no joint consultation by {end}",
                         "{at}{a}向{b}通报后,截至{end}未开展会商研判",
                         end=Clock(view.horizon),
@@ -224,7 +224,7 @@ def joint_consultation_held(
                     observe(
                         c,
                         1.0,
-                        bi(
+                        phrase(
                             "{a} convened a joint consultation at {at}",
                             "{a}于{at}召集会商研判",
                             a=view.name(c.actor),

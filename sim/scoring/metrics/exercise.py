@@ -10,7 +10,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, phrase
 from drillsim.scoring.view import LogView
 
 INFERRED_WINDOW = 60.0
@@ -76,14 +76,14 @@ def decision_delay(view: LogView, scope: ScopeFilter, params: Mapping[str, Any])
             delay = rec.data.get("delay")
             delay = float(delay) if isinstance(delay, int | float) else rec.t - op.t
             if rec.data.get("by") == "default":
-                text = bi(
+                text = phrase(
                     "{d} ({role}): no answer within {v}; the default applied",
                     "{d}({role}):{v}内未决策,按默认选项处理",
                     v=Minutes(delay),
                     **names,
                 )
             else:
-                text = bi(
+                text = phrase(
                     "{d} ({role}): decided in {v}", "{d}({role}):{v}完成决策", v=Minutes(delay), **names
                 )
             out.append(observe(rec, delay, text, refs=(op.seq,)))
@@ -94,7 +94,7 @@ def decision_delay(view: LogView, scope: ScopeFilter, params: Mapping[str, Any])
                     view.horizon,
                     key,
                     wait,
-                    bi(
+                    phrase(
                         "{d} ({role}): still open {v} after it was asked",
                         "{d}({role}):提出后{v}仍未决策",
                         v=Minutes(wait),
@@ -203,7 +203,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                     observe(
                         last,
                         1.0,
-                        bi(
+                        phrase(
                             "{i} “{title}” ({at}): answered — {what} at {w}",
                             "{i}“{title}”({at}):已响应——{w}{what}",
                             what=_kinds([r.kind for r in found if r], " + "),
@@ -226,7 +226,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                 observe(
                     d,
                     0.0,
-                    bi(
+                    phrase(
                         "{i} “{title}” ({at}): not answered — no {what}",
                         "{i}“{title}”({at}):未响应——缺少{what}",
                         what=_kinds([str(e.get("kind")) for e in missing], ", "),
@@ -242,7 +242,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                     observe(
                         answer,
                         1.0,
-                        bi(
+                        phrase(
                             "{i} “{title}” ({at}): answered (inferred) — {who} {k} at {w}",
                             "{i}“{title}”({at}):已响应(推断)——{who}于{w}{k}",
                             who=view.name(answer.actor),
@@ -258,7 +258,7 @@ def injects_answered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
                     observe(
                         d,
                         0.0,
-                        bi(
+                        phrase(
                             "{i} “{title}” ({at}): no action by a recipient within {win} (inferred)",
                             "{i}“{title}”({at}):接收单位{win}内无处置行动(推断)",
                             win=Minutes(INFERRED_WINDOW),

@@ -8,7 +8,7 @@ from typing import Any
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, phrase
 from drillsim.scoring.view import LogView
 
 FIRE_KINDS = ("fire.state", "fire.crossed", "fire.contained", "fire.extinguished")
@@ -58,7 +58,7 @@ def time_to_contain(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]
                 observe(
                     rec,
                     value,
-                    bi(
+                    phrase(
                         "{h}: {verb} at {at}, {v} after it started{a}",
                         "{h}:{at}{verb},距起火{v}{a}",
                         h=view.name(hazard),
@@ -78,7 +78,7 @@ def time_to_contain(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]
                     view.horizon,
                     hazard,
                     value,
-                    bi(
+                    phrase(
                         "{h}: not contained {v} after it started",
                         "{h}:起火{v}后仍未得到控制",
                         h=view.name(hazard),
@@ -123,7 +123,7 @@ def time_to_clear(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                 observe(
                     rec,
                     value,
-                    bi(
+                    phrase(
                         "{reg}: cleared of {h} at {at}, {v} after its first incident",
                         "{reg}:{at}{h}积水消退,距首起事件{v}",
                         at=Clock(rec.t),
@@ -139,7 +139,7 @@ def time_to_clear(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                     view.horizon,
                     region,
                     value,
-                    bi(
+                    phrase(
                         "{reg}: {h} not cleared {v} after its first incident",
                         "{reg}:首起事件{v}后{h}积水仍未消退",
                         v=Minutes(value),

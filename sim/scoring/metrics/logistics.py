@@ -13,7 +13,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, phrase
 from drillsim.scoring.view import LogView
 
 
@@ -47,7 +47,13 @@ def _match(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
     Records that carry a ``request`` id belong to that request (one served by several depots keeps
     its latest delivery). Otherwise a delivery fills the oldest undelivered request with the same
     ``(item, for)``, and a shortfall attaches to the oldest undelivered request (else the latest).
+    Matched once per view (both metrics here read it).
     """
+    result: list[tuple[Record, Record | None, list[Record]]] = view.memo("logistics.match", lambda: _matched(view))
+    return result
+
+
+def _matched(view: LogView) -> list[tuple[Record, Record | None, list[Record]]]:
     rows: list[list[Any]] = []
     waiting: dict[tuple[str, str], list[int]] = {}
     latest: dict[tuple[str, str], int] = {}
@@ -97,7 +103,7 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
                 observe(
                     dlv,
                     value,
-                    bi(
+                    phrase(
                         "{q} {item} for {who}: delivered {v} after the request",
                         "{who}申请的{item}{xq}:申请后{v}送达",
                         v=Minutes(value),
@@ -113,7 +119,7 @@ def material_fill_time(view: LogView, scope: ScopeFilter, params: Mapping[str, A
                     view.horizon,
                     str(item),
                     value,
-                    bi(
+                    phrase(
                         "{q} {item} for {who}: requested at {at}, not delivered {v} later",
                         "{who}于{at}申请的{item}{xq}:{v}后仍未送达",
                         at=Clock(req.t),
@@ -138,9 +144,9 @@ def material_shortfall(view: LogView, scope: ScopeFilter, params: Mapping[str, A
         names = {"item": view.name(item), "who": view.name(req.data.get("for") or req.actor), "s": f"{short:g}"}
         evidence = shorts[-1] if shorts else req
         text = (
-            bi("{item} for {who}: {s} short", "{who}申请的{item}:缺口{s}", **names)
+            phrase("{item} for {who}: {s} short", "{who}申请的{item}:缺口{s}", **names)
             if short
-            else bi("{item} for {who}: filled", "{who}申请的{item}:已满足", **names)
+            else phrase("{item} for {who}: filled", "{who}申请的{item}:已满足", **names)
         )
         out.append(observe(evidence, short, text, refs=tuple(s.seq for s in shorts if s is not evidence)))
     return out

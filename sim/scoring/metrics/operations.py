@@ -14,7 +14,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Minutes, Share, Text, bi
+from drillsim.scoring.text import Minutes, Share, Text, phrase
 from drillsim.scoring.view import LogView
 
 
@@ -57,11 +57,12 @@ def evacuation_completion_time(view: LogView, scope: ScopeFilter, params: Mappin
         name = _task_name(view, r)
         if end is not None and end.kind == "evacuation.completed":
             value = _num(end.data.get("since_order"))
-            out.append(observe(end, value, bi("{e}: everyone out {v} after the order", "{e}:转移令下达后{v}完成转移",
-                                              e=name, v=Minutes(value)), refs=(r.seq,)))
+            out.append(observe(end, value, phrase("{e}: everyone out {v} after the order",
+                                                  "{e}:转移令下达后{v}完成转移", e=name, v=Minutes(value)),
+                               refs=(r.seq,)))
         else:
             value = view.horizon - r.t
-            out.append(absent(view.horizon, r.subject, value, bi(
+            out.append(absent(view.horizon, r.subject, value, phrase(
                 "{e}: evacuation still going {v} after the order", "{e}:转移令下达{v}后仍在转移", e=name,
                 v=Minutes(value)), refs=(r.seq,)))
     return out
@@ -79,7 +80,7 @@ def evacuation_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str, Any
         moved = _num(end.data.get("evacuated")) if end is not None else 0.0
         share = min(1.0, moved / people)
         evidence = end if end is not None else r
-        text = bi("{e}: {m:g} of {p:g} people moved ({s})", "{e}:{p:g}人中已转移{m:g}人({s})",
+        text = phrase("{e}: {m:g} of {p:g} people moved ({s})", "{e}:{p:g}人中已转移{m:g}人({s})",
                   e=_task_name(view, r), m=moved, p=people, s=Share(share))
         out.append(observe(evidence, share, text,
                            weight=people, refs=(r.seq,)))
@@ -102,7 +103,7 @@ def shelter_overflow(view: LogView, scope: ScopeFilter, params: Mapping[str, Any
         if not scope.region(region):
             continue
         people = over.get(key, 0.0)
-        text = bi("{s}: {n:g} evacuees found no place", "{s}:{n:g}名转移群众无处安置", s=view.name(key), n=people)
+        text = phrase("{s}: {n:g} evacuees found no place", "{s}:{n:g}名转移群众无处安置", s=view.name(key), n=people)
         rec = last.get(key)
         out.append(observe(rec, people, text) if rec is not None else absent(view.horizon, key, 0.0, text,
                                                                              censored=False))
@@ -140,11 +141,11 @@ def time_to_control(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]
         name = view.name(onset.subject) if tid is not None else {"en": key, "zh": key}
         if done is not None:
             value = done.t - onset.t
-            out.append(observe(done, value, bi("{f}: under control {v} after it started", "{f}:起火后{v}得到控制",
+            out.append(observe(done, value, phrase("{f}: under control {v} after it started", "{f}:起火后{v}得到控制",
                                                f=name, v=Minutes(value)), refs=(onset.seq,)))
         else:
             value = view.horizon - onset.t
-            out.append(absent(view.horizon, key, value, bi("{f}: not under control {v} after it started",
+            out.append(absent(view.horizon, key, value, phrase("{f}: not under control {v} after it started",
                                                            "{f}:起火{v}后仍未控制", f=name, v=Minutes(value)),
                               refs=(onset.seq,)))
     return out
@@ -165,7 +166,7 @@ def area_burned(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) ->
             continue
         value = _num(rec.data.get("area_ha"))
         name = view.name(onset.subject) if tid is not None else {"en": key, "zh": key}
-        out.append(observe(rec, value, bi("{f}: {a:,.2f} ha burned", "{f}:过火{a:,.2f}公顷", f=name, a=value)))
+        out.append(observe(rec, value, phrase("{f}: {a:,.2f} ha burned", "{f}:过火{a:,.2f}公顷", f=name, a=value)))
     return out
 
 
@@ -199,7 +200,7 @@ def hold_coverage(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
         span = (end.t if end is not None else view.horizon) - q.t
         full = _num(end.data.get("full")) if end is not None else held.get(key, 0.0)
         share = min(1.0, full / span) if span > 0 else 1.0
-        out.append(observe(end or q, share, bi("{e}: at full strength {s} of the time", "{e}:力量到位时间占{s}",
+        out.append(observe(end or q, share, phrase("{e}: at full strength {s} of the time", "{e}:力量到位时间占{s}",
                                                e=_task_name(view, q), s=Share(share)), weight=max(span, 1.0)))
     return out
 
@@ -217,7 +218,7 @@ def supply_delivered_ratio(view: LogView, scope: ScopeFilter, params: Mapping[st
             continue
         got = delivered.get((q.subject, q.data.get("task")), 0.0)
         share = min(1.0, got / quantity)
-        out.append(observe(q, share, bi("{e}: {g:g} of {q:g} {i} delivered", "{e}:{i}已送达{g:g}/{q:g}",
+        out.append(observe(q, share, phrase("{e}: {g:g} of {q:g} {i} delivered", "{e}:{i}已送达{g:g}/{q:g}",
                                         e=_task_name(view, q), g=got, q=quantity,
                                         i=view.name(q.data["item"]) if q.data.get("item") else ""),
                            weight=quantity))
@@ -240,12 +241,12 @@ def dispatch_wait(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
         name = _task_name(view, q)
         if sent is not None:
             value = sent.t - q.t
-            text = bi("{e}: first team sent {v} after it was queued", "{e}:排队{v}后派出首支队伍", e=name,
+            text = phrase("{e}: first team sent {v} after it was queued", "{e}:排队{v}后派出首支队伍", e=name,
                       v=Minutes(value))
             out.append(observe(sent, value, text, refs=(q.seq,)))
         else:
             value = view.horizon - q.t
-            out.append(absent(view.horizon, q.subject, value, bi("{e}: no team sent {v} after it was queued",
+            out.append(absent(view.horizon, q.subject, value, phrase("{e}: no team sent {v} after it was queued",
                                                                  "{e}:排队{v}后仍无队伍派出", e=name, v=Minutes(value)),
                               refs=(q.seq,)))
     return out
@@ -273,11 +274,11 @@ def task_completion_time(view: LogView, scope: ScopeFilter, params: Mapping[str,
         name = _task_name(view, q)
         if end is not None and end.kind == "task.completed":
             value = end.t - onset
-            out.append(observe(end, value, bi("{e}: done {v} after the onset", "{e}:事发后{v}完成",
+            out.append(observe(end, value, phrase("{e}: done {v} after the onset", "{e}:事发后{v}完成",
                                               e=name, v=Minutes(value)), refs=(q.seq,)))
         else:
             value = view.horizon - onset
-            out.append(absent(view.horizon, q.subject, value, bi(
+            out.append(absent(view.horizon, q.subject, value, phrase(
                 "{e}: still not done {v} after the onset", "{e}:事发{v}后仍未完成", e=name, v=Minutes(value)),
                 refs=(q.seq,)))
     return out
@@ -323,13 +324,13 @@ def threshold_exceedance_time(view: LogView, scope: ScopeFilter, params: Mapping
             last = r
         if since is not None:
             total += view.horizon - since
-            out.append(absent(view.horizon, tid, total, bi("{e}: still exceeded at the end, {v} in all",
+            out.append(absent(view.horizon, tid, total, phrase("{e}: still exceeded at the end, {v} in all",
                                                            "{e}:推演结束时仍超限,累计{v}", e=name,
                                                            v=Minutes(total)), actor=key))
         elif last is not None:
-            out.append(observe(last, total, bi("{e}: exceeded for {v}", "{e}:超限{v}", e=name, v=Minutes(total))))
+            out.append(observe(last, total, phrase("{e}: exceeded for {v}", "{e}:超限{v}", e=name, v=Minutes(total))))
         else:
-            out.append(absent(view.horizon, tid, 0.0, bi("{e}: never exceeded", "{e}:未超限", e=name),
+            out.append(absent(view.horizon, tid, 0.0, phrase("{e}: never exceeded", "{e}:未超限", e=name),
                               actor=key, censored=False))
     return out
 
@@ -368,7 +369,7 @@ def _part(view: LogView, scope: ScopeFilter, part: str) -> list[Observation]:
                 continue
             rec, value = done, done.t - start.t
         en, zh = words[part]
-        out.append(observe(rec, value, bi("{s} at {e}: " + en, "{s}赴{e}:" + zh, s=view.name(d.actor),
+        out.append(observe(rec, value, phrase("{s} at {e}: " + en, "{s}赴{e}:" + zh, s=view.name(d.actor),
                                           e=view.name(d.subject), v=Minutes(value))))
     return out
 

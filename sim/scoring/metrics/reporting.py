@@ -16,7 +16,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, bi
+from drillsim.scoring.text import Clock, Minutes, phrase
 from drillsim.scoring.view import LogView
 
 EPS = 1e-6
@@ -90,7 +90,7 @@ def first_report_latency(view: LogView, scope: ScopeFilter, params: Mapping[str,
                 observe(
                     rec,
                     latency,
-                    bi(
+                    phrase(
                         "{inc} → {reg}: {lat} after detection (deadline {dl})",
                         "{inc} → {reg}:发现后{lat}(时限{dl})",
                         inc=view.name(inc),
@@ -107,7 +107,7 @@ def first_report_latency(view: LogView, scope: ScopeFilter, params: Mapping[str,
                     view.horizon,
                     inc,
                     waited,
-                    bi(
+                    phrase(
                         "{inc} → {reg}: no first report {lat} after detection (deadline {dl})",
                         "{inc} → {reg}:发现后{lat}仍未首报(时限{dl})",
                         inc=view.name(inc),
@@ -135,7 +135,7 @@ def report_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str,
             on_time = rec.t <= due + EPS
             lat = rec.t - detected
             if on_time:
-                text = bi(
+                text = phrase(
                     "{inc} → {reg}: on time, {lat} after detection (deadline {dl})",
                     "{inc} → {reg}:按时,发现后{lat}(时限{dl})",
                     lat=Minutes(lat),
@@ -143,7 +143,7 @@ def report_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str,
                     **names,
                 )
             else:
-                text = bi(
+                text = phrase(
                     "{inc} → {reg}: late, {lat} after detection (deadline {dl}, {over} over)",
                     "{inc} → {reg}:迟报,发现后{lat}(时限{dl},超时{over})",
                     lat=Minutes(lat),
@@ -158,7 +158,7 @@ def report_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[str,
                     view.horizon,
                     inc,
                     0.0,
-                    bi(
+                    phrase(
                         "{inc} → {reg}: missing, no first report by {end} (deadline {dl} after detection)",
                         "{inc} → {reg}:漏报,截至{end}未收到首报(时限为发现后{dl})",
                         end=Minutes(view.horizon - detected),
@@ -198,11 +198,11 @@ def follow_up_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[s
         names = {"inc": view.name(r.subject), "reg": view.name(r.actor), "what": FOLLOW_UPS[kind],
                  "at": Clock(r.t), "due": Clock(float(due))}
         if r.t <= float(due) + EPS:
-            text = bi("{inc} → {reg}: {what} on time at {at} (due {due})",
+            text = phrase("{inc} → {reg}: {what} on time at {at} (due {due})",
                       "{inc} → {reg}:{what}按时,{at}送达(时限{due})", **names)
             out.append(observe(r, 1.0, text))
         else:
-            text = bi("{inc} → {reg}: {what} late at {at} (due {due}, {over} over)",
+            text = phrase("{inc} → {reg}: {what} late at {at} (due {due}, {over} over)",
                       "{inc} → {reg}:{what}迟报,{at}送达(时限{due},超时{over})",
                       over=Minutes(r.t - float(due)), **names)
             out.append(observe(r, 0.0, text))
@@ -221,7 +221,7 @@ def follow_up_on_time_ratio(view: LogView, scope: ScopeFilter, params: Mapping[s
         due = rec.t + float(deadline)
         if due > view.horizon + EPS:
             continue  # the exercise ended before this final report was due
-        out.append(absent(view.horizon, inc, 0.0, bi(
+        out.append(absent(view.horizon, inc, 0.0, phrase(
             "{inc} → {reg}: no final report (核报) by {end} (closed at {at}, due {due})",
             "{inc} → {reg}:截至{end}未收到核报({at}结案,时限{due})",
             inc=view.name(inc), reg=view.name(region), end=Clock(view.horizon), at=Clock(rec.t), due=Clock(due)),
@@ -248,7 +248,7 @@ def skipped_level_reports(view: LogView, scope: ScopeFilter, params: Mapping[str
         names = {"inc": view.name(r.subject), "frm": view.name(sender), "to": view.name(r.actor)}
         if direct:
             missed = [view.name(s) for s in skipped]
-            text = bi(
+            text = phrase(
                 "{inc}: {frm} → {to} directly (skipping {sk})",
                 "{inc}:{frm}越级报{to}(跳过{sk})",
                 sk={
@@ -258,7 +258,7 @@ def skipped_level_reports(view: LogView, scope: ScopeFilter, params: Mapping[str
                 **names,
             )
         else:
-            text = bi("{inc}: {frm} → {to}", "{inc}:{frm} → {to}", **names)
+            text = phrase("{inc}: {frm} → {to}", "{inc}:{frm} → {to}", **names)
         out.append(observe(r, 1.0 if direct else 0.0, text))
     return out
 

@@ -16,7 +16,7 @@ from drillsim.scoring.metrics.exercise import ended_early
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, Share, bi
+from drillsim.scoring.text import Clock, Minutes, Share, phrase
 from drillsim.scoring.timelines import team_intervals
 from drillsim.scoring.view import LogView
 
@@ -68,7 +68,7 @@ def time_to_first_on_scene(view: LogView, scope: ScopeFilter, params: Mapping[st
                 observe(
                     rec,
                     value,
-                    bi(
+                    phrase(
                         "{inc}: {team} on scene {v} after onset",
                         "{inc}:{team}于事发后{v}到达现场",
                         inc=name,
@@ -85,7 +85,7 @@ def time_to_first_on_scene(view: LogView, scope: ScopeFilter, params: Mapping[st
                     view.horizon,
                     occ.subject,
                     value,
-                    bi(
+                    phrase(
                         "{inc}: no team on scene {v} after onset",
                         "{inc}:事发后{v}仍无救援队伍到场",
                         inc=name,
@@ -109,7 +109,7 @@ def rescue_completion_ratio(
         name = view.name(occ.subject)
         if rec is not None and rec[0].kind == "incident.unresolved" and early:
             # in progress when the exercise was ended early: censored, not failed (weight 0)
-            out.append(observe(rec[0], 0.0, bi(
+            out.append(observe(rec[0], 0.0, phrase(
                 "{inc}: still in progress when the exercise ended early at {at} (censored)",
                 "{inc}:演练于{at}提前结束时仍在处置(删失,不计入)", inc=name, at=Clock(view.horizon)),
                 weight=0.0, censored=True, refs=(occ.seq,)))
@@ -119,13 +119,13 @@ def rescue_completion_ratio(
                 observe(
                     rec[0],
                     1.0,
-                    bi("{inc}: rescue completed at {at}", "{inc}:{at}完成救援", inc=name, at=Clock(rec[0].t)),
+                    phrase("{inc}: rescue completed at {at}", "{inc}:{at}完成救援", inc=name, at=Clock(rec[0].t)),
                     refs=(occ.seq,),
                 )
             )
         else:
             ref = rec[0] if rec is not None else None
-            text = bi(
+            text = phrase(
                 "{inc}: rescue not completed by {at}",
                 "{inc}:截至{at}救援未完成",
                 inc=name,
@@ -151,14 +151,14 @@ def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observat
         open_ = rec.kind == "incident.unresolved"
         if which == "ratio" and open_ and early:
             # still in progress when the exercise was ended early: censored, not failed (weight 0)
-            text = bi("{inc}: still in progress when the exercise ended early ({p} at risk; censored)",
+            text = phrase("{inc}: still in progress when the exercise ended early ({p} at risk; censored)",
                       "{inc}:演练提前结束时仍在处置({p}人被困;删失,不计入)", inc=name, p=people)
             out.append(observe(rec, rescued / people if people else 0.0, text, weight=0.0, censored=True,
                                refs=(occ.seq,)))
             continue
         if which == "ratio":
             share = rescued / people if people else 0.0
-            text = bi(
+            text = phrase(
                 "{inc}: {r} of {p} rescued alive ({s})",
                 "{inc}:{p}人中{r}人获救({s})",
                 inc=name,
@@ -167,7 +167,7 @@ def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observat
                 s=Share(share),
             )
             if open_:
-                text = bi(
+                text = phrase(
                     "{inc}: not rescued by the end ({p} at risk, {l} lost)",
                     "{inc}:演练结束仍未救出({p}人被困,{l}人遇难)",
                     inc=name,
@@ -180,7 +180,7 @@ def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observat
                 observe(
                     rec,
                     rescued,
-                    bi(
+                    phrase(
                         "{inc}: {r} of {p} rescued alive",
                         "{inc}:{p}人中{r}人获救",
                         inc=name,
@@ -191,7 +191,7 @@ def _outcome_obs(view: LogView, scope: ScopeFilter, which: str) -> list[Observat
                 )
             )
         else:
-            text = bi(
+            text = phrase(
                 "{inc}: {l} of {p} lost while waiting for rescue",
                 "{inc}:{p}人中{l}人在等待救援中遇难",
                 inc=name,
@@ -242,7 +242,7 @@ def team_utilisation(view: LogView, scope: ScopeFilter, params: Mapping[str, Any
             if phase in ("travel", "work") and min(e, until) > max(s, since)
         )
         share = busy / duty
-        text = bi(
+        text = phrase(
             "{team}: busy {b} of {d} on duty ({s})",
             "{team}:在岗{d}中执行任务{b}({s})",
             team=view.name(team),

@@ -10,7 +10,7 @@ from drillsim.log import Record
 from drillsim.scoring.observation import Observation, absent, observe
 from drillsim.scoring.scope import ScopeFilter
 from drillsim.scoring.spec import MetricSpec, T
-from drillsim.scoring.text import Clock, Minutes, Text, bi
+from drillsim.scoring.text import Clock, Minutes, Phrase, phrase
 from drillsim.scoring.view import LogView
 
 
@@ -34,7 +34,8 @@ def _calls(view: LogView, target: int) -> dict[str, Record]:
     return out
 
 
-def _origin(view: LogView, change: Record | None, call: Record | None, known: float | None) -> tuple[float, Text]:
+def _origin(view: LogView, change: Record | None, call: Record | None, known: float | None
+            ) -> tuple[float, Phrase]:
     """When the clock of ``time_to_level`` starts for one agency, and what started it.
 
     The trigger that called for the level: the response rule that fired (``response.triggered``), the
@@ -43,7 +44,7 @@ def _origin(view: LogView, change: Record | None, call: Record | None, known: fl
     A level raised by a warning before any incident is timed from the warning's trigger, never 0 by default.
     """
     if call is not None and (change is None or call.seq < change.seq):
-        return float(call.t), bi("its trigger fired ({o})", "触发启动条件({o})", o=Clock(call.t))
+        return float(call.t), phrase("its trigger fired ({o})", "触发启动条件({o})", o=Clock(call.t))
     cause = change.data.get("cause") if change is not None else None
     if isinstance(cause, str):
         for kind, en, zh in (("decision.opened", "decision {c} was put to it", "决策{c}提出"),
@@ -51,10 +52,10 @@ def _origin(view: LogView, change: Record | None, call: Record | None, known: fl
             asked = next((r for r in view.kind(kind) if r.subject == cause
                           and change is not None and r.seq < change.seq), None)
             if asked is not None:
-                return float(asked.t), bi(en + " ({o})", zh + "({o})", c=cause, o=Clock(asked.t))
+                return float(asked.t), phrase(en + " ({o})", zh + "({o})", c=cause, o=Clock(asked.t))
     if known is not None:
-        return known, bi("its office first heard of an incident ({o})", "本级首次获悉灾情({o})", o=Clock(known))
-    return 0.0, bi("the exercise start", "演练开始")
+        return known, phrase("its office first heard of an incident ({o})", "本级首次获悉灾情({o})", o=Clock(known))
+    return 0.0, phrase("the exercise start", "演练开始")
 
 
 def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) -> list[Observation]:
@@ -93,7 +94,7 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                 observe(
                     rec,
                     value,
-                    bi(
+                    phrase(
                         "{ag} reached Level {lv} at {at}, {v} after {why}",
                         "{ag}于{at}启动{lv}级响应,距{why}{v}",
                         ag=view.name(agency),
@@ -112,7 +113,7 @@ def time_to_level(view: LogView, scope: ScopeFilter, params: Mapping[str, Any]) 
                     view.horizon,
                     agency,
                     value,
-                    bi(
+                    phrase(
                         "{ag} had not reached Level {lv} by {at} ({v} after {why})",
                         "{ag}截至{at}仍未启动{lv}级响应(距{why}{v})",
                         ag=view.name(agency),
@@ -155,7 +156,7 @@ def trigger_to_activation(view: LogView, scope: ScopeFilter, params: Mapping[str
                 observe(
                     done,
                     value,
-                    bi(
+                    phrase(
                         "{ag}: Level {lv} triggered at {at}, in force {v} later",
                         "{ag}:{at}触发{lv}级响应条件,{v}后启动",
                         v=Minutes(value),
@@ -171,7 +172,7 @@ def trigger_to_activation(view: LogView, scope: ScopeFilter, params: Mapping[str
                     view.horizon,
                     agency,
                     value,
-                    bi(
+                    phrase(
                         "{ag}: Level {lv} triggered at {at}, not in force {v} later",
                         "{ag}:{at}触发{lv}级响应条件,{v}后仍未启动",
                         v=Minutes(value),
