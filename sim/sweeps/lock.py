@@ -9,7 +9,9 @@ So a sweep takes ``DIR/sweep.lock`` before it touches anything in the folder:
 - the holder writes ``{"pid", "host", "since", "command"}`` into it, so a refused sweep can say who
   holds the folder;
 - a lock file whose ``flock`` is free but that still names a process is *stale* (its holder died
-  without releasing it): it is taken over, with a notice naming the dead holder;
+  without releasing it): it is taken over, with a notice naming the dead holder; while its
+  forked workers are still exiting the lock stays held, and a new sweep waits for them (up to
+  :data:`ORPHAN_WAIT_S`) instead of being refused;
 - a stale-looking lock written on another host is not taken over (whether that process still runs
   cannot be checked from here): the refusal says so and how to remove it;
 - on release the file is removed (after checking it is still ours).
@@ -35,6 +37,13 @@ from typing import Any
 from drillsim.errors import InputError, Problem
 
 NAME = "sweep.lock"
+ORPHAN_WAIT_S = 10.0
+"""How long a sweep waits for the lock of a dead holder whose workers are still exiting.
+
+Local workers are forked, so they share the lock's open file: after a ``kill -9`` of the sweep
+(or of its process group) the kernel drops the lock only once the last of them has exited, which
+on a loaded machine can take a moment after the sweep itself is gone (workers also leave by
+themselves within half a second of their parent's death)."""
 
 
 def _holder() -> dict[str, Any]:
@@ -103,17 +112,28 @@ class FolderLock:
             raise InputError([Problem(str(folder), 0, 0, "--out", f"cannot create the folder: {exc.strerror}")]) \
                 from None
         path = folder / NAME
-        for _ in range(20):
+        orphaned_until: float | None = None
+        changes = 0
+        while changes < 20:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
             try:
                 locked = _flock(fd)
             except BlockingIOError:
                 holder = _read(fd)
                 os.close(fd)
-                raise _busy(folder, holder) from None
+                if not _orphaned(holder):
+                    raise _busy(folder, holder) from None
+                # Its holder is dead, but a process it forked (a local worker, which inherits the
+                # lock's file) still holds the lock while it exits: wait for that, not for ever.
+                orphaned_until = orphaned_until or time.monotonic() + ORPHAN_WAIT_S
+                if time.monotonic() >= orphaned_until:
+                    raise _busy(folder, holder, orphaned=True) from None
+                time.sleep(0.05)
+                continue
             try:
                 if locked and not _same_file(fd, path):
                     os.close(fd)  # released and removed by its holder while we waited: try the new file
+                    changes += 1
                     continue
                 previous = _read(fd)
                 _check(folder, previous, locked)
@@ -188,7 +208,18 @@ def _check(folder: Path, previous: dict[str, Any] | None, locked: bool) -> None:
         raise _busy(folder, previous)
 
 
-def _busy(folder: Path, holder: dict[str, Any] | None) -> InputError:
+def _orphaned(holder: dict[str, Any] | None) -> bool:
+    """True when the lock names a process of this host that no longer runs (its children may)."""
+    return holder is not None and holder.get("host") == socket.gethostname() and isinstance(holder.get("pid"), int) \
+        and not _alive(holder.get("pid"))
+
+
+def _busy(folder: Path, holder: dict[str, Any] | None, *, orphaned: bool = False) -> InputError:
     who = _who(holder) if holder else "another process"
+    if orphaned:
+        return InputError([Problem(str(folder), 0, 0, "--out",
+                                   f"the sweep that held this folder ({who}) has ended, but a process it started "
+                                   f"still holds the lock after {ORPHAN_WAIT_S:g} s",
+                                   "its worker processes to exit (or stop them), or another --out")])
     return InputError([Problem(str(folder), 0, 0, "--out", f"another sweep is using this folder ({who})",
                                "that sweep to finish (or stop it), or another --out")])

@@ -288,3 +288,62 @@ def test_a_sweep_file_asking_for_too_many_points_is_refused_at_its_line(drillsim
     assert r.stderr.startswith(f"{spec}:3:9: points: the lhs design has 1,000,000,000,000 points × 1 replicate = "
                                "1,000,000,000,000 runs, over the limit of 1,000,000 runs per sweep")
     assert not (tmp_path / "s").exists()
+
+
+_HOLD = """
+import fcntl, json, os, socket, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.pwrite(fd, (json.dumps({"pid": int(sys.argv[2]), "host": socket.gethostname(), "since": "earlier"}) + "\\n").encode(), 0)
+print("held", flush=True)
+time.sleep(float(sys.argv[3]))
+"""
+
+
+def _hold_as_orphan(path: Path, dead: int, seconds: float) -> subprocess.Popen[str]:
+    """A process holding the lock whose file names ``dead``: a worker of a killed sweep, still exiting."""
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(path), str(dead), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_a_resume_right_after_kill_9_waits_for_the_dead_sweeps_workers_to_let_go(tmp_path):
+    """After ``kill -9`` of a sweep its forked workers, which share the lock's file, may take a moment
+    to exit; a resume started at once waits for them and takes the lock over, it is not refused."""
+    from drillsim.sweeps.lock import FolderLock
+
+    out = tmp_path / "s"
+    out.mkdir()
+    dead = _dead_pid()
+    holder = _hold_as_orphan(out / LOCK, dead, 1.0)
+    try:
+        notices: list[str] = []
+        t0 = time.monotonic()
+        with FolderLock.acquire(out, notice=notices.append) as lock:
+            waited = time.monotonic() - t0
+            assert lock.took_over is not None and lock.took_over["pid"] == dead
+        assert waited >= 0.5  # it waited for the orphan instead of being refused at once
+        assert notices and f"process {dead}" in notices[0] and "no longer running" in notices[0]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_lock_a_dead_sweeps_process_keeps_holding_is_refused_after_the_wait(tmp_path, monkeypatch):
+    from drillsim.sweeps import lock as lock_module
+
+    monkeypatch.setattr(lock_module, "ORPHAN_WAIT_S", 0.3)
+    out = tmp_path / "s"
+    out.mkdir()
+    dead = _dead_pid()
+    holder = _hold_as_orphan(out / LOCK, dead, 30.0)
+    try:
+        with pytest.raises(InputError) as exc:
+            lock_module.FolderLock.acquire(out)
+        text = str(exc.value)
+        assert f"the sweep that held this folder (process {dead}" in text
+        assert "has ended, but a process it started still holds the lock after 0.3 s" in text
+    finally:
+        holder.kill()
+        holder.wait()
