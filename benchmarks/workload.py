@@ -129,6 +129,9 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
     import simpy
     from simpy.events import Condition
 
+    # the engine's own arithmetic for the checks an idle task skips (one definition; pure floats)
+    from drillsim.flows.operations import skip_idle_checks
+
     rng = random.Random(seed)
     env = simpy.Environment()
     joint_n = n // JOINT_SHARE
@@ -193,19 +196,11 @@ def plain_simpy(n: int, seed: int = 1) -> tuple[int, float]:
                 if not self.teams:  # idle until a team arrives; the skipped checks replayed (as the engine)
                     since = env.now
                     yield Condition(env, Condition.any_events, [self.changed])
-                    next_check = skip_idle_checks(since, next_check, env.now)
+                    next_check = skip_idle_checks(since, next_check, CHECK_EVERY_MIN, env.now)
                     continue
                 eta = self.left / self.teams
                 wait = min(eta, next_check - env.now)
                 yield self.changed | env.timeout(max(wait, 0.0))
-
-    def skip_idle_checks(since: float, next_check: float, now: float) -> float:
-        t = since + max(next_check - since, 0.0)
-        while t < now:
-            if t >= next_check:
-                next_check = t + CHECK_EVERY_MIN
-            t = t + max(next_check - t, 0.0)
-        return next_check
 
     tasks: dict[int, Task] = {}
 

@@ -253,7 +253,7 @@ class OperationFlow:
         of waking at every ``check_every``: such a wake changes nothing (no work is done, no line
         can finish, reinforcement asks only for lines with teams) and was more than half of all
         task wakes in the rainstorm. The wakes it skips are replayed arithmetically when it wakes
-        (:func:`_skip_idle_checks`), so ``next_check`` — when reinforcement is next considered — is
+        (:func:`skip_idle_checks`), so ``next_check`` — when reinforcement is next considered — is
         the very float the waking process would have reached. Simpy orders events by (time,
         priority, id) with ids given in scheduling order, so not scheduling the skipped timeouts
         and conditions leaves every other event's order, and the log, unchanged; the wait stays a
@@ -287,7 +287,7 @@ class OperationFlow:
             if not any(line.teams for line in lines):  # idle: nothing to do until a team joins
                 now = env.now
                 yield Condition(env, Condition.any_events, [changed])
-                next_check = _skip_idle_checks(now, next_check, every, env.now)
+                next_check = skip_idle_checks(now, next_check, every, env.now)
                 continue
             productive = self.handler(task).productive(task)
             eta = min((line.eta() for line in open_lines), default=math.inf)
@@ -364,7 +364,7 @@ class OperationFlow:
         return [t for t in inc.tasks.values() if not t.done]
 
 
-def _skip_idle_checks(since: float, next_check: float, every: float, now: float) -> float:
+def skip_idle_checks(since: float, next_check: float, every: float, now: float) -> float:
     """``next_check`` after the idle wakes of a task's progress process between ``since`` and ``now``.
 
     An idle process (no team on any line) would have waited ``next_check - t`` (never less than 0)

@@ -146,7 +146,7 @@ def test_an_idle_task_replays_the_checks_it_skipped_to_the_very_float() -> None:
 
     import simpy
 
-    from drillsim.flows.operations import _skip_idle_checks
+    from drillsim.flows.operations import skip_idle_checks
 
     rng = random.Random(7)
     for _ in range(300):
@@ -166,4 +166,4 @@ def test_an_idle_task_replays_the_checks_it_skipped_to_the_very_float() -> None:
 
         env.process(idle(start + every))
         env.run(until=now)  # every wake strictly before ``now``
-        assert _skip_idle_checks(start, start + every, every, now) == seen["next_check"]
+        assert skip_idle_checks(start, start + every, every, now) == seen["next_check"]
