@@ -21,8 +21,8 @@ from drillsim.log import END_KIND, HEADER_KIND, LogError, iter_records, read_log
 from drillsim.scenario import load
 
 
-def long_scenario(path: Path) -> Path:
-    """A generated scenario that writes a log of tens of MB (30 days of flash floods, 20 boats)."""
+def long_scenario(path: Path, days: int = 30) -> Path:
+    """A generated scenario that writes a log of tens of MB (``days`` of flash floods, 20 boats)."""
     villages = "".join(f"  v{i:02d}: {{name: V{i}, level: village, parent: town-{i % 4}, "
                        f"location: [{116 + 0.01 * i:.2f}, {40 + 0.005 * i:.3f}]}}\n" for i in range(40))
     towns = "".join(f"  town-{j}: {{name: T{j}, level: township, parent: county}}\n" for j in range(4))
@@ -32,7 +32,7 @@ id: long-generated
 title: Long generated scenario
 hazard: flood
 start: 2024-07-20T00:00:00+08:00
-duration: 30d
+duration: {days}d
 seed: 3
 regions:
   county: {{name: County, level: county, location: [116.2, 40.1]}}
@@ -51,7 +51,7 @@ rescue:
 generators:
   floods:
     rate: 20/h
-    until: 30d
+    until: {days}d
     regions: {{{weights}}}
     incident: {{kind: flash_flood, people: {{poisson: {{mean: 2}}}}, needs: [water_rescue]}}
 """, encoding="utf-8")
@@ -119,7 +119,9 @@ def test_kill_9_leaves_the_start_of_the_run_intact(tmp_path):
 
 
 def test_ctrl_c_flushes_the_log_and_exits_130(tmp_path):
-    scenario = long_scenario(tmp_path / "long.yaml")
+    # 90 days: the interrupt must land mid-run even when a loaded machine delays this process for
+    # seconds after the log reached the size it waits for (the whole 30-day run once ended first)
+    scenario = long_scenario(tmp_path / "long.yaml", days=90)
     out = tmp_path / "run"
     proc = start_run(scenario, out)
     wait_for_bytes(proc, out / "events.jsonl", 500_000)
