@@ -189,10 +189,16 @@ def _exit_codes(backend: Backend) -> list[int | None]:
     from multiprocessing.connection import wait as ready
 
     out = []
+    deadline = time.monotonic() + 2.0
     for proc in backend.worker_processes():
         try:
-            if proc.exitcode is None and ready([proc.sentinel], 0):  # its end was seen: it is exiting
-                proc.join(timeout=2)
+            # Its end was seen (sentinel ready) but no status yet: the pool's own thread may be reaping
+            # it at this moment (then our waitpid finds no child and reads None, and the status lands on
+            # the same process object a moment later): ask again until it does.
+            while proc.exitcode is None and ready([proc.sentinel], 0) and time.monotonic() < deadline:
+                proc.join(timeout=0.05)
+                if proc.exitcode is None:
+                    time.sleep(0.01)
             out.append(proc.exitcode)
         except (ValueError, OSError):  # a process object already closed
             out.append(None)
