@@ -80,17 +80,6 @@ class KindRecords(Sequence[Record]):
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
         self.slot = 0  # its place among the kinds of its store (what the store's order array holds)
 
-    def _add(self, line: bytes, seq: int) -> None:
-        """Hold one line (ending in its newline, as written: no copy is made to strip it)."""
-        tail = self._tail
-        if not tail:
-            self._tail_first = seq
-        tail.append(line)
-        self._count += 1
-        self._decoded = None
-        if len(tail) >= BLOCK:
-            self._seal()
-
     def _seal(self) -> None:
         """Compress the full tail into a block."""
         self._blocks.append(zlib.compress(b"".join(self._tail), LEVEL))
@@ -260,7 +249,9 @@ class RecordStore:
             else:
                 self._in_order = False
         self._next_seq = seq + 1
-        tail = records._tail  # KindRecords._add, inlined: this runs for every record of a run
+        # held in the kind's tail as written (newline included, no copy); appended here, not through
+        # a KindRecords method: this runs for every record of a run
+        tail = records._tail
         if not tail:
             records._tail_first = seq
         tail.append(line)
