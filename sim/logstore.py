@@ -121,7 +121,13 @@ class KindRecords(Sequence[Record]):
         first = max(0, bisect_right(self._first_seq, seq) - 1)
         if self._tail and self._tail_first <= seq:
             first = len(self._blocks)
-        return (r for r in self.from_block(first) if r.seq > seq)
+        for i in range(first, len(self._blocks) + 1):
+            block = self._block(i)
+            if block and block[-1].seq > seq:
+                at = bisect_right(block, seq, key=_by_seq)
+                yield from block[at:]
+                yield from self.from_block(i + 1)
+                return
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -146,38 +152,22 @@ class KindRecords(Sequence[Record]):
 
 
 class MergedRecords(Sequence[Record]):
-    """Records of several kinds (or of all) merged into log order, lazily.
+    """Records of several kinds merged into log order by ``seq``, lazily (a heap merge of their walks)."""
 
-    For every kind of a store the merge follows the store's order (the kind of each record, four
-    bytes a record); for a few kinds it is a heap merge by ``seq``.
-    """
-
-    def __init__(self, parts: Sequence[KindRecords], order: array[int] | None = None, first_seq: int = 0) -> None:
-        self._order = order
-        self._first_seq = first_seq
-        self._parts = list(parts) if order is not None else [p for p in parts if len(p)]
+    def __init__(self, parts: Sequence[KindRecords]) -> None:
+        self._parts = [p for p in parts if len(p)]
 
     def __len__(self) -> int:
-        return len(self._order) if self._order is not None else sum(len(p) for p in self._parts)
+        return sum(len(p) for p in self._parts)
 
     def __iter__(self) -> Iterator[Record]:
-        if self._order is not None:
-            return self._follow([iter(p) for p in self._parts], 0)
         if len(self._parts) == 1:
             return iter(self._parts[0])
         return heapq.merge(*self._parts, key=_by_seq)
 
-    def _follow(self, iters: list[Iterator[Record]], start: int) -> Iterator[Record]:
-        nexts = [it.__next__ for it in iters]
-        for k in islice(self._order or (), start, None):
-            yield nexts[k]()
-
     def after(self, seq: int) -> Iterator[Record]:
         """Records after ``seq``, in log order, decoding only from the blocks that hold them."""
-        iters = [p.from_seq(seq) for p in self._parts]
-        if self._order is not None:
-            return self._follow(iters, max(0, seq - self._first_seq + 1))
-        return heapq.merge(*iters, key=_by_seq)
+        return heapq.merge(*(p.from_seq(seq) for p in self._parts), key=_by_seq)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -193,6 +183,75 @@ class MergedRecords(Sequence[Record]):
 
 def _by_seq(r: Record) -> int:
     return r.seq
+
+
+class LogRecords(Sequence[Record]):
+    """Every record of an in-order store, in log order: a live sequence with indexing in constant time.
+
+    Why: a console (``play``, a seat, the replay viewer) shows the newest records and jumps to any
+    position; with the records held in a store instead of a list it needs ``view[i]``,
+    ``view[a:b]`` and ``reversed(view)`` without decoding the whole log. The store keeps, for each
+    record, its kind's slot and its index within that kind (eight bytes a record), so record ``i`` is
+    one lookup in a cached decoded block. Live: records the store takes later are seen, kinds first
+    seen later included.
+    """
+
+    def __init__(self, store: RecordStore) -> None:
+        self._store = store
+        self._parts: list[KindRecords] = []
+
+    def _kinds(self) -> list[KindRecords]:
+        parts = self._parts
+        if len(parts) != len(self._store._kinds):
+            parts = self._parts = list(self._store._kinds.values())
+        return parts
+
+    def __len__(self) -> int:
+        return len(self._store._order)
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._from(0)
+
+    def _from(self, start: int) -> Iterator[Record]:
+        """Records from position ``start`` on (each kind's walk starts at the block that holds it)."""
+        store = self._store
+        if start >= len(store._order):
+            return iter(())
+        seq = store._first_seq + start - 1
+        return self._follow([part.from_seq(seq) for part in self._kinds()], start)
+
+    def _follow(self, iters: list[Iterator[Record]], start: int) -> Iterator[Record]:
+        nexts = [it.__next__ for it in iters]
+        for k in islice(self._store._order, start, None):
+            yield nexts[k]()
+
+    def after(self, seq: int) -> Iterator[Record]:
+        """Records after ``seq``, in log order."""
+        return self._from(max(0, seq - self._store._first_seq + 1))
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        n = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(n)
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return list(islice(self._from(start), max(0, stop - start))) if start < stop else []
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("record index out of range")
+        store = self._store
+        return self._kinds()[store._order[index]][store._rank[index]]
+
+    def __reversed__(self) -> Iterator[Record]:
+        for i in range(len(self) - 1, -1, -1):
+            yield self[i]
 
 
 @dataclass
@@ -211,6 +270,7 @@ class RecordStore:
     _kinds: dict[str, KindRecords] = field(default_factory=dict)
     _index: dict[str, int] = field(default_factory=dict)
     _order: array[int] = field(default_factory=lambda: array("I"))  # each record's kind (its index), in log order
+    _rank: array[int] = field(default_factory=lambda: array("I"))  # each record's index within its kind
     _first_seq: int = -1
     _next_seq: int = -1
     _in_order: bool = True  # seqs run on by one (what a log has): the order array is indexed by seq
@@ -255,6 +315,7 @@ class RecordStore:
         if not tail:
             records._tail_first = seq
         tail.append(line)
+        self._rank.append(records._count)
         records._count += 1
         records._decoded = None
         if len(tail) >= BLOCK:
@@ -292,10 +353,14 @@ class RecordStore:
             return self._kinds.get(kinds[0]) or KindRecords()
         return MergedRecords([self._kinds[k] for k in kinds if k in self._kinds])
 
-    def records(self) -> MergedRecords:
-        """Every record (the header excluded) in log order, lazily."""
+    def records(self) -> LogRecords | MergedRecords:
+        """Every record (the header excluded) in log order, lazily.
+
+        A log's store (seqs running on by one, as every log has) gives a :class:`LogRecords`: live,
+        indexable in constant time. Records added out of order are merged by ``seq`` instead.
+        """
         if self._in_order:
-            return MergedRecords(list(self._kinds.values()), self._order, self._first_seq)
+            return LogRecords(self)
         return MergedRecords(list(self._kinds.values()))
 
     def __iter__(self) -> Iterator[Record]:

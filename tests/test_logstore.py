@@ -78,6 +78,36 @@ def test_kinds_read_back_in_log_order_by_index_reversed_and_after_a_record(tmp_p
     assert compact.incidents == memory.incidents
 
 
+def test_the_whole_log_is_indexed_sliced_and_reversed_and_sees_records_taken_later(tmp_path, small_blocks):
+    """What a console needs of a store in place of a list: ``records[i]``, ``records[a:b]``, ``reversed``, live."""
+    import random
+
+    out = tmp_path / "events.jsonl"
+    Exercise(load(str(BUNDLED / "earthquake.yaml")), log_path=out).run()
+    records = read_log(out).records
+    half = len(records) // 2
+    store = RecordStore()
+    for rec in records[:half]:
+        store.add(rec)
+    view = store.records()  # taken before the second half (and kinds first seen there) arrives
+    assert len(view) == half and list(view) == records[:half] and view[-1] == records[half - 1]
+    for rec in records[half:]:
+        store.add(rec)
+    assert len(view) == len(records) and list(view) == records
+    assert list(reversed(view)) == records[::-1]
+    rng = random.Random(7)
+    for _ in range(200):
+        i = rng.randrange(-len(records), len(records))
+        assert view[i] == records[i]
+        a, b = sorted(rng.randrange(len(records) + 1) for _ in range(2))
+        assert view[a:b] == records[a:b]
+    assert view[::7] == records[::7] and view[len(records):] == [] and view[5:2] == []
+    with pytest.raises(IndexError):
+        view[len(records)]
+    seq = records[half].seq
+    assert list(view.after(seq)) == records[half + 1:]
+
+
 def test_a_torn_or_unfinished_log_reads_with_the_same_warnings(tmp_path, scenario_path):
     out = tmp_path / "events.jsonl"
     Exercise(load(scenario_path("one-incident")), log_path=out).run()
