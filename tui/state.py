@@ -9,9 +9,10 @@ same picture from records as they are emitted. Nothing here imports textual.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from drillsim.log import Row
@@ -126,15 +127,65 @@ class Note:
     text: str
 
 
+class Prefix(Sequence["Row"]):
+    """The first ``n`` records of a log's records, without copying them: what a view has applied.
+
+    Why: a console view used to append every record it applied to a list of its own, a second copy
+    of the whole log in memory (the engine or the replay viewer holds the first). The view's
+    :attr:`ExerciseView.records` is now this window on the owner's records (a live
+    :class:`drillsim.logstore.LogRecords` in ``play``, the player's records in the replay viewer).
+    """
+
+    __slots__ = ("n", "source")
+
+    def __init__(self, source: Sequence[Row], n: int) -> None:
+        self.source = source
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        n = self.n
+        if isinstance(index, slice):
+            start, stop, step = index.indices(n)
+            return self.source[start:stop:step] if step != 1 else self.source[start:stop]
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("record index out of range")
+        return self.source[index]
+
+    def __iter__(self) -> Iterator[Row]:
+        return islice(iter(self.source), self.n)
+
+    def __reversed__(self) -> Iterator[Row]:
+        source = self.source
+        for i in range(self.n - 1, -1, -1):
+            yield source[i]
+
+
 class ExerciseView:
     """The state of an exercise as far as the records applied so far tell it.
 
     Args:
         header: The ``log.header`` record's data.
+        source: The log's records after the header, held by the view's owner (an engine's record
+            store, a replay's records), of which the view has applied the first :attr:`seen`.
+            None: the view keeps the records it applies in a list of its own (a small log, a test).
     """
 
-    def __init__(self, header: Mapping[str, Any]) -> None:
+    def __init__(self, header: Mapping[str, Any], source: Sequence[Row] | None = None) -> None:
         self.header = header
+        self._own: list[Row] | None = [] if source is None else None
+        self.source: Sequence[Row] = self._own if source is None else source
+        self.seen = 0
         definition = header.get("definition") or {}
         roster = header.get("roster") or {}
         self.definition = definition
@@ -143,7 +194,6 @@ class ExerciseView:
         self.version = 0
         self.ended = False
         self.end_reason: str | None = None
-        self.records: list[Row] = []
         self.players: set[str] = set(header.get("players") or ())
         agencies = roster.get("agencies") or {}
         self.levels: dict[str, str | None] = dict.fromkeys(agencies)
@@ -189,13 +239,20 @@ class ExerciseView:
         t, _seq, kind, actor, subject, data = rec
         if kind == "log.header":
             return
-        self.records.append(rec)
+        if self._own is not None:
+            self._own.append(rec)
+        self.seen += 1
         self.version += 1
         if t > self.now:
             self.now = t
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(self, t, actor, subject, data)
+
+    @property
+    def records(self) -> Prefix:
+        """The records applied so far, in order (a window on :attr:`source`; nothing is copied)."""
+        return Prefix(self.source, self.seen)
 
     def advance_clock(self, t: float) -> None:
         """The clock moved without records (a quiet slice)."""

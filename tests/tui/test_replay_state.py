@@ -32,8 +32,10 @@ def _log(name: str, seed: int | None = None, players: tuple[str, ...] = ()) -> L
 
 def dump(view: ExerciseView) -> dict:
     """Everything a pane can show, as plain data."""
-    out = {}
+    out: dict = {"records": list(view.records)}  # the records applied (a window on the owner's, not the owner's)
     for name, value in vars(view).items():
+        if name in ("source", "_own"):
+            continue
         if isinstance(value, dict):
             out[name] = {k: dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for k, v in value.items()}
         elif isinstance(value, list):

@@ -30,7 +30,7 @@ from drillsim.tui.state import ExerciseView
 if TYPE_CHECKING:
     from drillsim.log import Row
 
-SHARED = frozenset({"header", "definition"})
+SHARED = frozenset({"header", "definition", "source", "_own"})
 """Attributes never changed after the view is built: shared by every snapshot."""
 
 
@@ -70,7 +70,7 @@ class ViewFold:
 
     def new(self) -> ReplayState:
         """The view before any record; it becomes the index's final state as records are applied."""
-        view = ExerciseView(self.header)
+        view = ExerciseView(self.header, self.records)  # the view's records: a window on the log's
         # dicts of objects (incidents, teams, injects, decisions): the ones copy on write guards
         self.object_dicts = tuple(name for name, value in vars(view).items()
                                   if type(value) is dict and name not in SHARED
@@ -130,10 +130,7 @@ class ViewFold:
         for name, values in snap.dicts.items():
             parts[name] = dict(zip(islice(whole[name], len(values)), values, strict=True))
         for name, (length, last) in snap.lists.items():
-            if name == "records":
-                parts[name] = list(self.records[:length])
-            else:
-                parts[name] = [*whole[name][: length - 1], last] if length else []
+            parts[name] = [*whole[name][: length - 1], last] if length else []
         for name, members in snap.sets.items():
             parts[name] = set(members)
         return ReplayState(view)
