@@ -194,6 +194,14 @@ def render(r: dict[str, Any]) -> str:
               f"   one sweep run (--no-report, -j 1, from {v['sweep_replicates'][0]} vs "
               f"{v['sweep_replicates'][1]} replicates): base {v['sweep_run_cpu_s'][v['base_commit']]} s, "
               f"head {v['sweep_run_cpu_s']['head']} s -> ratio {v['sweep_run_cpu_ratio_vs_base']}"]
+    fl = v.get("floors")
+    if fl:
+        lines += [f"   floors of head: drillsim report on its run's log (everything but simulating) "
+                  f"{fl['run_without_simulation_cpu_s']} s -> run ratio {fl['run_ratio_if_simulation_were_free']} "
+                  f"even if simulating cost nothing",
+                  f"   simulating alone, nothing logged, kept or scored: {fl['sweep_run_simulation_only_cpu_s']} s "
+                  f"a run -> sweep-run ratio {fl['sweep_run_ratio_if_log_and_scoring_were_free']} even if the log "
+                  f"and scoring cost nothing"]
     mem = r["memory"]
     lines += ["", f"3. Memory: peak of a 100k-incident run {mem['peak_mib_100k_run']} MiB; growth exponent "
               f"{mem['exponent']}" + (f" ({mem['note']})" if "note" in mem else "")]

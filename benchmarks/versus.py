@@ -23,6 +23,7 @@ comparison than a second venv, whose libraries could differ.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -107,6 +108,42 @@ def sweep_cmd(v: Version, scenario: Path, out: Path, replicates: int) -> list[st
             "--design", "list", "-r", str(replicates), "-j", "1", "--no-report", "-q", "--out", str(out)]
 
 
+def report_cmd(v: Version, log: Path) -> list[str]:
+    """``drillsim report LOG``: what ``run`` does after simulating (imports, scoring, report, figures)."""
+    return [sys.executable, "-m", v.module, "report", str(log), "--force", "-q"]
+
+
+def simulate_cmd(v: Version, scenario: Path, runs: int) -> list[str]:
+    """The simulation alone, ``runs`` times in one process (:func:`simulate_only`)."""
+    return [sys.executable, "-m", "benchmarks.versus", "simulate", str(scenario), str(runs)]
+
+
+def simulate_only(scenario: Path, runs: int) -> float:
+    """CPU seconds a run of ``scenario`` costs with nothing logged, kept or scored: the engine's floor.
+
+    ``keep=False`` and no file or store: every record is still made (the flows emit it) but none is
+    encoded, written or held. The first run (imports, caches) is not counted; the mean of the rest.
+    What a sweep run cannot go below however cheap its log and scoring become.
+    """
+    import time
+
+    from drillsim.engine import Exercise, one_run
+    from drillsim.scenario import load
+
+    loaded = load(str(scenario))
+    total = 0.0
+    for i in range(runs + 1):
+        exercise = Exercise(loaded, 100 + i, keep=False)
+        with one_run():
+            start = time.process_time()
+            exercise.run(slices=8)
+            spent = time.process_time() - start
+        exercise.dispose()
+        if i:
+            total += spent
+    return total / runs
+
+
 def _order(i: int, pair: tuple[Version, Version]) -> tuple[Version, Version]:
     return pair if i % 2 == 0 else (pair[1], pair[0])
 
@@ -132,6 +169,13 @@ def side_by_side(repeats: int = 3, sweep_small: int = 2, sweep_big: int = 10, sw
             for v in _order(i, pair):
                 run_cpu[v.name].append(round(child_cpu(run_cmd(v, scenario, work / f"run-{v.name}-{i}"), v.env,
                                                        work), 3))
+        # floors of the head version: what is left when one part costs nothing
+        head_v = pair[1]
+        no_sim = [round(child_cpu(report_cmd(head_v, work / f"run-head-{i}" / "events.jsonl"), head_v.env, work), 3)
+                  for i in range(repeats)]
+        child_env = {**head_v.env, "PYTHONPATH": str(ROOT)}
+        sim_only = json.loads(subprocess.run(simulate_cmd(head_v, scenario, 4), env=child_env, cwd=work,
+                                             capture_output=True, text=True, check=True).stdout)
         sweep_cpu: dict[str, dict[str, list[float]]] = {v.name: {"small": [], "big": []} for v in pair}
         for i in range(sweep_repeats):
             for v in _order(i, pair):
@@ -154,4 +198,26 @@ def side_by_side(repeats: int = 3, sweep_small: int = 2, sweep_big: int = 10, sw
         "sweep_run_cpu_s": per_run,
         "sweep_run_cpu_ratio_vs_base": round(per_run[head] / per_run[base], 3),
         "sweep_target": 0.5,
+        "floors": {
+            "why": "what the head version cannot go below: the ratio left if the simulation (run) or the log "
+                   "and scoring (sweep run) cost nothing",
+            "run_without_simulation_cpu_s": no_sim,
+            "run_ratio_if_simulation_were_free": round(statistics.median(no_sim) / run_med[base], 3),
+            "sweep_run_simulation_only_cpu_s": round(sim_only, 4),
+            "sweep_run_ratio_if_log_and_scoring_were_free": round(sim_only / per_run[base], 3),
+        },
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.versus simulate FILE RUNS``: print :func:`simulate_only` as JSON (a child process)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) == 3 and args[0] == "simulate":
+        print(json.dumps(simulate_only(Path(args[1]), int(args[2]))))
+        return 0
+    print("usage: python -m benchmarks.versus simulate FILE RUNS", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
