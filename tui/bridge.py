@@ -1,7 +1,8 @@
 """The console's links to scoring and to the after-action report.
 
 * :func:`live_score` rates the objectives from the records so far with
-  :func:`drillsim.scoring.score` (a pure function of header + records, cut at the current time) and
+  :func:`drillsim.scoring.score` (a pure function of header + records, cut at the current time; from
+  the console's record store, read in place as ``drillsim run`` scores) and
   keeps what the scorecard pane shows. A scoring failure is reported on screen, never raised:
   the exercise goes on.
 * :func:`write_outputs` runs at the end, in a worker thread: it writes ``scorecard.json`` and runs
@@ -23,6 +24,7 @@ from drillsim.fileio import atomic_write_text
 
 if TYPE_CHECKING:
     from drillsim.log import Row
+    from drillsim.logstore import RecordStore
 
 
 @dataclass
@@ -51,8 +53,13 @@ class LiveScore:
     card: Any = None
 
 
-def live_score(header: Mapping[str, Any], records: Sequence[Row], t: float) -> LiveScore:
-    """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure)."""
+def live_score(header: Mapping[str, Any], records: Sequence[Row] | RecordStore, t: float) -> LiveScore:
+    """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure).
+
+    ``records``: the console's :class:`~drillsim.logstore.RecordStore` (``play`` and ``serve``), read in
+    place kind by kind as ``drillsim run`` scores (every record it holds is at or before ``t``), or
+    any sequence of records (copied up to ``t``).
+    """
     start = time.perf_counter()
     try:
         from drillsim.scoring import score
