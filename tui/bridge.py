@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.fileio import atomic_write_text
+from drillsim.tui.records import LineStore
 
 if TYPE_CHECKING:
     from drillsim.log import Row
@@ -67,6 +68,9 @@ def live_score(header: Mapping[str, Any], records: Sequence[Row] | RecordStore, 
         card = score(dict(header), records, t)
     except Exception as exc:  # a scoring bug, or a foreign log header: say so, keep the exercise going
         return LiveScore(False, problem=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+    finally:
+        if isinstance(records, LineStore):
+            records.forget()  # what scoring decoded is not held until the next score
     rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage, _distinct(o.tasks, card.final))
             for o in card.objectives]
     return LiveScore(True, rows, card.score, card.rating, card.coverage, seconds=time.perf_counter() - start,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from drillsim.engine import QUANTUM, Exercise, InputRefused, clean_time
 from drillsim.logstore import RecordStore
-from drillsim.tui.records import HeldRecords
+from drillsim.tui.records import HeldRecords, LineStore
 from drillsim.tui.state import ExerciseView
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class LiveDriver:
     @classmethod
     def start(cls, loaded: Loaded, seed: int | None = None, **options: Any) -> LiveDriver:
         """A driver on a new exercise of ``loaded`` whose records go to a store (``options``: as :class:`Exercise`)."""
-        store = RecordStore()
+        store = LineStore()
         return cls(Exercise(loaded, seed, keep=False, tee=store.add_line, **options), store)
 
     def _listen(self, rec: Row) -> None:

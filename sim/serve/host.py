@@ -111,8 +111,10 @@ class Driver(Protocol):
 
     exercise: Exercise
     header: dict[str, Any]
-    records: Sequence[Row]
-    """Every record after the header, in log order (a live sequence)."""
+    @property
+    def records(self) -> Sequence[Row]:
+        """Every record after the header, in log order (a live sequence)."""
+        ...
 
     @property
     def now(self) -> float:

@@ -10,6 +10,7 @@ is rebuilt from it. The keys a seat has follow its rights, but they only ask: th
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -205,7 +206,7 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
         elif isinstance(msg, Bye):
             self.connection = msg.reason
 
-    def _fresh_view(self, header: dict[str, Any]) -> ExerciseView:
+    def _fresh_view(self, header: Mapping[str, Any]) -> ExerciseView:
         """A view on a new record store: what a seat holds of the records it received (docs/design.md, "Memory").
 
         Why a store: a seat used to keep every record it received as Python objects (~1 KB each) for
