@@ -382,7 +382,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
         every = max(1.0, 10.0 * self.score.seconds)
         if force_score or (view.version != self._score_version and wall - self._score_wall >= every):
             self._score_wall, self._score_version = wall, view.version
-            self.score = bridge.live_score(view.header, view.records, view.now)
+            self.score = bridge.live_score(view.header, self.driver.store, view.now)
         scorecard.sync(view, lang, self.score)
         if self._dialog is not None and self._dialog.is_attached:
             self._dialog.show_clock(view.now, self.clock.active, speed_label(self.clock.speed, lang))
@@ -711,7 +711,7 @@ class DrillConsole(FailsCleanly, App[bridge.EndFiles | None]):
     def _show_end(self) -> None:
         """The scorecard full screen; the scorecard and report written by a worker thread."""
         view = self.view
-        self.score = bridge.live_score(view.header, view.records, view.now)
+        self.score = bridge.live_score(view.header, self.driver.store, view.now)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, ConsoleScreen):
             self.pop_screen()
         self.end_screen = EndScreen(view, self.names, self.lang, self.score)

@@ -1,7 +1,8 @@
 """The console's links to scoring and to the after-action report.
 
 * :func:`live_score` rates the objectives from the records so far with
-  :func:`drillsim.scoring.score` (a pure function of header + records, cut at the current time) and
+  :func:`drillsim.scoring.score` (a pure function of header + records, cut at the current time; from
+  the console's record store, read in place as ``drillsim run`` scores) and
   keeps what the scorecard pane shows. A scoring failure is reported on screen, never raised:
   the exercise goes on.
 * :func:`write_outputs` runs at the end, in a worker thread: it writes ``scorecard.json`` and runs
@@ -20,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drillsim.fileio import atomic_write_text
+from drillsim.tui.records import LineStore
 
 if TYPE_CHECKING:
     from drillsim.log import Row
+    from drillsim.logstore import RecordStore
 
 
 @dataclass
@@ -51,8 +54,13 @@ class LiveScore:
     card: Any = None
 
 
-def live_score(header: Mapping[str, Any], records: Sequence[Row], t: float) -> LiveScore:
-    """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure)."""
+def live_score(header: Mapping[str, Any], records: Sequence[Row] | RecordStore, t: float) -> LiveScore:
+    """Objective ratings from the records up to ``t`` (``available=False`` with the reason on failure).
+
+    ``records``: the console's :class:`~drillsim.logstore.RecordStore` (``play`` and ``serve``), read in
+    place kind by kind as ``drillsim run`` scores (every record it holds is at or before ``t``), or
+    any sequence of records (copied up to ``t``).
+    """
     start = time.perf_counter()
     try:
         from drillsim.scoring import score
@@ -60,6 +68,9 @@ def live_score(header: Mapping[str, Any], records: Sequence[Row], t: float) -> L
         card = score(dict(header), records, t)
     except Exception as exc:  # a scoring bug, or a foreign log header: say so, keep the exercise going
         return LiveScore(False, problem=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+    finally:
+        if isinstance(records, LineStore):
+            records.forget()  # what scoring decoded is not held until the next score
     rows = [ObjectiveScore(o.id, o.rating, o.capability, o.score, o.coverage, _distinct(o.tasks, card.final))
             for o in card.objectives]
     return LiveScore(True, rows, card.score, card.rating, card.coverage, seconds=time.perf_counter() - start,

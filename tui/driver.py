@@ -32,10 +32,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from drillsim.engine import QUANTUM, Exercise, InputRefused, clean_time
+from drillsim.logstore import RecordStore
+from drillsim.tui.records import HeldRecords, LineStore
 from drillsim.tui.state import ExerciseView
 
 if TYPE_CHECKING:
     from drillsim.log import Row
+    from drillsim.scenario import Loaded
 
 __all__ = ["QUANTUM", "Driver", "LiveDriver", "SimulationFault", "ViewFault", "clean", "is_refusal"]
 
@@ -66,7 +69,7 @@ class ViewFault:
         error: What the view raised.
         record: The record tuple it was folding.
         details: The formatted traceback.
-        count: Records that failed so far (the view keeps every record; only its handlers failed).
+        count: Records that failed so far (the view counts every record; only its handlers failed).
     """
 
     error: Exception
@@ -118,24 +121,49 @@ class Driver(Protocol):
 class LiveDriver:
     """Runs an :class:`~drillsim.engine.Exercise` for the console.
 
+    The exercise keeps no list of its records (``keep=False``): they go, as the log writes them, into
+    a :class:`~drillsim.logstore.RecordStore` (its ``tee``), as in ``drillsim run``; the console reads
+    them through :attr:`records` (the store, with the newest few kept as they came) and its view is a
+    window on those (docs/design.md, "Memory"). :meth:`start` builds such an exercise.
+
     Args:
-        exercise: A freshly built exercise (nothing advanced yet), made with ``keep=True`` so the
-            records emitted while it was built (header, initial levels) can be shown.
+        exercise: A freshly built exercise (nothing advanced yet), made with ``tee=store.add_line``
+            (and ``keep=False``), so the records emitted while it was built (header, initial
+            levels) are in the store and can be shown.
+        store: The exercise's record store.
+
+    Raises:
+        ValueError: ``store`` is not the exercise's tee (the console would miss every record).
     """
 
     live = True
 
-    def __init__(self, exercise: Exercise) -> None:
+    def __init__(self, exercise: Exercise, store: RecordStore) -> None:
+        if getattr(exercise.log.tee, "__self__", None) is not store:
+            raise ValueError("the exercise must hand its log lines to the store (tee=store.add_line)")
         self.exercise = exercise
+        self.store = store
         header = exercise.log.header or {}
         self.header: dict[str, Any] = header
-        self.view = ExerciseView(header)
+        self.records = HeldRecords(store)
+        self.view = ExerciseView(header, self.records)
         self.fault: SimulationFault | None = None
         self.view_fault: ViewFault | None = None
         self.stopped = False
-        for rec in exercise.log.records:
+        for rec in list(self.records):  # what the exercise logged while it was built
             self._show(rec)
-        exercise.log.subscribe(self._show)
+        exercise.log.subscribe(self._listen)
+
+    @classmethod
+    def start(cls, loaded: Loaded, seed: int | None = None, **options: Any) -> LiveDriver:
+        """A driver on a new exercise of ``loaded`` whose records go to a store (``options``: as :class:`Exercise`)."""
+        store = LineStore()
+        return cls(Exercise(loaded, seed, keep=False, tee=store.add_line, **options), store)
+
+    def _listen(self, rec: Row) -> None:
+        """Log listener (after the store took the record): keep it as the newest, fold it into the view."""
+        self.records.taken(rec)
+        self._show(rec)
 
     def _show(self, rec: Row) -> None:
         """Log listener: fold the record into the view; a view bug is kept, never raised into the engine."""
@@ -176,9 +204,9 @@ class LiveDriver:
     @property
     def end_reason(self) -> str | None:
         """The reason in the log's ``exercise.ended`` record (None: not ended, or closed without one)."""
-        records = self.exercise.log.records
-        if self.exercise.ended and records and records[-1][2] == "exercise.ended":
-            return str(records[-1][5].get("reason"))
+        final = self.store.final
+        if self.exercise.ended and final is not None and final.kind == "exercise.ended":
+            return str(final.data.get("reason"))
         return None
 
     @property

@@ -183,8 +183,13 @@ class ExerciseView:
 
     def __init__(self, header: Mapping[str, Any], source: Sequence[Row] | None = None) -> None:
         self.header = header
-        self._own: list[Row] | None = [] if source is None else None
-        self.source: Sequence[Row] = self._own if source is None else source
+        self._own: list[Row] | None = None
+        self.source: Sequence[Row]
+        if source is None:
+            own: list[Row] = []
+            self._own = self.source = own
+        else:
+            self.source = source
         self.seen = 0
         definition = header.get("definition") or {}
         roster = header.get("roster") or {}
@@ -212,9 +217,9 @@ class ExerciseView:
         for at, key, inj in sorted(scheduled, key=lambda x: x[0]):
             # as the engine: only plain timed injects are on the schedule ("run to next inject");
             # a contingency opens its window at `at` and may never be delivered, a `when` one waits
-            source = "contingency" if inj.get("contingency") else "trigger" if inj.get("when") else "msel"
+            origin = "contingency" if inj.get("contingency") else "trigger" if inj.get("when") else "msel"
             self.injects[key] = InjectView(key, float(at) + float(inj.get("delay") or 0.0), inj.get("title"),
-                                           list(inj.get("to") or ()), source=source)
+                                           list(inj.get("to") or ()), source=origin)
         decisions = definition.get("decisions") or {}
         self.decision_schedule = sorted(
             ((float(d["at"]), key) for key, d in decisions.items() if d.get("at") is not None),

@@ -62,7 +62,6 @@ def play_dir(base: Path) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Load the scenario, open the console, print where the files are."""
-    from drillsim.engine import Exercise
     from drillsim.errors import InputError, Problem
     from drillsim.scenario import load
 
@@ -86,8 +85,9 @@ def main(args: argparse.Namespace) -> int:
     from drillsim.tui.app import DrillConsole
     from drillsim.tui.driver import LiveDriver
 
-    exercise = Exercise(loaded, seed, log_path=log_path, players=args.roles)
-    driver = LiveDriver(exercise)
+    # The records go to a compact store as the log writes them, as in `drillsim run` (docs/design.md, "Memory").
+    driver = LiveDriver.start(loaded, seed, log_path=log_path, players=args.roles)
+    exercise = driver.exercise
     app = DrillConsole(driver, lang=args.lang or default_lang(), out_dir=out, speed=args.speed,
                        report=not args.no_report, form=args.form)
     files = None

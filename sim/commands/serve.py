@@ -16,9 +16,12 @@ import argparse
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drillsim.commands.common import add_scenario_options, scenario_overrides, whole_number
+
+if TYPE_CHECKING:
+    from drillsim.tui.driver import LiveDriver
 
 HELP = "run an exercise for several seats (each joins with `drillsim join`)"
 
@@ -51,11 +54,11 @@ def main(args: argparse.Namespace) -> int:
     """Load, seat, bind, print the tokens, then run headless or under the console."""
     from drillsim.commands.outputs import run_dir
     from drillsim.commands.play import default_lang, play_dir
-    from drillsim.engine import Exercise
     from drillsim.errors import InputError, Problem
     from drillsim.scenario import load
     from drillsim.serve.host import listen
     from drillsim.serve.seats import default_seats, issue_tokens, load_seats
+    from drillsim.tui.driver import LiveDriver
 
     loaded = load(args.scenario, scenario_overrides(args.scenario, args.params, args.overrides))
     scenario = loaded.scenario
@@ -83,8 +86,8 @@ def main(args: argparse.Namespace) -> int:
         return 1
     issue_tokens(seats)
     players = sorted({r for s in seats if s.rights == "player" for r in s.roles})
-    exercise = Exercise(loaded, seed, log_path=out / "events.jsonl", players=players,
-                        extra_header={"seats": {s.id: s.public() for s in seats}})
+    driver = LiveDriver.start(loaded, seed, log_path=out / "events.jsonl", players=players,
+                              extra_header={"seats": {s.id: s.public() for s in seats}})
     lang = args.lang or default_lang()
     logger = _server_log(out / "serve.log", to_stderr=not console)
     try:
@@ -92,8 +95,8 @@ def main(args: argparse.Namespace) -> int:
         address = _address(args.host, int(bound[1]), tls is not None)
         _announce(out, seats, address, scenario.id, seed, console)
         if console:
-            return _with_console(args, exercise, seats, sock, tls, out, lang)
-        return _headless(args, exercise, seats, sock, tls, out, lang)
+            return _with_console(args, driver, seats, sock, tls, out, lang)
+        return _headless(args, driver, seats, sock, tls, out, lang)
     finally:
         for handler in logger.handlers[:]:
             handler.close()
@@ -154,16 +157,14 @@ def _announce(out: Path, seats: list[Any], address: str, scenario: str, seed: in
     print("\n".join(lines), flush=True)
 
 
-def _headless(args: argparse.Namespace, exercise: Any, seats: list[Any], sock: Any, tls: Any, out: Path,
+def _headless(args: argparse.Namespace, driver: LiveDriver, seats: list[Any], sock: Any, tls: Any, out: Path,
               lang: str) -> int:
     import asyncio
 
     from drillsim.serve.host import Host
     from drillsim.tui import bridge
     from drillsim.tui.clock import Clock
-    from drillsim.tui.driver import LiveDriver
-
-    driver = LiveDriver(exercise)
+    exercise = driver.exercise
     clock = Clock(driver, speed=args.speed)
     if args.run:
         clock.resume()
@@ -184,7 +185,7 @@ def _headless(args: argparse.Namespace, exercise: Any, seats: list[Any], sock: A
         asyncio.run(main())
     finally:
         driver.stop("interrupted")
-    score = bridge.live_score(driver.view.header, driver.view.records, driver.view.now)
+    score = bridge.live_score(driver.view.header, driver.store, driver.view.now)
     files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report,
                                  score=score)
     minutes = exercise.summary().sim_minutes
@@ -202,16 +203,15 @@ def _headless(args: argparse.Namespace, exercise: Any, seats: list[Any], sock: A
     return 1 if host.failure is not None else 0
 
 
-def _with_console(args: argparse.Namespace, exercise: Any, seats: list[Any], sock: Any, tls: Any, out: Path,
+def _with_console(args: argparse.Namespace, driver: LiveDriver, seats: list[Any], sock: Any, tls: Any, out: Path,
                   lang: str) -> int:
     from drillsim.commands.play import _say
     from drillsim.serve.host import Host
     from drillsim.tui import bridge
     from drillsim.tui.app import DrillConsole
-    from drillsim.tui.driver import LiveDriver
     from drillsim.tui.signals import exit_on_signals
 
-    driver = LiveDriver(exercise)
+    exercise = driver.exercise
     holder: list[Host] = []
 
     async def service() -> None:
@@ -230,7 +230,7 @@ def _with_console(args: argparse.Namespace, exercise: Any, seats: list[Any], soc
         restore()
         driver.stop("interrupted")
     if files is None and exercise.ended:
-        score = bridge.live_score(driver.view.header, driver.view.records, driver.view.now)
+        score = bridge.live_score(driver.view.header, driver.store, driver.view.now)
         files = bridge.write_outputs(str(out / "events.jsonl"), out, lang, form=args.form, report=not args.no_report,
                                      score=score)
     lines = [f"drillsim serve: {exercise.scenario.id} — {exercise.summary().sim_minutes:.0f} simulated minutes",

@@ -36,14 +36,18 @@ class LogView:
     ) -> None:
         self.header = header
         self._store: RecordStore | None = None
-        if isinstance(records, RecordStore) and until is None:
-            # The compact path (``run``, ``report``): read the store's kinds in place, decoding as
-            # metrics walk them; nothing is copied (docs/design.md, "Memory").
+        if isinstance(records, RecordStore) and (until is None or records.final is None or records.final.t <= until):
+            # The compact path (``run``, ``report``, and a live console scoring "so far", whose cut is
+            # at or after its last record): read the store's kinds in place, decoding as metrics walk
+            # them; nothing is copied (docs/design.md, "Memory").
             self._store = records
             self.records: Sequence[Record] = records.records()
             final = records.final
             self.final = final is not None and final.kind == END_KIND
-            self.horizon = float(final.t) if final is not None else 0.0
+            if until is not None:
+                self.horizon = float(until)
+            else:
+                self.horizon = float(final.t) if final is not None else 0.0
             self.by_kind: dict[str, Sequence[Record]] = {k: records.kind(k) for k in records.kinds()}
             self._seqs: list[int] = []
         else:

@@ -6,13 +6,15 @@ clean instant) and a clock (:class:`~drillsim.tui.clock.Clock`). Headless, the h
 under the facilitator's console, the console ticks it and the host runs in the console's own event
 loop, so the engine is only ever touched from one thread, between ticks.
 
-Per seat the host keeps a :class:`~drillsim.serve.knowledge.Knowledge` and the list of records the
-seat has learned, encoded once. Each connection has its own sender task that sends what the seat
-has not been sent yet and the clock's status, so a slow or stalled client never holds up the
-others or the exercise. Every request passes, in order: the seat's rate limit, protocol
-validation, de-duplication by request id, authorisation (:mod:`drillsim.serve.authz`), and then
-the driver. Refusals, bad tokens and closed connections are written to the server's log (the
-``serve.log`` file), never to the event log, which must stay deterministic.
+Per seat the host keeps a :class:`~drillsim.serve.knowledge.Knowledge` and the positions, in the
+driver's records, of the records the seat has learned (four bytes each: the records themselves stay
+in the driver's compact store; the newest are encoded once for every seat). Each connection has its
+own sender task that sends what the seat has not been sent yet and the clock's status, so a slow or
+stalled client never holds up the others or the exercise. Every request passes, in order: the seat's
+rate limit, protocol validation, de-duplication by request id, authorisation
+(:mod:`drillsim.serve.authz`), and then the driver. Refusals, bad tokens and closed connections are
+written to the server's log (the ``serve.log`` file), never to the event log, which must stay
+deterministic.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import logging
 import socket
 import ssl
 import time
-from collections import OrderedDict
+from array import array
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -71,6 +74,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 if TYPE_CHECKING:
     from drillsim.engine import Exercise
+    from drillsim.log import Row
 
 LOG = logging.getLogger("drillsim.serve")
 
@@ -89,6 +93,9 @@ IDLE_STATUS = 2.0
 BATCH = 4000
 """Records per ``records`` message (a reconnecting seat gets its history in batches)."""
 
+ENCODED = 4096
+"""Newest records kept encoded as sent (each is encoded once for every seat that learns it while it is new)."""
+
 FLOOD_CLOSE = 200
 """Messages over the rate limit in a row before the flooding connection is closed."""
 
@@ -104,10 +111,19 @@ class Driver(Protocol):
 
     exercise: Exercise
     header: dict[str, Any]
+    @property
+    def records(self) -> Sequence[Row]:
+        """Every record after the header, in log order (a live sequence)."""
+        ...
 
     @property
     def now(self) -> float:
         """Simulated minutes."""
+        ...
+
+    @property
+    def end_reason(self) -> str | None:
+        """The reason in the log's ``exercise.ended`` record (None: not ended)."""
         ...
 
     @property
@@ -173,11 +189,11 @@ class ClockControl(Protocol):
 
 @dataclass
 class SeatState:
-    """A seat's knowledge, the records it learned (encoded), its rate limit and its answered requests."""
+    """A seat's knowledge, the records it learned (their positions), its rate limit and its answered requests."""
 
     seat: Seat
     knowledge: Knowledge
-    released: list[bytes] = field(default_factory=list)
+    released: array[int] = field(default_factory=lambda: array("I"))
     bucket: Bucket = field(default_factory=Bucket)
     results: OrderedDict[str, Result] = field(default_factory=OrderedDict)
     session: Session | None = None
@@ -224,6 +240,7 @@ class Host:
         header = driver.header
         self.states = {s.id: SeatState(s, Knowledge(header, s.roles, s.id, everything=s.sees_all)) for s in seats}
         self._fed = 0
+        self._encoded: deque[bytes | None] = deque(maxlen=ENCODED)  # the newest records as sent, once each
         self._backoff = Backoff()
         self._locks: dict[str, asyncio.Lock] = {}
         self._connections = 0
@@ -239,23 +256,18 @@ class Host:
 
     def pump(self) -> None:
         """Hand new records to every seat's knowledge and wake the senders."""
-        records = self.driver.exercise.log.records
+        records = self.driver.records
         if self._fed < len(records):
-            fresh = records[self._fed:]
-            self._fed = len(records)
+            first = self._fed
+            fresh = records[first:]
+            self._fed = first + len(fresh)
+            self._encoded.extend([None] * len(fresh))
             states = list(self.states.values())
-            for rec in fresh:
-                if rec[2] == "log.header":
-                    continue
-                encoded: bytes | None = None
+            for at, rec in enumerate(fresh, first):
                 for st in states:
                     for learned in st.knowledge.feed(rec):
-                        if learned is rec:
-                            if encoded is None:
-                                encoded = orjson.dumps(list(rec))
-                            st.released.append(encoded)
-                        else:
-                            st.released.append(orjson.dumps(list(learned)))
+                        # a held record is an earlier one of the same log: its position follows from seq
+                        st.released.append(at if learned is rec else at + learned[1] - rec[1])
         for st in self.states.values():
             if st.session is not None:
                 st.session.wake.set()
@@ -266,11 +278,20 @@ class Host:
         ended = d.ended
         reason = None
         if ended:
-            last = d.exercise.log.records[-1] if d.exercise.log.records else None
-            reason = str(last[5].get("reason")) if last is not None and last[2] == "exercise.ended" else None
+            reason = d.end_reason
         online = sorted(k for k, st in self.states.items() if st.session is not None)
         return Status(now=round(d.now, 4), duration=d.duration, running=c.active and not ended, speed=c.speed,
                       behind=c.behind, ended=ended, end_reason=reason, online=online)
+
+    def _wire(self, at: int) -> bytes:
+        """The record at position ``at`` as sent to a seat (the newest are encoded once for all seats)."""
+        base = self._fed - len(self._encoded)
+        if at < base:  # an old record (a seat reconnecting): read back from the store
+            return orjson.dumps(list(self.driver.records[at]))
+        got = self._encoded[at - base]
+        if got is None:
+            got = self._encoded[at - base] = orjson.dumps(list(self.driver.records[at]))
+        return got
 
     async def _sender(self, session: Session) -> None:
         """Send a seat what it has not been sent, and the status, whenever woken (one task per connection)."""
@@ -285,7 +306,7 @@ class Host:
             await session.wake.wait()
             session.wake.clear()
             while session.sent < len(st.released):
-                batch = st.released[session.sent:session.sent + BATCH]
+                batch = [self._wire(at) for at in st.released[session.sent:session.sent + BATCH]]
                 frame = b'{"type":"records","reset":' + (b"true" if session.sent == 0 else b"false")
                 frame += b',"records":[' + b",".join(batch) + b"]}"
                 await ws.send(frame.decode())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-from drillsim.engine import Exercise
 from drillsim.scenario import load
 from drillsim.serve.host import Host, listen
 from drillsim.serve.seats import Seat, issue_tokens
@@ -31,9 +30,8 @@ def test_a_controller_seat_drives_the_facilitators_console(tmp_path):
     seats = [Seat("director", {"en": "Control"}, "controller", ()),
              Seat("command", {"en": "Command"}, "player", ("mtg-flood-hq",))]
     issue_tokens(seats)
-    exercise = Exercise(load("mentougou-flash-flood"), log_path=tmp_path / "events.jsonl", players=["mtg-flood-hq"],
-                        extra_header={"seats": {s.id: s.public() for s in seats}})
-    driver = LiveDriver(exercise)
+    driver = LiveDriver.start(load("mentougou-flash-flood"), log_path=tmp_path / "events.jsonl",
+                              players=["mtg-flood-hq"], extra_header={"seats": {s.id: s.public() for s in seats}})
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
     holder: list[Host] = []
@@ -66,6 +64,7 @@ def test_a_controller_seat_drives_the_facilitators_console(tmp_path):
 
     popped = asyncio.run(go())
     assert not popped
-    assert exercise.ended and exercise.log.records[-1][5]["reason"] == "facilitator"
-    inputs = [r[5] for r in exercise.log.records if r[2] == "input.received"]
+    assert driver.exercise.ended and driver.end_reason == "facilitator"
+    assert not driver.exercise.log.keep and not driver.exercise.log.records  # the records are in the store only
+    inputs = [r[5] for r in driver.store.kind("input.received")]
     assert [(i["kind"], i["seat"]) for i in inputs] == [("decide", "command"), ("end", "director")]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.engine import Exercise
 from drillsim.scenario import load
 from drillsim.tui.app import DrillConsole
 from drillsim.tui.driver import LiveDriver
@@ -27,8 +26,8 @@ def make_app(name: str = "mentougou-flash-flood", *, players: tuple[str, ...] = 
              log_path: Path | None = None, out_dir: Path | None = None, lang: str = "en", speed: int = 60,
              seed: int | None = None, notify_injects: bool = False) -> DrillConsole:
     """A console on a fresh exercise (not started)."""
-    exercise = Exercise(load(scenario_file(name)), seed, log_path=log_path, players=players)
-    return DrillConsole(LiveDriver(exercise), lang=lang, out_dir=out_dir, speed=speed,
+    driver = LiveDriver.start(load(scenario_file(name)), seed, log_path=log_path, players=players)
+    return DrillConsole(driver, lang=lang, out_dir=out_dir, speed=speed,
                         notify_injects=notify_injects)
 
 

@@ -413,7 +413,7 @@ def test_a_burst_of_records_is_summarised_in_the_feed(run_async):
 
     async def go():
         loaded = load(scenario_file("mentougou-flash-flood"), ["generators.mountain-floods.rate=60/h"])
-        app = DrillConsole(LiveDriver(Exercise(loaded)), notify_injects=False)
+        app = DrillConsole(LiveDriver.start(loaded), notify_injects=False)
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause(0.2)
             app.driver.advance(600.0)  # many records at once, as at ×3600 on a slow machine

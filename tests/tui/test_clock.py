@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drillsim.engine import Exercise
 from drillsim.scenario import load
 from drillsim.tui.clock import SPEEDS, Clock
 from drillsim.tui.driver import LiveDriver, clean
@@ -40,7 +39,7 @@ class SlowDriver:
 
 
 def live(players=()) -> LiveDriver:
-    return LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), players=players))
+    return LiveDriver.start(load(scenario_file("mentougou-flash-flood")), players=players)
 
 
 def test_speed_steps_from_real_time_to_an_hour_per_second():

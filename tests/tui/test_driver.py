@@ -23,8 +23,8 @@ def replay_bytes(log, tmp_path) -> bytes:
 
 def test_answer_to_a_decision_opened_at_an_unrounded_time_replays(tmp_path):
     log = tmp_path / "events.jsonl"
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log,
-                            players=["mtg-flood-hq"]))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), log_path=log,
+                         players=["mtg-flood-hq"])
     answered = []
     t = 0.0
     while not d.ended and t < d.duration:
@@ -51,7 +51,7 @@ def test_answer_to_a_decision_opened_at_an_unrounded_time_replays(tmp_path):
 
 def test_role_toggled_mid_run_replays(tmp_path):
     log = tmp_path / "events.jsonl"
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), log_path=log)
     d.advance(100.0)
     d.submit({"kind": "role", "agency": "mtg-flood-hq", "played": True})
     t = 100.0
@@ -67,7 +67,7 @@ def test_role_toggled_mid_run_replays(tmp_path):
 
 
 def test_a_refused_input_logs_nothing(tmp_path):
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood"))))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")))
     before = len(d.view.records)
     for bad in ({"kind": "decide", "decision": "D-01", "option": "request"},
                 {"kind": "note", "text": "  "},
@@ -85,7 +85,7 @@ def test_a_refusal_is_told_apart_from_a_value_error_raised_while_simulating(tmp_
     from drillsim.flows.decisions import DecisionFlow
     from drillsim.tui.driver import SimulationFault, is_refusal
 
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), players=["mtg-flood-hq"]))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), players=["mtg-flood-hq"])
     with pytest.raises(ValueError, match="a note needs text") as refused:
         d.submit({"kind": "note", "text": " "})
     assert is_refusal(refused.value)
@@ -110,7 +110,7 @@ def test_stop_after_a_fault_ends_the_log_at_the_fault_without_moving_the_clock(t
     from drillsim.tui.driver import SimulationFault
 
     log = tmp_path / "events.jsonl"
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), log_path=log)
 
     def enqueue(self, inc):
         raise RuntimeError("boom")
@@ -132,7 +132,7 @@ def test_a_failing_finish_leaves_the_log_intact_and_closed(tmp_path, monkeypatch
     from drillsim.tui.driver import SimulationFault
 
     log = tmp_path / "events.jsonl"
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), log_path=log)
     d.advance(300.0)
 
     def summary(self):
@@ -161,9 +161,9 @@ def test_a_view_that_raises_never_reaches_the_engine(tmp_path, monkeypatch):
 
     monkeypatch.setitem(state._HANDLERS, "report.received", broken)
     log = tmp_path / "events.jsonl"
-    d = LiveDriver(Exercise(load(scenario_file("mentougou-flash-flood")), log_path=log))
+    d = LiveDriver.start(load(scenario_file("mentougou-flash-flood")), log_path=log)
     d.advance(d.duration)
     d.finish("duration")
     assert d.view_fault is not None and d.view_fault.record[2] == "report.received" and d.view_fault.count > 1
-    assert len(d.view.records) == len(d.exercise.log.records) - 1  # every record is kept (not the header)
+    assert len(d.view.records) == d.exercise.log.next_seq - 1  # every record is counted (not the header)
     assert replay_bytes(log, tmp_path) == log.read_bytes()

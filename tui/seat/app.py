@@ -10,6 +10,7 @@ is rebuilt from it. The keys a seat has follow its rights, but they only ask: th
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from textual.widgets import Footer, Static
 from drillsim.serve.protocol import Bye, Records, SeatInfo, Status, Welcome
 from drillsim.tui.guard import FailsCleanly
 from drillsim.tui.i18n import Names, text, tr
+from drillsim.tui.records import HeldRecords
 from drillsim.tui.screens.confirm import ConfirmEnd
 from drillsim.tui.screens.decision import DecisionDialog
 from drillsim.tui.screens.filter import FilterDialog
@@ -132,6 +134,7 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
         self.link = SeatLink(url, token, self._server_message, self._link_state, tls=tls, retry=retry)
         self.seat: SeatInfo | None = None
         self.view: ExerciseView | None = None
+        self.held = HeldRecords()  # the records the view shows: a compact store (see _fresh_view)
         self.names: Names | None = None
         self.status: Status | None = None
         self.connection = st("seat.connecting", self.lang, url=url)
@@ -183,16 +186,18 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
     def _server_message(self, msg: Any) -> None:
         if isinstance(msg, Welcome):
             self.seat = msg.seat
-            self.view = ExerciseView(msg.header)
+            self.view = self._fresh_view(msg.header)
             self.names = Names(msg.header)
             self._deferred.clear()
             self._rebuild()
         elif isinstance(msg, Records) and self.view is not None:
             if msg.reset and self.view.records:
-                self.view = ExerciseView(self.view.header)
+                self.view = self._fresh_view(self.view.header)
                 self._rebuild()
+            view, held = self.view, self.held
             for rec in msg.records:
-                self.view.apply(rec)
+                held.add(rec)
+                view.apply(rec)
         elif isinstance(msg, Status):
             self.status = msg
             if self.view is not None:
@@ -200,6 +205,16 @@ class SeatConsole(FailsCleanly, App[Ending | None]):
             self.updates += 1
         elif isinstance(msg, Bye):
             self.connection = msg.reason
+
+    def _fresh_view(self, header: Mapping[str, Any]) -> ExerciseView:
+        """A view on a new record store: what a seat holds of the records it received (docs/design.md, "Memory").
+
+        Why a store: a seat used to keep every record it received as Python objects (~1 KB each) for
+        as long as the exercise ran; the server sends everything again on a reconnection (``reset``),
+        so that starts a new store, as it starts a new view.
+        """
+        self.held = HeldRecords()
+        return ExerciseView(header, self.held)
 
     def _rebuild(self) -> None:
         """A fresh screen on a fresh view (a reconnection rebuilds everything from the records)."""
