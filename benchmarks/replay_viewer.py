@@ -4,7 +4,8 @@ Without LOG, generates a 96-hour log from the bundled flood scenario with many i
 overrides: 96 h, the generator's rate, more fire crews), then measures on it:
 
 * reading the log and building the index (time index + snapshots of the console's view);
-* jumping to random moments: the view's state alone (``Player.seek_time``), and the state plus the
+* jumping to random moments: the view's state alone (``Player.seek_time``, wall and CPU time; the
+  log and its index frozen out of the collector's sight first, as the command does), and the state plus the
   redraw of every pane in the headless app (what a key press costs on the UI thread; scoring runs in
   a worker when slow and is measured separately);
 * scoring the records so far at random moments (``drillsim.scoring.score``);
@@ -82,6 +83,7 @@ def measure(path: Path, jumps: int = 60) -> dict:
     t1 = time.perf_counter()
     player = Player(log)
     t2 = time.perf_counter()
+    gc.freeze()  # as ``drillsim replay`` does once the log is indexed (ReplayViewer(freeze_gc=True))
     rng = random.Random(7)
     moments = [rng.uniform(0, player.duration) for _ in range(jumps)]
     state, state_cpu = [], []

@@ -67,18 +67,26 @@ class TimeIndex:
     the log. The records are read once, in one pass (a store's are decoded a block at a time).
     """
 
-    def __init__(self, records: Sequence[Row]) -> None:
+    def __init__(self, records: Sequence[Row], *, read: bool = True) -> None:
+        """Index ``records``.
+
+        With ``read=False`` start empty and be fed by :meth:`note` in log order: the player indexes
+        times while it builds its snapshots (one pass over a store, not two).
+        """
         self.records = records
         self.times: array[float] = array("d")
         self.by_kind: dict[str, array[int]] = {}
-        times, by_kind = self.times, self.by_kind
-        add_time = times.append
-        for i, r in enumerate(records):
-            add_time(r[0])
-            positions = by_kind.get(r[2])
-            if positions is None:
-                positions = by_kind[r[2]] = array("I")
-            positions.append(i)
+        if read:
+            for r in records:
+                self.note(r)
+
+    def note(self, rec: Row) -> None:
+        """Index the next record (the one at position ``len(times)``)."""
+        positions = self.by_kind.get(rec[2])
+        if positions is None:
+            positions = self.by_kind[rec[2]] = array("I")
+        positions.append(len(self.times))
+        self.times.append(rec[0])
 
     def __len__(self) -> int:
         return len(self.records)
@@ -170,9 +178,11 @@ class SnapshotIndex(Generic[S]):
         records: The records (kept by reference; never re-read from disk).
         fold: How to build and copy the state.
         every: Records between snapshots (default: :func:`snapshot_interval`).
+        also: Called with each record of the building pass, in order (e.g. :meth:`TimeIndex.note`).
     """
 
-    def __init__(self, records: Sequence[Row], fold: Fold[S], every: int | None = None) -> None:
+    def __init__(self, records: Sequence[Row], fold: Fold[S], every: int | None = None,
+                 also: Callable[[Row], object] | None = None) -> None:
         self.records = records
         self.fold = fold
         self.every = every or snapshot_interval(len(records))
@@ -180,6 +190,8 @@ class SnapshotIndex(Generic[S]):
         state = fold.new()
         self._snaps.append(fold.snapshot(state, 0))
         for i, rec in enumerate(records, start=1):
+            if also is not None:
+                also(rec)
             fold.apply(state, rec)
             if i % self.every == 0:
                 self._snaps.append(fold.snapshot(state, i))

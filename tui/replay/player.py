@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from drillsim.log import LogData
-from drillsim.logstore import LogRecords, StoredLog, store_of
+from drillsim.logstore import StoredLog, store_of
 from drillsim.replay.index import SnapshotIndex, TimeIndex
 from drillsim.tui.replay.fold import ReplayState, ViewFold
 from drillsim.tui.state import ExerciseView
@@ -41,8 +41,8 @@ class Player:
 
     Attributes:
         log: The log as a :class:`~drillsim.logstore.StoredLog` (what a what-if branch is planned from).
-        records: Every record, in order: the store's :class:`~drillsim.logstore.LogRecords`
-            (``records[i]`` and slices in constant time per record, nothing decoded up front).
+        records: Every record, in order: the store's :class:`~drillsim.logstore.LineRecords`
+            (``records[i]`` and slices in constant time a record; only the lines read are decoded).
     """
 
     def __init__(self, log: LogData | StoredLog, speed: int = 300) -> None:
@@ -52,8 +52,9 @@ class Player:
         self.duration = float(self.header.get("duration") or 0.0)
         self.end_time = max(float(self.records[-1].t) if self.records else 0.0, 0.0)
         started = time.perf_counter()
-        self.index = TimeIndex(self.records)
-        self.snapshots: SnapshotIndex[ReplayState] = SnapshotIndex(self.records, ViewFold(self.header, self.records))
+        self.index = TimeIndex(self.records, read=False)  # filled by the snapshots' pass (one read of the store)
+        self.snapshots: SnapshotIndex[ReplayState] = SnapshotIndex(self.records, ViewFold(self.header, self.records),
+                                                                   also=self.index.note)
         self.index_seconds = time.perf_counter() - started
         self.state = self.snapshots.state_at(0)
         self.position = 0
@@ -185,11 +186,12 @@ def stored(log: LogData | StoredLog) -> StoredLog:
 
 
 def records_of(log: StoredLog) -> Sequence[Record]:
-    """The log's records as the player reads them: the store's indexed view.
+    """The log's records as the player reads them: the store's view decoded line by line.
 
-    A log's ``seq`` runs on by one, so a store gives a :class:`~drillsim.logstore.LogRecords`;
-    a store of records out of order could only merge them (no indexing in constant time), so
-    those few are decoded into a list instead.
+    A log's ``seq`` runs on by one, so a store gives a :class:`~drillsim.logstore.LineRecords`
+    (a jump decodes the records it applies, not the blocks they lie in, and no decoded block is
+    kept); a store of records out of order could only merge them (no indexing in constant time),
+    so those few are decoded into a list instead.
     """
-    records = log.records.records()
-    return records if isinstance(records, LogRecords) else list(records)
+    records = log.records.line_records()
+    return records if records is not None else list(log.records)
