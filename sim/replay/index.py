@@ -64,7 +64,8 @@ class TimeIndex:
     Held compactly (docs/design.md, "Memory"): the times in an ``array('d')`` (8 bytes a record)
     and each kind's positions in an ``array('I')`` (4 bytes a record), not as Python floats and
     ints in lists (about 60 bytes a record more), since the viewer keeps them as long as it shows
-    the log. The records are read once, in one pass (a store's are decoded a block at a time).
+    the log. The records are read once, in one pass (the player's, from a store, are decoded line by
+    line as the pass reads them, in the snapshots' pass: see :meth:`note`).
     """
 
     def __init__(self, records: Sequence[Row], *, read: bool = True) -> None:
