@@ -47,6 +47,9 @@ A constant, so memory does not grow with the log; scoring and the report walk so
 times, and a log of up to ~65,000 records (a bundled scenario, a sweep's run) is decoded once
 instead of once a pass (the 96-hour rainstorm scored ~30 % slower without it)."""
 
+RAW = 32
+"""Blocks a :class:`LineRecords` keeps decompressed, as lines (~280 KB a block), least recently used first out."""
+
 _KIND = b'"kind":"'
 _loads = orjson.loads
 
@@ -102,7 +105,10 @@ class KindRecords(Sequence[Record]):
             if len(cache) > DECODED:
                 cache.popitem(last=False)
         else:
-            cache.move_to_end(key)
+            try:
+                cache.move_to_end(key)
+            except KeyError:  # evicted by another thread since the get (the replay viewer scores in a worker)
+                pass
         return got
 
     def __len__(self) -> int:
@@ -254,6 +260,82 @@ class LogRecords(Sequence[Record]):
             yield self[i]
 
 
+class LineRecords(LogRecords):
+    """Every record of an in-order store, decoding only the lines read: what a viewer that jumps about reads.
+
+    Why: :class:`LogRecords` decodes a whole block (1,024 records, ~3.5 ms) to give one record and
+    keeps the last :data:`DECODED` blocks decoded (~60 MiB of objects) — right for scoring's
+    repeated passes, wrong for the replay viewer, which reads a few hundred to a few thousand
+    records of a dozen kinds around each position it jumps to: it decoded about five times the
+    records it used, and the decoded blocks were the largest thing it held. This view keeps the
+    decompressed lines of the last :data:`RAW` blocks instead (decompressing is ~0.7 ms a block)
+    and decodes a record when it is read: ``view[i]`` decodes one line, a slice or a walk decodes
+    the lines it yields. Same records, same order, same liveness as :class:`LogRecords`; each read
+    decodes a fresh object (compare records by ``seq``, as metrics do).
+    """
+
+    def __init__(self, store: RecordStore) -> None:
+        super().__init__(store)
+        self._raw: OrderedDict[tuple[int, int], list[bytes]] = OrderedDict()
+
+    def _lines(self, part: KindRecords, i: int) -> list[bytes]:
+        """Block ``i`` of ``part`` as lines (``i == len(blocks)``: the kind's uncompressed tail)."""
+        if i == len(part._blocks):
+            return part._tail
+        key = (id(part), i)
+        raw = self._raw
+        got = raw.get(key)
+        if got is None:
+            got = zlib.decompress(part._blocks[i]).split(b"\n")
+            got.pop()  # after the last line's newline
+            raw[key] = got
+            if len(raw) > RAW:
+                raw.popitem(last=False)
+        else:
+            try:
+                raw.move_to_end(key)
+            except KeyError:  # evicted by another thread since the get (the viewer scores in a worker)
+                pass
+        return got
+
+    def _walk(self, part: KindRecords, seq: int) -> Iterator[Record]:
+        """Records of ``part`` with a sequence number above ``seq``, each decoded as it is taken."""
+        blocks = part._blocks
+        first = max(0, bisect_right(part._first_seq, seq) - 1)
+        if part._tail and part._tail_first <= seq:
+            first = len(blocks)
+        for i in range(first, len(blocks) + 1):
+            lines = self._lines(part, i)
+            at = bisect_right(lines, seq, key=_seq_of) if i == first else 0
+            for line in islice(lines, at, None):
+                yield _record(line)
+
+    def _from(self, start: int) -> Iterator[Record]:
+        store = self._store
+        if start >= len(store._order):
+            return iter(())
+        seq = store._first_seq + start - 1
+        return self._follow([self._walk(part, seq) for part in self._kinds()], start)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return super().__getitem__(index)
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("record index out of range")
+        store = self._store
+        block, at = divmod(store._rank[index], BLOCK)
+        return _record(self._lines(self._kinds()[store._order[index]], block)[at])
+
+
 @dataclass
 class RecordStore:
     """Every record of one log, grouped by kind and held compressed (see the module docstring).
@@ -343,6 +425,20 @@ class RecordStore:
         final = self.final
         return final is not None and final.kind == END_KIND
 
+    def compact(self) -> None:
+        """Copy the lines still held uncompressed (each kind's last, partial block) into bytes of their own size.
+
+        Why: a line made by ``orjson.dumps`` keeps the encoder's whole buffer (about 4 KB, measured
+        with tracemalloc) however short the line is, so up to :data:`BLOCK` - 1 lines of each kind
+        held as written cost ~4 MB a kind: 33 MiB of a 306,000-record log read back (the replay
+        viewer's benchmark log), more than its compressed blocks. Sealed blocks are unaffected (the
+        join copies). Call it when no more records come; taking more afterwards is still fine.
+        """
+        for records in self._kinds.values():
+            records._tail = [memoryview(line).tobytes() for line in records._tail]
+        if self._last_line:
+            self._last_line = memoryview(self._last_line).tobytes()
+
     def kinds(self) -> list[str]:
         """Kinds present, in the order first seen."""
         return list(self._kinds)
@@ -362,6 +458,13 @@ class RecordStore:
         if self._in_order:
             return LogRecords(self)
         return MergedRecords(list(self._kinds.values()))
+
+    def line_records(self) -> LineRecords | None:
+        """Every record in log order, decoded line by line as read (:class:`LineRecords`).
+
+        None when the records were added out of order (:meth:`records` then merges them by ``seq``).
+        """
+        return LineRecords(self) if self._in_order else None
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records())
@@ -418,6 +521,7 @@ def read_store(path: str | Path) -> StoredLog:
     for rec in it:
         store.add(rec)
     store.header = header
+    store.compact()
     torn = bool(warnings)
     if not store.ended:
         warnings.append(unfinished(Path(path), store.final))

@@ -13,8 +13,9 @@ restore it. The replay viewer supplies one for its view (``drillsim.tui.replay.f
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -27,6 +28,11 @@ MAX_SNAPSHOTS = 96
 
 MIN_EVERY = 256
 """Records between snapshots at least (short logs need few snapshots)."""
+
+SCAN_CHUNK = 64
+"""Records a filtered step reads at a time at first (doubling up to :data:`MAX_SCAN_CHUNK`)."""
+
+MAX_SCAN_CHUNK = 4096
 
 
 class Fold(Protocol[S]):
@@ -54,14 +60,34 @@ class TimeIndex:
 
     A *position* p means "the first p records have been applied": position 0 is before any
     record, position ``len(records)`` after the last.
+
+    Held compactly (docs/design.md, "Memory"): the times in an ``array('d')`` (8 bytes a record)
+    and each kind's positions in an ``array('I')`` (4 bytes a record), not as Python floats and
+    ints in lists (about 60 bytes a record more), since the viewer keeps them as long as it shows
+    the log. The records are read once, in one pass (the player's, from a store, are decoded line by
+    line as the pass reads them, in the snapshots' pass: see :meth:`note`).
     """
 
-    def __init__(self, records: Sequence[Row]) -> None:
+    def __init__(self, records: Sequence[Row], *, read: bool = True) -> None:
+        """Index ``records``.
+
+        With ``read=False`` start empty and be fed by :meth:`note` in log order: the player indexes
+        times while it builds its snapshots (one pass over a store, not two).
+        """
         self.records = records
-        self.times: list[float] = [float(r[0]) for r in records]
-        self.by_kind: dict[str, list[int]] = {}
-        for i, r in enumerate(records):
-            self.by_kind.setdefault(r[2], []).append(i)
+        self.times: array[float] = array("d")
+        self.by_kind: dict[str, array[int]] = {}
+        if read:
+            for r in records:
+                self.note(r)
+
+    def note(self, rec: Row) -> None:
+        """Index the next record (the one at position ``len(times)``)."""
+        positions = self.by_kind.get(rec[2])
+        if positions is None:
+            positions = self.by_kind[rec[2]] = array("I")
+        positions.append(len(self.times))
+        self.times.append(rec[0])
 
     def __len__(self) -> int:
         return len(self.records)
@@ -78,7 +104,9 @@ class TimeIndex:
         """Index of the first record of ``kinds`` at or after record index ``position`` (None: none left)."""
         best: int | None = None
         for kind in kinds:
-            seq = self.by_kind.get(kind) or []
+            seq = self.by_kind.get(kind)
+            if seq is None:
+                continue
             i = bisect_left(seq, position)
             if i < len(seq) and (best is None or seq[i] < best):
                 best = seq[i]
@@ -88,25 +116,55 @@ class TimeIndex:
         """Index of the last record of ``kinds`` before record index ``position`` (None: none before)."""
         best: int | None = None
         for kind in kinds:
-            seq = self.by_kind.get(kind) or []
+            seq = self.by_kind.get(kind)
+            if seq is None:
+                continue
             i = bisect_left(seq, position) - 1
             if i >= 0 and (best is None or seq[i] > best):
                 best = seq[i]
         return best
 
     def next_matching(self, position: int, accept: Callable[[Row], bool]) -> int | None:
-        """Index of the first record at or after ``position`` that ``accept`` takes (a linear scan)."""
-        for i in range(max(0, position), len(self.records)):
-            if accept(self.records[i]):
+        """Index of the first record at or after ``position`` that ``accept`` takes (a linear scan).
+
+        Reads the records in slices (a store decodes each block once per slice instead of looking
+        every record up on its own), small first: the next match is usually close.
+        """
+        for i, rec in _forward(self.records, max(0, position)):
+            if accept(rec):
                 return i
         return None
 
     def prev_matching(self, position: int, accept: Callable[[Row], bool]) -> int | None:
         """Index of the last record before ``position`` that ``accept`` takes."""
-        for i in range(min(position, len(self.records)) - 1, -1, -1):
-            if accept(self.records[i]):
+        for i, rec in _backward(self.records, min(position, len(self.records))):
+            if accept(rec):
                 return i
         return None
+
+
+def _forward(records: Sequence[Row], start: int) -> Iterator[tuple[int, Row]]:
+    """``(index, record)`` from ``start`` to the end, read a growing slice at a time."""
+    n, size, i = len(records), SCAN_CHUNK, start
+    while i < n:
+        chunk = records[i:i + size]
+        if not chunk:
+            return
+        yield from enumerate(chunk, i)
+        i += len(chunk)
+        size = min(2 * size, MAX_SCAN_CHUNK)
+
+
+def _backward(records: Sequence[Row], stop: int) -> Iterator[tuple[int, Row]]:
+    """``(index, record)`` from ``stop - 1`` down to 0, read a growing slice at a time."""
+    size, end = SCAN_CHUNK, stop
+    while end > 0:
+        start = max(0, end - size)
+        chunk = records[start:end]
+        for j in range(len(chunk) - 1, -1, -1):
+            yield start + j, chunk[j]
+        end = start
+        size = min(2 * size, MAX_SCAN_CHUNK)
 
 
 def snapshot_interval(n: int) -> int:
@@ -121,9 +179,11 @@ class SnapshotIndex(Generic[S]):
         records: The records (kept by reference; never re-read from disk).
         fold: How to build and copy the state.
         every: Records between snapshots (default: :func:`snapshot_interval`).
+        also: Called with each record of the building pass, in order (e.g. :meth:`TimeIndex.note`).
     """
 
-    def __init__(self, records: Sequence[Row], fold: Fold[S], every: int | None = None) -> None:
+    def __init__(self, records: Sequence[Row], fold: Fold[S], every: int | None = None,
+                 also: Callable[[Row], object] | None = None) -> None:
         self.records = records
         self.fold = fold
         self.every = every or snapshot_interval(len(records))
@@ -131,6 +191,8 @@ class SnapshotIndex(Generic[S]):
         state = fold.new()
         self._snaps.append(fold.snapshot(state, 0))
         for i, rec in enumerate(records, start=1):
+            if also is not None:
+                also(rec)
             fold.apply(state, rec)
             if i % self.every == 0:
                 self._snaps.append(fold.snapshot(state, i))
@@ -147,7 +209,7 @@ class SnapshotIndex(Generic[S]):
         start = k * self.every
         state = self.fold.restore(self._snaps[k], start)
         apply = self.fold.apply
-        records = self.records
-        for i in range(start, position):
-            apply(state, records[i])
+        # one slice, not a lookup per record: a store decodes each block it spans once
+        for rec in self.records[start:position] if position > start else ():
+            apply(state, rec)
         return state

@@ -66,3 +66,91 @@ def test_time_index_bisects_and_finds_kinds():
 def test_snapshot_count_is_bounded():
     assert snapshot_interval(100) == 256
     assert -(-1_000_000 // snapshot_interval(1_000_000)) <= MAX_SNAPSHOTS
+
+
+def test_time_index_is_held_in_arrays_and_scans_match_a_plain_walk(monkeypatch):
+    """Times and per-kind positions are arrays (12 bytes a record, not lists of Python numbers), and the
+    sliced scans of a filtered step find what a record-by-record walk finds, across slice edges."""
+    from array import array
+
+    from drillsim.replay import index as index_module
+
+    monkeypatch.setattr(index_module, "SCAN_CHUNK", 3)  # many slices, growing, on a short log
+    monkeypatch.setattr(index_module, "MAX_SCAN_CHUNK", 20)
+    records = _records()
+    idx = TimeIndex(records)
+    assert isinstance(idx.times, array) and idx.times.typecode == "d" and len(idx.times) == len(records)
+    assert all(isinstance(p, array) and p.typecode == "I" for p in idx.by_kind.values())
+    assert sum(len(p) for p in idx.by_kind.values()) == len(records)
+    rng = random.Random(5)
+    kinds = sorted(idx.by_kind)
+    for _ in range(60):
+        kind = rng.choice(kinds)
+        accept = lambda r, kind=kind: r[2] == kind  # noqa: E731
+        p = rng.randrange(-2, len(records) + 3)
+        after = next((i for i in range(max(0, p), len(records)) if accept(records[i])), None)
+        before = next((i for i in range(min(p, len(records)) - 1, -1, -1) if accept(records[i])), None)
+        assert idx.next_matching(p, accept) == after == idx.next_of([kind], max(0, p))
+        assert idx.prev_matching(p, accept) == before
+        assert idx.prev_of([kind], p) == before
+
+
+def test_snapshots_over_a_store_equal_snapshots_over_the_list():
+    """The viewer's records are a store's: the index over them gives the states it gives over a list."""
+    from drillsim.logstore import LogRecords, store_of
+
+    records = _records()
+    stored = store_of(records).records()
+    assert isinstance(stored, LogRecords)
+    over_list, over_store = SnapshotIndex(records, Counts(), every=9), SnapshotIndex(stored, Counts(), every=9)
+    rng = random.Random(8)
+    for p in [0, 1, 9, 10, len(records), *rng.sample(range(len(records)), 25)]:
+        assert over_store.state_at(p) == over_list.state_at(p), p
+    a, b = TimeIndex(records), TimeIndex(stored)
+    assert a.times == b.times and a.by_kind == b.by_kind
+
+
+def test_line_records_read_as_the_log_and_keep_no_decoded_block(tmp_path, monkeypatch):
+    """The replay viewer's records (a store's LineRecords): what LogRecords gives — index, slices,
+    reversed, after, live — decoding only the lines read and keeping no decoded block."""
+    from drillsim import logstore
+    from drillsim.log import read_log
+    from drillsim.logstore import LineRecords, RecordStore
+
+    monkeypatch.setattr(logstore, "BLOCK", 16)  # many compressed blocks and uncompressed tails
+    monkeypatch.setattr(logstore, "RAW", 3)  # fewer decompressed blocks kept than kinds walked at once
+    out = tmp_path / "events.jsonl"
+    Exercise(load(SCENARIOS / "whatif.yaml"), 4, log_path=out).run()
+    records = read_log(out).records
+    half = len(records) // 2
+    store = RecordStore()
+    for rec in records[:half]:
+        store.add(rec)
+    view = store.line_records()
+    assert isinstance(view, LineRecords)
+    assert len(view) == half and list(view) == records[:half] and view[-1] == records[half - 1]
+    for rec in records[half:]:
+        store.add(rec)
+    assert len(view) == len(records) and list(view) == records
+    assert list(reversed(view)) == records[::-1]
+    rng = random.Random(7)
+    for _ in range(300):
+        i = rng.randrange(-len(records), len(records))
+        assert view[i] == records[i]
+        a, b = sorted(rng.randrange(len(records) + 1) for _ in range(2))
+        assert view[a:b] == records[a:b]
+        seq = records[rng.randrange(len(records))].seq
+        assert list(view.after(seq)) == [r for r in records if r.seq > seq]
+    assert view[::7] == records[::7] and view[len(records):] == [] and view[5:2] == []
+    try:
+        view[len(records)]
+    except IndexError:
+        pass
+    else:
+        raise AssertionError("no IndexError past the end")
+    assert not store._cache  # nothing decoded was kept
+    assert len(view._raw) <= 3
+    unordered = RecordStore()
+    for rec in reversed(records[:5]):
+        unordered.add(rec)
+    assert unordered.line_records() is None

@@ -156,6 +156,50 @@ def test_scorecard_is_the_score_so_far(played, run_async):
     run_async(go())
 
 
+def test_one_scoring_at_a_time_and_the_last_position_is_scored(played, run_async, monkeypatch):
+    """Scoring in a worker reads the records so far from the store (decoding them): jumps made while
+    it runs do not start more (each would hold its own decoded copy); the position shown last is
+    scored when the running one is done, and its score is the score of the records applied."""
+    import threading
+    import time
+
+    from drillsim.scoring import score
+    from drillsim.tui import bridge
+    from drillsim.tui.replay import app as app_module
+
+    real, running, most = bridge.live_score, [0], [0]
+    lock = threading.Lock()
+
+    def slow(header, records, t):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.15)
+            return real(header, records, t)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(bridge, "live_score", slow)
+    monkeypatch.setattr(app_module, "SYNC_SCORING", -1.0)  # always in a worker
+
+    async def go():
+        app = viewer(played)
+        async with app.run_test(size=(160, 48)) as pilot:
+            for when in (60.0, 130.0, 200.0, 250.0):
+                app.goto(when)
+                await pilot.pause(0.02)
+            await wait_until(pilot, lambda: app.scored_position == app.player.position and not app._scoring,
+                             what="scoring of the last position")
+            want = score(app.player.header, list(app.player.records)[: app.player.position], app.player.now)
+            assert app.score.overall == want.score
+            assert [o.rating for o in app.score.objectives] == [o.rating for o in want.objectives]
+            assert most[0] == 1
+
+    run_async(go())
+
+
 def test_branch_from_the_viewer_and_back(played, run_async):
     async def go():
         app = viewer(played)

@@ -29,7 +29,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from drillsim.log import LogData, read_log
+from drillsim.log import LogData
+from drillsim.logstore import StoredLog, read_store
 from drillsim.tui import bridge
 from drillsim.tui.app import ConsoleScreen, translate_palette_key
 from drillsim.tui.guard import FailsCleanly
@@ -130,7 +131,8 @@ class ReplayViewer(FailsCleanly, App[None]):
 
     Args:
         path: The log file.
-        log: The log, read (the file is not read again).
+        log: The log, read (the file is not read again): a :func:`drillsim.logstore.read_store` store,
+            or a :class:`~drillsim.log.LogData` (moved into a store by the player).
         lang: ``zh`` or ``en``.
         scenario: The scenario file for branches, when it moved since the run.
         speed: Initial speed (simulated seconds per wall second).
@@ -149,7 +151,7 @@ class ReplayViewer(FailsCleanly, App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, path: Path, log: LogData, *, lang: str = "en", scenario: Path | None = None,
+    def __init__(self, path: Path, log: LogData | StoredLog, *, lang: str = "en", scenario: Path | None = None,
                  speed: int = 300, start: float | None = None, tick: float = 0.1, freeze_gc: bool = False) -> None:
         super().__init__()
         self.failure: str | None = None  # "Type: message" of the fault that closed the viewer, if one did
@@ -173,6 +175,8 @@ class ReplayViewer(FailsCleanly, App[None]):
         self._last_wall = time.perf_counter()
         self._panes_wall = 0.0
         self._score_wall = 0.0
+        self._scoring = False  # a scoring worker is running
+        self._score_again = False  # the position moved while it ran: score the new one when it is done
         self.busy = False
         self.last_jump_seconds = 0.0
         self.last_refresh_seconds = 0.0
@@ -247,22 +251,33 @@ class ReplayViewer(FailsCleanly, App[None]):
         if cached is not None:
             self.score, self.scored_position = cached, p.position
             return
+        if self._scoring:
+            # one scoring at a time: each reads (and decodes) the records so far, and several at once
+            # would hold several copies; the latest position is scored when this one is done
+            self._score_again = True
+            return
         wall = time.perf_counter()
         if throttle and wall - self._score_wall < max(1.0, 10 * self._last_score_seconds):
             return
         self._score_wall = wall
-        header, records, now = p.header, p.records[: p.position], p.view.now
+        # the records applied so far, as a window on the player's (nothing decoded until scoring reads
+        # them). Not score(header, store, now): stepping record by record stops between records of
+        # the same time, and the scorecard shown is that of the records applied.
+        header, records, now = p.header, p.view.records, p.view.now
         if self._score_per_record * len(records) < SYNC_SCORING:
             self._scored(key, bridge.live_score(header, records, now))
             return
 
         def work() -> None:
             score = bridge.live_score(header, records, now)
-            self.call_from_thread(self._scored, key, score)
+            self.call_from_thread(self._scored, key, score, True)
 
+        self._scoring = True
         self.run_worker(work, thread=True, group="score", exclusive=True, name="scoring")
 
-    def _scored(self, key: tuple[str, int], score: bridge.LiveScore) -> None:
+    def _scored(self, key: tuple[str, int], score: bridge.LiveScore, worker: bool = False) -> None:
+        if worker:
+            self._scoring = False
         self._last_score_seconds = score.seconds
         self._score_per_record = score.seconds / max(1, key[1])
         self._scores[key] = score
@@ -270,12 +285,22 @@ class ReplayViewer(FailsCleanly, App[None]):
             self._scores.popitem(last=False)
         if key == (str(self.opened.path), self.player.position):
             self.score, self.scored_position = score, key[1]
-            screen = self.screen_
-            if screen is not None and screen.is_mounted:
-                try:
-                    screen.query_one(ScorecardPane).sync(self.player.view, self.lang, score)
-                except NoMatches:
-                    pass
+            self._show_score()
+        if worker and self._score_again:
+            self._score_again = False
+            if key != (str(self.opened.path), self.player.position):
+                self._rescore(False)
+                if self.scored_position == self.player.position:  # it was cached: show it now
+                    self._show_score()
+
+    def _show_score(self) -> None:
+        """Draw the scorecard pane with :attr:`score` (a scoring finished after the panes were drawn)."""
+        screen = self.screen_
+        if screen is not None and screen.is_mounted:
+            try:
+                screen.query_one(ScorecardPane).sync(self.player.view, self.lang, self.score)
+            except NoMatches:
+                pass
 
     def _moved(self) -> None:
         """After a jump: redraw everything now (and time it)."""
@@ -526,7 +551,7 @@ def _make_branch(parent: Opened, spec: Any, scenario: Path | None) -> tuple[Path
     out = folder / "events.jsonl"
     if not made:
         run_branch(log, loaded, plan, log_path=out)
-    return out, Player(read_log(out), parent.player.speed), plan.point_seq
+    return out, Player(read_store(out), parent.player.speed), plan.point_seq
 
 
 def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenario: Path | None = None) -> int:
@@ -534,7 +559,7 @@ def run_viewer(path: Path, *, lang: str = "en", start: str | None = None, scenar
     from drillsim.errors import InputError, Problem
     from drillsim.replay.timespec import parse_time
 
-    log = read_log(path)
+    log = read_store(path)  # held compactly: the viewer keeps no list of records (docs/design.md, "Memory")
     for warning in log.warnings:
         print(f"drillsim: warning: {warning}")
     minutes = None

@@ -1,6 +1,7 @@
 """The replay viewer's engine room: a log read once, indexed, and a position that moves through it.
 
-:class:`Player` holds the records in memory, a :class:`~drillsim.replay.index.TimeIndex` and a
+:class:`Player` holds the log's records in a :class:`~drillsim.logstore.RecordStore` (compressed blocks,
+decoded a block at a time; docs/design.md, "Memory"), a :class:`~drillsim.replay.index.TimeIndex` and a
 :class:`~drillsim.replay.index.SnapshotIndex` of the console's view (:mod:`drillsim.tui.replay.fold`). Moving
 forward a little applies records to the current view; any other move restores the nearest
 snapshot and applies at most one snapshot interval of records, so a jump costs the same anywhere
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from drillsim.log import LogData
+from drillsim.logstore import StoredLog, store_of
 from drillsim.replay.index import SnapshotIndex, TimeIndex
 from drillsim.tui.replay.fold import ReplayState, ViewFold
 from drillsim.tui.state import ExerciseView
@@ -32,19 +34,27 @@ class Player:
     """A position in a recorded log and the view at that position.
 
     Args:
-        log: The log read with :func:`drillsim.log.read_log`.
+        log: The log read with :func:`drillsim.logstore.read_store` (what ``drillsim replay`` does), or
+            a :class:`~drillsim.log.LogData` already in memory, which is moved into a store (the
+            player keeps no list of records either way).
         speed: Initial speed (simulated seconds per wall second).
+
+    Attributes:
+        log: The log as a :class:`~drillsim.logstore.StoredLog` (what a what-if branch is planned from).
+        records: Every record, in order: the store's :class:`~drillsim.logstore.LineRecords`
+            (``records[i]`` and slices in constant time a record; only the lines read are decoded).
     """
 
-    def __init__(self, log: LogData, speed: int = 300) -> None:
-        self.log = log
-        self.header = log.header
-        self.records: Sequence[Record] = log.records
+    def __init__(self, log: LogData | StoredLog, speed: int = 300) -> None:
+        self.log = stored(log)
+        self.header = self.log.header
+        self.records: Sequence[Record] = records_of(self.log)
         self.duration = float(self.header.get("duration") or 0.0)
         self.end_time = max(float(self.records[-1].t) if self.records else 0.0, 0.0)
         started = time.perf_counter()
-        self.index = TimeIndex(self.records)
-        self.snapshots: SnapshotIndex[ReplayState] = SnapshotIndex(self.records, ViewFold(self.header, self.records))
+        self.index = TimeIndex(self.records, read=False)  # filled by the snapshots' pass (one read of the store)
+        self.snapshots: SnapshotIndex[ReplayState] = SnapshotIndex(self.records, ViewFold(self.header, self.records),
+                                                                   also=self.index.note)
         self.index_seconds = time.perf_counter() - started
         self.state = self.snapshots.state_at(0)
         self.position = 0
@@ -166,3 +176,22 @@ class Player:
         opened = self.records[i]
         j = self.index.next_matching(i + 1, lambda r: r[2] == "decision.made" and r[4] == opened[4])
         return opened, (self.records[j] if j is not None else None)
+
+
+def stored(log: LogData | StoredLog) -> StoredLog:
+    """``log`` held in a store: a :class:`~drillsim.log.LogData`'s records are encoded into one (and not kept)."""
+    if isinstance(log, StoredLog):
+        return log
+    return StoredLog(log.header, store_of(log.records), log.complete, log.torn, log.path, list(log.warnings))
+
+
+def records_of(log: StoredLog) -> Sequence[Record]:
+    """The log's records as the player reads them: the store's view decoded line by line.
+
+    A log's ``seq`` runs on by one, so a store gives a :class:`~drillsim.logstore.LineRecords`
+    (a jump decodes the records it applies, not the blocks they lie in, and no decoded block is
+    kept); a store of records out of order could only merge them (no indexing in constant time),
+    so those few are decoded into a list instead.
+    """
+    records = log.records.line_records()
+    return records if records is not None else list(log.records)
