@@ -101,7 +101,8 @@ class Exercise:
         loaded: The validated scenario (from :func:`drillsim.scenario.load`).
         seed: Root seed; defaults to the scenario's ``seed``.
         log_path: Where to write ``events.jsonl`` (None: memory only).
-        keep: Keep records in memory (``self.log.records``) for the console and live scoring.
+        keep: Keep records in memory (``self.log.records``): tests and small API uses; every command holds
+            them in a :class:`drillsim.logstore.RecordStore` tee instead (docs/design.md, "Memory").
         tee: Also hand every encoded log line to this callable (a
             :class:`drillsim.logstore.RecordStore`'s ``add_line``: what ``run`` scores from, with
             ``keep`` off; docs/design.md, "Memory").

@@ -154,7 +154,8 @@ class EventLog:
     Args:
         clock: Returns the current simulated time in minutes.
         writer: Where lines go (None: not written).
-        keep: Keep record tuples in :attr:`records` (the console and live scoring read them from memory).
+        keep: Keep record tuples in :attr:`records` (tests and small API uses; the commands and consoles
+            hold records in a store fed by ``tee``).
         env: A simpy environment whose time is read directly (its ``_now``: faster than ``clock``, or
             than simpy's ``now`` property, on the hot path).
         tee: Also hand every encoded line to this callable (after the writer): a

@@ -11,8 +11,9 @@ block (decisions, injects, level changes) stay as plain lines and are decoded on
 It is filled either from the lines the engine writes (:meth:`RecordStore.add_line`, as an
 :class:`drillsim.log.EventLog` tee, which then hands each line with its kind and ``seq`` to
 :meth:`RecordStore.take`: nothing is parsed and nothing of the run is kept as objects) or from
-records read back from a file (:meth:`RecordStore.add`, :func:`read_store`). Lines are held as
-written, newline included (stripping it would copy every line).
+records read back from a file (:meth:`RecordStore.add`, :func:`read_store`). Until a kind fills a
+block its lines are copied, newline included, onto one buffer: a line ``orjson`` made holds the
+encoder's whole ~4 KB buffer however short it is, so keeping the lines themselves cost ~4 MB a kind.
 Either way what a reader gets is exactly what :func:`drillsim.log.read_log` would give for the
 file: :class:`~drillsim.log.Record` tuples decoded from the written JSON.
 """
@@ -77,23 +78,38 @@ class KindRecords(Sequence[Record]):
         self._cache: OrderedDict[tuple[int, int], list[Record]] = OrderedDict() if cache is None else cache
         self._blocks: list[bytes] = []
         self._first_seq: list[int] = []  # seq of each block's first record (for :meth:`from_seq`)
-        self._tail: list[bytes] = []
+        # the lines not yet in a block, one after another (each ends in its newline): copied into one
+        # buffer, because a line orjson made holds its encoder's ~4 KB buffer however short it is
+        self._tail = bytearray()
+        self._tail_n = 0  # lines in the tail
         self._tail_first = 0
+        self._split: tuple[int, list[bytes]] = (0, [])  # the tail cut into lines, and at how many lines
         self._count = 0
         self._decoded: list[Record] | None = None  # the tail decoded, while nothing is added
         self.slot = 0  # its place among the kinds of its store (what the store's order array holds)
 
     def _seal(self) -> None:
         """Compress the full tail into a block."""
-        self._blocks.append(zlib.compress(b"".join(self._tail), LEVEL))
+        self._blocks.append(zlib.compress(self._tail, LEVEL))
         self._first_seq.append(self._tail_first)
-        self._tail = []
+        self._tail = bytearray()
+        self._tail_n = 0
+        self._split = (0, [])
+
+    def tail_lines(self) -> list[bytes]:
+        """The lines not yet in a block, each without its newline (cut once while nothing is added)."""
+        n, lines = self._split
+        if n != self._tail_n:
+            lines = bytes(self._tail).split(b"\n")
+            lines.pop()  # after the last line's newline
+            self._split = (self._tail_n, lines)
+        return lines
 
     def _block(self, i: int) -> list[Record]:
         """Block ``i`` decoded (``i == len(blocks)``: the uncompressed tail)."""
         if i == len(self._blocks):
             if self._decoded is None:
-                self._decoded = [_record(line) for line in self._tail]
+                self._decoded = [_record(line) for line in self.tail_lines()]
             return self._decoded
         key = (id(self), i)
         cache = self._cache
@@ -281,7 +297,7 @@ class LineRecords(LogRecords):
     def _lines(self, part: KindRecords, i: int) -> list[bytes]:
         """Block ``i`` of ``part`` as lines (``i == len(blocks)``: the kind's uncompressed tail)."""
         if i == len(part._blocks):
-            return part._tail
+            return part.tail_lines()
         key = (id(part), i)
         raw = self._raw
         got = raw.get(key)
@@ -391,16 +407,17 @@ class RecordStore:
             else:
                 self._in_order = False
         self._next_seq = seq + 1
-        # held in the kind's tail as written (newline included, no copy); appended here, not through
-        # a KindRecords method: this runs for every record of a run
-        tail = records._tail
-        if not tail:
+        # copied onto the kind's tail (newline included); appended here, not through a KindRecords
+        # method: this runs for every record of a run
+        n = records._tail_n
+        if not n:
             records._tail_first = seq
-        tail.append(line)
+        records._tail += line
+        records._tail_n = n + 1
         self._rank.append(records._count)
         records._count += 1
         records._decoded = None
-        if len(tail) >= BLOCK:
+        if n + 1 >= BLOCK:
             records._seal()
         self._order.append(records.slot)
         self.count += 1
@@ -424,20 +441,6 @@ class RecordStore:
         """True when the last record is ``exercise.ended`` (a complete log)."""
         final = self.final
         return final is not None and final.kind == END_KIND
-
-    def compact(self) -> None:
-        """Copy the lines still held uncompressed (each kind's last, partial block) into bytes of their own size.
-
-        Why: a line made by ``orjson.dumps`` keeps the encoder's whole buffer (about 4 KB, measured
-        with tracemalloc) however short the line is, so up to :data:`BLOCK` - 1 lines of each kind
-        held as written cost ~4 MB a kind: 33 MiB of a 306,000-record log read back (the replay
-        viewer's benchmark log), more than its compressed blocks. Sealed blocks are unaffected (the
-        join copies). Call it when no more records come; taking more afterwards is still fine.
-        """
-        for records in self._kinds.values():
-            records._tail = [memoryview(line).tobytes() for line in records._tail]
-        if self._last_line:
-            self._last_line = memoryview(self._last_line).tobytes()
 
     def kinds(self) -> list[str]:
         """Kinds present, in the order first seen."""
@@ -521,7 +524,6 @@ def read_store(path: str | Path) -> StoredLog:
     for rec in it:
         store.add(rec)
     store.header = header
-    store.compact()
     torn = bool(warnings)
     if not store.ended:
         warnings.append(unfinished(Path(path), store.final))

@@ -56,32 +56,22 @@ class _Decoded(OrderedDict[tuple[int, int], list[Record]]):
 
 
 class LineStore(RecordStore):
-    """The :class:`~drillsim.logstore.RecordStore` of a console: exact-size lines, few decoded blocks kept.
+    """The :class:`~drillsim.logstore.RecordStore` of a console: few decoded blocks kept between scores.
 
-    Why, measured on a console session (mentougou at 60 floods an hour, rescored every few minutes):
+    Why: ``run`` scores once, and keeps the last 64 blocks it decoded (65,536 records as objects)
+    so that the metrics' several passes decode a log of that size once. A console rescores every
+    second or so, and that cache, kept in between, would hold up to 65,536 decoded records for
+    good. A console's store keeps :data:`DECODED` blocks and :meth:`forget` drops them after each
+    score. (Lines are held exactly as in any store: copied onto each kind's tail buffer, not as the
+    ~4 KB objects orjson returns.)
 
-    * A line orjson encoded (the engine's, or :func:`drillsim.log.encode`'s) is a bytes object
-      holding a ~4 KB buffer whatever its length (orjson 3.13: 4,098 bytes traced for a 247-byte
-      line), and the store keeps each kind's newest lines (up to :data:`drillsim.logstore.BLOCK` a
-      kind) as it was handed them until they fill a block: held as is, a few thousand records cost
-      more than the engine's tuples did. :meth:`take` keeps a copy (~0.1 µs a line).
-    * ``run`` scores once, and keeps the last 64 blocks it decoded (65,536 records as objects) so
-      that the metrics' several passes decode a log of that size once. A console rescores every
-      second or so, and that cache, kept in between, would hold up to 65,536 decoded records for
-      good. A console's store keeps :data:`DECODED` blocks and :meth:`forget` drops them after each
-      score.
-
-    The engine still hands each line to :meth:`take` directly (``tee=store.add_line``: the log
+    The engine hands each line to :meth:`take` directly (``tee=store.add_line``: the log
     recognises a store's ``add_line`` and calls its ``take``).
     """
 
     def __init__(self, decoded: int = DECODED) -> None:
         super().__init__()
         self._cache = _Decoded(decoded)
-
-    def take(self, line: bytes, kind: str, seq: int) -> None:
-        """Take a copy of ``line`` (ending in a newline, as :meth:`RecordStore.take` requires)."""
-        super().take(line[:-1] + b"\n", kind, seq)
 
     def forget(self) -> None:
         """Drop what walks decoded: the cached blocks and each kind's decoded tail (decoded again when read)."""

@@ -294,7 +294,8 @@ _HOLD = """
 import fcntl, json, os, socket, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666)
 fcntl.flock(fd, fcntl.LOCK_EX)
-os.pwrite(fd, (json.dumps({"pid": int(sys.argv[2]), "host": socket.gethostname(), "since": "earlier"}) + "\\n").encode(), 0)
+holder = {"pid": int(sys.argv[2]), "host": socket.gethostname(), "since": "earlier"}
+os.pwrite(fd, (json.dumps(holder) + "\\n").encode(), 0)
 print("held", flush=True)
 time.sleep(float(sys.argv[3]))
 """
