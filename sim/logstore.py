@@ -60,6 +60,22 @@ def _record(line: bytes) -> Record:
     return Record(o["t"], o["seq"], o["kind"], o["actor"], o["subject"], o["data"])
 
 
+def position(index: int, n: int) -> int:
+    """``index`` into a sequence of ``n`` items as a position from the start (negative counts from the end).
+
+    One definition for every record sequence of the stores and consoles (a store's kinds, the
+    whole log, a console's window on it).
+
+    Raises:
+        IndexError: ``index`` is outside the sequence.
+    """
+    if index < 0:
+        index += n
+    if not 0 <= index < n:
+        raise IndexError("record index out of range")
+    return index
+
+
 def _seq_of(line: bytes) -> int:
     """The ``seq`` of an encoded line (``{"t":…,"seq":N,…``: the field order of :func:`drillsim.log.encode`)."""
     start = line.index(b'"seq":') + 6
@@ -160,11 +176,7 @@ class KindRecords(Sequence[Record]):
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
             return list(self)[index]
-        n = self._count
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
+        index = position(index, self._count)
         block, at = divmod(index, BLOCK)
         return self._block(block)[at]
 
@@ -264,10 +276,7 @@ class LogRecords(Sequence[Record]):
             if step != 1:
                 return [self[i] for i in range(start, stop, step)]
             return list(islice(self._from(start), max(0, stop - start))) if start < stop else []
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
+        index = position(index, n)
         store = self._store
         return self._kinds()[store._order[index]][store._rank[index]]
 
@@ -342,11 +351,7 @@ class LineRecords(LogRecords):
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
             return super().__getitem__(index)
-        n = len(self)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
+        index = position(index, len(self))
         store = self._store
         block, at = divmod(store._rank[index], BLOCK)
         return _record(self._lines(self._kinds()[store._order[index]], block)[at])

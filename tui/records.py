@@ -23,7 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, overload
 
 from drillsim.log import HEADER_KIND, Record
-from drillsim.logstore import LogRecords, RecordStore
+from drillsim.logstore import LogRecords, RecordStore, position
 
 if TYPE_CHECKING:
     from drillsim.log import Row
@@ -146,10 +146,7 @@ class HeldRecords(Sequence["Row"]):
             if stop > base:
                 out.extend(islice(self._recent, max(start, base) - base, stop - base))
             return out
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
+        index = position(index, n)
         return self._one(index, base)
 
     def __iter__(self) -> Iterator[Row]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 if TYPE_CHECKING:
     from drillsim.log import Row
 
+from drillsim.logstore import position
 from drillsim.scoring.view import level_holders
 
 Opt = str | None
@@ -156,10 +157,7 @@ class Prefix(Sequence["Row"]):
         if isinstance(index, slice):
             start, stop, step = index.indices(n)
             return self.source[start:stop:step] if step != 1 else self.source[start:stop]
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("record index out of range")
+        index = position(index, n)
         return self.source[index]
 
     def __iter__(self) -> Iterator[Row]:
