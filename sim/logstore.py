@@ -25,11 +25,11 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import orjson
 
@@ -58,6 +58,28 @@ _loads = orjson.loads
 def _record(line: bytes) -> Record:
     o = _loads(line)
     return Record(o["t"], o["seq"], o["kind"], o["actor"], o["subject"], o["data"])
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _recent(cache: OrderedDict[_K, _V], key: _K, make: Callable[[], _V], limit: int) -> _V:
+    """``cache[key]``, made with ``make()`` if absent; the least recently used beyond ``limit`` go first.
+
+    The one cache policy of the stores' decoded blocks and the viewer's decompressed ones.
+    """
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = make()
+        if len(cache) > limit:
+            cache.popitem(last=False)
+    else:
+        try:
+            cache.move_to_end(key)
+        except KeyError:  # evicted by another thread since the get (the replay viewer scores in a worker)
+            pass
+    return got
 
 
 def position(index: int, n: int) -> int:
@@ -127,21 +149,15 @@ class KindRecords(Sequence[Record]):
             if self._decoded is None:
                 self._decoded = [_record(line) for line in self.tail_lines()]
             return self._decoded
-        key = (id(self), i)
-        cache = self._cache
-        got = cache.get(key)
-        if got is None:
-            lines = zlib.decompress(self._blocks[i]).split(b"\n")
-            lines.pop()  # after the last line's newline
-            got = cache[key] = [_record(line) for line in lines]
-            if len(cache) > DECODED:
-                cache.popitem(last=False)
-        else:
-            try:
-                cache.move_to_end(key)
-            except KeyError:  # evicted by another thread since the get (the replay viewer scores in a worker)
-                pass
-        return got
+        return _recent(self._cache, (id(self), i), lambda: [_record(line) for line in self.block_lines(i)], DECODED)
+
+    def block_lines(self, i: int) -> list[bytes]:
+        """Block ``i``'s lines, each without its newline (``i == len(blocks)``: the tail's)."""
+        if i == len(self._blocks):
+            return self.tail_lines()
+        lines = zlib.decompress(self._blocks[i]).split(b"\n")
+        lines.pop()  # after the last line's newline
+        return lines
 
     def __len__(self) -> int:
         return self._count
@@ -154,12 +170,15 @@ class KindRecords(Sequence[Record]):
         for i in range(first, len(self._blocks) + 1):
             yield from self._block(i)
 
+    def block_of(self, seq: int) -> int:
+        """The block a record with sequence number ``seq`` lies in, or would (``len(blocks)``: the tail)."""
+        if self._tail_n and self._tail_first <= seq:
+            return len(self._blocks)
+        return max(0, bisect_right(self._first_seq, seq) - 1)
+
     def from_seq(self, seq: int) -> Iterator[Record]:
         """Records with a sequence number above ``seq``, in order (starting at the block that holds it)."""
-        first = max(0, bisect_right(self._first_seq, seq) - 1)
-        if self._tail and self._tail_first <= seq:
-            first = len(self._blocks)
-        for i in range(first, len(self._blocks) + 1):
+        for i in range(self.block_of(seq), len(self._blocks) + 1):
             block = self._block(i)
             if block and block[-1].seq > seq:
                 at = bisect_right(block, seq, key=_by_seq)
@@ -252,7 +271,11 @@ class LogRecords(Sequence[Record]):
         if start >= len(store._order):
             return iter(())
         seq = store._first_seq + start - 1
-        return self._follow([part.from_seq(seq) for part in self._kinds()], start)
+        return self._follow([self._walk(part, seq) for part in self._kinds()], start)
+
+    def _walk(self, part: KindRecords, seq: int) -> Iterator[Record]:
+        """Records of ``part`` with a sequence number above ``seq`` (decoded a block at a time)."""
+        return part.from_seq(seq)
 
     def _follow(self, iters: list[Iterator[Record]], start: int) -> Iterator[Record]:
         nexts = [it.__next__ for it in iters]
@@ -307,40 +330,16 @@ class LineRecords(LogRecords):
         """Block ``i`` of ``part`` as lines (``i == len(blocks)``: the kind's uncompressed tail)."""
         if i == len(part._blocks):
             return part.tail_lines()
-        key = (id(part), i)
-        raw = self._raw
-        got = raw.get(key)
-        if got is None:
-            got = zlib.decompress(part._blocks[i]).split(b"\n")
-            got.pop()  # after the last line's newline
-            raw[key] = got
-            if len(raw) > RAW:
-                raw.popitem(last=False)
-        else:
-            try:
-                raw.move_to_end(key)
-            except KeyError:  # evicted by another thread since the get (the viewer scores in a worker)
-                pass
-        return got
+        return _recent(self._raw, (id(part), i), lambda: part.block_lines(i), RAW)
 
     def _walk(self, part: KindRecords, seq: int) -> Iterator[Record]:
         """Records of ``part`` with a sequence number above ``seq``, each decoded as it is taken."""
-        blocks = part._blocks
-        first = max(0, bisect_right(part._first_seq, seq) - 1)
-        if part._tail and part._tail_first <= seq:
-            first = len(blocks)
-        for i in range(first, len(blocks) + 1):
+        first = part.block_of(seq)
+        for i in range(first, len(part._blocks) + 1):
             lines = self._lines(part, i)
             at = bisect_right(lines, seq, key=_seq_of) if i == first else 0
             for line in islice(lines, at, None):
                 yield _record(line)
-
-    def _from(self, start: int) -> Iterator[Record]:
-        store = self._store
-        if start >= len(store._order):
-            return iter(())
-        seq = store._first_seq + start - 1
-        return self._follow([self._walk(part, seq) for part in self._kinds()], start)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...

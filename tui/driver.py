@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from drillsim.engine import QUANTUM, Exercise, InputRefused, clean_time
+from drillsim.log import END_KIND
 from drillsim.logstore import RecordStore
 from drillsim.tui.records import HeldRecords, LineStore
 from drillsim.tui.state import ExerciseView
@@ -205,7 +206,7 @@ class LiveDriver:
     def end_reason(self) -> str | None:
         """The reason in the log's ``exercise.ended`` record (None: not ended, or closed without one)."""
         final = self.store.final
-        if self.exercise.ended and final is not None and final.kind == "exercise.ended":
+        if self.exercise.ended and final is not None and final.kind == END_KIND:
             return str(final.data.get("reason"))
         return None
 
